@@ -1,0 +1,196 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The reconcile engine every resource shares (FOR INTERNAL COLLECTION USE ONLY).
+
+A resource spec compares what is declared with what exists and returns a list of ``Change``.
+This module then does the parts that must behave identically everywhere:
+
+* check mode stops after planning, so the prediction is by construction what a real run would do;
+* writes run phase by phase (parents before children, children deleted before parents), each phase
+  on a bounded thread pool; the shared client slows every worker down on a 429;
+* after an authentication failure the remaining writes are not attempted (they would all fail the
+  same way) and are reported as ``skipped``: nothing is ever silently half-done;
+* results, diffs and the ``descope_audit`` block have one shape for every module.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import time
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
+
+AUDIT_VERSION = 1
+PAST_TENSE = {
+    "create": "created",
+    "update": "updated",
+    "delete": "deleted",
+    "import": "imported",
+    "unchanged": "unchanged",
+    "backup": "backed_up",
+    "restore": "restored",
+    "retention": "removed",
+    "export": "exported",
+}
+
+
+@dataclasses.dataclass
+class Change:
+    """One planned operation on one object; ``before``/``after`` hold managed fields only."""
+
+    target_type: str
+    target_id: str
+    action: str
+    before: dict[str, t.Any] | None = None
+    after: dict[str, t.Any] | None = None
+    apply: t.Callable[[t.Any], None] | None = None
+    phase: int = 0
+    outcome: str = "pending"  # ok | failed | check | skipped | unchanged
+    error: dict[str, t.Any] | None = None
+    duration_ms: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "unchanged"
+
+    @property
+    def result_action(self) -> str:
+        """What happened (or would happen, in check mode) in past tense: created, updated ..."""
+        if self.outcome in ("failed", "skipped"):
+            return self.outcome
+        return PAST_TENSE.get(self.action, self.action)
+
+    def as_result(self) -> dict[str, t.Any]:
+        item: dict[str, t.Any] = {"id": self.target_id, "action": self.result_action, "changed": self.changed and self.outcome in ("ok", "check")}
+        item["before"] = self.before
+        item["after"] = self.after
+        if self.error:
+            item["error"] = self.error
+        return item
+
+    def as_operation(self, check_mode: bool) -> dict[str, t.Any]:
+        return {
+            "operation": self.action if self.action != "unchanged" else "read",
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "changed": self.changed and self.outcome in ("ok", "check"),
+            "action": self.result_action,
+            "before": self.before,
+            "after": self.after,
+            "outcome": self.outcome,
+            "check_mode": check_mode,
+            "error": self.error,
+            "duration_ms": self.duration_ms,
+        }
+
+
+def _apply_one(change: Change, client: t.Any) -> None:
+    start = time.monotonic()
+    try:
+        if change.apply is not None:
+            change.apply(client)
+        change.outcome = "ok"
+    except DescopeError as exc:
+        change.outcome = "failed"
+        change.error = exc.error_dict()
+    finally:
+        change.duration_ms = int((time.monotonic() - start) * 1000)
+
+
+def _is_auth_failure(change: Change) -> bool:
+    return bool(change.error and change.error.get("status") in (401, 403))
+
+
+def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4) -> list[Change]:
+    """Apply the planned changes (or only mark them in check mode); never raises for API errors."""
+    for change in changes:
+        if not change.changed:
+            change.outcome = "unchanged"
+        elif check_mode:
+            change.outcome = "check"
+    if check_mode:
+        return changes
+    pending = [c for c in changes if c.changed]
+    auth_failed = False
+    for phase in sorted({c.phase for c in pending}):
+        batch = [c for c in pending if c.phase == phase]
+        if auth_failed:
+            for change in batch:
+                change.outcome = "skipped"
+            continue
+        workers = max(1, min(concurrency, len(batch)))
+        if workers == 1:
+            for change in batch:
+                if auth_failed:
+                    change.outcome = "skipped"
+                    continue
+                _apply_one(change, client)
+                auth_failed = auth_failed or _is_auth_failure(change)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(lambda c: _apply_one(c, client), batch))
+            auth_failed = any(_is_auth_failure(c) for c in batch)
+    return changes
+
+
+def counts(changes: list[Change]) -> dict[str, int]:
+    result = {"created": 0, "updated": 0, "deleted": 0, "imported": 0, "unchanged": 0, "failed": 0, "skipped": 0}
+    for change in changes:
+        key = change.result_action
+        result[key] = result.get(key, 0) + 1
+    return {k: v for k, v in result.items() if v or k in ("created", "updated", "deleted", "unchanged", "failed")}
+
+
+def audit_block(module: str, project_id: str | None, check_mode: bool, changes: list[Change], extra_ops: list[dict[str, t.Any]] | None = None) -> dict[str, t.Any]:
+    operations = [c.as_operation(check_mode) for c in changes if c.changed or c.outcome == "failed"]
+    operations.extend(extra_ops or [])
+    return {
+        "version": AUDIT_VERSION,
+        "module": module,
+        "project_id": project_id,
+        "check_mode": check_mode,
+        "operations": operations,
+        "counts": counts(changes),
+    }
+
+
+def diff_entries(changes: list[Change]) -> list[dict[str, t.Any]]:
+    """Ansible diff entries (a list of before/after dicts), one per changed object."""
+    entries = []
+    for change in changes:
+        if not change.changed:
+            continue
+        label = f"{change.target_type} {change.target_id}"
+        entries.append(
+            {
+                "before_header": f"{label} (before)" if change.before is not None else f"{label} (absent)",
+                "after_header": f"{label} (after {change.action})" if change.after is not None else f"{label} (deleted)",
+                "before": change.before if change.before is not None else {},
+                "after": change.after if change.after is not None else {},
+            }
+        )
+    return entries
+
+
+def summary_message(target_type: str, changes: list[Change], check_mode: bool) -> str:
+    c = counts(changes)
+    parts = [f"{n} {k}" for k, n in c.items() if n]
+    prefix = "Check mode: would have " if check_mode else ""
+    if not any(ch.changed for ch in changes):
+        return f"All {len(changes)} {target_type}(s) already match; nothing to do." if changes else f"No {target_type}s declared; nothing to do."
+    return f"{prefix}{', '.join(parts)} ({target_type}s)."
+
+
+def first_error(changes: list[Change]) -> dict[str, t.Any] | None:
+    for change in changes:
+        if change.outcome == "failed" and change.error:
+            return dict(change.error, target_id=change.target_id)
+    return None
+
+
+def raise_for_not_found(exc: DescopeAPIError) -> None:
+    """Re-raise unless the error means 'absent' (404, or Descope's 400 not-found)."""
+    if not exc.is_not_found:
+        raise exc

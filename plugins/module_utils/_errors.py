@@ -1,0 +1,177 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Error types shared by the client, the engine and every module (FOR INTERNAL COLLECTION USE ONLY).
+
+Every failure a task can report is one of these, and ``to_result()`` turns it into the result keys
+documented in docs/architecture.md (``msg``, ``error``, ``hint``, ``validation_errors``). None of them
+ever holds the management key: the client builds them from the response and the request path only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+# Descope answers "not found" either as 404 or as 400 with a not-found code/description
+# (reference descope-api.md section 2); both mean the object is absent.
+_NOT_FOUND_WORDS = ("not found", "notfound", "does not exist", "doesn't exist", "unknown")
+
+
+class DescopeError(Exception):
+    """Base class: carries a machine-readable ``error`` dict and the one-line hint."""
+
+    kind = "error"
+
+    def error_dict(self) -> dict[str, t.Any]:
+        return {"kind": self.kind, "message": str(self)}
+
+    def to_result(self) -> dict[str, t.Any]:
+        # imported here to avoid a cycle: the hint catalogue reads error dicts built by this module
+        from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+
+        error = self.error_dict()
+        hint = one_line(error)
+        msg = str(self)
+        if hint:
+            msg = f"{msg} Hint: {hint}"
+        return {"msg": msg, "error": error, "hint": hint}
+
+
+class DescopeAPIError(DescopeError):
+    """An HTTP call that failed after retries (``status`` is None for network failures)."""
+
+    def __init__(
+        self,
+        status: int | None,
+        method: str,
+        path: str,
+        error_code: str | None = None,
+        error_description: str | None = None,
+        error_message: str | None = None,
+        retry_after: float | None = None,
+        network_error: str | None = None,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.error_code = error_code
+        self.error_description = error_description
+        self.error_message = error_message
+        self.retry_after = retry_after
+        self.network_error = network_error
+        super().__init__(self._describe())
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return "network" if self.status is None else "api"
+
+    def _describe(self) -> str:
+        where = f"{self.method} {self.path}"
+        if self.status is None:
+            return f"Descope API request {where} failed: {self.network_error or 'network error'}."
+        parts = [p for p in (self.error_code, self.error_description, self.error_message) if p]
+        detail = ": ".join(parts) if parts else "no error details in the response"
+        return f"Descope API request {where} failed with HTTP {self.status} ({detail})."
+
+    @property
+    def is_not_found(self) -> bool:
+        if self.status == 404:
+            return True
+        if self.status != 400:
+            return False
+        text = " ".join(p for p in (self.error_description, self.error_message) if p).lower()
+        return any(word in text for word in _NOT_FOUND_WORDS)
+
+    @property
+    def is_rate_limited(self) -> bool:
+        return self.status == 429 or self.error_code == "E130429"
+
+    def error_dict(self) -> dict[str, t.Any]:
+        return {
+            "kind": self.kind,
+            "status": self.status,
+            "code": self.error_code,
+            "description": self.error_description,
+            "message": self.error_message or self.network_error,
+            "method": self.method,
+            "path": self.path,
+            "retry_after": self.retry_after,
+            "not_found": self.is_not_found,
+        }
+
+
+class DescopeConfigError(DescopeError):
+    """Missing or unusable connection settings, found before any request."""
+
+    kind = "config"
+
+    def __init__(self, missing: list[tuple[str, str]], detail: str | None = None) -> None:
+        self.missing = missing
+        if missing:
+            names = " and ".join(f"option '{opt}' (environment variable {env})" for opt, env in missing)
+            text = f"Missing Descope connection settings: set {names}."
+        else:
+            text = detail or "Invalid Descope connection settings."
+        super().__init__(text)
+
+    def error_dict(self) -> dict[str, t.Any]:
+        return {"kind": self.kind, "message": str(self), "missing": [{"option": o, "env": e} for o, e in self.missing]}
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One validation problem: which item, which field, what is wrong and how to fix it."""
+
+    field: str
+    message: str
+    fix: str
+    index: int | None = None
+    id: str | None = None
+    source: str | None = None  # a file name or JSON path when the item came from a file
+
+    def as_dict(self) -> dict[str, t.Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+    def describe(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.index is not None:
+            where.append(f"item {self.index}")
+        if self.id:
+            where.append(f"id '{self.id}'")
+        prefix = f"{', '.join(where)}: " if where else ""
+        return f"{prefix}{self.field}: {self.message} Fix: {self.fix}"
+
+
+class DescopeValidationError(DescopeError):
+    """All the problems found in the input, reported together before anything is written."""
+
+    kind = "validation"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "; ".join(p.describe() for p in problems)
+        super().__init__(f"Validation failed with {len(problems)} problem(s), nothing was written: {lines}")
+
+    def error_dict(self) -> dict[str, t.Any]:
+        return {"kind": self.kind, "message": f"{len(self.problems)} validation problem(s)", "count": len(self.problems)}
+
+    def to_result(self) -> dict[str, t.Any]:
+        result = super().to_result()
+        result["validation_errors"] = [p.as_dict() for p in self.problems]
+        return result
+
+
+class DescopeFileError(DescopeError):
+    """A local file or directory problem (backups, flow exports, audit files)."""
+
+    kind = "file"
+
+    def __init__(self, path: str, message: str, fix: str | None = None) -> None:
+        self.path = path
+        self.fix = fix
+        super().__init__(f"{path}: {message}" + (f" Fix: {fix}" if fix else ""))
+
+    def error_dict(self) -> dict[str, t.Any]:
+        return {"kind": self.kind, "message": str(self), "path": self.path}

@@ -1,0 +1,131 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Recovery-suggestion catalogue (FOR INTERNAL COLLECTION USE ONLY).
+
+One catalogue serves two readers: modules append ``one_line()`` to their failure message, and the
+``descope.mgmt.descope_audit`` callback prints ``suggestions()`` in full. Both take the plain
+``error`` dict from a task result (see _errors.py), never an exception, so the callback can use them
+on results that crossed a process boundary.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+_CREDENTIALS_HOW = (
+    "Set the credentials through the environment (DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY), "
+    "through module_defaults for group/descope.mgmt.descope with the key in Ansible Vault, or in AWX/AAP "
+    "through the 'Descope Management API' credential type shipped in awx/credential_type.yml."
+)
+
+
+def _category(error: t.Mapping[str, t.Any]) -> str:
+    kind = error.get("kind")
+    status = error.get("status")
+    if kind in ("config", "validation", "file", "network"):
+        return str(kind)
+    if status in (401, 403):
+        return "auth"
+    if status == 429 or error.get("code") == "E130429":
+        return "rate_limit"
+    if error.get("not_found") or status == 404:
+        return "not_found"
+    text = " ".join(str(error.get(k) or "") for k in ("description", "message")).lower()
+    if status == 400 and ("already exist" in text or "duplicate" in text or "in use" in text or "taken" in text):
+        return "duplicate"
+    if status == 400 and error.get("code") in ("E011001", "E011002", "E011003", "E011004"):
+        return "bad_request"
+    if isinstance(status, int) and status >= 500:
+        return "server"
+    return "other"
+
+
+_ONE_LINE: dict[str, str] = {
+    "auth": "check that DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY belong together and the key is active and allowed for this project",
+    "rate_limit": "Descope rate-limited the run; raise 'retries'/'retry_max_wait' or lower 'concurrency' and forks",
+    "not_found": "the id does not exist in this project; list what exists with the matching descope.mgmt *_info module",
+    "duplicate": "an object with that id, name or domain already exists; adopt it with the *_info module or choose another value",
+    "bad_request": "Descope rejected the request body; check the field named in the message against the module documentation",
+    "server": "Descope returned a server error after retries; re-run later (the modules are idempotent) or raise 'retries'",
+    "network": "could not reach the Descope API; check 'base_url' / DESCOPE_BASE_URL, proxies, DNS and 'validate_certs'",
+    "config": "set the missing option on the task, in module_defaults (group/descope.mgmt.descope) or in the environment",
+    "validation": "fix each listed item and field; nothing was written",
+    "file": "check the path, its permissions and that it holds what the module expects",
+}
+
+
+def one_line(error: t.Mapping[str, t.Any]) -> str:
+    """A single sentence to append to a module's failure message ('' when there is nothing useful)."""
+    return _ONE_LINE.get(_category(error), "")
+
+
+def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | None = None) -> list[str]:
+    """Concrete recovery steps for a failed task, most likely fix first."""
+    ctx = dict(context or {})
+    cat = _category(error)
+    status = error.get("status")
+    target = ctx.get("target_id")
+    module = str(ctx.get("module") or "")
+    resource = "flow" if "flow" in module else "tenant"
+    steps: list[str] = []
+    if cat == "auth":
+        steps += [
+            f"HTTP {status}: Descope did not accept the management key for project '{ctx.get('project_id') or '?'}'.",
+            "Check the key is not expired or deleted (Descope console > Company > Management Keys).",
+            "Check the key is not limited to other projects, and that the project id (starts with 'P') and the key (starts with 'K') are not swapped.",
+            _CREDENTIALS_HOW,
+        ]
+    elif cat == "rate_limit":
+        wait = error.get("retry_after")
+        steps += [
+            f"Descope answered 429 (E130429) and asked to wait {wait if wait is not None else 'a while'} second(s); the retries ran out.",
+            "Lower the parallelism: the module option 'concurrency' for set-mode tasks, and 'forks' / 'serial' across projects.",
+            "Raise 'retries' and 'retry_max_wait' so the client keeps honouring Retry-After for longer.",
+        ]
+    elif cat == "not_found":
+        what = f"'{target}'" if target else "the requested id"
+        steps += [
+            f"{what} does not exist in this project (Descope answered {status} not found).",
+            f"List what exists: descope.mgmt.descope_{resource}_info (or 'ansible-playbook descope.mgmt.drift' for the whole project).",
+            "If it should exist, check that the task targets the right project (project_id / DESCOPE_PROJECT_ID).",
+        ]
+    elif cat == "duplicate":
+        steps += [
+            "An object with the same id, name or self-provisioning domain already exists.",
+            "Adopt it instead: read it with descope.mgmt.descope_tenant_info and declare it with the same id.",
+            "Or change the conflicting value; domains may be shared only with allow_duplicate_domains=true.",
+        ]
+    elif cat == "bad_request":
+        steps += [
+            f"Descope rejected the request ({error.get('code')}): {error.get('message') or error.get('description') or 'no detail'}.",
+            "Compare the task's fields with 'ansible-doc descope.mgmt.<module>'; run with --check --diff to see what would be sent.",
+        ]
+    elif cat == "server":
+        steps += [
+            f"Descope returned HTTP {status} after the configured retries.",
+            "Re-run the play: every module is idempotent, so only what is still missing will be written.",
+            "Raise 'retries' for flaky periods; check https://status.descope.com for incidents.",
+        ]
+    elif cat == "network":
+        steps += [
+            f"No answer from the Descope API: {error.get('message') or 'connection failed'}.",
+            "Check 'base_url' (DESCOPE_BASE_URL), DNS, proxy variables (HTTPS_PROXY) and firewalls from the controller.",
+            "For a private CA set REQUESTS_CA_BUNDLE; use validate_certs=false only for testing.",
+        ]
+    elif cat == "config":
+        for item in error.get("missing") or []:
+            steps.append(f"Set option '{item.get('option')}' or environment variable {item.get('env')}.")
+        steps.append(_CREDENTIALS_HOW)
+    elif cat == "validation":
+        for problem in ctx.get("validation_errors") or []:
+            where = ", ".join(
+                x for x in (problem.get("source"), f"item {problem['index']}" if problem.get("index") is not None else None,
+                            f"id '{problem['id']}'" if problem.get("id") else None) if x
+            )
+            steps.append(f"{where + ': ' if where else ''}{problem.get('field')}: {problem.get('message')} Fix: {problem.get('fix')}")
+        steps.append("Nothing was written; fix the items above and run again (use --check --diff to preview).")
+    elif cat == "file":
+        steps.append(f"{error.get('message')}")
+    else:
+        steps.append(str(error.get("message") or "Unexpected error; re-run with -vvv for details."))
+    return steps

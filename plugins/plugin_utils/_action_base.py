@@ -1,0 +1,84 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller-side execution for descope.mgmt modules (FOR INTERNAL COLLECTION USE ONLY).
+
+A plain module pays ~0.3 s per loop item (AnsiballZ packaging, a new interpreter, a new TLS
+connection). Every descope.mgmt module talks only to the Descope API, so when the task runs on the
+controller anyway (``connection: local`` or ``delegate_to: localhost``) the action plugin validates the
+arguments against the module's own argument spec and runs the same ``run_task`` in this process,
+reusing one HTTP client for the whole loop. For any other connection, or with
+``DESCOPE_MGMT_IN_PROCESS=false``, it executes the module the normal way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import typing as t
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
+
+IN_PROCESS_ENV = "DESCOPE_MGMT_IN_PROCESS"
+
+
+class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
+    """Subclasses set ``MODULE`` (short name) and ``SPEC`` (module_utils module path)."""
+
+    TRANSFERS_FILES = False
+    MODULE = ""
+    SPEC = ""
+
+    def _in_process(self) -> bool:
+        if not boolean(os.environ.get(IN_PROCESS_ENV, "true"), strict=False):
+            return False
+        name = str(getattr(self._connection, "_load_name", "") or getattr(self._connection, "transport", ""))
+        return name in ("local", "ansible.builtin.local")
+
+    def _environ(self) -> dict[str, str]:
+        """The controller environment overlaid with the task's ``environment:`` keyword."""
+        env = dict(os.environ)
+        raw: dict[str, t.Any] = {}
+        try:
+            self._compute_environment_string(raw)
+        except Exception:  # noqa: BLE001  # pylint: disable=broad-except  # a bad environment keyword fails the module path too
+            raw = {}
+        env.update({str(k): str(v) for k, v in raw.items()})
+        return env
+
+    def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        result: dict[str, t.Any] = super().run(tmp, task_vars)
+        del tmp
+        fqcn = f"descope.mgmt.{self.MODULE}"
+        if not self._in_process():
+            result.update(self._execute_module(module_name=fqcn, module_args=self._task.args, task_vars=task_vars))
+            return result
+
+        spec = importlib.import_module(self.SPEC)
+        for lib, available, _trace in getattr(spec, "LIBRARIES", ()):
+            if not available:
+                raise AnsibleActionFail(missing_required_lib(lib) + " (the module runs on the Ansible controller)")
+        kwargs = dict(getattr(spec, "MODULE_KWARGS", {}))
+        kwargs.pop("supports_check_mode", None)
+        _validation, args = self.validate_argument_spec(argument_spec=spec.ARGUMENT_SPEC, **kwargs)
+
+        warnings: list[str] = []
+        out = run_task(
+            spec.run,
+            self.MODULE,
+            args,
+            check_mode=bool(self._task.check_mode),
+            diff=bool(self._task.diff),
+            environ=self._environ(),
+            warn=warnings.append,
+            in_process=True,
+        )
+        if warnings:
+            result.setdefault("warnings", []).extend(warnings)
+        result.update(out)
+        result.setdefault("changed", False)
+        return result
