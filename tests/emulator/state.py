@@ -1,0 +1,157 @@
+"""The emulator's whole state behind one lock: projects, behaviour config, request log, faults."""
+
+import copy
+import json
+import secrets
+import string
+import threading
+
+from . import faults, flows, seed_data, tenants
+from .errors import invalid
+
+DEFAULT_CONFIG = {"notFoundStatus": 400, "wrapLoadTenant": False, "rateLimit": None}
+
+
+def new_project(spec):
+    if not isinstance(spec, dict) or not isinstance(spec.get("id"), str) or not spec["id"].startswith("P"):
+        raise invalid("a seeded project needs an id starting with 'P'")
+    key = spec.get("managementKey") or "K" + spec["id"][1:]
+    license_ = spec.get("license", "pro")
+    if license_ not in project_licenses():
+        raise invalid("license must be one of %s" % ", ".join(project_licenses()))
+    project = {"id": spec["id"], "managementKey": key, "name": spec.get("name") or spec["id"], "license": license_,
+               "tags": list(spec.get("tags") or []), "tenants": {}, "flows": {}, "theme": None, "connectors": {},
+               "assets": dict(spec.get("assets") or {})}
+    for raw in spec.get("tenants") or []:
+        tenant = tenants.from_seed(raw)
+        project["tenants"][tenant["id"]] = tenant
+    for tenant in project["tenants"].values():
+        parent = project["tenants"].get(tenant["parent"])
+        if parent is not None:
+            parent["successors"].append(tenant["id"])
+    raw_flows = spec.get("flows") or []
+    if isinstance(raw_flows, dict):
+        raw_flows = [dict(flow, flowId=flow_id) for flow_id, flow in raw_flows.items()]
+    for flow in raw_flows:
+        flows.store_flow(project, flows.normalise_v2(flow, flow.get("flowId") or ""))
+    if spec.get("theme") is not None:
+        flows.store_theme(project, flows.normalise_theme(spec["theme"]))
+    for conn in spec.get("connectors") or []:
+        project["connectors"][conn["id"]] = {"name": conn.get("name", ""), "type": conn.get("type", "http"),
+                                             "configuration": copy.deepcopy(conn.get("configuration") or {}),
+                                             "secret": conn.get("secret", "")}
+    return project
+
+
+def project_licenses():
+    return ("free", "pro", "growth", "enterprise")
+
+
+class Store:
+    """Everything mutable. Every access goes through ``lock`` (one lock keeps it simple and safe)."""
+
+    def __init__(self, project_id=None, management_key=None, seed=None):
+        self.lock = threading.RLock()
+        self.default_project_id = project_id or seed_data.DEFAULT_PROJECT_ID
+        self.default_key = management_key or seed_data.DEFAULT_MANAGEMENT_KEY
+        self.start_seed = copy.deepcopy(seed)
+        self.projects = {}
+        self.config = {}
+        self.log = []
+        self.seq = 0
+        self.faults = []
+        self.bucket = None
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.projects = {}
+            self.apply_seed({"projects": seed_data.default_projects(self.default_project_id, self.default_key)})
+            if self.start_seed:
+                self.apply_seed(self.start_seed)
+            self.config = copy.deepcopy(DEFAULT_CONFIG)
+            self.log = []
+            self.faults = []
+            self.bucket = None
+
+    def apply_seed(self, body):
+        if not isinstance(body, dict) or not isinstance(body.get("projects"), list):
+            raise invalid("seed body must be {\"projects\": [...]}")
+        built = [new_project(spec) for spec in body["projects"]]
+        with self.lock:
+            for project in built:
+                self.projects[project["id"]] = project
+        return [p["id"] for p in built]
+
+    def set_config(self, body):
+        if not isinstance(body, dict):
+            raise invalid("config body must be an object")
+        with self.lock:
+            if "notFoundStatus" in body:
+                if body["notFoundStatus"] not in (400, 404):
+                    raise invalid("notFoundStatus must be 400 or 404")
+                self.config["notFoundStatus"] = body["notFoundStatus"]
+            if "wrapLoadTenant" in body:
+                self.config["wrapLoadTenant"] = bool(body["wrapLoadTenant"])
+            if "rateLimit" in body:
+                limit = body["rateLimit"]
+                if limit is None:
+                    self.bucket = None
+                else:
+                    try:
+                        self.bucket = faults.TokenBucket(limit.get("capacity", 100), limit.get("refillPerSecond", 100 / 60.0))
+                    except (AttributeError, TypeError, ValueError) as exc:
+                        raise invalid("rateLimit: %s" % exc) from exc
+                self.config["rateLimit"] = copy.deepcopy(limit)
+            return copy.deepcopy(self.config)
+
+    def add_faults(self, body):
+        specs = body.get("faults") if isinstance(body, dict) else None
+        if not isinstance(specs, list):
+            raise invalid("faults body must be {\"faults\": [...]}")
+        try:
+            checked = [faults.check_fault(spec) for spec in specs]
+        except (TypeError, ValueError) as exc:
+            raise invalid(str(exc)) from exc
+        with self.lock:
+            self.faults.extend(checked)
+            return copy.deepcopy(self.faults)
+
+    def record(self, entry):
+        with self.lock:
+            self.seq += 1
+            entry["seq"] = self.seq
+            self.log.append(entry)
+
+    def requests(self, since=None):
+        with self.lock:
+            return [dict(e) for e in self.log if since is None or e["seq"] > since]
+
+    def project_by_key(self, project_id, key):
+        project = self.projects.get(project_id)
+        if project is None or not secrets.compare_digest(project["managementKey"], key):
+            return None
+        return project
+
+    def clone_project(self, source, name, environment, tags):
+        alphabet = string.ascii_letters + string.digits
+        new_id = "P2" + "".join(secrets.choice(alphabet) for _ in range(26))
+        clone = copy.deepcopy(source)
+        clone.update({"id": new_id, "name": name, "tenants": {}, "tags": list(tags), "environment": environment})
+        self.projects[new_id] = clone
+        return clone
+
+    def dump(self, project_id=None):
+        with self.lock:
+            project = self.projects.get(project_id or self.default_project_id)
+            if project is None:
+                return None
+            out = {"id": project["id"], "name": project["name"], "license": project["license"], "tags": list(project["tags"]),
+                   "tenants": [tenants.render(t) for t in project["tenants"].values()],
+                   "tenantSettings": {t["id"]: copy.deepcopy(t["_settings"]) for t in project["tenants"].values()},
+                   "flows": {fid: copy.deepcopy(r["flow"]) for fid, r in project["flows"].items()},
+                   "flowVersions": {fid: r["version"] for fid, r in project["flows"].items()},
+                   "theme": copy.deepcopy(project["theme"]["theme"]) if project["theme"] else None,
+                   "themeVersion": project["theme"]["version"] if project["theme"] else 0,
+                   "connectors": {cid: {k: v for k, v in c.items() if k != "secret"} for cid, c in project["connectors"].items()}}
+            return json.loads(json.dumps(out))
