@@ -65,7 +65,7 @@ def test_bad_request_maps_descope_error_fields(emulator: t.Any) -> None:
 
 @pytest.mark.parametrize("status", [400, 404])
 def test_unknown_id_is_not_found_either_way(emulator: t.Any, status: int) -> None:
-    emulator.config({"notFoundStatus": status})
+    emulator.config(notFoundStatus=status)
     client, _ = make(emulator)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant", {"id": "no-such-tenant"})
@@ -73,7 +73,7 @@ def test_unknown_id_is_not_found_either_way(emulator: t.Any, status: int) -> Non
 
 
 def test_429_waits_for_retry_after_and_warns(emulator: t.Any) -> None:
-    emulator.faults([{"path": "/v1/mgmt/tenant/all", "kind": "rate_limit", "retryAfter": 1, "count": 1}])
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "rate_limit", "retryAfter": 1, "count": 1})
     client, warnings = make(emulator)
     start = time.monotonic()
     client.get("/v1/mgmt/tenant/all")
@@ -85,7 +85,7 @@ def test_429_waits_for_retry_after_and_warns(emulator: t.Any) -> None:
 
 
 def test_retry_after_is_capped_by_retry_max_wait(emulator: t.Any) -> None:
-    emulator.faults([{"path": "*", "kind": "rate_limit", "retryAfter": 30, "count": 1}])
+    emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 30, "count": 1})
     client, warnings = make(emulator, retry_max_wait=0.2)
     start = time.monotonic()
     client.get("/v1/mgmt/tenant/all")
@@ -94,7 +94,7 @@ def test_retry_after_is_capped_by_retry_max_wait(emulator: t.Any) -> None:
 
 
 def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
-    emulator.faults([{"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": None}])
+    emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": None})
     client, _ = make(emulator, retries=1, retry_max_wait=0.05)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
@@ -103,7 +103,7 @@ def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
 
 
 def test_one_429_pauses_every_worker(emulator: t.Any) -> None:
-    emulator.faults([{"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": 1}])
+    emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": 1})
     client, warnings = make(emulator)
     done: list[float] = []
     start = time.monotonic()
@@ -125,7 +125,7 @@ def test_one_429_pauses_every_worker(emulator: t.Any) -> None:
 
 @pytest.mark.parametrize("status", [500, 503, 520, 522, 530])
 def test_5xx_family_is_retried_with_backoff(emulator: t.Any, status: int) -> None:
-    emulator.faults([{"path": "/v1/mgmt/tenant/all", "kind": "status", "status": status, "count": 2}])
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "status", "status": status, "count": 2})
     client, warnings = make(emulator)
     assert "tenants" in client.get("/v1/mgmt/tenant/all")
     assert [r["status"] for r in emulator.requests()] == [status, status, 200]
@@ -133,7 +133,7 @@ def test_5xx_family_is_retried_with_backoff(emulator: t.Any, status: int) -> Non
 
 
 def test_5xx_exhausted_raises(emulator: t.Any) -> None:
-    emulator.faults([{"path": "*", "kind": "status", "status": 503, "count": None}])
+    emulator.faults({"path": "*", "kind": "status", "status": 503, "count": None})
     client, _ = make(emulator, retries=2)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
@@ -142,13 +142,13 @@ def test_5xx_exhausted_raises(emulator: t.Any) -> None:
 
 
 def test_dropped_connection_is_retried_for_reads_only(emulator: t.Any) -> None:
-    emulator.faults([{"path": "/v1/mgmt/flow/list", "kind": "drop", "count": 1}])
+    emulator.faults({"path": "/v1/mgmt/flow/list", "kind": "drop", "count": 1})
     client, warnings = make(emulator)
     assert "flows" in client.post("/v1/mgmt/flow/list", {}, read=True)
     assert warnings and "retrying" in warnings[0]
 
     emulator.clear_log()
-    emulator.faults([{"path": "/v1/mgmt/tenant/create", "kind": "drop", "count": 1}])
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "drop", "count": 1})
     with pytest.raises(DescopeAPIError) as info:
         client.post("/v1/mgmt/tenant/create", {"id": "t-drop", "name": "Dropped"})
     assert info.value.kind == "network" and info.value.status is None
@@ -156,18 +156,18 @@ def test_dropped_connection_is_retried_for_reads_only(emulator: t.Any) -> None:
 
 
 def test_timeout_is_retried_for_reads(emulator: t.Any) -> None:
-    emulator.faults([{"path": "/v1/mgmt/tenant/all", "kind": "delay", "seconds": 1.5, "count": 1}])
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "delay", "seconds": 1.5, "count": 1})
     client, _ = make(emulator, timeout=0.5)
     assert "tenants" in client.get("/v1/mgmt/tenant/all")
 
 
 def test_malformed_and_empty_bodies(emulator: t.Any) -> None:
     client, _ = make(emulator)
-    emulator.faults([{"path": "/v1/mgmt/tenant/all", "kind": "malformed", "count": 1}])
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "malformed", "count": 1})
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     assert "not valid JSON" in str(info.value)
-    emulator.faults([{"path": "/v1/mgmt/tenant/all", "kind": "empty", "count": 1}])
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "empty", "count": 1})
     assert client.get("/v1/mgmt/tenant/all") == {}
 
 
