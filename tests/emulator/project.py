@@ -5,7 +5,7 @@ Snapshot ``files`` layout (UNCERTAIN beyond the per-flow folder, which follows t
   snapshot.json                 {"version": 1}
   project.json                  {"name", "tags"}
   theme/theme.json              the v2 theme {"styles", "componentsVersion", "references"}
-  flows/<id>/metadata.json      v2 metadata + "references" + "screens": [screen ids]
+  flows/<id>/metadata.json      v2 metadata + "references" + "screens": [screen ids, in flow order]
   flows/<id>/contents.json      the flow graph
   flows/<id>/screen-<sid>.json  {"interactions", "contents"}
   connectors/<id>.json          {"id", "name", "type", "configuration", "secret": ""} (secrets blank)
@@ -39,7 +39,7 @@ def build_files(project, plain=False):
         flow = record["flow"]
         meta = copy.deepcopy(flow["metadata"])
         meta["references"] = copy.deepcopy(flow["references"])
-        meta["screens"] = sorted(s["screenId"] for s in flow["screens"])
+        meta["screens"] = [s["screenId"] for s in flow["screens"]]  # flow order, so a restore is exact
         files["flows/%s/metadata.json" % flow_id] = meta
         files["flows/%s/contents.json" % flow_id] = copy.deepcopy(flow["contents"])
         for screen in flow["screens"]:
