@@ -2,8 +2,10 @@
 
 import argparse
 import json
+import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -231,7 +233,20 @@ def _parse_args(argv):
     parser.add_argument("--project-id", help="id of the default (Pro) project")
     parser.add_argument("--management-key", help="management key of the default project")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    parser.add_argument("--keep-running", action="store_true", help="do not exit when the process that started the emulator ends")
     return parser.parse_args(argv)
+
+
+def _exit_with_parent():
+    # A launcher that dies without cleanup (pytest --forked children leave via os._exit) must not leak us.
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv=None):
@@ -248,6 +263,8 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    if not args.keep_running:
+        _exit_with_parent()
     port = server.server_address[1]
     sys.stdout.write("export DESCOPE_BASE_URL=http://127.0.0.1:%d\n" % port)
     sys.stdout.write("export DESCOPE_PROJECT_ID=%s\n" % store.default_project_id)

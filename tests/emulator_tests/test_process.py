@@ -2,9 +2,11 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 
 import requests
 
@@ -76,3 +78,20 @@ def test_concurrent_creates_are_consistent(emulator):
     assert errors == []
     assert len(emulator.state()["tenants"]) == 80
     assert len({r["seq"] for r in emulator.requests()}) == 80
+
+
+def test_exits_when_its_parent_dies():
+    # The launcher starts the emulator and dies without cleaning up (like a pytest --forked child).
+    launcher = ("import subprocess, sys; p = subprocess.Popen([sys.executable, %r, '--port', '0'], stdout=subprocess.PIPE, text=True); "
+                "print(p.pid, flush=True); p.stdout.readline()" % EMULATOR_DIR)
+    out = subprocess.run([sys.executable, "-c", launcher], capture_output=True, text=True, timeout=30, check=True)
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("emulator outlived its parent")
