@@ -16,7 +16,7 @@ import importlib
 import os
 import typing as t
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
@@ -27,11 +27,29 @@ IN_PROCESS_ENV = "DESCOPE_MGMT_IN_PROCESS"
 
 
 class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
-    """Subclasses set ``MODULE`` (short name) and ``SPEC`` (module_utils module path)."""
+    """Subclasses set ``MODULE`` (short name) and ``SPEC`` (module_utils module path).
+
+    ``PATH_OPTIONS`` names options holding local file or directory paths: relative values are looked up
+    the way ``copy``/``template`` find ``src`` (the role's ``files/``, then the playbook's), and left as
+    they are (relative to the current directory) when nothing is found there.
+    """
 
     TRANSFERS_FILES = False
     MODULE = ""
     SPEC = ""
+    PATH_OPTIONS: tuple[str, ...] = ()
+
+    def _resolve_paths(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Hook: return ``args`` with the ``PATH_OPTIONS`` resolved; subclasses may extend it."""
+        resolved = dict(args)
+        for name in self.PATH_OPTIONS:
+            value = resolved.get(name)
+            if isinstance(value, str) and value and not os.path.isabs(value):
+                try:  # noqa: SIM105
+                    resolved[name] = self._find_needle("files", value)
+                except AnsibleError:
+                    pass  # not in files/: the module reads it relative to the current directory
+        return resolved
 
     def _in_process(self) -> bool:
         if not boolean(os.environ.get(IN_PROCESS_ENV, "true"), strict=False):
@@ -55,7 +73,8 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         del tmp
         fqcn = f"descope.mgmt.{self.MODULE}"
         if not self._in_process():
-            result.update(self._execute_module(module_name=fqcn, module_args=self._task.args, task_vars=task_vars))
+            module_args = self._resolve_paths(dict(self._task.args))
+            result.update(self._execute_module(module_name=fqcn, module_args=module_args, task_vars=task_vars))
             return result
 
         spec = importlib.import_module(self.SPEC)
@@ -65,6 +84,7 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         kwargs = dict(getattr(spec, "MODULE_KWARGS", {}))
         kwargs.pop("supports_check_mode", None)
         _validation, args = self.validate_argument_spec(argument_spec=spec.ARGUMENT_SPEC, **kwargs)
+        args = self._resolve_paths(args)
 
         warnings: list[str] = []
         out = run_task(
