@@ -24,6 +24,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
 
 IN_PROCESS_ENV = "DESCOPE_MGMT_IN_PROCESS"
+AUDIT_BLOCKED_ENV = "_DESCOPE_AUDIT_BLOCKED"
 
 
 class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
@@ -71,6 +72,10 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         result: dict[str, t.Any] = super().run(tmp, task_vars)
         del tmp
+        # set by the descope_audit callback (required=true) in the controller when the trail cannot be written
+        blocked = os.environ.get(AUDIT_BLOCKED_ENV)
+        if blocked and not self.MODULE.endswith("_info"):
+            raise AnsibleActionFail(f"Not run: the Descope audit trail is required but cannot be written ({blocked}). Nothing was changed.")
         fqcn = f"descope.mgmt.{self.MODULE}"
         if not self._in_process():
             module_args = self._resolve_paths(dict(self._task.args))

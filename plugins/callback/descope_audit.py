@@ -1,0 +1,426 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: descope_audit
+type: notification
+short_description: Tamper-evident audit trail, recovery suggestions and set-mode progress for descope.mgmt tasks
+description:
+  - Appends one JSON line per operation that a C(descope.mgmt) module reports (create, update, delete, import, backup,
+    restore, retention...), loop items included, to a daily file C(<dir>/<YYYY-MM-DD>.jsonl) (UTC day).
+  - Each line holds a fixed, allow-listed schema built only from the module's sanitised C(descope_audit) result key and
+    task metadata; raw task arguments, C(invocation) and result bodies are never written. A result hidden by C(no_log)
+    is recorded with C(hidden=true) and no detail. A final pass removes the value of E(DESCOPE_MANAGEMENT_KEY) and of any
+    secret-looking key.
+  - Each line carries the sha256 of the previous line (C(prev)) and of itself (C(hash)), so an edited, removed, inserted
+    or reordered line is detected by M(descope.mgmt.descope_audit_info) with O(descope.mgmt.descope_audit_info#module:verify=true).
+  - Lines are appended under an exclusive file lock with C(O_APPEND) and C(fsync), so parallel C(ansible-playbook) runs
+    sharing a file never lose or interleave lines. Directories are created C(0700), files C(0600).
+  - When a task of this collection fails it prints what failed, the HTTP status, the Descope error code and concrete
+    recovery steps (through the normal display, so AWX/AAP job events carry them).
+  - For set-mode tasks (many tenants or flows in one task) it prints one line per item and the counts.
+  - Each line records the controller user (the login name of the process), and inside an AWX/AAP job the job id
+    (environment variable E(JOB_ID) set by AWX, or the extra variable C(awx_job_id)/C(tower_job_id)) and the user who
+    launched it (extra variable C(awx_user_name)/C(tower_user_name), read from the play's extra variables).
+  - A failure to write never breaks the run; it produces one warning per run, unless O(required=true).
+author:
+  - descope.mgmt contributors
+requirements:
+  - Enable it in C(ansible.cfg) (C([defaults] callbacks_enabled = descope.mgmt.descope_audit)) or with
+    E(ANSIBLE_CALLBACKS_ENABLED=descope.mgmt.descope_audit). In AWX/AAP set it in the project's C(ansible.cfg)
+    or the job template's environment variables.
+options:
+  dir:
+    description:
+      - Directory of the daily trail files; created with mode C(0700) when missing.
+      - Default C(~/.descope-mgmt/audit). Inside an AWX/AAP job (ansible-runner sets E(AWX_ISOLATED_DATA_DIR) to the job's
+        artifacts directory) the default is C($AWX_ISOLATED_DATA_DIR/descope_audit), so the trail leaves the ephemeral
+        execution environment with the job artifacts.
+    type: path
+    env:
+      - name: DESCOPE_AUDIT_DIR
+    ini:
+      - section: descope_audit
+        key: dir
+  required:
+    description:
+      - Make the audit mandatory. When the trail cannot be written (at start or later) the callback prints an error and
+        every following C(descope.mgmt) task that can change something fails before its first request, so no change is
+        made without a record. Read-only C(*_info) modules still run.
+      - When V(false), a write failure produces one warning per run and the play continues.
+    type: bool
+    default: false
+    env:
+      - name: DESCOPE_AUDIT_REQUIRED
+    ini:
+      - section: descope_audit
+        key: required
+  show_suggestions:
+    description:
+      - Print recovery suggestions when a task of this collection fails.
+    type: bool
+    default: true
+    env:
+      - name: DESCOPE_AUDIT_SUGGESTIONS
+    ini:
+      - section: descope_audit
+        key: show_suggestions
+  progress:
+    description:
+      - Print one line per item and the counts for set-mode tasks.
+    type: bool
+    default: true
+    env:
+      - name: DESCOPE_AUDIT_PROGRESS
+    ini:
+      - section: descope_audit
+        key: progress
+"""
+
+import getpass
+import os
+import threading
+import time
+import typing as t
+import uuid
+
+from ansible import constants as C
+from ansible.errors import AnsibleError
+from ansible.plugins.callback import CallbackBase
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _audit, _hints
+
+COLLECTION_PREFIX = "descope.mgmt."
+# set in the controller's environment when a required trail cannot be written: workers forked for
+# later tasks inherit it, and the descope.mgmt action plugins refuse to change anything (see _action_base.py)
+BLOCK_ENV = "_DESCOPE_AUDIT_BLOCKED"
+NOT_RECORDED = ("descope_audit_info",)  # reading the trail is not an operation on Descope
+SET_KEYS = ("tenants", "flows")
+COUNT_KEYS = ("created", "updated", "deleted", "imported", "unchanged", "failed", "skipped")
+
+
+def _get(obj: t.Any, *names: str) -> t.Any:
+    """Attribute by its public name (ansible-core 2.19+) or its older private one."""
+    for name in names:
+        value = getattr(obj, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def task_action(task: t.Any) -> str:
+    """The task's resolved FQCN when known, otherwise its action as written."""
+    resolved = getattr(task, "_resolved_action", None)
+    action = str(getattr(task, "action", "") or "")
+    if resolved:
+        return str(resolved)
+    if "{{" not in action:
+        try:
+            resolved = getattr(task, "resolved_action", None)
+        except Exception:  # pylint: disable=broad-except  # an unresolvable action is simply not ours
+            resolved = None
+    return str(resolved or action)
+
+
+def collection_module(action: str, result: t.Mapping[str, t.Any]) -> str | None:
+    """The short module name when the task belongs to this collection, else None."""
+    if action.startswith(COLLECTION_PREFIX):
+        return action[len(COLLECTION_PREFIX) :]
+    block = result.get("descope_audit")
+    # a short name that Ansible could not resolve for us: trust only our own result contract
+    if "." not in action and action.startswith("descope_") and isinstance(block, t.Mapping) and block.get("module") == action:
+        return action
+    return None
+
+
+def is_hidden(result: t.Mapping[str, t.Any], no_log: t.Any) -> bool:
+    return bool(result.get("_ansible_no_log") or result.get("censored") or (isinstance(no_log, bool) and no_log))
+
+
+def set_items(result: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
+    """Per-item outcomes of a set-mode result (the resource list, else the audit operations)."""
+    for key in SET_KEYS:
+        items = result.get(key)
+        if isinstance(items, list) and items and all(isinstance(i, dict) for i in items):
+            return [
+                {"id": i.get("id"), "action": i.get("action") or ("changed" if i.get("changed") else "unchanged"), "type": key[:-1], "error": i.get("error")}
+                for i in items
+            ]
+    block = result.get("descope_audit")
+    ops = block.get("operations") if isinstance(block, t.Mapping) else None
+    if isinstance(ops, list) and len(ops) > 1:
+        return [
+            {"id": o.get("target_id"), "action": o.get("action") or o.get("operation"), "type": o.get("target_type") or "item", "error": o.get("error")}
+            for o in ops
+            if isinstance(o, dict)
+        ]
+    return []
+
+
+def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any]) -> list[str]:
+    items = set_items(result)
+    if not items:
+        return []
+    block = result.get("descope_audit") if isinstance(result.get("descope_audit"), t.Mapping) else {}
+    check = bool(block.get("check_mode")) if block else False
+    prefix = f"{module} [{host}]"
+    lines = []
+    for item in items:
+        action = str(item["action"])
+        text = f"{prefix}: {item['type']} {item['id']}: {'would be ' if check and action not in ('unchanged', 'failed', 'skipped') else ''}{action}"
+        error = item.get("error")
+        if isinstance(error, t.Mapping):
+            detail = " ".join(str(x) for x in (error.get("status") and f"HTTP {error.get('status')}", error.get("code"), error.get("message")) if x)
+            text += f" ({detail})" if detail else ""
+        lines.append(text)
+    counts = block.get("counts") if block and isinstance(block.get("counts"), t.Mapping) else None
+    if not counts:
+        counts = {}
+        for item in items:
+            counts[str(item["action"])] = counts.get(str(item["action"]), 0) + 1
+    shown = [f"{counts.get(k, 0)} {k}" for k in COUNT_KEYS if k in counts or k in ("created", "updated", "deleted", "unchanged", "failed")]
+    lines.append(f"{prefix}: {len(items)} item(s): {', '.join(shown)}" + (" (check mode: nothing was written)" if check else ""))
+    return lines
+
+
+def failure_report(module: str, host: str, task_name: str, result: t.Mapping[str, t.Any]) -> list[str]:
+    """What failed, the HTTP status and Descope code, and the recovery steps from the hint catalogue."""
+    block = result.get("descope_audit") if isinstance(result.get("descope_audit"), t.Mapping) else {}
+    failed_ops = [o for o in (block.get("operations") or []) if isinstance(o, t.Mapping) and o.get("outcome") == "failed"] if block else []
+    error = result.get("error") if isinstance(result.get("error"), t.Mapping) else None
+    target = None
+    if failed_ops:
+        error = failed_ops[0].get("error") or error
+        target = failed_ops[0].get("target_id")
+    if error is None and block and isinstance(block.get("error"), t.Mapping):
+        error = block.get("error")
+    if error is None:
+        error = {"message": result.get("msg")}
+    error = dict(error)
+    target = target or error.get("target_id")
+    context = {
+        "module": module,
+        "project_id": block.get("project_id") if block else None,
+        "target_id": target,
+        "validation_errors": result.get("validation_errors") or [],
+    }
+    kind = (failed_ops[0].get("target_type") if failed_ops else None) or "object"
+    what = f"{module} on {host}" + (f", task '{task_name}'" if task_name else "") + (f", {kind} '{target}'" if target else "")
+    facts = []
+    if error.get("status"):
+        facts.append(f"HTTP {error.get('status')}")
+    if error.get("code"):
+        facts.append(f"Descope code {error.get('code')}")
+    if error.get("method") and error.get("path"):
+        facts.append(f"{error.get('method')} {error.get('path')}")
+    message = error.get("message") or error.get("description")
+    head = f"descope.mgmt: {what} failed" + (f" ({', '.join(facts)})" if facts else "") + (f": {message}" if message else "")
+    if len(failed_ops) > 1:
+        head += f" [{len(failed_ops)} operations failed: {', '.join(str(o.get('target_id')) for o in failed_ops[:10])}]"
+    steps = _hints.suggestions(error, context)
+    return [head] + [f"  {n}. {step}" for n, step in enumerate(steps, start=1)]
+
+
+class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "notification"
+    CALLBACK_NAME = "descope.mgmt.descope_audit"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.run_id = str(uuid.uuid4())
+        self.playbook: str | None = None
+        self.play: str | None = None
+        self.awx_job_id: str | None = os.environ.get("JOB_ID") or None
+        self.awx_user: str | None = os.environ.get("AWX_USER_NAME") or None
+        try:
+            self.user: str | None = getpass.getuser()
+        except Exception:  # pylint: disable=broad-except  # no passwd entry in some containers
+            self.user = os.environ.get("USER")
+        self.dir = _audit.default_dir(os.environ)
+        self.required = False
+        self.show_suggestions = True
+        self.progress = True
+        self.write_failed: str | None = None
+        self.records_written = 0
+        self._starts: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+        self._now = _audit.utc_now  # replaceable in tests
+
+    # ------------------------------------------------------------------ options
+
+    def set_options(self, task_keys: t.Any = None, var_options: t.Any = None, direct: t.Any = None) -> None:
+        super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
+        configured = self.get_option("dir")
+        self.dir = os.path.expanduser(str(configured)) if configured else _audit.default_dir(os.environ)
+        self.required = bool(self.get_option("required"))
+        self.show_suggestions = bool(self.get_option("show_suggestions"))
+        self.progress = bool(self.get_option("progress"))
+        if self.required:
+            self._preflight()
+
+    def _preflight(self) -> None:
+        """With required=true, prove the trail is writable before the first task runs."""
+        path = _audit.file_for(self.dir, self._now())
+        try:
+            _audit.ensure_dir(self.dir)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.close(fd)
+        except OSError as exc:
+            self._write_failure(_audit.AuditWriteError(_audit._write_failure(path, exc)), raise_error=False)
+
+    # ------------------------------------------------------------------ playbook context
+
+    def v2_playbook_on_start(self, playbook: t.Any) -> None:
+        name = getattr(playbook, "_file_name", None)
+        self.playbook = str(name) if name else None
+
+    def v2_playbook_on_play_start(self, play: t.Any) -> None:
+        try:
+            self.play = str(play.get_name()).strip() or None
+        except Exception:  # pylint: disable=broad-except
+            self.play = None
+        manager = getattr(play, "_variable_manager", None)
+        extra = getattr(manager, "extra_vars", None) if manager is not None else None
+        if isinstance(extra, t.Mapping):
+            self.awx_job_id = str(extra.get("awx_job_id") or extra.get("tower_job_id") or self.awx_job_id or "") or None
+            self.awx_user = str(extra.get("awx_user_name") or extra.get("tower_user_name") or self.awx_user or "") or None
+
+    def v2_runner_on_start(self, host: t.Any, task: t.Any) -> None:
+        self._starts[(str(getattr(host, "name", host)), str(getattr(task, "_uuid", "")))] = time.monotonic()
+
+    # ------------------------------------------------------------------ results
+
+    def v2_runner_on_ok(self, result: t.Any) -> None:
+        self._event("ok", result, item=False)
+
+    def v2_runner_on_failed(self, result: t.Any, ignore_errors: bool = False) -> None:
+        self._event("failed", result, item=False)
+
+    def v2_runner_on_unreachable(self, result: t.Any) -> None:
+        self._event("unreachable", result, item=False)
+
+    def v2_runner_item_on_ok(self, result: t.Any) -> None:
+        self._event("ok", result, item=True)
+
+    def v2_runner_item_on_failed(self, result: t.Any) -> None:
+        self._event("failed", result, item=True)
+
+    def _event(self, status: str, result_obj: t.Any, item: bool) -> None:
+        task = _get(result_obj, "task", "_task")
+        host = _get(result_obj, "host", "_host")
+        data = _get(result_obj, "result", "_result")
+        host_name = str(host.get_name() if hasattr(host, "get_name") else getattr(host, "name", host))
+        self.handle(status, host_name, task, dict(data) if isinstance(data, t.Mapping) else {}, item=item)
+
+    def handle(self, status: str, host: str, task: t.Any, result: dict[str, t.Any], item: bool = False) -> None:
+        """Record, report and show progress for one task result or loop item (plain data in)."""
+        module = collection_module(task_action(task), result)
+        if module is None:
+            return
+        if not item and isinstance(result.get("results"), list):
+            return  # a loop's summary: every item was already handled by v2_runner_item_on_*
+        failed = status in ("failed", "unreachable")
+        hidden = is_hidden(result, getattr(task, "no_log", None))
+        task_name = ""
+        try:
+            task_name = str(task.get_name())
+        except Exception:  # pylint: disable=broad-except
+            task_name = str(getattr(task, "name", "") or "")
+        uuid_ = str(getattr(task, "_uuid", "") or "")
+        secrets = self._secrets(task)
+        if module not in NOT_RECORDED:
+            started = self._starts.get((host, uuid_))
+            meta = {
+                "run_id": self.run_id,
+                "playbook": self.playbook,
+                "play": self.play,
+                "task": task_name,
+                "task_uuid": uuid_ or None,
+                "module": module,
+                "host": host,
+                "user": self.user,
+                "awx_job_id": self.awx_job_id,
+                "awx_user": self.awx_user,
+                "check_mode": getattr(task, "check_mode", None) is True,
+            }
+            if status == "unreachable" and not hidden:
+                result = {"descope_audit": {"error": {"kind": "unreachable", "message": "host unreachable"}}}
+            records = _audit.build_records(
+                meta,
+                result.get("descope_audit"),
+                failed,
+                secrets,
+                hidden=hidden,
+                changed=bool(result.get("changed")),
+                duration_ms=int((time.monotonic() - started) * 1000) if started is not None else None,
+                now=self._now(),
+            )
+            self._write(records)
+        if hidden:
+            if failed and self.show_suggestions:
+                self._show([f"descope.mgmt: {module} on {host}, task '{task_name}' failed (details hidden by no_log)"], secrets, warn=True)
+            return
+        if self.progress:
+            self._show(progress_lines(module, host, result), secrets)
+        if failed and self.show_suggestions:
+            self._show(failure_report(module, host, task_name, result), secrets, warn=True)
+
+    # ------------------------------------------------------------------ output
+
+    def _secrets(self, task: t.Any) -> list[str]:
+        # the task's literal key (never recorded) is also scrubbed, in case a module echoed it somewhere
+        args = getattr(task, "args", None)
+        extra = []
+        if isinstance(args, t.Mapping):
+            value = args.get("management_key")
+            if isinstance(value, str) and "{{" not in value:
+                extra.append(value)
+        return _audit.secret_values(os.environ, extra)
+
+    def _show(self, lines: list[str], secrets: t.Sequence[str], warn: bool = False) -> None:
+        if not lines:
+            return
+        text = _audit.scrub_text("\n".join(lines), secrets)
+        if warn:
+            self._display.display(text, color=C.COLOR_WARN)  # one job event in AWX, in the warning colour
+        else:
+            self._display.display(text)
+
+    def _write(self, records: list[dict[str, t.Any]]) -> None:
+        if not records:
+            return
+        with self._lock:
+            try:
+                _audit.append(_audit.file_for(self.dir, self._now()), records)
+                self.records_written += len(records)
+            except _audit.AuditWriteError as exc:
+                self._write_failure(exc, raise_error=True)
+            except Exception as exc:  # pylint: disable=broad-except  # the audit must never break the run by surprise
+                self._write_failure(_audit.AuditWriteError(f"cannot write the Descope audit trail in {self.dir}: {exc}"), raise_error=True)
+
+    def _write_failure(self, exc: Exception, raise_error: bool) -> None:
+        first = self.write_failed is None
+        self.write_failed = str(exc)
+        if not self.required:
+            if first:
+                self._display.warning(
+                    f"descope.mgmt.descope_audit: {exc}. The play continues without an audit trail for this run "
+                    f"(set DESCOPE_AUDIT_REQUIRED=true to stop changes instead)."
+                )
+            return
+        os.environ[BLOCK_ENV] = str(exc)
+        if first:
+            self._display.error(
+                f"descope.mgmt.descope_audit: {exc}. The audit is required (DESCOPE_AUDIT_REQUIRED): "
+                "every further descope.mgmt task that could change something will fail."
+            )
+        if raise_error:
+            raise AnsibleError(f"descope.mgmt.descope_audit: {exc}")
+
+    def v2_playbook_on_stats(self, stats: t.Any) -> None:
+        if self.write_failed and self.required:
+            self._display.error(f"descope.mgmt.descope_audit: the audit trail for run {self.run_id} is incomplete: {self.write_failed}")
