@@ -1,0 +1,384 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tenant engine tests: the real planning/validation/apply code in process against the emulator."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
+
+DEFAULTS: dict[str, t.Any] = {"state": "present", "cascade": False, "prune": False, "allow_duplicate_domains": False, "concurrency": 4}
+
+
+def run(emulator: t.Any, params: dict[str, t.Any], check: bool = False, diff: bool = False, info: bool = False) -> dict[str, t.Any]:
+    handler = _tenant.run_info if info else _tenant.run
+    full = params if info else {**DEFAULTS, **params}
+    warnings: list[str] = []
+    result = run_task(handler, "descope_tenant_info" if info else "descope_tenant", full, check, diff, emulator.env, warnings.append)
+    result["_warnings"] = warnings
+    return result
+
+
+def seed(emulator: t.Any, *tenants: dict[str, t.Any]) -> None:
+    emulator.seed(tenants=list(tenants))
+    emulator.clear_log()
+
+
+def state(emulator: t.Any) -> dict[str, dict[str, t.Any]]:
+    return {x["id"]: x for x in emulator.state()["tenants"]}
+
+
+def problems(result: dict[str, t.Any]) -> list[tuple[t.Any, str, str]]:
+    return [(p.get("index"), p["field"], p["message"]) for p in result.get("validation_errors", [])]
+
+
+# ------------------------------------------------------------------------------- pure helpers
+
+
+def test_current_view_normalises_and_ignores_server_fields() -> None:
+    record = {"id": "t1", "name": "T", "selfProvisioningDomains": ["B.com", "a.com", "b.com"], "createdTime": 1, "authType": "saml",
+              "successors": ["x"], "domains": ["sso.com"], "federatedAppIds": ["f"], "enforceSSOExclusions": ["u2", "u1"]}
+    view = _tenant.current_view(record)
+    assert view == {"id": "t1", "name": "T", "self_provisioning_domains": ["a.com", "b.com"], "custom_attributes": {}, "enforce_sso": False,
+                    "enforce_sso_exclusions": ["u1", "u2"], "disabled": False, "parent_tenant_id": None, "default_roles": []}
+    assert _tenant.compact(view) == {"id": "t1", "name": "T", "self_provisioning_domains": ["a.com", "b.com"], "enforce_sso_exclusions": ["u1", "u2"]}
+
+
+def test_unwrap_accepts_flat_and_wrapped_load_answers() -> None:
+    assert _tenant._unwrap({"id": "a", "name": "A"}) == {"id": "a", "name": "A"}
+    assert _tenant._unwrap({"tenant": {"id": "a", "name": "A"}}) == {"id": "a", "name": "A"}
+    assert _tenant._unwrap({}) is None
+
+
+def test_update_body_carries_over_unmentioned_fields() -> None:
+    current = {"id": "t", "name": "T", "enforceSSO": True, "federatedAppIds": ["app"], "roleInheritance": "userOnly", "customAttributes": {"a": 1},
+               "createdTime": 5, "successors": ["c"], "parent": "p", "defaultRoles": ["r"]}
+    body = _tenant.update_body(current, {"disabled": True})
+    assert body == {"id": "t", "name": "T", "enforceSSO": True, "federatedAppIds": ["app"], "roleInheritance": "userOnly",
+                    "customAttributes": {"a": 1}, "disabled": True}
+
+
+# ------------------------------------------------------------------------------- single mode
+
+
+def test_single_create_then_unchanged_with_zero_writes(emulator: t.Any) -> None:
+    params = {"id": "acme", "name": "Acme", "self_provisioning_domains": ["Acme.com", "acme.com"], "default_roles": ["viewer", "admin"],
+              "custom_attributes": {"plan": "pro", "seats": 5}}
+    first = run(emulator, params)
+    assert first["changed"] and first["tenant"]["action"] == "created"
+    stored = state(emulator)["acme"]
+    assert stored["selfProvisioningDomains"] == ["acme.com"] and sorted(stored["defaultRoles"]) == ["admin", "viewer"]
+    assert first["api_requests"]["writes"] == 2  # create + default roles
+    emulator.clear_log()
+    second = run(emulator, params)
+    assert not second["changed"] and second["tenant"]["action"] == "unchanged"
+    assert emulator.writes() == [] and len(emulator.requests()) == 1  # one load by id, nothing else
+    assert second["descope_audit"]["counts"]["unchanged"] == 1 and second["descope_audit"]["operations"] == []
+
+
+def test_create_without_id_returns_generated_id_and_then_matches_by_name(emulator: t.Any) -> None:
+    created = run(emulator, {"name": "No Id Inc", "disabled": True})
+    new_id = created["tenant"]["id"]
+    assert new_id != "No Id Inc" and new_id in state(emulator) and created["tenant"]["after"]["id"] == new_id
+    emulator.clear_log()
+    again = run(emulator, {"name": "No Id Inc", "disabled": True})
+    assert again["tenant"] == {"id": new_id, "action": "unchanged", "changed": False, "before": again["tenant"]["before"],
+                               "after": again["tenant"]["after"]}
+    assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/search"]
+
+
+def test_update_keeps_unmentioned_fields(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1", "enforceSSO": True, "federatedAppIds": ["fa"], "roleInheritance": "userOnly",
+                    "customAttributes": {"k": "v"}, "selfProvisioningDomains": ["t1.com"], "defaultRoles": ["r"], "enforceSSOExclusions": ["u"]})
+    result = run(emulator, {"id": "t1", "disabled": True}, diff=True)
+    assert result["tenant"]["action"] == "updated"
+    assert result["tenant"]["before"] == {"id": "t1", "name": "T1", "disabled": False}
+    assert result["tenant"]["after"] == {"id": "t1", "name": "T1", "disabled": True}
+    stored = state(emulator)["t1"]
+    assert stored["disabled"] is True and stored["enforceSSO"] is True and stored["federatedAppIds"] == ["fa"]
+    assert stored["roleInheritance"] == "userOnly" and stored["customAttributes"] == {"k": "v"} and stored["selfProvisioningDomains"] == ["t1.com"]
+    assert stored["defaultRoles"] == ["r"] and stored["enforceSSOExclusions"] == ["u"]
+    assert [w["path"] for w in emulator.writes()] == ["/v1/mgmt/tenant/update"]
+    assert result["diff"][0]["before"]["disabled"] is False and result["diff"][0]["after"]["disabled"] is True
+
+
+def test_default_roles_use_their_own_endpoint_only_when_they_differ(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1", "defaultRoles": ["b", "a"]})
+    assert not run(emulator, {"id": "t1", "default_roles": ["a", "b"]})["changed"]
+    assert emulator.writes() == []
+    assert run(emulator, {"id": "t1", "default_roles": ["a"]})["changed"]
+    assert [w["path"] for w in emulator.writes()] == ["/v1/mgmt/tenant/updateDefaultRoles"]
+
+
+def test_absent_vs_empty_is_unchanged(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1"})
+    result = run(emulator, {"id": "t1", "self_provisioning_domains": [], "custom_attributes": {}, "enforce_sso": False, "disabled": False,
+                            "enforce_sso_exclusions": [], "default_roles": []})
+    assert not result["changed"] and emulator.writes() == []
+
+
+def test_check_mode_predicts_and_writes_nothing(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1"})
+    result = run(emulator, {"id": "t1", "name": "Renamed"}, check=True, diff=True)
+    assert result["changed"] and result["tenant"]["action"] == "updated" and result["descope_audit"]["check_mode"] is True
+    assert result["descope_audit"]["operations"][0]["outcome"] == "check"
+    assert emulator.writes() == [] and state(emulator)["t1"]["name"] == "T1"
+    assert result["msg"].startswith("Check mode: would have")
+    no_diff = run(emulator, {"id": "t1", "name": "Renamed"}, check=True)
+    assert "diff" not in no_diff
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_absent_tenant_is_unchanged_for_both_not_found_styles(emulator: t.Any, status: int) -> None:
+    emulator.config(notFoundStatus=status)
+    result = run(emulator, {"id": "ghost", "state": "absent"})
+    assert not result["changed"] and result["tenant"]["action"] == "unchanged" and "failed" not in result
+
+
+def test_wrapped_load_answer_is_understood(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1", "disabled": True})
+    emulator.config(wrapLoadTenant=True)
+    result = run(emulator, {"id": "t1", "name": "T1", "disabled": True})
+    assert not result["changed"] and emulator.writes() == []
+
+
+def test_delete_with_cascade(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1", "disabled": True})
+    result = run(emulator, {"id": "t1", "state": "absent", "cascade": True}, diff=True)
+    assert result["tenant"]["action"] == "deleted" and result["tenant"]["before"] == {"id": "t1", "name": "T1", "disabled": True}
+    assert "t1" not in state(emulator) and result["diff"][0]["after"] == {}
+    assert result["descope_audit"]["counts"]["deleted"] == 1
+
+
+def test_delete_that_races_a_concurrent_delete_is_not_an_error(emulator: t.Any) -> None:
+    calls: list[str] = []
+
+    class Client:
+        def post(self, path: str, body: t.Any = None, read: bool = False) -> dict[str, t.Any]:
+            calls.append(path)
+            from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+
+            raise DescopeAPIError(404, "POST", path, error_description="Tenant not found")
+
+    _tenant._deleter("x", False)(Client())
+    assert calls == ["/v1/mgmt/tenant/delete"]
+
+
+def test_parent_change_is_a_clear_validation_error(emulator: t.Any) -> None:
+    seed(emulator, {"id": "p", "name": "P"}, {"id": "q", "name": "Q"}, {"id": "c", "name": "C", "parent": "p"})
+    result = run(emulator, {"id": "c", "parent_tenant_id": "q"})
+    assert result["failed"] and result["error"]["kind"] == "validation"
+    assert "cannot change the parent" in result["validation_errors"][0]["message"] and "'p'" in result["validation_errors"][0]["message"]
+    assert emulator.writes() == []
+    assert not run(emulator, {"id": "c", "parent_tenant_id": "p"})["changed"]
+
+
+def test_single_mode_semantic_checks(emulator: t.Any) -> None:
+    seed(emulator, {"id": "other", "name": "Taken", "selfProvisioningDomains": ["taken.com"]})
+    result = run(emulator, {"id": "new", "name": "Taken", "self_provisioning_domains": ["taken.com", "bad_domain", "ok.com"],
+                            "parent_tenant_id": "nope", "custom_attributes": {"x": {"nested": 1}}, "concurrency": 50})
+    fields = sorted(p[1] for p in problems(result))
+    assert fields == ["concurrency", "custom_attributes.x", "name", "parent_tenant_id", "self_provisioning_domains[0]", "self_provisioning_domains[1]"]
+    assert emulator.writes() == []
+    allowed = run(emulator, {"id": "new", "name": "New", "self_provisioning_domains": ["taken.com"], "allow_duplicate_domains": True})
+    assert allowed["changed"] and "failed" not in allowed
+
+
+def test_single_mode_rejects_set_mode_only_options(emulator: t.Any) -> None:
+    result = run(emulator, {"id": "a", "name": "A", "prune": True, "protected_ids": ["x"]})
+    assert sorted(p[1] for p in problems(result)) == ["protected_ids", "prune"] and emulator.writes() == []
+
+
+def test_create_needs_a_name(emulator: t.Any) -> None:
+    result = run(emulator, {"id": "nameless", "disabled": True})
+    assert problems(result) == [(None, "name", "is required to create tenant 'nameless' (it does not exist yet).")]
+
+
+def test_rename_checks_the_new_name_once(emulator: t.Any) -> None:
+    seed(emulator, {"id": "a", "name": "A"}, {"id": "b", "name": "B"})
+    clash = run(emulator, {"id": "a", "name": "B"})
+    assert "names are unique" in clash["validation_errors"][0]["message"]
+    emulator.clear_log()
+    ok = run(emulator, {"id": "a", "name": "C"})
+    assert ok["changed"] and [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant", "/v1/mgmt/tenant/search", "/v1/mgmt/tenant/update"]
+
+
+def test_create_sub_tenant_loads_the_parent(emulator: t.Any) -> None:
+    seed(emulator, {"id": "p", "name": "P"})
+    result = run(emulator, {"id": "c", "name": "C", "parent_tenant_id": "p"})
+    assert result["changed"] and state(emulator)["c"]["parent"] == "p"
+
+
+# ------------------------------------------------------------------------------- set mode
+
+
+def test_set_mode_one_read_then_only_differences(emulator: t.Any) -> None:
+    seed(emulator, {"id": "same", "name": "Same"}, {"id": "upd", "name": "Upd"}, {"id": "keep", "name": "Keep"})
+    tenants = [{"id": "same", "name": "Same"}, {"id": "upd", "name": "Upd", "disabled": True}, {"id": "new", "name": "New"}]
+    result = run(emulator, {"tenants": tenants})
+    assert [(x["id"], x["action"]) for x in result["tenants"]] == [("same", "unchanged"), ("upd", "updated"), ("new", "created")]
+    log = emulator.requests()
+    assert [r["path"] for r in log if not r["write"]] == ["/v1/mgmt/tenant/all"] and len(log) == 3
+    assert "keep" in state(emulator)  # not declared, prune off: left alone
+    emulator.clear_log()
+    again = run(emulator, {"tenants": tenants})
+    assert not again["changed"] and len(emulator.requests()) == 1 and again["msg"] == "All 3 tenant(s) already match; nothing to do."
+
+
+def test_set_mode_creates_parents_before_children_and_deletes_children_first(emulator: t.Any) -> None:
+    tenants = [{"id": "grandchild", "name": "GC", "parent_tenant_id": "child"}, {"id": "child", "name": "C", "parent_tenant_id": "root"},
+               {"id": "root", "name": "R"}]
+    result = run(emulator, {"tenants": tenants, "concurrency": 8})
+    assert result["changed"] and "failed" not in result
+    creates = [w for w in emulator.writes() if w["path"].endswith("/create")]
+    assert len(creates) == 3
+    stored = state(emulator)
+    assert stored["grandchild"]["parent"] == "child" and stored["child"]["parent"] == "root"
+    emulator.clear_log()
+    gone = run(emulator, {"tenants": [{"id": t["id"], "state": "absent"} for t in tenants]})
+    assert [x["action"] for x in gone["tenants"]] == ["deleted"] * 3 and state(emulator) == {}
+    phases = {c["target_id"]: c for c in gone["descope_audit"]["operations"]}
+    assert set(phases) == {"root", "child", "grandchild"}
+
+
+def test_phases_order_parents_and_children() -> None:
+    existing = {"r": {"id": "r", "name": "R"}, "c": {"id": "c", "name": "C", "parent": "r"}}
+    changes = [_tenant._engine.Change("tenant", "r", "delete"), _tenant._engine.Change("tenant", "c", "delete"),
+               _tenant._engine.Change("tenant", "n1", "create"), _tenant._engine.Change("tenant", "n2", "create"),
+               _tenant._engine.Change("tenant", "u", "update")]
+    items = {"n1": _tenant.Item(0, {}), "n2": _tenant.Item(1, {})}
+    items["n2"].fields = {"parent_tenant_id": "n1"}
+    _tenant._assign_phases(changes, items, existing)
+    phase = {c.target_id: c.phase for c in changes}
+    assert phase["c"] < phase["r"] < phase["u"] < phase["n1"] < phase["n2"]
+
+
+def test_prune_respects_protected_ids(emulator: t.Any) -> None:
+    seed(emulator, {"id": "keep", "name": "Keep"}, {"id": "prot", "name": "Prot"}, {"id": "gone", "name": "Gone"},
+         {"id": "gone-child", "name": "GoneChild", "parent": "gone"})
+    result = run(emulator, {"tenants": [{"id": "keep", "name": "Keep"}], "prune": True, "protected_ids": ["prot"]}, diff=True)
+    actions = {x["id"]: x["action"] for x in result["tenants"]}
+    assert actions == {"keep": "unchanged", "gone": "deleted", "gone-child": "deleted"}
+    assert set(state(emulator)) == {"keep", "prot"}
+    deletes = [w for w in emulator.writes()]
+    assert len(deletes) == 2
+    assert {d["before_header"] for d in result["diff"]} == {"tenant gone (before)", "tenant gone-child (before)"}
+
+
+def test_protected_conflicts_are_validation_errors(emulator: t.Any) -> None:
+    seed(emulator, {"id": "parent", "name": "Parent"}, {"id": "kid", "name": "Kid", "parent": "parent"})
+    result = run(emulator, {"tenants": [{"id": "kid", "state": "absent"}], "prune": True, "protected_ids": ["kid"]})
+    messages = [p[2] for p in problems(result)]
+    assert any("protected_ids but declared absent" in m for m in messages)
+    result = run(emulator, {"tenants": [], "prune": True, "protected_ids": ["kid"]})
+    assert any("is pruned but its sub-tenant 'kid' is protected" in p[2] for p in problems(result))
+    assert emulator.writes() == [] and set(state(emulator)) == {"parent", "kid"}
+
+
+def test_set_mode_reports_every_problem_at_once(emulator: t.Any) -> None:
+    seed(emulator, {"id": "ex", "name": "Existing", "selfProvisioningDomains": ["ex.com"]})
+    tenants = [
+        {"id": "a", "name": "A", "self_provisioning_domains": ["ex.com"]},  # 0: domain of an existing tenant
+        {"id": "a", "name": "A2"},  # 1: duplicate id
+        {"id": "b", "name": "Existing"},  # 2: name of an existing tenant
+        {"id": "c", "name": "C", "parent_tenant_id": "missing"},  # 3: unknown parent
+        {"id": "d", "name": "D", "disabled": "yes", "colour": "red"},  # 4: type error + unknown key
+        {"id": "e", "name": "E", "self_provisioning_domains": ["not a domain"]},  # 5: domain syntax
+        {"id": "f", "name": "F", "self_provisioning_domains": ["shared.com"]},  # 6 and 7: same domain twice in the task
+        {"id": "g", "name": "G", "self_provisioning_domains": ["SHARED.com"]},
+        {"id": "h", "name": "F"},  # 8: name twice in the task
+        "not-a-dict",  # 9
+    ]
+    result = run(emulator, {"tenants": tenants, "concurrency": 0})
+    found = {(p[0], p[1]) for p in problems(result)}
+    expected = {(0, "self_provisioning_domains[0]"), (1, "id"), (2, "name"), (3, "parent_tenant_id"), (4, "disabled"), (4, "colour"),
+                (5, "self_provisioning_domains[0]"), (6, "self_provisioning_domains[0]"), (7, "self_provisioning_domains[0]"), (6, "name"),
+                (8, "name"), (9, "tenants"), (None, "concurrency")}
+    assert found == expected, found ^ expected
+    assert emulator.writes() == [] and result["msg"].startswith("Validation failed with 13 problem(s), nothing was written")
+    assert all(p.get("fix") for p in result["validation_errors"])
+
+
+def test_set_mode_parent_declared_in_task_and_absent_parent(emulator: t.Any) -> None:
+    result = run(emulator, {"tenants": [{"id": "p", "state": "absent"}, {"id": "c", "name": "C", "parent_tenant_id": "p"}]})
+    assert any("deleted by this task" in p[2] for p in problems(result))
+    seed(emulator, {"id": "p", "name": "P"}, {"id": "c", "name": "C", "parent": "p"})
+    result = run(emulator, {"tenants": [{"id": "p", "state": "absent"}, {"id": "c", "name": "C"}]})
+    assert any("is declared absent but its sub-tenant 'c' is declared present" in p[2] for p in problems(result))
+    assert emulator.writes() == []
+
+
+def test_rename_frees_a_name_and_deleting_frees_a_domain(emulator: t.Any) -> None:
+    seed(emulator, {"id": "old", "name": "Brand", "selfProvisioningDomains": ["brand.com"]})
+    tenants = [{"id": "old", "state": "absent"}, {"id": "new", "name": "Brand", "self_provisioning_domains": ["brand.com"]}]
+    result = run(emulator, {"tenants": tenants})
+    assert "failed" not in result and set(state(emulator)) == {"new"}
+
+
+def test_write_failure_reports_every_outcome(emulator: t.Any) -> None:
+    seed(emulator, {"id": "u", "name": "U"})
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": 400, "count": 1})
+    result = run(emulator, {"tenants": [{"id": "u", "name": "U", "disabled": True}, {"id": "n1", "name": "N1"}, {"id": "n2", "name": "N2"}],
+                            "concurrency": 1})
+    assert result["failed"] and result["changed"]
+    outcomes = {x["id"]: x["action"] for x in result["tenants"]}
+    assert outcomes == {"u": "updated", "n1": "failed", "n2": "created"}
+    failed = next(x for x in result["tenants"] if x["id"] == "n1")
+    assert failed["error"]["status"] == 400 and failed["changed"] is False
+    assert "1 of 3 tenant(s) failed" in result["msg"] and result["error"]["target_id"] == "n1"
+    assert result["descope_audit"]["counts"]["failed"] == 1
+
+
+def test_auth_failure_skips_remaining_writes(emulator: t.Any) -> None:
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": 401, "count": None})
+    result = run(emulator, {"tenants": [{"id": "n1", "name": "N1"}, {"id": "n2", "name": "N2"}], "concurrency": 1})
+    assert [x["action"] for x in result["tenants"]] == ["failed", "skipped"] and result["failed"]
+
+
+def test_rate_limit_storm_converges(emulator: t.Any) -> None:
+    emulator.config(rateLimit={"capacity": 5, "refillPerSecond": 20})
+    tenants = [{"id": f"t{i:02d}", "name": f"T{i}"} for i in range(30)]
+    result = run(emulator, {"tenants": tenants, "concurrency": 8, "retries": 10, "retry_max_wait": 1})
+    assert "failed" not in result, result["msg"]
+    assert len(state(emulator)) == 30 and result["api_requests"]["rate_limited"] > 0
+    assert any("429" in w for w in result["_warnings"])
+
+
+def test_id_less_items_match_existing_by_name(emulator: t.Any) -> None:
+    seed(emulator, {"id": "x1", "name": "Named"})
+    result = run(emulator, {"tenants": [{"name": "Named", "disabled": True}, {"name": "Fresh"}]})
+    assert (result["tenants"][0]["id"], result["tenants"][0]["action"]) == ("x1", "updated")
+    assert result["tenants"][1]["action"] == "created" and result["tenants"][1]["id"] in state(emulator)
+
+
+# ------------------------------------------------------------------------------- info
+
+
+def test_info_all_ids_and_search(emulator: t.Any) -> None:
+    seed(emulator, {"id": "a", "name": "A", "selfProvisioningDomains": ["a.com"], "customAttributes": {"plan": "pro"}},
+         {"id": "b", "name": "B", "parent": "a", "customAttributes": {"plan": "free"}}, {"id": "c", "name": "C", "disabled": True})
+    everything = run(emulator, {}, info=True)
+    assert [x["id"] for x in everything["tenants"]] == ["a", "c", "b"]  # parents first
+    assert everything["tenants"][0] == {"id": "a", "name": "A", "self_provisioning_domains": ["a.com"], "custom_attributes": {"plan": "pro"}}
+    one = run(emulator, {"ids": ["c", "zz"]}, info=True)
+    assert [x["id"] for x in one["tenants"]] == ["c"] and one["missing_ids"] == ["zz"]
+    single = run(emulator, {"ids": ["b"]}, info=True)
+    assert single["tenants"] == [{"id": "b", "name": "B", "custom_attributes": {"plan": "free"}, "parent_tenant_id": "a"}]
+    assert run(emulator, {"self_provisioning_domains": ["A.COM"]}, info=True)["tenants"][0]["id"] == "a"
+    assert [x["id"] for x in run(emulator, {"custom_attributes": {"plan": ["pro", "free"]}}, info=True)["tenants"]] == ["a", "b"]
+    assert [x["id"] for x in run(emulator, {"names": ["B", "C"]}, info=True)["tenants"]] == ["c", "b"]
+    assert emulator.writes() == []
+
+
+def test_info_round_trips_into_set_mode_unchanged(emulator: t.Any) -> None:
+    seed(emulator, {"id": "a", "name": "A", "selfProvisioningDomains": ["B.com", "a.com"], "customAttributes": {"n": 1, "l": ["x", "y"]},
+                    "enforceSSO": True, "enforceSSOExclusions": ["u2", "u1"], "defaultRoles": ["r2", "r1"], "federatedAppIds": ["f"]},
+         {"id": "b", "name": "B", "parent": "a", "disabled": True})
+    tenants = run(emulator, {}, info=True)["tenants"]
+    emulator.clear_log()
+    result = run(emulator, {"tenants": tenants, "prune": True})
+    assert not result["changed"] and emulator.writes() == [] and len(emulator.requests()) == 1
