@@ -50,7 +50,8 @@ options:
     type: float
     default: 60
 notes:
-  - Runs on the Ansible controller. With C(connection: local) or C(delegate_to: localhost) the module's action plugin runs
+  - >-
+    Runs on the Ansible controller. With C(connection: local) or C(delegate_to: localhost) the module's action plugin runs
     it inside the controller process (a few milliseconds per loop item, one keep-alive connection for the whole loop);
     set E(DESCOPE_MGMT_IN_PROCESS=false) to execute it as a regular module instead.
   - Requires the Python library C(requests) on the host that runs it.
