@@ -508,3 +508,52 @@ def verify(path: str) -> VerifyResult:
             total.reason = result.reason
             return total
     return total
+
+
+# ---------------------------------------------------------------------------------------------- descope_audit_info
+
+INFO_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "path": {"type": "path"},
+    "since": {"type": "str"},
+    "until": {"type": "str"},
+    "project": {"type": "list", "elements": "str"},
+    "operation": {"type": "list", "elements": "str"},
+    "target_id": {"type": "list", "elements": "str"},
+    "outcome": {"type": "list", "elements": "str", "choices": ["ok", "failed", "check", "skipped"]},
+    "run_id": {"type": "list", "elements": "str"},
+    "changed_only": {"type": "bool", "default": False},
+    "verify": {"type": "bool", "default": False},
+}
+
+
+class AuditInfoError(Exception):
+    """A problem with descope_audit_info's own input (bad timestamp...)."""
+
+
+def info(params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]) -> dict[str, t.Any]:
+    """descope_audit_info: read (and optionally verify) the trail; same result on both execution paths."""
+    path = os.path.expanduser(str(params.get("path") or default_dir(environ)))
+    filters = {k: params.get(k) for k in FILTERS if k in params}
+    for key in ("since", "until"):
+        if filters.get(key):
+            try:
+                parse_time(filters[key])
+            except ValueError as exc:
+                raise AuditInfoError(f"Option '{key}': {exc}.") from exc
+    if filters.get("since") and filters.get("until") and parse_time(filters["since"]) > parse_time(filters["until"]):
+        raise AuditInfoError("Option 'since' is later than 'until'; swap them.")
+    try:
+        entries, files = read_entries(path, filters)
+        result: dict[str, t.Any] = {"entries": entries, "count": len(entries), "files": files, "path": path}
+        if params.get("verify"):
+            checked = verify(path)
+            result.update(
+                verified=checked.verified,
+                lines_checked=checked.lines,
+                first_broken_line=checked.first_broken_line,
+                broken_file=checked.broken_file,
+                reason=checked.reason,
+            )
+    except OSError as exc:
+        raise AuditInfoError(f"Cannot read the audit trail {path}: {exc.strerror or exc}. Check the path and its permissions.") from exc
+    return result
