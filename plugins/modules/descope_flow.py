@@ -11,7 +11,8 @@ version_added: 0.1.0
 description:
   - Deploys one Descope flow from an export file (O(src)) or inline content (O(definition)), every flow of a directory
     of exports (O(src_dir)), and optionally the project theme (O(theme)).
-  - Accepts both export forms. The v1 (console) form is C({"flow": {"id", "name", "dsl", ...}, "screens": [...]}); the
+  - >-
+    Accepts both export forms. The v1 (console) form is C({"flow": {"id", "name", "dsl", ...}, "screens": [...]}); the
     v2 form is C({"flow": {"flowId", "metadata", "contents", "screens", "references"}}), as written by
     M(descope.mgmt.descope_flow_info) and the Descope CLI. A bare v2 flow object (without the C(flow) wrapper) is
     accepted too. Everything is converted to v2 and imported with the v2 import endpoint.
@@ -20,22 +21,26 @@ description:
     (C(disabled=false) equals a missing C(disabled)), and lists whose order means nothing are sorted (screens by
     C(screenId), the C(references) lists). A flow is imported only when this normalised content differs, so a
     second run makes no write request.
-  - Validates every declared file before the first request that writes, and reports every problem at once, each
+  - >-
+    Validates every declared file before the first request that writes, and reports every problem at once, each
     naming the file and the JSON path (for example C(flows/sign-in.json, id 'sign-in': $.flow.screens[2].screenId: duplicate
     screen id ...)). Checked are JSON syntax, the shape of the detected form, the flow id, unique screen ids, and that
     every screen the flow graph refers to (any C(screenId) inside the contents) is among the flow's screens.
-  - "Requests: one flow list, one v2 export per declared flow that already exists (the minimum needed to compare
-    contents), one v2 import per flow that differs, and a single delete request for every flow removed."
+  - >-
+    Requests: one flow list, one v2 export per declared flow that already exists (the minimum needed to compare
+    contents), one v2 import per flow that differs, and a single delete request for every flow removed.
 author:
-  - descope.mgmt contributors
+  - descope.mgmt maintainers (@descope-mgmt)
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
     support: full
     details: Check mode reads the flows and predicts exactly what would be imported or deleted; it sends no write request.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - Each changed flow gets a readable summary (screens and tasks added, removed or changed; metadata fields changed)
@@ -93,7 +98,8 @@ options:
     default: []
   theme:
     description:
-      - The project theme to import, as a path to a theme export (C({"theme": {"styles", "componentsVersion",
+      - >-
+        The project theme to import, as a path to a theme export (C({"theme": {"styles", "componentsVersion",
         "references"}}), as written by M(descope.mgmt.descope_flow_info) with O(descope.mgmt.descope_flow_info#module:theme=true))
         or as the same content in a dict. The v1 form (C(cssTemplate)) is accepted too.
       - The theme is compared the same way as flows (empty values dropped, reference lists sorted) and imported

@@ -10,7 +10,8 @@ short_description: List Descope flows and export them and the project theme to f
 version_added: 0.1.0
 description:
   - Lists the flows of a Descope project (id, name, description, disabled).
-  - With O(dest), exports the selected flows (O(flow_ids), or all) to C(<dest>/<flow_id>.json) in the v2 form
+  - >-
+    With O(dest), exports the selected flows (O(flow_ids), or all) to C(<dest>/<flow_id>.json) in the v2 form
     C({"flow": {"flowId", "metadata", "contents", "screens", "references"}}), written with sorted keys and
     two-space indentation, so exports diff cleanly in git and M(descope.mgmt.descope_flow) deploys them unchanged
     (a redeploy of a fresh export makes no write request).
@@ -18,15 +19,17 @@ description:
   - A file is written only when its content differs (atomically, through a temporary file in O(dest)); the task
     reports C(changed) only then. Check mode writes no file and reports what would be written.
 author:
-  - descope.mgmt contributors
+  - descope.mgmt maintainers (@descope-mgmt)
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
     support: full
     details: Check mode reads from Descope and compares with the files in O(dest) but writes no file.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
   flow_ids:
@@ -38,7 +41,8 @@ options:
   dest:
     description:
       - The directory to export to, created when missing. Existing files of other flows are left alone.
-      - The directory is on the host that runs the module (the controller, with C(connection: local) or
+      - >-
+        The directory is on the host that runs the module (the controller, with C(connection: local) or
         C(delegate_to: localhost)); a relative path is relative to the current directory.
     type: path
   theme:
