@@ -729,7 +729,9 @@ def run_info(ctx: TaskContext) -> dict[str, t.Any]:
     domains = sorted({d.strip().lower() for d in params.get("self_provisioning_domains") or []})
     attrs = params.get("custom_attributes") or {}
     client = ctx.client()
-    if not (ids or names or domains or attrs):
+    if not (ids or names or attrs) or (domains and not ids):
+        # Domain filters are matched here, case-insensitively: a server-side search may compare them
+        # as stored (mixed case), so read everything once and filter locally.
         records = load_all(client)
     elif len(ids) == 1 and not (names or domains or attrs):
         one = load_one(client, ids[0])

@@ -42,7 +42,8 @@ options:
       - Return only tenants whose custom attributes have these values. A list value matches any of its elements.
     type: dict
 notes:
-  - Without filters it sends one C(GET /v1/mgmt/tenant/all); with one O(ids) entry one load by ID; otherwise one search.
+  - One request per task. Without filters, or with O(self_provisioning_domains) (matched case-insensitively here), it reads all
+    tenants; with a single O(ids) entry it loads that tenant; otherwise it sends one search and filters the answer again locally.
 seealso:
   - module: descope.mgmt.descope_tenant
 """
