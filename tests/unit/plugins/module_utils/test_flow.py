@@ -72,7 +72,7 @@ def test_v1_and_v2_fixtures_parse_and_v1_maps_to_v2() -> None:
 
 
 def test_v2_to_v1_round_trips_through_compare_form() -> None:
-    doc, _ = _flow.parse_flow(load(V2_FILE), "f", None)
+    doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
     assert doc is not None
     back, problems = _flow.parse_flow(_flow.v2_to_v1(doc.flow), "f", None)
     assert problems == [] and back is not None
@@ -129,7 +129,7 @@ def test_read_json_reports_syntax_with_position(tmp_path: pathlib.Path) -> None:
 
 
 def test_compare_form_ignores_server_fields_empties_and_order() -> None:
-    doc, _ = _flow.parse_flow(load(V2_FILE), "f", None)
+    doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
     assert doc is not None
     server = copy.deepcopy(doc.flow)
     server["metadata"].update(version=9, etag="9-abc", modifiedTime="2026-01-01T00:00:00Z", fingerprint="fp", disabled=False)
@@ -144,7 +144,7 @@ def test_compare_form_ignores_server_fields_empties_and_order() -> None:
 
 
 def test_summary_names_screens_tasks_and_metadata() -> None:
-    doc, _ = _flow.parse_flow(load(V2_FILE), "f", None)
+    doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
     assert doc is not None
     before = _flow.compare_form(doc.flow)
     changed = copy.deepcopy(doc.flow)
@@ -158,9 +158,9 @@ def test_summary_names_screens_tasks_and_metadata() -> None:
     assert details["tasks"] == {"added": ["log"], "removed": ["audit"], "changed": []}
     assert details["metadata"] == ["description"] and details["contents"] == ["startTask"]
     assert "tasks added: log" in text and "tasks removed: audit" in text and "metadata changed: description" in text
-    text, _ = _flow.summarise("x", None, before)
+    text, _details = _flow.summarise("x", None, before)
     assert "new flow" in text and "2 screen(s)" in text and "9 task(s)" in text
-    text, _ = _flow.summarise("x", before, None)
+    text, _details = _flow.summarise("x", before, None)
     assert "removed" in text
 
 
@@ -345,3 +345,30 @@ def test_not_found_on_export_means_create(emulator: t.Any) -> None:
     emulator.faults({"path": "/v2/mgmt/flow/export", "kind": "status", "status": 404, "count": 1})
     result = run_flow(emulator, src=str(V2_FILE))
     assert result["flow"]["action"] == "created"
+
+
+def test_v1_file_keeps_the_references_descope_has(emulator: t.Any) -> None:
+    run_flow(emulator, src=str(V2_FILE))  # sign-up-or-in now has connector and oauth references
+    v1 = _flow.v2_to_v1(load(V2_FILE)["flow"])
+    emulator.clear_log()
+    result = run_flow(emulator, flow_id="sign-up-or-in", definition=v1)
+    assert result["changed"] is False and emulator.writes() == []  # references are not part of the v1 form
+    v1["flow"]["description"] = "edited"
+    changed = run_flow(emulator, flow_id="sign-up-or-in", definition=v1)
+    assert changed["flow"]["changes"]["metadata"] == ["description"] and changed["flow"]["changes"]["references"] == []
+    assert emulator.state()["flows"]["sign-up-or-in"]["references"]["oauth"] == ["google"]
+
+
+def test_theme_file_in_src_dir_is_skipped_with_a_warning(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    shutil.copy(V2_FILE, tmp_path / "sign-up-or-in.json")
+    shutil.copy(THEME_FILE, tmp_path / "theme.json")
+    warnings: list[str] = []
+    result = run_flow(emulator, src_dir=str(tmp_path), warnings=warnings)
+    assert [f["id"] for f in result["flows"]] == ["sign-up-or-in"]
+    assert any("theme export" in w for w in warnings)
+
+
+def test_auth_failure_fails_the_task_without_leaking_the_key(emulator: t.Any) -> None:
+    env = dict(emulator.env, DESCOPE_MANAGEMENT_KEY="K2WrongKeyForFlows00000000000001")
+    result = run_task(_flow.run, "descope_flow", {"src": str(V2_FILE), "state": "present", "concurrency": 4}, False, False, env, lambda m: None)
+    assert result["failed"] and result["error"]["status"] == 401 and "K2WrongKeyForFlows" not in json.dumps(result)
