@@ -18,8 +18,8 @@ did not mention keeps its value.
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import traceback
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _engine
@@ -27,14 +27,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
 
-try:
-    import jsonschema
-
-    HAS_JSONSCHEMA = True
-    JSONSCHEMA_IMPORT_ERROR: str | None = None
-except ImportError:  # pragma: no cover - exercised only on hosts without jsonschema
-    HAS_JSONSCHEMA = False
-    JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+# jsonschema is imported only when a set-mode task needs it: single-mode options are already
+# type-checked by the argument spec, and skipping the import keeps each loop item cheap.
+HAS_JSONSCHEMA = importlib.util.find_spec("jsonschema") is not None
+JSONSCHEMA_IMPORT_ERROR: str | None = None if HAS_JSONSCHEMA else "ModuleNotFoundError: No module named 'jsonschema'"
 
 if t.TYPE_CHECKING:
     from ansible_collections.descope.mgmt.plugins.module_utils._runner import TaskContext
@@ -291,6 +287,8 @@ def _schema_problems(item: Item) -> list[Problem]:
     if not item.shape_ok:
         return [Problem("tenants", "each item must be a mapping of tenant fields.", "Write the item as a YAML mapping (id, name, ...).",
                         index=item.index)]
+    import jsonschema  # pylint: disable=import-outside-toplevel  # see HAS_JSONSCHEMA
+
     problems = []
     validator = jsonschema.Draft7Validator(ITEM_SCHEMA)
     for error in sorted(validator.iter_errors(item.raw), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -612,7 +610,8 @@ def _make_items(params: t.Mapping[str, t.Any], set_mode: bool) -> list[Item]:
 def _static_validation(items: list[Item], params: t.Mapping[str, t.Any], set_mode: bool) -> list[Problem]:
     problems = check_options(params, set_mode)
     for item in items:
-        found = _schema_problems(item)
+        # Single mode: the argument spec already enforced the types, only set-mode items need the schema.
+        found = _schema_problems(item) if set_mode else []
         if found:
             item.valid = False  # wrong shape: keep it out of the semantic checks, which need sane types
         else:

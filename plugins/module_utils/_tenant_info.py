@@ -13,5 +13,5 @@ from ansible_collections.descope.mgmt.plugins.module_utils import _tenant
 
 ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = _tenant.INFO_ARGUMENT_SPEC
 MODULE_KWARGS: dict[str, t.Any] = _tenant.INFO_MODULE_KWARGS
-LIBRARIES = _tenant.LIBRARIES
+LIBRARIES: list[tuple[str, bool, str | None]] = []  # reads only: no jsonschema needed
 run = _tenant.run_info

@@ -24,6 +24,9 @@ description:
   - Everything is validated before the first write, and every problem is reported at once, naming the item index,
     the tenant id, the field and the fix. On any problem the task fails and nothing is written.
   - Check mode predicts exactly what a real run does and sends no write request.
+requirements:
+  - requests
+  - jsonschema (for set mode)
 author:
   - descope.mgmt contributors
 extends_documentation_fragment:

@@ -15,6 +15,8 @@ description:
     project can be adopted by writing it to a vars file and managing it with M(descope.mgmt.descope_tenant) from then on
     (the first run reports no change).
   - Filters combine with AND; several values of one filter combine with OR.
+requirements:
+  - requests
 author:
   - descope.mgmt contributors
 extends_documentation_fragment:

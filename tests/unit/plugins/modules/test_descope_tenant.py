@@ -10,7 +10,7 @@ import typing as t
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.descope.mgmt.plugins.modules import descope_tenant, descope_tenant_info
+from ansible_collections.descope.mgmt.plugins.modules import descope_tenant
 
 
 def run_main(module: t.Any, args: dict[str, t.Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
@@ -54,9 +54,3 @@ def test_main_missing_credentials_names_option_and_variable(emulator: t.Any, cap
     result = run_main(descope_tenant, {"id": "a", "name": "A"}, capsys, monkeypatch, {})
     assert result["failed"] and "management_key" in result["msg"] and "DESCOPE_MANAGEMENT_KEY" in result["msg"]
     assert emulator.requests() == []
-
-
-def test_info_main(emulator: t.Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    emulator.seed(tenants=[{"id": "x", "name": "X", "disabled": True}])
-    result = run_main(descope_tenant_info, {}, capsys, monkeypatch, emulator.env)
-    assert result["tenants"] == [{"id": "x", "name": "X", "disabled": True}] and not result["changed"]
