@@ -77,8 +77,9 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
         ]
     elif cat == "rate_limit":
         wait = error.get("retry_after")
+        shown = f"{wait:g}" if isinstance(wait, (int, float)) else "a while"  # 7.0 -> "7"
         steps += [
-            f"Descope answered 429 (E130429) and asked to wait {wait if wait is not None else 'a while'} second(s); the retries ran out.",
+            f"Descope answered 429 (E130429) and asked to wait {shown} second(s); the retries ran out.",
             "Lower the parallelism: the module option 'concurrency' for set-mode tasks, and 'forks' / 'serial' across projects.",
             "Raise 'retries' and 'retry_max_wait' so the client keeps honouring Retry-After for longer.",
         ]
