@@ -96,6 +96,7 @@ INFO_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "flow_ids": {"type": "list", "elements": "str"},
         "dest": {"type": "path"},
         "theme": {"type": "bool", "default": False},
+        "format": {"type": "str", "default": "v2", "choices": ["v2", "v1"]},
         "concurrency": {"type": "int", "default": 4},
     }
 )
@@ -815,7 +816,9 @@ def _flow_result(ctx: TaskContext, mode: str, changes: list[_engine.Change], sum
             result["theme"]["error"] = theme_change.error
 
     parts = []
-    if flow_changes or mode != "none":
+    if ctx.params.get("state") == "absent" and flow_changes and not flow_changes[0].changed:
+        parts.append(f"Flow '{flow_changes[0].target_id}' is already absent; nothing to do.")
+    elif flow_changes or mode != "none":
         parts.append(_engine.summary_message("flow", flow_changes, ctx.check_mode))
     if theme_change is not None:
         verb = "would be imported" if ctx.check_mode else "imported"
@@ -886,11 +889,11 @@ def write_if_changed(path: str, text: str, check_mode: bool) -> bool:
     return True
 
 
-def export_document(flow: Json) -> Json:
-    """The file content of one exported flow: the v2 form, without anything the server manages."""
+def export_document(flow: Json, form: str = "v2") -> Json:
+    """The file content of one exported flow, without anything the server manages (v2, or the v1 console form)."""
     clean = {k: copy.deepcopy(flow[k]) for k in V2_KEYS if k in flow}
     clean["metadata"] = {k: v for k, v in (clean.get("metadata") or {}).items() if k not in ("version", "etag", "modifiedTime")}
-    return {"flow": clean}
+    return v2_to_v1(clean) if form == "v1" else {"flow": clean}
 
 
 def run_info(ctx: TaskContext) -> Json:
@@ -935,7 +938,7 @@ def run_info(ctx: TaskContext) -> Json:
             if flow is None:
                 continue  # deleted between list and export
             path = os.path.join(dest, f"{fid}.json")
-            changed = write_if_changed(path, dump_file_text(export_document(flow)), ctx.check_mode)
+            changed = write_if_changed(path, dump_file_text(export_document(flow, str(p.get("format") or "v2"))), ctx.check_mode)
             files.append({"id": fid, "path": path, "changed": changed})
             if changed:
                 operations.append({"operation": "export", "target_type": "flow", "target_id": fid, "changed": True, "action": "exported",

@@ -50,6 +50,15 @@ options:
       - Also export the project theme to C(<dest>/theme.json). Requires O(dest).
     type: bool
     default: false
+  format:
+    description:
+      - The form of the exported flow files.
+      - V(v2) is the exported form C(flow.flowId/metadata/contents/screens/references) that the Descope CLI and
+        Terraform use; V(v1) is the console form C(flow.id/name/dsl) plus C(screens), without C(references) (which
+        M(descope.mgmt.descope_flow) then leaves as they are in Descope). Both redeploy without a write.
+    type: str
+    choices: [v2, v1]
+    default: v2
   concurrency:
     description:
       - How many export requests run at the same time.

@@ -372,3 +372,18 @@ def test_auth_failure_fails_the_task_without_leaking_the_key(emulator: t.Any) ->
     env = dict(emulator.env, DESCOPE_MANAGEMENT_KEY="K2WrongKeyForFlows00000000000001")
     result = run_task(_flow.run, "descope_flow", {"src": str(V2_FILE), "state": "present", "concurrency": 4}, False, False, env, lambda m: None)
     assert result["failed"] and result["error"]["status"] == 401 and "K2WrongKeyForFlows" not in json.dumps(result)
+
+
+def test_info_v1_format_redeploys_unchanged(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run_info(emulator, dest=str(tmp_path), format="v1")
+    assert result["changed"] is True
+    doc = load(tmp_path / "sign-up-or-in.json")
+    assert _flow.detect_form(doc) == "v1" and doc["flow"]["id"] == "sign-up-or-in" and "version" not in doc["flow"]
+    emulator.clear_log()
+    redeploy = run_flow(emulator, src_dir=str(tmp_path))
+    assert redeploy["changed"] is False and emulator.writes() == []
+
+
+def test_absent_message_says_already_absent(emulator: t.Any) -> None:
+    result = run_flow(emulator, flow_id="never-there", state="absent")
+    assert result["changed"] is False and result["msg"] == "Flow 'never-there' is already absent; nothing to do."
