@@ -208,3 +208,14 @@ def test_ini_options(playbook: t.Any, tmp_path: pathlib.Path) -> None:
     assert result.rc == 0 and "tenant i1: created" not in result.stdout
     assert len(_audit.read_entries(str(ini_dir))[0]) == 2
     assert json.loads(pathlib.Path(_audit.trail_files(str(ini_dir))[0]).read_text().splitlines()[0])["prev"] == _audit.GENESIS
+
+
+def test_awx_job_defaults_to_the_artifacts_directory(playbook: t.Any, tmp_path: pathlib.Path) -> None:
+    artifacts = tmp_path / "runner" / "artifacts" / "42"
+    artifacts.mkdir(parents=True)
+    env = {"DESCOPE_AUDIT_DIR": None, "AWX_ISOLATED_DATA_DIR": str(artifacts), "JOB_ID": "42"}
+    tasks = [{"name": "awx", "descope.mgmt.descope_tenant": {"id": "awx1", "name": "AWX 1"}}]
+    result = playbook.run(tasks, callbacks=CALLBACK, env=env, extra_vars={"awx_job_id": 42, "awx_user_name": "alice"})
+    assert result.rc == 0, result.stdout + result.stderr
+    (entry,) = _audit.read_entries(str(artifacts / "descope_audit"))[0]
+    assert entry["awx_job_id"] == "42" and entry["awx_user"] == "alice" and entry["target_id"] == "awx1"
