@@ -133,7 +133,7 @@ def set_mode(emulator: Emulator, runner: Runner, sizes: list[int]) -> list[tuple
 def loops(emulator: Emulator, runner: Runner, size: int) -> list[tuple[str, int, int, float, float]]:
     ids = [f"loop{i:04d}" for i in range(size)]
     baseline_tasks = [{"name": "one", "ansible.builtin.debug": {"msg": "start-up"}}]
-    baseline = min(runner.run(baseline_tasks) for _ in range(2))
+    baseline = min(runner.run(baseline_tasks) for _attempt in range(2))
     single = [{"name": "loop", "descope.mgmt.descope_tenant": {"id": "{{ item }}", "name": "Loop {{ item }}"}, "loop": "{{ ids }}"}]
     uri = [{"name": "uri loop", "ansible.builtin.uri": {
         "url": "{{ lookup('env', 'DESCOPE_BASE_URL') }}/v1/mgmt/tenant?id={{ item }}",
@@ -153,7 +153,7 @@ def loops(emulator: Emulator, runner: Runner, size: int) -> list[tuple[str, int,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--loop", type=int, default=100)
     args = parser.parse_args()

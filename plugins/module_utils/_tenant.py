@@ -521,7 +521,7 @@ def _plan_item(item: Item) -> _engine.Change:
         return _engine.Change("tenant", label, "delete", before=before, after=None, apply=_deleter(label, item.cascade))
     fields = item.fields
     if item.current is None:
-        after = {"id": item.id, **{k: v for k, v in fields.items()}}
+        after = {"id": item.id, **fields}
         change = _engine.Change("tenant", label, "create", before=None, after=after)
         change.apply = _creator(change, item.id, fields)
         return change

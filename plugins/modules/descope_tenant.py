@@ -28,15 +28,17 @@ requirements:
   - requests
   - jsonschema (for set mode)
 author:
-  - descope.mgmt contributors
+  - descope.mgmt maintainers (@descope-mgmt)
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
     support: full
     details: Plans the same changes as a real run (it still reads the current tenants) and sends no write request.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the managed fields before and after for each created, updated and deleted tenant.
 options:
@@ -63,7 +65,7 @@ options:
     description:
       - Tenant custom attributes (the keys must be defined in the Descope console). Values are strings, numbers,
         booleans or lists of strings.
-      - This is the complete set of attributes: keys not listed are removed. Set V({}) to remove all.
+      - This is the complete set of attributes, so keys not listed are removed. Set V({}) to remove all.
     type: dict
   enforce_sso:
     description:
