@@ -26,7 +26,7 @@ description:
     launched it (extra variable C(awx_user_name)/C(tower_user_name), read from the play's extra variables).
   - A failure to write never breaks the run; it produces one warning per run, unless O(required=true).
 author:
-  - descope.mgmt contributors
+  - descope.mgmt contributors (@descope-mgmt)
 requirements:
   - Enable it in C(ansible.cfg) (C([defaults] callbacks_enabled = descope.mgmt.descope_audit)) or with
     E(ANSIBLE_CALLBACKS_ENABLED=descope.mgmt.descope_audit). In AWX/AAP set it in the project's C(ansible.cfg)

@@ -16,7 +16,7 @@ description:
   - It makes no Descope API calls and needs no credentials. Filters combine with AND; several values of one filter
     combine with OR.
 author:
-  - descope.mgmt contributors
+  - descope.mgmt contributors (@descope-mgmt)
 options:
   path:
     description:
@@ -73,9 +73,11 @@ options:
     default: false
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: This module only reads; it runs normally in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   action:
     description: The action plugin reads the trail on the controller, where the callback writes it.
