@@ -72,8 +72,10 @@ attributes:
     CHECK_MODE_READ_ONLY = r"""
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: This module only reads; it runs normally in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
 """
