@@ -93,7 +93,9 @@ def audit(*ops: dict[str, t.Any], check: bool = False, counts: dict[str, int] | 
 @pytest.fixture
 def plugin(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> t.Any:
     monkeypatch.setenv("DESCOPE_MANAGEMENT_KEY", CANARY)
-    monkeypatch.delenv(cb.BLOCK_ENV, raising=False)
+    # the callback sets this in os.environ itself; setenv first so monkeypatch restores its absence afterwards
+    monkeypatch.setenv(cb.BLOCK_ENV, "")
+    monkeypatch.delenv(cb.BLOCK_ENV)
     plugin = cb.CallbackModule(display=FakeDisplay())
     plugin.dir = str(tmp_path / "audit")
     plugin.v2_playbook_on_start(types.SimpleNamespace(_file_name="/play/site.yml"))

@@ -164,9 +164,12 @@ def test_first_line_chains_from_genesis_and_each_line_from_the_previous(tmp_path
 
 
 def test_modes_directory_0700_file_0600(tmp_path: t.Any) -> None:
-    os.umask(0o022)
-    path = str(tmp_path / "deep" / "audit" / "a.jsonl")
-    _audit.append(path, records(1))
+    previous = os.umask(0o022)  # the modes must not depend on the caller's umask
+    try:
+        path = str(tmp_path / "deep" / "audit" / "a.jsonl")
+        _audit.append(path, records(1))
+    finally:
+        os.umask(previous)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
 
