@@ -1,0 +1,127 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The sync playbook through ansible-runner, the engine AWX/AAP uses for every job.
+
+Like an AWX job: a private data dir with a project (a wrapper playbook that imports descope.mgmt.sync, as the
+repository of an AWX project would), an inventory with one host per Descope project, the credential injected as
+DESCOPE_* environment variables (what the Descope credential type does), the audit callback enabled through the
+environment, and ansible-runner's own awx_display stdout callback turning the output into job events.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import sys
+import typing as t
+
+import pytest
+import yaml
+
+ansible_runner = pytest.importorskip("ansible_runner")
+
+WRAPPER = """---
+- name: Run descope.mgmt.sync (wrapper in the AWX project)
+  ansible.builtin.import_playbook: descope.mgmt.sync
+"""
+
+TENANTS = [
+    {"id": "acme", "name": "Acme Corp", "self_provisioning_domains": ["acme.com"]},
+    {"id": "acme-eu", "name": "Acme Europe", "parent_tenant_id": "acme"},
+]
+
+
+def _job(tmp_path: pathlib.Path, collections: str, envvars: dict[str, str], ident: str) -> t.Any:
+    """Lay out a private data dir like AWX does and run the job."""
+    private = tmp_path / "private"
+    (private / "project").mkdir(parents=True, exist_ok=True)
+    (private / "inventory").mkdir(exist_ok=True)
+    (private / "project" / "sync.yml").write_text(WRAPPER, encoding="utf-8")
+    inventory = {
+        "descope_projects": {
+            "hosts": {"staging": {"descope_tenants": TENANTS}},
+            "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
+        }
+    }
+    (private / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
+    env = {
+        # ansible-runner starts ansible-playbook from PATH: the one of this interpreter's environment
+        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "ANSIBLE_COLLECTIONS_PATH": collections,
+        "ANSIBLE_CALLBACKS_ENABLED": "descope.mgmt.descope_audit",
+        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+        "ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-tmp"),
+        "ANSIBLE_NOCOLOR": "1",
+        **envvars,
+    }
+    return ansible_runner.run(
+        private_data_dir=str(private),
+        playbook="sync.yml",
+        ident=ident,
+        envvars=env,
+        quiet=True,
+        timeout=240,
+    )
+
+
+def _events_text(runner: t.Any) -> str:
+    return "\n".join(str(event.get("stdout") or "") for event in runner.events)
+
+
+def _audit_lines(artifacts: pathlib.Path) -> list[dict[str, t.Any]]:
+    files = sorted((artifacts / "descope_audit").glob("*.jsonl"))
+    return [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def awx_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ansible-runner passes the test process's environment on; the trail location must come from AWX's default
+    for name in list(os.environ):
+        if name.startswith(("DESCOPE_", "ANSIBLE_")) or name in ("AWX_ISOLATED_DATA_DIR", "JOB_ID"):
+            monkeypatch.delenv(name, raising=False)
+
+
+def test_sync_job_writes_the_audit_trail_into_the_job_artifacts(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
+    runner = _job(tmp_path, playbook.collections, {**emulator.env, "JOB_ID": "4242"}, ident="job-4242")
+
+    assert runner.status == "successful", _events_text(runner)
+    assert runner.rc == 0
+    artifacts = pathlib.Path(runner.config.artifact_dir)
+    lines = _audit_lines(artifacts)
+    created = sorted(line["target_id"] for line in lines if line.get("operation") == "create" and line.get("outcome") == "ok")
+    assert created == ["acme", "acme-eu"]
+    assert {line.get("project_id") for line in lines if line.get("target_id")} == {emulator.project_id}
+    assert {line.get("awx_job_id") for line in lines} == {"4242"}
+    # the job really wrote to Descope (the emulator) and the recap reached the job events
+    state = emulator.state()
+    assert sorted(tenant["id"] for tenant in state["tenants"]) == ["acme", "acme-eu"]
+    stats = [event for event in runner.events if event.get("event") == "playbook_on_stats"]
+    assert stats and stats[-1]["event_data"]["changed"] == {"staging": 1}
+    # the key reaches neither the trail nor the job events (what AWX stores and shows)
+    key = emulator.management_key
+    for path in (artifacts / "descope_audit").glob("*.jsonl"):
+        assert key not in path.read_text(encoding="utf-8")
+    assert key not in json.dumps(list(runner.events))
+
+
+def test_failed_job_shows_the_recovery_suggestions_in_its_events(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
+    wrong_key = "K2WrongKeyForThisProject000000000"
+    env = {**emulator.env, "DESCOPE_MANAGEMENT_KEY": wrong_key}
+    runner = _job(tmp_path, playbook.collections, env, ident="job-401")
+
+    assert runner.status == "failed"
+    failed = [event for event in runner.events if event.get("event") == "runner_on_failed"]
+    assert failed, _events_text(runner)
+    text = _events_text(runner)
+    # the callback's report: what failed, the HTTP status, and numbered recovery steps, as job events
+    assert "descope.mgmt: descope_tenant on staging" in text
+    assert "HTTP 401" in text
+    assert "  1. " in text
+    assert "DESCOPE_MANAGEMENT_KEY" in text
+    assert wrong_key not in text
+    assert wrong_key not in json.dumps(list(runner.events))
+    # the failure is in the trail too, and nothing was written to Descope
+    lines = _audit_lines(pathlib.Path(runner.config.artifact_dir))
+    assert any(line.get("outcome") == "failed" for line in lines)
+    assert emulator.writes() == []
