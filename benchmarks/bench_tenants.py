@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark descope_tenant: requests and wall time, measured with real ansible-playbook runs.

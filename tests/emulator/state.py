@@ -135,7 +135,7 @@ class Store:
 
     def clone_project(self, source, name, environment, tags):
         alphabet = string.ascii_letters + string.digits
-        new_id = "P2" + "".join(secrets.choice(alphabet) for _ in range(26))
+        new_id = "P2" + "".join(secrets.choice(alphabet) for _i in range(26))
         clone = copy.deepcopy(source)
         clone.update({"id": new_id, "name": name, "tenants": {}, "tags": list(tags), "environment": environment})
         self.projects[new_id] = clone

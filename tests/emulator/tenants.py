@@ -30,7 +30,7 @@ _ID_ALPHABET = string.ascii_letters + string.digits
 
 def new_tenant_id():
     # UNCERTAIN format: Descope ids look like "T2" + 26 base62 characters.
-    return "T2" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(26))
+    return "T2" + "".join(secrets.choice(_ID_ALPHABET) for _i in range(26))
 
 
 def default_settings():

@@ -85,7 +85,7 @@ def test_keep_alive_reuses_connection(emulator):
     # A requests.Session keeps one TCP connection across calls: the local port must not change.
     emulator.api("GET", "/v1/mgmt/tenant/all")
     ports = set()
-    for _ in range(3):
+    for _attempt in range(3):
         resp = emulator.api("GET", "/v1/mgmt/tenant/all", stream=True)
         sock = resp.raw._connection.sock  # pylint: disable=protected-access
         ports.add(sock.getsockname()[1])
@@ -103,6 +103,6 @@ def test_connection_close_is_honoured(emulator):
             if not chunk:
                 break
             data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
+    head, _sep, body = data.partition(b"\r\n\r\n")
     assert b"200 OK" in head and b"Connection: close" in head
     assert json.loads(body) == {"ok": True}

@@ -27,7 +27,7 @@ def test_token_bucket_refills(emulator):
     time.sleep(0.1)
     assert emulator.api("GET", "/v1/mgmt/tenant/all").status_code == 200
     emulator.config(rateLimit=None)
-    assert all(emulator.api("GET", "/v1/mgmt/tenant/all").status_code == 200 for _ in range(5))
+    assert all(emulator.api("GET", "/v1/mgmt/tenant/all").status_code == 200 for _i in range(5))
 
 
 def test_bad_rate_limit_config_rejected(emulator):
@@ -38,7 +38,7 @@ def test_bad_rate_limit_config_rejected(emulator):
 @pytest.mark.parametrize("status", [503, 520, 500])
 def test_status_fault_counted(emulator, status):
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "status", "status": status, "count": 2})
-    codes = [emulator.api("GET", "/v1/mgmt/tenant/all").status_code for _ in range(3)]
+    codes = [emulator.api("GET", "/v1/mgmt/tenant/all").status_code for _i in range(3)]
     assert codes == [status, status, 200]
     log = emulator.requests()
     assert [r["fault"] for r in log] == ["status", "status", None]
@@ -113,4 +113,4 @@ def test_reset_clears_faults_and_limits(emulator):
     emulator.faults({"path": "*", "kind": "status", "status": 503})
     emulator.config(rateLimit={"capacity": 1, "refillPerSecond": 0.01})
     emulator.reset()
-    assert all(emulator.api("GET", "/v1/mgmt/tenant/all").status_code == 200 for _ in range(3))
+    assert all(emulator.api("GET", "/v1/mgmt/tenant/all").status_code == 200 for _i in range(3))

@@ -17,7 +17,7 @@ def _start(*args):
     proc = subprocess.Popen([sys.executable, EMULATOR_DIR, "--port", "0", *args],  # pylint: disable=consider-using-with
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     env = {}
-    for _ in range(3):
+    for _attempt in range(3):
         line = proc.stdout.readline()
         assert line.startswith("export DESCOPE_"), line + proc.stderr.read()
         key, value = line[len("export "):].strip().split("=", 1)

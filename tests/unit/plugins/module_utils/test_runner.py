@@ -58,7 +58,7 @@ def test_in_process_clients_are_reused(emulator: t.Any) -> None:
         seen.append(ctx.client())
         return {"changed": False}
 
-    for _ in range(2):
+    for _run in range(2):
         run_task(handler, "descope_x", {}, False, False, emulator.env, lambda m: None, in_process=True)
     run_task(handler, "descope_x", {}, False, False, emulator.env, lambda m: None, in_process=False)
     assert seen[0] is seen[1] and seen[2] is not seen[0]
