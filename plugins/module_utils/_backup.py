@@ -530,7 +530,7 @@ def resolve_backup(ref: str, root: str, project_id: str) -> str:
 def _check_params(ctx: TaskContext) -> list[Problem]:
     p = ctx.params
     problems: list[Problem] = []
-    concurrency = int(p.get("concurrency") or 4)
+    concurrency = int(p["concurrency"]) if p.get("concurrency") is not None else 4
     if not CONCURRENCY_MIN <= concurrency <= CONCURRENCY_MAX:
         problems.append(_problem("concurrency", f"must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {concurrency}.",
                                  "set concurrency to 1..16 (default 4)."))

@@ -1,0 +1,473 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Backup layout, manifest, verification, retention and restore through the engines (real emulator, in process)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pathlib
+import re
+import shutil
+import stat
+import typing as t
+
+import pytest
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _backup, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
+
+REPO = pathlib.Path(__file__).resolve().parents[4]
+UTC = datetime.timezone.utc  # noqa: UP017
+
+
+def run(emulator: t.Any, backup_dir: pathlib.Path, check: bool = False, diff: bool = False, env: dict[str, str] | None = None,
+        warnings: list[str] | None = None, **params: t.Any) -> dict[str, t.Any]:
+    args = {"state": "present", "backup_dir": str(backup_dir), "force": False, "prune": False, "protected_ids": [],
+            "include": list(_backup.SECTIONS), "concurrency": 4, **params}
+    sink = warnings if warnings is not None else []
+    return run_task(_backup.run, "descope_backup", args, check_mode=check, diff=diff, environ=env or emulator.env, warn=sink.append)
+
+
+def create_tenant(emulator: t.Any, **body: t.Any) -> None:
+    response = emulator.api("POST", "/v1/mgmt/tenant/create", json=body)
+    assert response.status_code == 200, response.text
+
+
+def normalised_state(emulator: t.Any) -> dict[str, t.Any]:
+    """The project as a restore compares it: tenants' managed fields, flows' and theme's compare forms."""
+    state = emulator.state()
+    tenants = sorted((_backup.tenant_item(r) for r in state["tenants"]), key=lambda x: x["id"])
+    flows = {fid: _flow.compare_form(flow) for fid, flow in state["flows"].items()}
+    return {"tenants": tenants, "flows": flows, "theme": _flow.theme_compare_form(state["theme"])}
+
+
+def backups(root: pathlib.Path, project_id: str) -> list[str]:
+    base = root / project_id
+    return sorted(p.name for p in base.iterdir()) if base.exists() else []
+
+
+@pytest.fixture
+def seeded(emulator: t.Any) -> t.Any:
+    create_tenant(emulator, id="acme", name="Acme", selfProvisioningDomains=["acme.com"], customAttributes={"tier": "gold"})
+    create_tenant(emulator, id="acme-eu", name="Acme EU", parent="acme", enforceSSO=True)
+    create_tenant(emulator, id="globex", name="Globex", disabled=True)
+    emulator.clear_log()
+    return emulator
+
+
+# -- pure helpers -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rel", "ok"), [
+    ("flows/a.json", True), ("a", True), ("../x", False), ("/etc/passwd", False), ("a//b", False), ("a/./b", False),
+    ("a\\b", False), ("", False), (None, False),
+])
+def test_safe_relpath(rel: t.Any, ok: bool) -> None:
+    assert _backup.safe_relpath(rel) is ok
+
+
+def test_stamp_and_iso_are_utc() -> None:
+    moment = datetime.datetime(2026, 11, 24, 8, 15, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    assert _backup.stamp_of(moment) == "20261124T071500Z"
+    assert _backup.iso(moment) == "2026-11-24T07:15:00Z"
+    assert _backup.parse_iso("2026-11-24T07:15:00Z") == moment
+    assert _backup.parse_iso("yesterday") is None and _backup.parse_iso(5) is None
+
+
+def test_collection_version_matches_galaxy() -> None:
+    text = (REPO / "galaxy.yml").read_text(encoding="utf-8")
+    version = re.search(r"^version:\s*(\S+)", text, re.M)
+    assert version and version.group(1) == _backup.COLLECTION_VERSION
+
+
+def _entry(name: str, days_old: float, now: datetime.datetime) -> _backup.Entry:
+    return _backup.Entry(name, f"/b/{name}", now - datetime.timedelta(days=days_old), {})
+
+
+def test_plan_retention_rules() -> None:
+    now = datetime.datetime(2026, 11, 24, tzinfo=UTC)
+    entries = [_entry(f"b{i}", days, now) for i, days in enumerate([100, 50, 20, 10, 1])]
+    names = lambda plan: [e.name for e, _why in plan]  # noqa: E731
+    assert names(_backup.plan_retention(entries, 2, None, now)) == ["b0", "b1", "b2"]
+    assert names(_backup.plan_retention(entries, None, 30, now)) == ["b0", "b1"]
+    # either rule selects: keep at most 4 AND nothing older than 15 days
+    plan = _backup.plan_retention(entries, 4, 15, now)
+    assert names(plan) == ["b0", "b1", "b2"] and plan[0][1] == "keep_last=4" and plan[1][1] == "max_age_days=15"
+    # the newest is never removed, even when it is too old
+    old = [_entry("only", 400, now), _entry("older", 500, now)]
+    assert names(_backup.plan_retention(old, None, 1, now)) == ["older"]
+    assert _backup.plan_retention([], 1, 1, now) == []
+
+
+def test_licence_refusal_detection() -> None:
+    assert _backup.is_licence_refusal(DescopeAPIError(403, "POST", "/x", error_code="E112601"))
+    assert _backup.is_licence_refusal(DescopeAPIError(403, "POST", "/x", error_description="Project license does not allow this operation"))
+    assert not _backup.is_licence_refusal(DescopeAPIError(403, "POST", "/x", error_description="Forbidden"))
+    assert not _backup.is_licence_refusal(DescopeAPIError(500, "POST", "/x", error_code="E112601"))
+
+
+def test_tenant_item_keeps_every_managed_field() -> None:
+    item = _backup.tenant_item({"id": "t1", "name": "T1", "enforceSSO": True, "federatedAppIds": ["x"]})
+    assert item == {"id": "t1", "name": "T1", "self_provisioning_domains": [], "custom_attributes": {}, "enforce_sso": True,
+                    "enforce_sso_exclusions": [], "disabled": False, "default_roles": []}
+    assert set(item) <= set(_tenant.ITEM_KEYS)
+
+
+# -- backup ---------------------------------------------------------------------------------------------
+
+
+def test_backup_layout_manifest_modes_and_no_key(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run(seeded, tmp_path)
+    assert result["changed"] is True, result
+    path = pathlib.Path(result["backup"]["path"])
+    assert path.parent == tmp_path / seeded.project_id and re.match(r"^\d{8}T\d{6}Z$", path.name)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["format_version"] == 1 and manifest["project_id"] == seeded.project_id
+    assert manifest["counts"] == {"tenants": 3, "flows": 2, "theme": 1, "snapshot_files": manifest["counts"]["snapshot_files"]}
+    assert manifest["snapshot"]["status"] == "ok" and manifest["counts"]["snapshot_files"] > 0
+    assert set(manifest["files"]) >= {"tenants.json", "flows/sign-in.json", "flows/sign-up-or-in.json", "theme.json", "snapshot/project.json"}
+    for rel, digest in manifest["files"].items():
+        assert _backup.sha256_file(str(path / rel)) == digest
+    # tenants.json: parents before children, items descope_tenant accepts
+    tenants = json.loads((path / "tenants.json").read_text())["tenants"]
+    assert [x["id"] for x in tenants] == ["acme", "globex", "acme-eu"]
+    assert tenants[2]["parent_tenant_id"] == "acme" and tenants[1]["disabled"] is True
+    # modes: directories 0700, files 0600, and no temporary directory left behind
+    for dirpath, _dirnames, filenames in os.walk(path):
+        assert stat.S_IMODE(os.stat(dirpath).st_mode) == 0o700
+        for name in filenames:
+            assert stat.S_IMODE(os.stat(os.path.join(dirpath, name)).st_mode) == 0o600
+    assert backups(tmp_path, seeded.project_id) == [path.name]
+    # the management key is nowhere on disk or in the result
+    for file in path.rglob("*"):
+        if file.is_file():
+            assert seeded.management_key.encode() not in file.read_bytes()
+    assert seeded.management_key not in json.dumps(result)
+    assert seeded.writes() == []
+    ops = result["descope_audit"]["operations"]
+    assert [op["operation"] for op in ops] == ["backup"] and ops[0]["changed"] is True
+
+
+def test_flow_files_deploy_unchanged_with_descope_flow(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    seeded.clear_log()
+    args = {"state": "present", "src_dir": str(path / "flows"), "theme": str(path / "theme.json"), "prune": False, "protected_ids": [], "concurrency": 4}
+    result = run_task(_flow.run, "descope_flow", args, check_mode=False, diff=False, environ=seeded.env, warn=lambda m: None)
+    assert result["changed"] is False and seeded.writes() == []
+    tenants = json.loads((path / "tenants.json").read_text())["tenants"]
+    result = run_task(_tenant.run, "descope_tenant", {"tenants": tenants, "prune": False, "concurrency": 4}, check_mode=False, diff=False,
+                      environ=seeded.env, warn=lambda m: None)
+    assert result["changed"] is False and seeded.writes() == []
+
+
+def test_backup_is_idempotent_and_force_writes(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    first = run(seeded, tmp_path)
+    second = run(seeded, tmp_path)
+    assert second["changed"] is False and second["backup"]["path"] == first["backup"]["path"]
+    assert second["descope_audit"]["operations"] == [] and second["descope_audit"]["counts"] == {"backed_up": 0, "unchanged": 1}
+    forced = run(seeded, tmp_path, force=True)
+    assert forced["changed"] is True and len(backups(tmp_path, seeded.project_id)) == 2
+    # a change in the project makes the next backup write
+    create_tenant(seeded, id="initech", name="Initech")
+    third = run(seeded, tmp_path)
+    assert third["changed"] is True and third["backup"]["counts"]["tenants"] == 4
+
+
+def test_backup_same_second_gets_a_suffix(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    monkeypatch.setattr(_backup, "now", lambda: fixed)
+    run(seeded, tmp_path)
+    run(seeded, tmp_path, force=True)
+    assert backups(tmp_path, seeded.project_id) == ["20260102T030405Z", "20260102T030405Z-1"]
+
+
+def test_backup_check_mode_writes_nothing(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    target = tmp_path / "new"
+    result = run(seeded, target, check=True, diff=True)
+    assert result["changed"] is True and not target.exists()
+    assert result["backup"]["path"].startswith(str(target / seeded.project_id))
+    assert result["diff"][0]["after"]["counts"]["tenants"] == 3
+    assert result["descope_audit"]["operations"][0]["outcome"] == "check" and seeded.writes() == []
+
+
+def test_backup_include_subset(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run(seeded, tmp_path, include=["tenants"])
+    path = pathlib.Path(result["backup"]["path"])
+    assert sorted(p.name for p in path.iterdir()) == ["manifest.json", "tenants.json"]
+    assert result["backup"]["snapshot"] == {"status": "not_included"}
+    paths = {r["path"] for r in seeded.requests()}
+    assert paths == {"/v1/mgmt/tenant/all"}
+
+
+def test_backup_without_snapshot_licence_still_succeeds(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    emulator.seed(id="P2FreeBackupProject000001", managementKey="K2FreeBackupKey0000000001", license="free",
+                  tenants=[{"id": "t1", "name": "T1"}])
+    env = dict(emulator.env, DESCOPE_PROJECT_ID="P2FreeBackupProject000001", DESCOPE_MANAGEMENT_KEY="K2FreeBackupKey0000000001")
+    warnings: list[str] = []
+    result = run(emulator, tmp_path, env=env, warnings=warnings)
+    assert result["changed"] is True and "failed" not in result
+    assert result["backup"]["snapshot"]["status"] == "unavailable" and "licence" in result["backup"]["snapshot"]["reason"]
+    assert "snapshot unavailable" in result["msg"] and any("snapshot was not backed up" in w for w in warnings)
+    manifest = json.loads((pathlib.Path(result["backup"]["path"]) / "manifest.json").read_text())
+    assert manifest["snapshot"]["status"] == "unavailable" and manifest["counts"]["tenants"] == 1
+    # and it is still idempotent
+    assert run(emulator, tmp_path, env=env)["changed"] is False
+
+
+def test_backup_refuses_to_write_the_management_key(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    create_tenant(emulator, id="leak", name="Leak", customAttributes={"note": emulator.management_key})
+    result = run(emulator, tmp_path)
+    assert result.get("failed") and "management key" in result["msg"] and "tenants.json" in result["msg"]
+    assert emulator.management_key not in result["msg"]
+    assert not (tmp_path / emulator.project_id).exists() or backups(tmp_path, emulator.project_id) == []
+
+
+def test_backup_dir_that_is_a_file_is_refused(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run(emulator, blocker)
+    assert result.get("failed") and "is not a directory" in result["msg"] and emulator.requests() == []
+
+
+def test_option_problems_are_reported_together(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run(emulator, tmp_path, concurrency=0, keep_last=0, max_age_days=-1, include=[], backup="latest")
+    fields = {p["field"] for p in result["validation_errors"]}
+    assert fields == {"concurrency", "keep_last", "max_age_days", "include", "backup"} and emulator.requests() == []
+
+
+def test_missing_credentials_fail_before_any_file_access(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run(emulator, tmp_path / "x", env={"DESCOPE_BASE_URL": emulator.base_url})
+    assert result.get("failed") and "DESCOPE_MANAGEMENT_KEY" in result["msg"] and not (tmp_path / "x").exists()
+
+
+# -- verify ---------------------------------------------------------------------------------------------
+
+
+def test_verify_names_every_bad_file(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    assert _backup.verify(str(path), seeded.project_id)["project_id"] == seeded.project_id
+    (path / "flows" / "sign-in.json").write_text("{}\n")
+    (path / "theme.json").unlink()
+    (path / "flows" / "extra.json").write_text("{}\n")
+    with pytest.raises(_backup.BackupVerifyError) as caught:
+        _backup.verify(str(path), seeded.project_id)
+    files = {f["file"]: f["problem"] for f in caught.value.error_dict()["files"]}
+    assert set(files) == {"flows/sign-in.json", "theme.json", "flows/extra.json"}
+    assert "does not match" in files["flows/sign-in.json"] and "missing" in files["theme.json"] and "not listed" in files["flows/extra.json"]
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (None, "does not exist"),
+    ("{not json", "cannot be read as JSON"),
+    ('{"format": "other"}', "not a descope.mgmt backup manifest"),
+    ('{"format": "descope.mgmt.backup", "format_version": 99}', "upgrade the descope.mgmt collection"),
+    ('{"format": "descope.mgmt.backup", "format_version": 1, "project_id": "P1"}', "malformed"),
+])
+def test_read_manifest_errors(tmp_path: pathlib.Path, content: str | None, expected: str) -> None:
+    if content is not None:
+        (tmp_path / "manifest.json").write_text(content)
+    with pytest.raises(_backup.DescopeFileError) as caught:
+        _backup.read_manifest(str(tmp_path))
+    assert expected in str(caught.value) and "manifest.json" in str(caught.value)
+
+
+def test_manifest_with_traversal_path_is_refused(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["files"]["../outside.json"] = "0" * 64
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(_backup.BackupVerifyError) as caught:
+        _backup.verify(str(path), seeded.project_id)
+    assert "outside the backup" in str(caught.value)
+
+
+# -- restore --------------------------------------------------------------------------------------------
+
+
+def mutate(emulator: t.Any) -> None:
+    """Change and delete tenants and flows, change the theme, add a tenant and a flow."""
+    assert emulator.api("POST", "/v1/mgmt/tenant/update", json={"id": "acme", "name": "Acme Renamed", "disabled": True}).status_code == 200
+    assert emulator.api("POST", "/v1/mgmt/tenant/delete", json={"id": "globex"}).status_code == 200
+    create_tenant(emulator, id="newco", name="NewCo")
+    exported = emulator.api("POST", "/v2/mgmt/flow/export", json={"flowId": "sign-in"}).json()["flow"]
+    exported["metadata"]["description"] = "edited in the console"
+    assert emulator.api("POST", "/v2/mgmt/flow/import", json={"flow": exported}).status_code == 200
+    assert emulator.api("POST", "/v1/mgmt/flow/delete", json={"ids": ["sign-up-or-in"]}).status_code == 200
+    extra = dict(exported, flowId="added-later")
+    assert emulator.api("POST", "/v2/mgmt/flow/import", json={"flow": extra}).status_code == 200
+    theme = emulator.api("POST", "/v2/mgmt/theme/export", json={}).json()["theme"]
+    theme["styles"]["light"]["globals"] = {"fontFamily": "Comic Sans"}
+    assert emulator.api("POST", "/v2/mgmt/theme/import", json={"theme": theme}).status_code == 200
+
+
+def test_restore_round_trip_check_mode_then_real_then_unchanged(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    expected = normalised_state(seeded)
+    mutate(seeded)
+    seeded.clear_log()
+
+    preview = run(seeded, tmp_path, check=True, diff=True, state="restored", backup="latest", prune=True)
+    assert preview["changed"] is True and seeded.writes() == [], preview
+    actions = {x["id"]: x["action"] for x in preview["tenants"]}
+    assert actions == {"acme": "updated", "acme-eu": "unchanged", "globex": "created", "newco": "deleted"}
+    assert {x["id"]: x["action"] for x in preview["flows"]} == {"sign-in": "updated", "sign-up-or-in": "created", "added-later": "deleted"}
+    assert preview["theme"]["action"] == "updated"
+    headers = [d["before_header"] for d in preview["diff"]]
+    assert "tenant acme (before)" in headers and any("flow" in h for h in headers)
+
+    result = run(seeded, tmp_path, diff=True, state="restored", backup="latest", prune=True)
+    assert result["changed"] is True and "failed" not in result, result
+    assert {x["id"]: x["action"] for x in result["tenants"]} == actions
+    assert normalised_state(seeded) == expected
+    ops = {op["operation"] for op in result["descope_audit"]["operations"]}
+    assert {"restore", "update", "create", "delete"} <= ops
+    assert seeded.management_key not in json.dumps(result)
+
+    seeded.clear_log()
+    again = run(seeded, tmp_path, state="restored", backup="latest", prune=True)
+    assert again["changed"] is False and seeded.writes() == [], again
+    assert "already matches" in again["msg"]
+
+
+def test_restore_without_prune_keeps_newer_objects_and_protected_ids(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    mutate(seeded)
+    kept = run(seeded, tmp_path, state="restored", backup="latest")
+    assert "failed" not in kept, kept
+    state = seeded.state()
+    assert "newco" in {x["id"] for x in state["tenants"]} and "added-later" in state["flows"]
+    pruned = run(seeded, tmp_path, state="restored", backup="latest", prune=True, protected_ids=["newco"])
+    state = seeded.state()
+    assert "newco" in {x["id"] for x in state["tenants"]} and "added-later" not in state["flows"]
+    assert {x["id"]: x["action"] for x in pruned["flows"]}["added-later"] == "deleted"
+
+
+def test_restore_snapshot_validates_then_imports(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    assert seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"}).status_code == 200
+    seeded.clear_log()
+    check = run(seeded, tmp_path, check=True, state="restored", backup="latest")
+    assert check["snapshot"]["action"] == "imported" and check["snapshot"]["files"] == ["project.json"] and seeded.writes() == []
+    assert "/v1/mgmt/project/snapshot/validate" in [r["path"] for r in seeded.requests()]
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    paths = [r["path"] for r in seeded.requests()]
+    assert paths.index("/v1/mgmt/project/snapshot/validate") < paths.index("/v1/mgmt/project/snapshot/import")
+    assert [w["path"] for w in seeded.writes()] == ["/v1/mgmt/project/snapshot/import"] and result["changed"] is True
+    seeded.clear_log()
+    assert run(seeded, tmp_path, state="restored", backup="latest")["changed"] is False and seeded.writes() == []
+
+
+def test_restore_refuses_a_snapshot_descope_rejects_before_any_write(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"})
+    seeded.clear_log()
+    seeded.faults({"path": "/v1/mgmt/project/snapshot/validate", "kind": "status", "status": 400, "count": 1})
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and seeded.writes() == []
+
+
+def test_restore_tampered_backup_makes_no_request(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    tenants_file = path / "tenants.json"
+    tenants_file.write_text(tenants_file.read_text().replace("Acme", "Evil"))
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup=path.name)
+    assert result.get("failed") and "tenants.json" in result["msg"] and "does not verify" in result["msg"]
+    assert result["error"]["files"][0]["file"] == "tenants.json" and seeded.requests() == []
+
+
+@pytest.mark.parametrize("ref", ["20200101T000000Z", "/nonexistent/backup"])
+def test_restore_unknown_backup(seeded: t.Any, tmp_path: pathlib.Path, ref: str) -> None:
+    run(seeded, tmp_path)
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup=ref)
+    assert result.get("failed") and "is not a backup directory" in result["msg"] and "available:" in result["msg"]
+    assert seeded.requests() == []
+
+
+def test_restore_errors_for_missing_dir_no_backups_and_other_project(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run(seeded, tmp_path / "missing", state="restored", backup="latest")
+    assert result.get("failed") and "does not exist" in result["msg"]
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and "holds no valid backup" in result["msg"]
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    other = tmp_path / "P2OtherProject" / path.name
+    shutil.copytree(path, other)
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup=str(other))
+    assert "failed" not in result  # the same project's backup, wherever it is stored
+    manifest = json.loads((other / "manifest.json").read_text())
+    manifest["project_id"] = "P2OtherProject"
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    result = run(seeded, tmp_path, state="restored", backup=str(other))
+    assert result.get("failed") and "backup of project 'P2OtherProject'" in result["msg"] and seeded.writes() == []
+
+
+def test_restore_skips_sections_the_backup_lacks(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path, include=["tenants"])
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result["changed"] is False and any("flows not restored" in n for n in result["notes"])
+    assert result["flows"] == [] and "theme" not in result
+
+
+def test_restore_refuses_a_parent_change(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    # deleting the parent orphans acme-eu (its parent is cleared), which a restore cannot re-parent
+    seeded.api("POST", "/v1/mgmt/tenant/delete", json={"id": "acme"})
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and "parent" in result["msg"] and seeded.writes() == []
+
+
+# -- retention ------------------------------------------------------------------------------------------
+
+
+def make_backups(emulator: t.Any, root: pathlib.Path, ages_days: list[int], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    base = datetime.datetime.now(UTC).replace(microsecond=0)
+    for age in ages_days:
+        moment = base - datetime.timedelta(days=age)
+        monkeypatch.setattr(_backup, "now", lambda moment=moment: moment)
+        run(emulator, root, force=True)
+    monkeypatch.setattr(_backup, "now", lambda: base)
+    return backups(root, emulator.project_id)
+
+
+def test_retention_state_absent(emulator: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = make_backups(emulator, tmp_path, [40, 30, 20, 10, 0], monkeypatch)
+    project = tmp_path / emulator.project_id
+    (project / "20000101T000000Z").mkdir()  # looks like a backup, has no manifest: never touched
+    (project / "notes.txt").write_text("mine")
+    emulator.clear_log()
+    preview = run(emulator, tmp_path, check=True, state="absent", keep_last=3)
+    assert [r["name"] for r in preview["removed"]] == names[:2] and preview["changed"] is True
+    assert backups(tmp_path, emulator.project_id) == sorted([*names, "20000101T000000Z", "notes.txt"])
+    assert preview["skipped"][0]["name"] == "20000101T000000Z"
+    result = run(emulator, tmp_path, state="absent", keep_last=3, max_age_days=15)
+    assert [r["name"] for r in result["removed"]] == names[:3] and result["kept"] == names[3:]
+    assert backups(tmp_path, emulator.project_id) == sorted([*names[3:], "20000101T000000Z", "notes.txt"])
+    assert [op["operation"] for op in result["descope_audit"]["operations"]] == ["retention"] * 3
+    assert emulator.requests() == []
+    again = run(emulator, tmp_path, state="absent", keep_last=3, max_age_days=15)
+    assert again["changed"] is False and again["removed"] == []
+
+
+def test_retention_after_backup_counts_the_new_one(emulator: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = make_backups(emulator, tmp_path, [3, 2], monkeypatch)
+    create_tenant(emulator, id="x", name="X")
+    preview = run(emulator, tmp_path, check=True, keep_last=1)
+    assert [r["name"] for r in preview["removed"]] == names and backups(tmp_path, emulator.project_id) == names
+    result = run(emulator, tmp_path, keep_last=1)
+    assert result["changed"] is True and backups(tmp_path, emulator.project_id) == [result["backup"]["name"]]
+    assert {op["operation"] for op in result["descope_audit"]["operations"]} == {"backup", "retention"}
+
+
+def test_retention_needs_an_existing_directory(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    result = run(emulator, tmp_path / "nope", state="absent", keep_last=1)
+    assert result.get("failed") and "does not exist" in result["msg"]
+    empty = run(emulator, tmp_path, state="absent", keep_last=1)
+    assert empty["changed"] is False and empty["removed"] == []
