@@ -128,14 +128,23 @@ class DescopeClient:
                     time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** (self.settings.retries - attempts_left)))
                     continue
                 self._count("reads" if read else "writes")
-                raise DescopeAPIError(None, method, path, network_error=_short(exc)) from None
+                raise DescopeAPIError(None, method, path, network_error=_short(exc), outcome_unknown=sent and not read) from None
             self._count("reads" if read else "writes")
             self._note_urllib3_retries(method, path, response)
             if response.status_code == 429 and attempts_left > 0:
                 attempts_left -= 1
                 self._pause_for_rate_limit(method, path, response, attempts_left)
                 continue
-            return self._decode(method, path, response)
+            try:
+                return self._decode(method, path, response, read)
+            except DescopeAPIError as exc:
+                # A 2xx whose body is empty or not JSON (a proxy page, a cut-off answer): a read is asked again.
+                if not (read and attempts_left > 0 and exc.status is not None and 200 <= exc.status < 300):
+                    raise
+                attempts_left -= 1
+                self._count("retries")
+                self.warn(f"Descope API {method} {path}: {exc.error_description} (HTTP {exc.status}); retrying ({attempts_left} retries left).")
+                time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** (self.settings.retries - attempts_left)))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -170,7 +179,7 @@ class DescopeClient:
             statuses = ", ".join(str(h.status or type(h.error).__name__) for h in history)
             self.warn(f"Descope API {method} {path}: retried {len(history)} time(s) after {statuses}.")
 
-    def _decode(self, method: str, path: str, response: t.Any) -> dict[str, t.Any]:
+    def _decode(self, method: str, path: str, response: t.Any, read: bool = True) -> dict[str, t.Any]:
         text = response.text or ""
         payload: t.Any = None
         if text.strip():
@@ -180,8 +189,14 @@ class DescopeClient:
                 payload = None
                 if response.ok:
                     raise DescopeAPIError(
-                        response.status_code, method, path, error_description="malformed response body", error_message="the response is not valid JSON"
+                        response.status_code, method, path, error_description="malformed response body", error_message="the response is not valid JSON",
+                        outcome_unknown=not read,
                     ) from None
+        elif response.ok:
+            # Every Descope answer is a JSON object (void calls answer {}): an empty body means the answer was
+            # lost on the way, and reading it as {} would turn "tenants: [...]" into "no tenants".
+            raise DescopeAPIError(response.status_code, method, path, error_description="empty response body",
+                                  error_message="the response has no body (expected a JSON object)", outcome_unknown=not read)
         if response.ok:
             return payload if isinstance(payload, dict) else {}
         body = payload if isinstance(payload, dict) else {}

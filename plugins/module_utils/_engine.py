@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import threading
 import time
 import typing as t
 
@@ -103,6 +104,15 @@ def _is_auth_failure(change: Change) -> bool:
     return bool(change.error and change.error.get("status") in (401, 403))
 
 
+def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event) -> None:
+    if stop.is_set():
+        change.outcome = "skipped"
+        return
+    _apply_one(change, client)
+    if _is_auth_failure(change):
+        stop.set()
+
+
 def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4) -> list[Change]:
     """Apply the planned changes (or only mark them in check mode); never raises for API errors."""
     for change in changes:
@@ -129,9 +139,11 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
                 _apply_one(change, client)
                 auth_failed = auth_failed or _is_auth_failure(change)
         else:
+            # the first 401/403 stops the writes not yet started (only those already in flight finish)
+            stop = threading.Event()
             with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda c: _apply_one(c, client), batch))
-            auth_failed = any(_is_auth_failure(c) for c in batch)
+                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop), batch))
+            auth_failed = stop.is_set()
     return changes
 
 

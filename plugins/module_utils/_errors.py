@@ -50,8 +50,11 @@ class DescopeAPIError(DescopeError):
         error_message: str | None = None,
         retry_after: float | None = None,
         network_error: str | None = None,
+        outcome_unknown: bool = False,
     ) -> None:
         self.status = status
+        # a write whose answer was lost (dropped after sending, read timeout, unreadable body): it may have landed
+        self.outcome_unknown = outcome_unknown
         self.method = method
         self.path = path
         self.error_code = error_code
@@ -97,6 +100,7 @@ class DescopeAPIError(DescopeError):
             "path": self.path,
             "retry_after": self.retry_after,
             "not_found": self.is_not_found,
+            **({"outcome_unknown": True} if self.outcome_unknown else {}),
         }
 
 

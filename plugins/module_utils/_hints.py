@@ -22,6 +22,8 @@ _CREDENTIALS_HOW = (
 def _category(error: t.Mapping[str, t.Any]) -> str:
     kind = error.get("kind")
     status = error.get("status")
+    if error.get("outcome_unknown"):
+        return "unknown_outcome"
     if kind in ("config", "validation", "file", "network"):
         return str(kind)
     if status in (401, 403):
@@ -37,6 +39,8 @@ def _category(error: t.Mapping[str, t.Any]) -> str:
         return "bad_request"
     if isinstance(status, int) and status >= 500:
         return "server"
+    if isinstance(status, int) and 200 <= status < 300:
+        return "unreadable"  # a 2xx whose body is empty or not JSON, still so after the retries
     return "other"
 
 
@@ -51,6 +55,8 @@ _ONE_LINE: dict[str, str] = {
     "config": "set the missing option on the task, in module_defaults (group/descope.mgmt.descope) or in the environment",
     "validation": "fix each listed item and field; nothing was written",
     "file": "check the path, its permissions and that it holds what the module expects",
+    "unknown_outcome": "the write was sent but its answer was lost, so it may have been applied; re-run the play (the modules are idempotent and converge)",
+    "unreadable": "Descope (or a proxy in front of it) answered with an empty or non-JSON body; re-run later and check base_url and proxy settings",
 }
 
 
@@ -106,6 +112,21 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
             f"Descope returned HTTP {status} after the configured retries.",
             "Re-run the play: every module is idempotent, so only what is still missing will be written.",
             "Raise 'retries' for flaky periods; check https://status.descope.com for incidents.",
+        ]
+    elif cat == "unknown_outcome":
+        what = f"'{target}'" if target else "the object"
+        steps += [
+            f"{error.get('method')} {error.get('path')} was sent but no usable answer came back ({error.get('message') or 'connection lost'}); "
+            f"the change to {what} may or may not have been applied, so it was not repeated automatically.",
+            "Re-run the play: every module compares with what exists first, so it writes only what is still missing.",
+            "If answers time out repeatedly, raise 'timeout'; check proxies or load balancers that cut long requests.",
+        ]
+    elif cat == "unreadable":
+        steps += [
+            f"{error.get('method')} {error.get('path')} answered HTTP {status} with {error.get('description') or 'an unreadable body'}, "
+            "even after the retries; nothing was written on the strength of it.",
+            "Re-run later: every module is idempotent.",
+            "Check that 'base_url' (DESCOPE_BASE_URL) points at the Descope API and that no proxy (HTTPS_PROXY) rewrites the answers.",
         ]
     elif cat == "network":
         steps += [

@@ -37,10 +37,13 @@ def check_fault(spec):
     count = spec.get("count")
     if count is not None and (not isinstance(count, int) or count < 1):
         raise ValueError("fault count must be a positive integer or null")
+    after = spec.get("after", 0)
+    if not isinstance(after, int) or after < 0:
+        raise ValueError("fault after must be a non-negative integer")
     fault = {"path": spec.get("path", "*"), "method": (spec.get("method") or "").upper() or None, "kind": kind,
              "status": int(spec.get("status", 503)), "seconds": float(spec.get("seconds", 1.0)),
              "retryAfter": int(spec.get("retryAfter", 1)), "count": count, "body": spec.get("body"),
-             "apply": bool(spec.get("apply", False))}
+             "apply": bool(spec.get("apply", False)), "after": after}
     return fault
 
 
@@ -48,6 +51,9 @@ def take_fault(faults, method, path):
     """Find the first fault matching the request, consume one use, and return a copy (or None)."""
     for fault in faults:
         if fault["path"] not in ("*", path) or (fault["method"] and fault["method"] != method):
+            continue
+        if fault["after"] > 0:  # let this many matching requests through first (e.g. a key revoked mid-run)
+            fault["after"] -= 1
             continue
         if fault["count"] is not None:
             fault["count"] -= 1

@@ -162,13 +162,19 @@ def test_timeout_is_retried_for_reads(emulator: t.Any) -> None:
 
 
 def test_malformed_and_empty_bodies(emulator: t.Any) -> None:
-    client, _ = make(emulator)
+    client, _ = make(emulator, retries=1)
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "malformed", "count": 1})
+    assert "tenants" in client.get("/v1/mgmt/tenant/all")  # a read is asked again
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "malformed", "count": 2})
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
-    assert "not valid JSON" in str(info.value)
+    assert "not valid JSON" in str(info.value) and not info.value.outcome_unknown
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "empty", "count": 1})
+    with pytest.raises(DescopeAPIError) as info:  # a write is never repeated: it may have landed
+        client.post("/v1/mgmt/tenant/create", {"id": "t-empty", "name": "Empty"})
+    assert info.value.outcome_unknown and info.value.error_dict()["outcome_unknown"] is True
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "empty", "count": 1})
-    assert client.get("/v1/mgmt/tenant/all") == {}
+    assert "tenants" in client.get("/v1/mgmt/tenant/all")  # an empty 2xx body is read again, never taken as {}
 
 
 def test_connection_refused_is_a_network_error() -> None:
