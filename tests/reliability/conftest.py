@@ -92,8 +92,7 @@ class Engine:
         self.callback.dir = str(audit_dir)
         self.runs = 0
 
-    def run(self, module: str, params: t.Mapping[str, t.Any], check: bool = False, diff: bool = False,
-            environ: t.Mapping[str, str] | None = None) -> Outcome:
+    def run(self, module: str, params: t.Mapping[str, t.Any], check: bool = False, diff: bool = False, environ: t.Mapping[str, str] | None = None) -> Outcome:
         spec = spec_for(module)
         self.runs += 1
         since = self.emulator.last_seq()
@@ -102,12 +101,18 @@ class Engine:
         warnings: list[str] = []
         env = dict(self.emulator.env if environ is None else environ)
         result = run_task(spec.run, module, with_defaults(spec, params), check_mode=check, diff=diff, environ=env, warn=warnings.append)
-        task = types.SimpleNamespace(action=f"descope.mgmt.{module}", _resolved_action=None, no_log=False, check_mode=check,
-                                     _uuid=f"task-{self.runs}", args=dict(params), get_name=lambda: f"{module} run {self.runs}")
+        task = types.SimpleNamespace(
+            action=f"descope.mgmt.{module}",
+            _resolved_action=None,
+            no_log=False,
+            check_mode=check,
+            _uuid=f"task-{self.runs}",
+            args=dict(params),
+            get_name=lambda: f"{module} run {self.runs}",
+        )
         self.callback.handle("failed" if result.get("failed") else "ok", "localhost", task, dict(result))
         entries = _audit.read_entries(str(self.audit_dir))[0] if self.audit_dir.exists() else []
-        return Outcome(result, warnings, "\n".join(self.display.lines[printed_before:]), entries[seen:], self.emulator.requests(since=since),
-                       self.audit_dir)
+        return Outcome(result, warnings, "\n".join(self.display.lines[printed_before:]), entries[seen:], self.emulator.requests(since=since), self.audit_dir)
 
 
 @pytest.fixture

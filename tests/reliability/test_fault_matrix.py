@@ -73,20 +73,35 @@ class Module:
         if self.name == "flow_info":
             return {"dest": str(tmp / "export")}
         if self.name == "backup":
-            return {"backup_dir": str(tmp / "backups")}
+            return {"backup_dir": str(tmp / "backups"), "include": ["tenants", "flows", "theme", "snapshot"]}
+        if self.name == "restore":
+            return {"backup_dir": str(tmp / "backups"), "state": "restored", "backup": "latest", "include": ["tenants", "flows"]}
         raise AssertionError(self.name)
+
+    def prepare(self, engine: t.Any, emulator: t.Any, tmp: pathlib.Path) -> None:
+        """Restore needs a backup that holds the tenants, taken before the tenants are removed again."""
+        if self.name != "restore":
+            return
+        emulator.seed(tenants=[{"id": i, "name": i.upper()} for i in self.ids])
+        taken = engine.run("descope_backup", {**FAST, "backup_dir": str(tmp / "backups"), "include": ["tenants", "flows"]})
+        assert not taken.failed, taken.result.get("msg")
+        emulator.reset()
 
     def exists(self, emulator: t.Any, item: str, tmp: pathlib.Path) -> bool:
         state = emulator.state()
-        if self.module == "descope_tenant":
+        if self.module == "descope_tenant" or self.name == "restore":
             return item in {x["id"] for x in state["tenants"]}
         if self.module == "descope_flow":
             return item in state["flows"]
         if self.name == "flow_info":
             return (tmp / "export" / f"{item}.json").is_file()
         if self.name == "backup":
-            return any((tmp / "backups").rglob("*")) if (tmp / "backups").exists() else False
+            return backups_in(tmp) == 1
         return True
+
+    @property
+    def target_type(self) -> str:
+        return "flow" if self.module == "descope_flow" else "tenant"
 
     def items(self, result: dict[str, t.Any]) -> list[dict[str, t.Any]]:
         for key in ("tenants", "flows"):
@@ -106,6 +121,8 @@ MODULES = {
         Module("flow_single", "descope_flow", "/v1/mgmt/flow/list", "/v2/mgmt/flow/import", ("fault-flow",)),
         Module("flow_dir", "descope_flow", "/v1/mgmt/flow/list", "/v2/mgmt/flow/import", ("fa", "fb", "fc")),
         Module("flow_info", "descope_flow_info", "/v1/mgmt/flow/list", None, ("sign-in", "sign-up-or-in")),
+        Module("backup", "descope_backup", "/v1/mgmt/tenant/all", None, ("backup",)),
+        Module("restore", "descope_backup", "/v1/mgmt/tenant/all", "/v1/mgmt/tenant/create", ("ra", "rb", "rc")),
     )
 }
 
@@ -136,27 +153,74 @@ def burst(n: int) -> dict[str, t.Any]:
 FAULTS = [
     Fault("429-burst", burst(1), "read", True),
     Fault("429-burst", burst(2), "write", True),
-    Fault("429-exhausted", {"kind": "rate_limit", "retryAfter": 1, "count": None}, "read", False, "api", 429, "rate-limited", "asked to wait 1 second",
-          params={"retries": 1}),
+    Fault(
+        "429-exhausted",
+        {"kind": "rate_limit", "retryAfter": 1, "count": None},
+        "read",
+        False,
+        "api",
+        429,
+        "rate-limited",
+        "asked to wait 1 second",
+        params={"retries": 1},
+    ),
     Fault("500", {"kind": "status", "status": 500, "count": 2}, "read", True),
     Fault("503", {"kind": "status", "status": 503, "count": 2}, "write", True),
     Fault("502-html", {"kind": "status", "status": 502, "count": 1, "body": CLOUDFLARE_PAGE}, "read", True),
     *[Fault(f"{s}-html", {"kind": "status", "status": s, "count": 1, "body": CLOUDFLARE_PAGE}, "write", True) for s in (520, 521, 522, 524, 530)],
-    Fault("503-persistent", {"kind": "status", "status": 503, "count": None}, "read", False, "api", 503, "server error after retries", "Re-run the play",
-          params={"retries": 1}),
-    Fault("503-persistent", {"kind": "status", "status": 503, "count": None}, "write", False, "api", 503, "server error after retries", "Re-run the play",
-          applied=False, params={"retries": 1}),
+    Fault(
+        "503-persistent",
+        {"kind": "status", "status": 503, "count": None},
+        "read",
+        False,
+        "api",
+        503,
+        "server error after retries",
+        "Re-run the play",
+        params={"retries": 1},
+    ),
+    Fault(
+        "503-persistent",
+        {"kind": "status", "status": 503, "count": None},
+        "write",
+        False,
+        "api",
+        503,
+        "server error after retries",
+        "Re-run the play",
+        applied=False,
+        params={"retries": 1},
+    ),
     Fault("drop", {"kind": "drop", "count": 1}, "read", True),
-    Fault("drop-before-write", {"kind": "drop", "count": 1}, "write", False, "network", None, "may have been applied", "may or may not have been applied",
-          applied=False),
-    Fault("drop-after-write", {"kind": "drop", "apply": True, "count": 1}, "write", False, "network", None, "may have been applied",
-          "may or may not have been applied", applied=True),
+    Fault(
+        "drop-before-write",
+        {"kind": "drop", "count": 1},
+        "write",
+        False,
+        "network",
+        None,
+        "may have been applied",
+        "may or may not have been applied",
+        applied=False,
+    ),
+    Fault(
+        "drop-after-write",
+        {"kind": "drop", "apply": True, "count": 1},
+        "write",
+        False,
+        "network",
+        None,
+        "may have been applied",
+        "may or may not have been applied",
+        applied=True,
+    ),
     Fault("timeout", {"kind": "delay", "seconds": 2, "count": 1}, "read", True),
     Fault("timeout", {"kind": "delay", "seconds": 2, "count": 1}, "write", False, "network", None, "may have been applied", "raise 'timeout'", applied=None),
     Fault("malformed", {"kind": "malformed", "count": 1}, "read", True),
     Fault("malformed-persistent", {"kind": "malformed", "count": None}, "read", False, "api", 200, "empty or non-JSON body", "proxy", params={"retries": 1}),
-    Fault("malformed", {"kind": "malformed", "count": 1}, "write", False, "api", 200, "may have been applied", "may or may not have been applied",
-          applied=False),
+    Fault(
+        "malformed", {"kind": "malformed", "count": 1}, "write", False, "api", 200, "may have been applied", "may or may not have been applied", applied=False
+    ),
     Fault("empty", {"kind": "empty", "count": 1}, "read", True),
     Fault("empty", {"kind": "empty", "count": 1}, "write", False, "api", 200, "may have been applied", "may or may not have been applied", applied=False),
     Fault("401", {"kind": "status", "status": 401, "count": None}, "read", False, "api", 401, "DESCOPE_MANAGEMENT_KEY", "did not accept the management key"),
@@ -176,6 +240,16 @@ def path_for(module: Module, fault: Fault) -> str:
     return module.read if fault.on == "read" else t.cast(str, module.write)
 
 
+def backups_in(tmp: pathlib.Path) -> int:
+    """Complete backups (a manifest) under backup_dir; also fails on a half-written one left behind."""
+    root = tmp / "backups"
+    if not root.exists():
+        return 0
+    leftovers = [p for p in root.rglob("*") if p.is_dir() and p.name.startswith(".")]
+    assert not leftovers, f"temporary backup directories left behind: {leftovers}"
+    return len(list(root.glob("*/*/manifest.json")))
+
+
 def wait_for_delayed(emulator: t.Any, since: int, limit: float = 10.0) -> None:
     deadline = time.monotonic() + limit
     while not any(r.get("fault") == "delay" for r in emulator.requests(since=since)):
@@ -185,12 +259,14 @@ def wait_for_delayed(emulator: t.Any, since: int, limit: float = 10.0) -> None:
 
 def check_audit(module: Module, out: t.Any) -> None:
     """Every attempted write has one audit line carrying its outcome; the chain verifies."""
-    writes = [e for e in out.audit if e["operation"] in WRITE_OPS]
+    writes = [e for e in out.audit if e["operation"] in WRITE_OPS and e["target_type"] == module.target_type]
     reported = [i for i in module.items(out.result) if i.get("action") in OUTCOME_OF]
     assert sorted((e["target_id"], e["outcome"]) for e in writes) == sorted((i["id"], OUTCOME_OF[i["action"]]) for i in reported), (out.audit, reported)
     for entry in writes:
         if entry["outcome"] == "failed":
             assert entry["error"] and entry["error"]["kind"], entry
+    if module.name == "backup" and not out.failed:
+        assert [(e["operation"], e["outcome"]) for e in out.audit if e["changed"]] in ([("backup", "ok")], []), out.audit
     if out.failed and not writes:
         # a failure before any write (read, auth, validation) is still on record
         assert [e["outcome"] for e in out.audit] == ["failed"], out.audit
@@ -200,6 +276,7 @@ def check_audit(module: Module, out: t.Any) -> None:
 @pytest.mark.parametrize(("module", "fault"), CASES)
 def test_fault(engine: t.Any, emulator: t.Any, tmp_path: pathlib.Path, module: Module, fault: Fault) -> None:
     params = {**FAST, **module.params(tmp_path), **fault.params}
+    module.prepare(engine, emulator, tmp_path)
     emulator.faults(dict(fault.spec, path=path_for(module, fault)))
     since = emulator.last_seq()
     out = engine.run(module.module, params)
@@ -242,6 +319,8 @@ def test_fault(engine: t.Any, emulator: t.Any, tmp_path: pathlib.Path, module: M
             assert out.writes == [], "a failed read must stop the task before any write"
             if module.name == "flow_info":
                 assert not list((tmp_path / "export").glob("*.json"))
+            if module.name in ("backup", "restore"):
+                assert backups_in(tmp_path) == (1 if module.name == "restore" else 0), "a failed backup must leave nothing behind"
     check_audit(module, out)
 
     # the fault is gone: a second run converges and writes only what is still missing
@@ -280,3 +359,13 @@ def test_key_revoked_in_the_middle_of_a_set(engine: t.Any, emulator: t.Any, tmp_
     again = engine.run(module.module, params)
     assert not again.failed and all(module.exists(emulator, i, tmp_path) for i in ids)
     assert len(again.writes) == len(ids) - 3
+
+
+def test_backup_failing_on_its_last_read_leaves_no_backup(engine: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    """Tenants, flows and the theme were read; the snapshot read keeps failing: nothing half-written remains."""
+    emulator.faults({"path": "/v1/mgmt/project/snapshot/export", "kind": "status", "status": 503, "count": None})
+    out = engine.run("descope_backup", {**FAST, "retries": 1, **MODULES["backup"].params(tmp_path)})
+    assert out.failed and out.result["error"]["status"] == 503 and "Re-run the play" in out.printed
+    assert any(r["path"] == "/v2/mgmt/flow/export" for r in out.requests)  # it got that far
+    assert backups_in(tmp_path) == 0
+    assert [e["outcome"] for e in out.audit] == ["failed"]
