@@ -1,0 +1,108 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's playbooks, run by full name over an inventory of two projects on the emulator."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+import typing as t
+
+import pytest
+import yaml
+
+STAGING = {"id": "P2PlaybookStagingProject0001", "managementKey": "K2PlaybookStagingKeyNotSecret"}
+PRODUCTION = {"id": "P2PlaybookProductionProject01", "managementKey": "K2PlaybookProductionKeyNotSecret"}
+DECLARED = [
+    {"id": "acme", "name": "Acme Corp", "self_provisioning_domains": ["acme.com"]},
+    {"id": "globex", "name": "Globex"},
+]
+
+
+@pytest.fixture
+def projects(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> t.Any:
+    emulator.seed(
+        projects=[
+            dict(STAGING, tenants=[{"id": "acme", "name": "Acme"}]),
+            dict(PRODUCTION, tenants=[{"id": "acme", "name": "Acme Corp", "selfProvisioningDomains": ["acme.com"]}, {"id": "globex", "name": "Globex"}]),
+        ]
+    )
+    inventory = {
+        "descope_projects": {
+            "hosts": {
+                "staging": {"descope_project_id": STAGING["id"], "descope_management_key": STAGING["managementKey"]},
+                "production": {
+                    "descope_project_id": PRODUCTION["id"],
+                    "descope_management_key": PRODUCTION["managementKey"],
+                    "descope_tenants_prune": True,
+                },
+            },
+            "vars": {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": sys.executable,
+                "descope_base_url": emulator.base_url,
+                "descope_tenants": DECLARED,
+                "descope_backup_dir": str(tmp_path / "backups"),
+            },
+        }
+    }
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(inventory), encoding="utf-8")
+    env = {k: v for k, v in playbook.base_env().items() if not k.startswith("DESCOPE_")}
+    env["DESCOPE_AUDIT_DIR"] = str(tmp_path / "audit")
+
+    def run(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(path), f"descope.mgmt.{name}", *args]
+        return subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+
+    return run
+
+
+def test_drift_fails_per_project_then_passes_after_sync(projects: t.Any, emulator: t.Any) -> None:
+    drift = projects("drift")
+    assert drift.returncode == 2, drift.stdout + drift.stderr
+    assert "staging: 2 difference(s)" in drift.stdout
+    assert "production: in sync" in drift.stdout
+    assert "tenant acme would be updated" in drift.stdout
+    assert "tenant globex would be created" in drift.stdout
+    assert emulator.writes() == []  # drift is check mode only
+
+    sync = projects("sync")
+    assert sync.returncode == 0, sync.stdout + sync.stderr
+    assert "staging                    : ok=" in sync.stdout
+
+    again = projects("drift")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "staging: in sync" in again.stdout and "production: in sync" in again.stdout
+
+
+def test_sync_prune_backs_up_only_when_something_changes(projects: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    backups = tmp_path / "backups" / PRODUCTION["id"]
+    unchanged = projects("sync", "--limit", "production")
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    assert not backups.exists()  # nothing to change: no backup, no write
+    assert emulator.writes() == []
+
+    # someone adds a tenant in the console; prune will delete it, so a backup is taken first
+    current = [{"id": "acme", "name": "Acme Corp", "selfProvisioningDomains": ["acme.com"]}, {"id": "globex", "name": "Globex"}]
+    emulator.seed(projects=[dict(PRODUCTION, tenants=[*current, {"id": "stray", "name": "Created in the console"}])])
+    pruned = projects("sync", "--limit", "production")
+    assert pruned.returncode == 0, pruned.stdout + pruned.stderr
+    taken = sorted(p.name for p in backups.iterdir())
+    assert len(taken) == 1
+    saved = (backups / taken[0] / "tenants.json").read_text(encoding="utf-8")
+    assert '"stray"' in saved  # the backup holds what the prune deleted
+    assert sorted(t["id"] for t in emulator.state(project=PRODUCTION["id"])["tenants"]) == ["acme", "globex"]
+
+    again = projects("sync", "--limit", "production")
+    assert again.returncode == 0
+    assert "changed=0" in again.stdout
+    assert sorted(p.name for p in backups.iterdir()) == taken
+
+
+def test_restore_needs_a_confirmation_naming_the_project(projects: t.Any, emulator: t.Any) -> None:
+    refused = projects("restore", "--limit", "staging")
+    assert refused.returncode == 2
+    assert "-e descope_restore_confirm=staging" in refused.stdout
+    assert emulator.writes() == []
