@@ -228,10 +228,18 @@ backup:
       type: dict
       sample: {"tenants": 120, "flows": 12, "theme": 1, "snapshot_files": 40}
     snapshot:
-      description:
-        - C(status) is V(ok), V(unavailable) (the licence does not allow snapshots; C(reason) says why) or V(not_included).
+      description: Whether the backup holds the project snapshot.
       type: dict
       sample: {"status": "unavailable", "reason": "the project's licence does not allow snapshots (HTTP 403 E112601)"}
+      contains:
+        status:
+          description: V(ok), V(unavailable) (the licence does not allow snapshots) or V(not_included).
+          type: str
+          sample: ok
+        reason:
+          description: Why the snapshot is unavailable.
+          type: str
+          returned: when RV(backup.snapshot.status=unavailable)
     content_sha256:
       description: Digest of the normalised content, used to detect that nothing changed.
       type: str

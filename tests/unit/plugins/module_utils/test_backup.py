@@ -87,18 +87,21 @@ def _entry(name: str, days_old: float, now: datetime.datetime) -> _backup.Entry:
     return _backup.Entry(name, f"/b/{name}", now - datetime.timedelta(days=days_old), {})
 
 
+def removed_names(plan: list[tuple[_backup.Entry, str]]) -> list[str]:
+    return [entry.name for entry, _why in plan]
+
+
 def test_plan_retention_rules() -> None:
     now = datetime.datetime(2026, 11, 24, tzinfo=UTC)
     entries = [_entry(f"b{i}", days, now) for i, days in enumerate([100, 50, 20, 10, 1])]
-    names = lambda plan: [e.name for e, _why in plan]  # noqa: E731
-    assert names(_backup.plan_retention(entries, 2, None, now)) == ["b0", "b1", "b2"]
-    assert names(_backup.plan_retention(entries, None, 30, now)) == ["b0", "b1"]
+    assert removed_names(_backup.plan_retention(entries, 2, None, now)) == ["b0", "b1", "b2"]
+    assert removed_names(_backup.plan_retention(entries, None, 30, now)) == ["b0", "b1"]
     # either rule selects: keep at most 4 AND nothing older than 15 days
     plan = _backup.plan_retention(entries, 4, 15, now)
-    assert names(plan) == ["b0", "b1", "b2"] and plan[0][1] == "keep_last=4" and plan[1][1] == "max_age_days=15"
+    assert removed_names(plan) == ["b0", "b1", "b2"] and plan[0][1] == "keep_last=4" and plan[1][1] == "max_age_days=15"
     # the newest is never removed, even when it is too old
     old = [_entry("only", 400, now), _entry("older", 500, now)]
-    assert names(_backup.plan_retention(old, None, 1, now)) == ["older"]
+    assert removed_names(_backup.plan_retention(old, None, 1, now)) == ["older"]
     assert _backup.plan_retention([], 1, 1, now) == []
 
 
@@ -471,3 +474,109 @@ def test_retention_needs_an_existing_directory(emulator: t.Any, tmp_path: pathli
     assert result.get("failed") and "does not exist" in result["msg"]
     empty = run(emulator, tmp_path, state="absent", keep_last=1)
     assert empty["changed"] is False and empty["removed"] == []
+
+
+# -- failure paths --------------------------------------------------------------------------------------
+
+
+def test_render_files_refuses_unsafe_names() -> None:
+    cap = _backup.Capture(include=["flows", "snapshot"], flows={"../evil": {"metadata": {}}}, snapshot_files={"../../etc/cron": "x"},
+                          snapshot_status="ok")
+    with pytest.raises(_backup.DescopeValidationError) as caught:
+        _backup.render_files(cap)
+    assert [p.field for p in caught.value.problems] == ["flows", "snapshot"]
+
+
+def test_failed_write_leaves_no_partial_backup(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def broken(path: str, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) > 2:
+            raise OSError(28, "No space left on device")
+        pathlib.Path(path).write_bytes(data)
+
+    monkeypatch.setattr(_backup, "_write_private", broken)
+    result = run(seeded, tmp_path)
+    assert result.get("failed") and "No space left" in result["msg"] and "nothing was kept" in result["msg"]
+    assert list((tmp_path / seeded.project_id).iterdir()) == []
+
+
+def test_a_newest_backup_that_does_not_verify_is_replaced(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    (path / "theme.json").write_text("{}")
+    warnings: list[str] = []
+    result = run(seeded, tmp_path, warnings=warnings, force=False)
+    assert result["changed"] is True and result["backup"]["path"] != str(path)
+    assert any("does not verify" in w for w in warnings)
+
+
+def test_restore_stops_after_a_failed_tenant_write(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"})
+    seeded.clear_log()
+    seeded.faults({"path": "/v1/mgmt/tenant/update", "kind": "status", "status": 400, "count": 1})
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and "tenant writes failed" in result["msg"]
+    assert {x["id"]: x["action"] for x in result["tenants"]}["acme"] == "failed"
+    written = {w["path"] for w in seeded.writes()}
+    assert "/v2/mgmt/flow/import" not in written and "/v1/mgmt/project/snapshot/import" not in written
+    assert result["snapshot"]["action"] == "skipped"
+
+
+def test_restore_reports_a_failed_flow_write(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.faults({"path": "/v2/mgmt/flow/import", "kind": "status", "status": 400})
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and "flow or theme writes failed" in result["msg"]
+    assert any(x["action"] == "failed" for x in result["flows"])
+
+
+def test_restore_snapshot_rejected_by_validate(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"})
+    seeded.clear_log()
+    body = json.dumps({"ok": False, "failures": ["connector 'x' needs a secret"], "missingSecrets": {"connectors": [{"id": "x", "name": "X"}]}})
+    seeded.faults({"path": "/v1/mgmt/project/snapshot/validate", "kind": "status", "status": 200, "body": body, "count": 1})
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and "needs a secret" in result["msg"] and "secrets needed for: X" in result["msg"]
+    assert seeded.writes() == []
+
+
+def test_restore_skips_the_snapshot_without_licence(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"})
+    body = json.dumps({"errorCode": "E112601", "errorDescription": "Project license does not allow this operation"})
+    seeded.faults({"path": "/v1/mgmt/project/snapshot/export", "kind": "status", "status": 403, "body": body})
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert "failed" not in result and any("licence" in n for n in result["notes"])
+
+
+def test_restore_of_a_backup_without_snapshot_or_flows(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    emulator.seed(id="P2FreeBackupProject000001", managementKey="K2FreeBackupKey0000000001", license="free", tenants=[{"id": "t1", "name": "T1"}])
+    env = dict(emulator.env, DESCOPE_PROJECT_ID="P2FreeBackupProject000001", DESCOPE_MANAGEMENT_KEY="K2FreeBackupKey0000000001")
+    run(emulator, tmp_path, env=env)
+    result = run(emulator, tmp_path, env=env, state="restored", backup="latest")
+    assert "failed" not in result, result
+    assert any("snapshot not restored" in n for n in result["notes"]) and any("flows: the backup holds none" in n for n in result["notes"])
+    refused = run(emulator, tmp_path, env=env, state="restored", backup="latest", prune=True)
+    assert refused.get("failed") and "would delete every unprotected flow" in refused["msg"]
+
+
+def test_restore_refuses_a_malformed_tenants_file_listed_in_the_manifest(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    (path / "tenants.json").write_text('{"tenants": {}}')
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["files"]["tenants.json"] = _backup.sha256_file(str(path / "tenants.json"))  # a consistent but wrong backup
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert result.get("failed") and "$.tenants" in result["msg"] and seeded.requests() == []
+
+
+def test_retention_diff_lists_before_and_after(emulator: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = make_backups(emulator, tmp_path, [2, 1], monkeypatch)
+    result = run(emulator, tmp_path, diff=True, state="absent", keep_last=1)
+    assert result["diff"][0]["before"]["backups"] == names and result["diff"][0]["after"]["backups"] == names[1:]
