@@ -396,6 +396,7 @@ class Plan:
             if item.state == "present":
                 self._present_checks(item, valid, deleted)
         self._deleted_parent_checks(valid, deleted)
+        self._cycle_checks(valid)
         present = [i for i in valid if i.state == "present"]
         self._unique_in_final_state(present, deleted, "name")
         if not self.allow_duplicate_domains:
@@ -438,6 +439,20 @@ class Plan:
             self.problems.append(item.problem("parent_tenant_id", f"cannot change the parent of existing tenant '{item.label}' (it has {now}); "
                                               "Descope sets the parent only when a tenant is created.",
                                               "Remove parent_tenant_id (or set it to the current parent), or delete and re-create the tenant."))
+
+    def _cycle_checks(self, valid: list[Item]) -> None:
+        """New tenants whose declared parents lead back to themselves: none of them could be created first."""
+        new = {i.label: i for i in valid if i.state == "present" and i.current is None and i.label}
+        for label, item in new.items():
+            chain = [label]
+            parent = item.fields.get("parent_tenant_id")
+            while parent in new and parent not in chain:
+                chain.append(parent)
+                parent = new[parent].fields.get("parent_tenant_id")
+            if parent == label and len(chain) > 1:  # a tenant that is its own parent is reported on its own
+                self.problems.append(item.problem("parent_tenant_id", f"the parents of new tenants form a cycle ({' -> '.join([*chain, label])}), "
+                                                  "so none of them can be created first.",
+                                                  "Give one tenant of the cycle an existing parent, or none."))
 
     def _deleted_parent_checks(self, valid: list[Item], deleted: set[str]) -> None:
         keep = {i.label for i in valid if i.state == "present" and i.label} | self.protected
