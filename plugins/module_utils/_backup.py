@@ -245,8 +245,8 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
     if "tenants" in include:
         cap.tenants = _tenant_order([tenant_item(r) for r in _tenant.load_all(client)])
     if "flows" in include:
-        ids = sorted(f["id"] for f in _flow._list_flows(client))
-        exported = _flow._export_all(client, ids, concurrency)
+        ids = sorted(f["id"] for f in _flow.list_flows(client))
+        exported = _flow.export_all(client, ids, concurrency)
         cap.flows = {fid: flow for fid, flow in exported.items() if flow is not None}  # None: deleted since the list
     if "theme" in include:
         theme = client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
@@ -809,11 +809,11 @@ def _run_restore(ctx: TaskContext) -> Json:
         else:
             notes.append("flows: the backup holds none")
     if use_flows and os.path.isdir(flows_dir):
-        _flow._load_dir(flows_dir, prune, problems, ctx.warn)
+        _flow.load_dir(flows_dir, prune, problems, ctx.warn)
     theme_path = os.path.join(path, THEME_FILE)
     use_theme = "theme" in sections and os.path.isfile(theme_path)
     if use_theme:
-        _flow._load_theme(theme_path, problems)
+        _flow.load_theme(theme_path, problems)
     snapshot_files: dict[str, t.Any] = {}
     if "snapshot" in sections:
         snapshot_files, found = _snapshot_files(path, manifest)

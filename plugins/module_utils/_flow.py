@@ -602,7 +602,7 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
         problems.extend(doc_problems)
         return ([doc] if doc else []), "single"
     if p.get("src_dir") is not None:
-        return _load_dir(p["src_dir"], bool(p.get("prune")), problems, warn), "set"
+        return load_dir(p["src_dir"], bool(p.get("prune")), problems, warn), "set"
     if flow_id is not None:
         problems.append(Problem(field="flow_id", id=flow_id, message="state=present needs the flow's content.",
                                 fix="add src (an exported JSON file) or definition (the same content inline)."))
@@ -610,7 +610,7 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
     return [], "none"
 
 
-def _load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None]) -> list[FlowDoc]:
+def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None]) -> list[FlowDoc]:
     if not os.path.isdir(src_dir):
         problems.append(Problem(field="src_dir", source=src_dir, message="is not a directory.",
                                 fix="point src_dir at a directory of exported flows (one <flow_id>.json per flow)."))
@@ -637,7 +637,7 @@ def _load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callab
     return docs
 
 
-def _load_theme(value: t.Any, problems: list[Problem]) -> tuple[Json | None, str]:
+def load_theme(value: t.Any, problems: list[Problem]) -> tuple[Json | None, str]:
     if isinstance(value, dict):
         theme, theme_problems = parse_theme(value, "theme")
         problems.extend(theme_problems)
@@ -655,7 +655,7 @@ def _load_theme(value: t.Any, problems: list[Problem]) -> tuple[Json | None, str
     return None, "theme"
 
 
-def _export_all(client: t.Any, ids: list[str], concurrency: int) -> dict[str, Json | None]:
+def export_all(client: t.Any, ids: list[str], concurrency: int) -> dict[str, Json | None]:
     """Export the given flows (v2) on a bounded pool; a flow that vanished since the list is None."""
 
     def one(flow_id: str) -> Json | None:
@@ -683,7 +683,7 @@ def _poster(path: str, body: Json) -> t.Callable[[t.Any], None]:
     return apply
 
 
-def _list_flows(client: t.Any) -> list[Json]:
+def list_flows(client: t.Any) -> list[Json]:
     body = client.post(PATH_LIST, {}, read=True)
     return [f for f in body.get("flows") or [] if isinstance(f, dict) and isinstance(f.get("id"), str)]
 
@@ -709,7 +709,7 @@ def run(ctx: TaskContext) -> Json:
     theme_doc: Json | None = None
     theme_source = ""
     if p.get("theme") is not None and p.get("state") != "absent":
-        theme_doc, theme_source = _load_theme(p["theme"], problems)
+        theme_doc, theme_source = load_theme(p["theme"], problems)
     if problems:
         raise DescopeValidationError(problems)
 
@@ -719,8 +719,8 @@ def run(ctx: TaskContext) -> Json:
     sources = {d.flow_id: d.source for d in declared}
     state = p.get("state")
     if declared or state == "absent" or p.get("prune"):
-        listed = {f["id"]: f for f in _list_flows(client)}
-        current = _export_all(client, [d.flow_id for d in declared if d.flow_id in listed], concurrency)
+        listed = {f["id"]: f for f in list_flows(client)}
+        current = export_all(client, [d.flow_id for d in declared if d.flow_id in listed], concurrency)
         for doc in declared:
             existing = current.get(doc.flow_id)
             if doc.form == "v1" and existing is not None:
@@ -751,7 +751,7 @@ def run(ctx: TaskContext) -> Json:
         if doomed:
             # Deleting needs no export: the listing is enough to know the flow is there. Its full
             # content is exported only in diff mode, so that --diff shows what would be lost.
-            gone = _export_all(client, doomed, concurrency) if ctx.diff else {}
+            gone = export_all(client, doomed, concurrency) if ctx.diff else {}
             batch = _BatchDelete(doomed)
             for fid in doomed:
                 old = gone.get(fid)
@@ -911,7 +911,7 @@ def run_info(ctx: TaskContext) -> Json:
         raise DescopeValidationError(problems)
 
     client = ctx.client()
-    listed = _list_flows(client)
+    listed = list_flows(client)
     by_id = {f["id"]: f for f in listed}
     if wanted:
         missing = [fid for fid in wanted if fid not in by_id]
@@ -931,7 +931,7 @@ def run_info(ctx: TaskContext) -> Json:
                 os.makedirs(dest, exist_ok=True)
             except OSError as exc:
                 raise DescopeFileError(dest, f"cannot create the directory ({exc.strerror or exc}).", "check the path and its permissions.") from None
-        exported = _export_all(client, selected, concurrency)
+        exported = export_all(client, selected, concurrency)
         files = []
         for fid in selected:
             flow = exported.get(fid)
