@@ -921,6 +921,14 @@ def run_info(ctx: TaskContext) -> Json:
         selected = list(dict.fromkeys(wanted))
     else:
         selected = sorted(by_id)
+    if dest is not None:
+        # Ids come from the API and become file names: one that is not a plain id (say '../x') must not escape dest.
+        unsafe = [fid for fid in selected if not FLOW_ID_RE.match(fid)]
+        if unsafe:
+            raise DescopeValidationError([
+                Problem(field="flows", id=fid, message=f"flow id {fid!r} from the API cannot be used as a file name; nothing was written.",
+                        fix="rename the flow in Descope (letters, digits, '-' and '_'), or leave it out with flow_ids.")
+                for fid in unsafe])
     flows = [{"id": fid, "name": by_id[fid].get("name", ""), "description": by_id[fid].get("description", ""),
               "disabled": bool(by_id[fid].get("disabled"))} for fid in selected]
     result: Json = {"changed": False, "flows": flows}
