@@ -602,7 +602,8 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
         problems.extend(doc_problems)
         return ([doc] if doc else []), "single"
     if p.get("src_dir") is not None:
-        return load_dir(p["src_dir"], bool(p.get("prune")), problems, warn), "set"
+        theme = p.get("theme") if isinstance(p.get("theme"), str) else None
+        return load_dir(p["src_dir"], bool(p.get("prune")), problems, warn, theme_path=theme), "set"
     if flow_id is not None:
         problems.append(Problem(field="flow_id", id=flow_id, message="state=present needs the flow's content.",
                                 fix="add src (an exported JSON file) or definition (the same content inline)."))
@@ -610,7 +611,7 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
     return [], "none"
 
 
-def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None]) -> list[FlowDoc]:
+def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None], theme_path: str | None = None) -> list[FlowDoc]:
     if not os.path.isdir(src_dir):
         problems.append(Problem(field="src_dir", source=src_dir, message="is not a directory.",
                                 fix="point src_dir at a directory of exported flows (one <flow_id>.json per flow)."))
@@ -624,8 +625,10 @@ def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callabl
             problems.extend(dataclasses.replace(p, index=index) for p in file_problems)
             continue
         if isinstance(data, dict) and isinstance(data.get("theme"), dict) and "flow" not in data:
-            # descope_flow_info writes the theme next to the flows; it is deployed only through the theme option
-            warn(f"{path}: a theme export, not a flow; skipped (set the theme option to import it).")
+            # descope_flow_info writes the theme next to the flows; it is deployed only through the theme option,
+            # so warn only when that option does not already point at this very file
+            if theme_path is None or os.path.realpath(theme_path) != os.path.realpath(path):
+                warn(f"{path}: a theme export, not a flow; skipped (set the theme option to import it).")
             continue
         doc, doc_problems = parse_flow(data, path, name[: -len(".json")], index=index, warn=warn, declared_by="the file name")
         problems.extend(doc_problems)
@@ -831,7 +834,8 @@ def _flow_result(ctx: TaskContext, mode: str, changes: list[_engine.Change], sum
             if not change.changed:
                 continue
             entry = _engine.diff_entries([change])[0]
-            entry["prepared"] = summaries[change.target_id][0] if change.target_type == "flow" else _theme_summary(change)
+            prepared = summaries[change.target_id][0] if change.target_type == "flow" else _theme_summary(change)
+            entry["prepared"] = prepared if prepared.endswith("\n") else prepared + "\n"  # keep the next diff header on its own line
             entries.append(entry)
         result["diff"] = entries
 

@@ -223,7 +223,7 @@ def test_check_mode_predicts_exactly_with_zero_writes(emulator: t.Any) -> None:
 def test_diff_carries_summary_and_full_content(emulator: t.Any) -> None:
     result = run_flow(emulator, check=True, diff=True, src=str(V2_FILE))
     (entry,) = result["diff"]
-    assert entry["prepared"] == result["flow"]["summary"]
+    assert entry["prepared"] == result["flow"]["summary"] + "\n"  # the trailing newline keeps the next diff header on its own line
     assert entry["after"]["screens"][0]["screenId"] == "SC2b7RfXQe1yK0AcVerifyOtp1"  # sorted by screen id
     assert entry["before"]["metadata"]["name"] == "Sign Up or In"
     op = result["descope_audit"]["operations"][0]
@@ -366,6 +366,16 @@ def test_theme_file_in_src_dir_is_skipped_with_a_warning(emulator: t.Any, tmp_pa
     result = run_flow(emulator, src_dir=str(tmp_path), warnings=warnings)
     assert [f["id"] for f in result["flows"]] == ["sign-up-or-in"]
     assert any("theme export" in w for w in warnings)
+
+
+def test_theme_file_named_by_the_theme_option_is_not_warned_about(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    shutil.copy(V2_FILE, tmp_path / "sign-up-or-in.json")
+    shutil.copy(THEME_FILE, tmp_path / "theme.json")
+    warnings: list[str] = []
+    result = run_flow(emulator, src_dir=str(tmp_path), theme=str(tmp_path / "theme.json"), warnings=warnings, diff=True)
+    assert [f["id"] for f in result["flows"]] == ["sign-up-or-in"] and "theme" in result
+    assert not any("theme export" in w for w in warnings)
+    assert all(entry["prepared"].endswith("\n") for entry in result.get("diff", []))
 
 
 def test_auth_failure_fails_the_task_without_leaking_the_key(emulator: t.Any) -> None:
