@@ -144,10 +144,14 @@ def set_items(result: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
     for key in SET_KEYS:
         items = result.get(key)
         if isinstance(items, list) and items and all(isinstance(i, dict) for i in items):
-            return [
+            found = [
                 {"id": i.get("id"), "action": i.get("action") or ("changed" if i.get("changed") else "unchanged"), "type": key[:-1], "error": i.get("error")}
                 for i in items
             ]
+            theme = result.get("theme")
+            if isinstance(theme, t.Mapping) and theme.get("action"):  # descope_flow deploys the theme in the same task
+                found.append({"id": "theme", "action": theme["action"], "type": "theme", "error": theme.get("error")})
+            return found
     block = result.get("descope_audit")
     ops = block.get("operations") if isinstance(block, t.Mapping) else None
     if isinstance(ops, list) and len(ops) > 1:
@@ -175,11 +179,10 @@ def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any]) -> lis
             detail = " ".join(str(x) for x in (error.get("status") and f"HTTP {error.get('status')}", error.get("code"), error.get("message")) if x)
             text += f" ({detail})" if detail else ""
         lines.append(text)
-    counts = block.get("counts") if block and isinstance(block.get("counts"), t.Mapping) else None
-    if not counts:
-        counts = {}
-        for item in items:
-            counts[str(item["action"])] = counts.get(str(item["action"]), 0) + 1
+    # counted from the lines shown, so the total always matches them
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[str(item["action"])] = counts.get(str(item["action"]), 0) + 1
     shown = [f"{counts.get(k, 0)} {k}" for k in COUNT_KEYS if k in counts or k in ("created", "updated", "deleted", "unchanged", "failed")]
     lines.append(f"{prefix}: {len(items)} item(s): {', '.join(shown)}" + (" (check mode: nothing was written)" if check else ""))
     return lines

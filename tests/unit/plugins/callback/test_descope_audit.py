@@ -318,6 +318,15 @@ def test_set_mode_check_mode_says_would(plugin: t.Any) -> None:
     assert "1 updated" in text and "1 unchanged" in text
 
 
+def test_flow_set_mode_counts_include_the_theme_line() -> None:
+    flows = [{"id": "sign-up", "action": "imported"}, {"id": "x", "action": "unchanged"}]
+    counts = {"imported": 2, "unchanged": 1}  # the module's counts include the theme
+    result = {"flows": flows, "theme": {"action": "imported"}, "descope_audit": audit(op("sign-up", "imported", "import"), counts=counts)}
+    out = cb.progress_lines("descope_flow", "h", result)
+    assert "descope_flow [h]: theme theme: imported" in out
+    assert out[-1].startswith("descope_flow [h]: 3 item(s):")
+
+
 def test_many_operations_without_a_list_count_as_set_mode() -> None:
     result = {"descope_audit": audit(op("a"), op("b", "deleted", "delete"))}
     out = cb.progress_lines("descope_tenant", "h", result)
