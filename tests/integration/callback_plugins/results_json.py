@@ -38,6 +38,8 @@ class CallbackModule(CallbackBase):
         res = dict(result._result)
         if status == "ok" and res.get("changed"):
             status = "changed"
+        if status == "failed":
+            res["failed"] = True  # ansible-core 2.19 keeps the flag outside _result for ignored failures
         self._tasks.append(
             {"name": result._task.get_name(), "action": result._task.action, "host": result._host.get_name(), "status": status, "result": res}
         )
