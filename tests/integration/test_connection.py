@@ -15,6 +15,7 @@ PATHS = {"in-process": {}, "module": {"DESCOPE_MGMT_IN_PROCESS": "false"}}
 INFO = "descope.mgmt.descope_tenant_info"
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("path", PATHS)
 def test_precedence_task_then_module_defaults_then_environment(playbook: t.Any, emulator: t.Any, path: str) -> None:
     emulator.seed(tenants=[{"id": "t1", "name": "One"}])

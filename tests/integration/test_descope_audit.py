@@ -11,6 +11,8 @@ import subprocess
 import sys
 import typing as t
 
+import pytest
+
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 
 CALLBACK = ("descope.mgmt.descope_audit",)
@@ -27,6 +29,7 @@ def audit_dir(runner: t.Any) -> str:
     return runner.base_env()["DESCOPE_AUDIT_DIR"]
 
 
+@pytest.mark.smoke
 def test_single_set_and_loop_tasks_are_recorded(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [
         {"name": "single", "descope.mgmt.descope_tenant": {"id": "solo", "name": "Solo"}},
@@ -59,6 +62,7 @@ def test_single_set_and_loop_tasks_are_recorded(playbook: t.Any, emulator: t.Any
     assert "3 item(s): 3 created" in result.stdout and "2 item(s): 0 created, 1 updated" in result.stdout
 
 
+@pytest.mark.smoke
 def test_check_mode_entries_are_marked(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [{"name": "preview", "descope.mgmt.descope_tenant": {"tenants": [{"id": "c1", "name": "C1"}, {"id": "c2", "name": "C2"}]}}]
     result = playbook.run(tasks, check=True, diff=True, callbacks=CALLBACK)

@@ -48,6 +48,7 @@ BACKUP = {"name": "backup", "descope.mgmt.descope_backup": {"backup_dir": "backu
 RESTORE = {"name": "restore", "descope.mgmt.descope_backup": {"backup_dir": "backups", "state": "restored", "backup": "latest", "prune": True}}
 
 
+@pytest.mark.smoke
 def test_backup_change_restore_equals_backed_up_state(playbook: t.Any, seeded: t.Any) -> None:
     first = playbook.run([BACKUP])
     assert first.rc == 0, first.stdout + first.stderr

@@ -10,6 +10,8 @@ import pathlib
 import shutil
 import typing as t
 
+import pytest
+
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "flows"
 
 
@@ -24,6 +26,7 @@ def write_paths(emulator: t.Any) -> list[str]:
     return [w["path"] for w in emulator.writes()]
 
 
+@pytest.mark.smoke
 def test_deploy_from_v1_and_v2_files_then_unchanged(playbook: t.Any, emulator: t.Any) -> None:
     stage(playbook)
     tasks = [
@@ -88,6 +91,7 @@ def test_absent_twice(playbook: t.Any, emulator: t.Any) -> None:
     assert second.rc == 0 and second.task("absent")["changed"] is False and emulator.writes() == []
 
 
+@pytest.mark.smoke
 def test_invalid_files_rejected_with_zero_writes(playbook: t.Any, emulator: t.Any) -> None:
     stage(playbook)
     emulator.clear_log()

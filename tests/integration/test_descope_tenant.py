@@ -26,6 +26,7 @@ def actions(result: dict[str, t.Any]) -> list[tuple[str, str]]:
     return [(x["id"], x["action"]) for x in result["tenants"]]
 
 
+@pytest.mark.smoke
 def test_create_update_delete_and_second_run_unchanged(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [
         task("create", {"id": "acme", "name": "Acme", "self_provisioning_domains": ["Acme.com"], "custom_attributes": {"plan": "pro"}}),
@@ -46,6 +47,7 @@ def test_create_update_delete_and_second_run_unchanged(playbook: t.Any, emulator
     assert gone.status("delete") == "changed" and gone.status("delete again") == "ok" and "acme" not in tenants_in(emulator)
 
 
+@pytest.mark.smoke
 def test_check_mode_predicts_exactly_and_writes_nothing(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=[{"id": "upd", "name": "Upd"}, {"id": "old", "name": "Old"}, {"id": "same", "name": "Same"}])
     declared = [{"id": "upd", "name": "Upd", "disabled": True}, {"id": "same", "name": "Same"}, {"id": "new", "name": "New"}]
@@ -135,6 +137,7 @@ def test_rate_limit_storm_during_set_mode_converges(playbook: t.Any, emulator: t
     assert any("429" in w for w in result.get("warnings", []))
 
 
+@pytest.mark.smoke
 def test_write_failure_mid_set_reports_each_outcome(playbook: t.Any, emulator: t.Any) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": 400, "count": 1})
     declared = [{"id": "w1", "name": "W1"}, {"id": "w2", "name": "W2"}, {"id": "w3", "name": "W3"}]
