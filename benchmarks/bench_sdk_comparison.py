@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_tenants import Emulator, Runner, declared  # noqa: E402  # pylint: disable=wrong-import-position
 
 # The plain SDK script (executed as its own process; reads the desired tenants from a JSON file).
-SDK_SCRIPT = r'''
+SDK_SCRIPT = r"""
 import json, os, sys
 from descope import DescopeClient
 
@@ -52,13 +52,21 @@ for item in desired:
         client.mgmt.tenant.update(id=item["id"], **fields)
         updated += 1
 print(json.dumps({"created": created, "updated": updated}))
-'''
+"""
 
 
 def as_api(items: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """The declared tenants as the API stores them (what the emulator is seeded with)."""
-    return [{"id": i["id"], "name": i["name"], "selfProvisioningDomains": i.get("self_provisioning_domains") or [],
-             "customAttributes": i.get("custom_attributes") or {}, "disabled": bool(i.get("disabled"))} for i in items]
+    return [
+        {
+            "id": i["id"],
+            "name": i["name"],
+            "selfProvisioningDomains": i.get("self_provisioning_domains") or [],
+            "customAttributes": i.get("custom_attributes") or {},
+            "disabled": bool(i.get("disabled")),
+        }
+        for i in items
+    ]
 
 
 def engine_run(emulator: Emulator, items: list[dict[str, t.Any]]) -> None:
