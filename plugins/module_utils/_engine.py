@@ -155,7 +155,9 @@ def counts(changes: list[Change]) -> dict[str, int]:
     return {k: v for k, v in result.items() if v or k in ("created", "updated", "deleted", "unchanged", "failed")}
 
 
-def audit_block(module: str, project_id: str | None, check_mode: bool, changes: list[Change], extra_ops: list[dict[str, t.Any]] | None = None) -> dict[str, t.Any]:
+def audit_block(
+    module: str, project_id: str | None, check_mode: bool, changes: list[Change], extra_ops: list[dict[str, t.Any]] | None = None
+) -> dict[str, t.Any]:
     operations = [c.as_operation(check_mode) for c in changes if c.changed or c.outcome == "failed"]
     operations.extend(extra_ops or [])
     return {

@@ -38,7 +38,7 @@ def mutated(draw: st.DrawFn, base: dict[str, t.Any]) -> dict[str, t.Any]:
     """A copy of a valid export with a few generated breakages (or none)."""
     doc = copy.deepcopy(base)
     flow = doc["flow"]
-    for _ in range(draw(st.integers(0, 2))):
+    for _step in range(draw(st.integers(0, 2))):
         kind = draw(st.sampled_from(["drop", "retype", "dup-screen", "dangling", "empty-name", "rename", "screen-retype"]))
         if kind == "drop":
             key = draw(st.sampled_from(sorted(flow)))
@@ -64,7 +64,7 @@ contents = st.one_of(
     mutated(V2),
     st.just(V1),
     st.just(THEME),  # descope_flow_info writes the theme next to the flows: skipped with a warning
-    json_value.map(lambda v: json.dumps(v)),
+    json_value.map(json.dumps),
     st.sampled_from(["", "{", "not json", "[]", "null"]),
 )
 file_names = st.sampled_from(["alpha", "beta", "gamma-1", "with space", "semi;colon", "ü", "a" * 101])

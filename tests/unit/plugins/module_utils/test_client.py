@@ -31,9 +31,9 @@ def make(emulator: t.Any, **overrides: t.Any) -> tuple[DescopeClient, list[str]]
 
 
 def test_auth_header_and_keep_alive(emulator: t.Any) -> None:
-    client, _ = make(emulator)
+    client, _warnings = make(emulator)
     assert client.session.headers["Authorization"] == f"Bearer {emulator.project_id}:{emulator.management_key}"
-    for _ in range(3):
+    for _attempt in range(3):
         assert "tenants" in client.get("/v1/mgmt/tenant/all")
     log = emulator.requests()
     assert [(r["method"], r["path"], r["status"]) for r in log] == [("GET", "/v1/mgmt/tenant/all", 200)] * 3
@@ -44,7 +44,7 @@ def test_auth_header_and_keep_alive(emulator: t.Any) -> None:
 
 def test_wrong_key_is_401_without_the_key_in_the_error(emulator: t.Any) -> None:
     canary = "K2CanaryKeyThatMustNeverBePrinted0001"
-    client, _ = make(emulator, management_key=canary)
+    client, _warnings = make(emulator, management_key=canary)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     exc = info.value
@@ -54,7 +54,7 @@ def test_wrong_key_is_401_without_the_key_in_the_error(emulator: t.Any) -> None:
 
 
 def test_bad_request_maps_descope_error_fields(emulator: t.Any) -> None:
-    client, _ = make(emulator)
+    client, _warnings = make(emulator)
     with pytest.raises(DescopeAPIError) as info:
         client.post("/v1/mgmt/tenant/create", {"selfProvisioningDomains": []})
     exc = info.value
@@ -66,7 +66,7 @@ def test_bad_request_maps_descope_error_fields(emulator: t.Any) -> None:
 @pytest.mark.parametrize("status", [400, 404])
 def test_unknown_id_is_not_found_either_way(emulator: t.Any, status: int) -> None:
     emulator.config(notFoundStatus=status)
-    client, _ = make(emulator)
+    client, _warnings = make(emulator)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant", {"id": "no-such-tenant"})
     assert info.value.status == status and info.value.is_not_found
@@ -95,7 +95,7 @@ def test_retry_after_is_capped_by_retry_max_wait(emulator: t.Any) -> None:
 
 def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
     emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": None})
-    client, _ = make(emulator, retries=1, retry_max_wait=0.05)
+    client, _warnings = make(emulator, retries=1, retry_max_wait=0.05)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     assert info.value.status == 429 and info.value.is_rate_limited and info.value.retry_after == 1.0
@@ -134,7 +134,7 @@ def test_5xx_family_is_retried_with_backoff(emulator: t.Any, status: int) -> Non
 
 def test_5xx_exhausted_raises(emulator: t.Any) -> None:
     emulator.faults({"path": "*", "kind": "status", "status": 503, "count": None})
-    client, _ = make(emulator, retries=2)
+    client, _warnings = make(emulator, retries=2)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     assert info.value.status == 503
@@ -157,12 +157,12 @@ def test_dropped_connection_is_retried_for_reads_only(emulator: t.Any) -> None:
 
 def test_timeout_is_retried_for_reads(emulator: t.Any) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "delay", "seconds": 1.5, "count": 1})
-    client, _ = make(emulator, timeout=0.5)
+    client, _warnings = make(emulator, timeout=0.5)
     assert "tenants" in client.get("/v1/mgmt/tenant/all")
 
 
 def test_malformed_and_empty_bodies(emulator: t.Any) -> None:
-    client, _ = make(emulator, retries=1)
+    client, _warnings = make(emulator, retries=1)
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "malformed", "count": 1})
     assert "tenants" in client.get("/v1/mgmt/tenant/all")  # a read is asked again
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "malformed", "count": 2})
