@@ -192,11 +192,12 @@ class DescopeClient:
                         response.status_code, method, path, error_description="malformed response body", error_message="the response is not valid JSON",
                         outcome_unknown=not read,
                     ) from None
-        elif response.ok:
-            # Every Descope answer is a JSON object (void calls answer {}): an empty body means the answer was
-            # lost on the way, and reading it as {} would turn "tenants: [...]" into "no tenants".
+        elif response.ok and read:
+            # A read always answers with data: an empty body means the answer was lost on the way, and taking it
+            # as {} would turn "tenants: [...]" into "no tenants". Writes are different: whether a void call
+            # answers {} or nothing is not documented (descope-api.md section 1), so an empty 2xx write is a success.
             raise DescopeAPIError(response.status_code, method, path, error_description="empty response body",
-                                  error_message="the response has no body (expected a JSON object)", outcome_unknown=not read)
+                                  error_message="the response has no body (expected a JSON object)")
         if response.ok:
             return payload if isinstance(payload, dict) else {}
         body = payload if isinstance(payload, dict) else {}

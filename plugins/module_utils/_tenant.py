@@ -557,6 +557,10 @@ def _creator(change: _engine.Change, item_id: str | None, fields: Record) -> t.C
         body = _create_body(item_id, fields)
         answer = client.post(PATH_CREATE, body)
         new_id = str(answer.get("id") or item_id or "")
+        if not new_id:
+            # the answer carried no id (an empty void-style body): names are unique, so look the new tenant up
+            found = client.post(PATH_SEARCH, {"tenantNames": [fields["name"]]}, read=True).get("tenants") or []
+            new_id = str(found[0].get("id") or "") if found else ""
         if new_id and not item_id:
             # The server generated the id: report it (the planned label was the name).
             change.target_id = new_id

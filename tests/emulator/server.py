@@ -144,7 +144,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None:
             entry["fault"] = fault["kind"]
             early = self._fault_reply(fault)
-            if fault["kind"] != "delay" and not (fault["kind"] == "drop" and fault["apply"]):
+            # drop/empty with apply: the call is carried out, then the answer is lost (drop) or has no body (empty)
+            if fault["kind"] != "delay" and not (fault["kind"] in ("drop", "empty") and fault["apply"]):
                 return early
         with store.lock:
             wait = store.bucket.take() if store.bucket is not None else 0
@@ -158,6 +159,8 @@ class Handler(BaseHTTPRequestHandler):
         reply = self._authorised_call(store, path, query, body, route, entry)
         if fault is not None and fault["kind"] == "drop":
             return None  # applied, then the connection dies before the answer
+        if fault is not None and fault["kind"] == "empty":
+            return _Reply(getattr(reply, "status", 200), b"", headers={})  # applied, answered with no body
         return reply
 
     def _fault_reply(self, fault):

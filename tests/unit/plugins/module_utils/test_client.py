@@ -169,12 +169,26 @@ def test_malformed_and_empty_bodies(emulator: t.Any) -> None:
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     assert "not valid JSON" in str(info.value) and not info.value.outcome_unknown
-    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "empty", "count": 1})
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "malformed", "count": 1})
     with pytest.raises(DescopeAPIError) as info:  # a write is never repeated: it may have landed
-        client.post("/v1/mgmt/tenant/create", {"id": "t-empty", "name": "Empty"})
+        client.post("/v1/mgmt/tenant/create", {"id": "t-bad-body", "name": "Bad body"})
     assert info.value.outcome_unknown and info.value.error_dict()["outcome_unknown"] is True
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "empty", "count": 1})
     assert "tenants" in client.get("/v1/mgmt/tenant/all")  # an empty 2xx body is read again, never taken as {}
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "empty", "count": None})
+    with pytest.raises(DescopeAPIError) as info:
+        client.get("/v1/mgmt/tenant/all")
+    assert "no body" in str(info.value)
+    emulator.clear_faults()
+
+
+def test_empty_answer_to_a_write_is_success(emulator: t.Any) -> None:
+    # Whether Descope's void calls answer {} or nothing is undocumented: both must work.
+    client, _warnings = make(emulator)
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "empty", "apply": True, "count": 1})
+    assert client.post("/v1/mgmt/tenant/create", {"id": "t-empty", "name": "Empty"}) == {}
+    assert [t["id"] for t in emulator.state()["tenants"]] == ["t-empty"]
+    assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/create"]  # not repeated
 
 
 def test_connection_refused_is_a_network_error() -> None:

@@ -91,6 +91,14 @@ def test_create_without_id_returns_generated_id_and_then_matches_by_name(emulato
     assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/search"]
 
 
+def test_create_without_id_finds_the_id_when_the_answer_has_no_body(emulator: t.Any) -> None:
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "empty", "apply": True, "count": 1})
+    created = run(emulator, {"name": "Quiet Answer", "default_roles": ["viewer"]})
+    new_id = created["tenant"]["id"]
+    assert not created.get("failed") and new_id in state(emulator)
+    assert state(emulator)[new_id]["defaultRoles"] == ["viewer"]  # the follow-up call used the looked-up id
+
+
 def test_update_keeps_unmentioned_fields(emulator: t.Any) -> None:
     seed(emulator, {"id": "t1", "name": "T1", "enforceSSO": True, "federatedAppIds": ["fa"], "roleInheritance": "userOnly",
                     "customAttributes": {"k": "v"}, "selfProvisioningDomains": ["t1.com"], "defaultRoles": ["r"], "enforceSSOExclusions": ["u"]})
