@@ -890,8 +890,14 @@ def _restore_result(ctx: TaskContext, path: str, manifest: Json, counts: Json, t
     tally = _engine.counts(tenant_changes + snapshot_changes)
     for key, value in (flow_audit.get("counts") or {}).items():
         tally[key] = tally.get(key, 0) + int(value)
-    ops.append(_op("restore", "backup", str(manifest.get("name") or os.path.basename(path)), changed, "restored" if changed else "unchanged",
-                   ctx.check_mode, before=None, after={"path": path, "content_sha256": manifest.get("content_sha256")}))
+    restore_op = _op("restore", "backup", str(manifest.get("name") or os.path.basename(path)), changed, "restored" if changed else "unchanged",
+                     ctx.check_mode, before=None, after={"path": path, "content_sha256": manifest.get("content_sha256")})
+    failed_items = [op for op in ops if op.get("outcome") in ("failed", "skipped")]
+    if failed_items or stopped:
+        # the summary line must not read "restored/ok" when part of the restore failed or was not attempted
+        restore_op.update(action="failed", outcome="failed",
+                          error={"kind": "partial", "message": stopped or f"{len(failed_items)} item(s) failed or were skipped"})
+    ops.append(restore_op)
     result["descope_audit"] = _audit(ctx, ops, tally)
 
     n_written = sum(1 for c in tenant_changes + snapshot_changes if c.changed and c.outcome in done)

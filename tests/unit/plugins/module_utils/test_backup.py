@@ -523,6 +523,8 @@ def test_restore_stops_after_a_failed_tenant_write(seeded: t.Any, tmp_path: path
     written = {w["path"] for w in seeded.writes()}
     assert "/v2/mgmt/flow/import" not in written and "/v1/mgmt/project/snapshot/import" not in written
     assert result["snapshot"]["action"] == "skipped"
+    (summary,) = [op for op in result["descope_audit"]["operations"] if op["operation"] == "restore"]
+    assert summary["outcome"] == "failed" and "tenant writes failed" in summary["error"]["message"]
 
 
 def test_restore_reports_a_failed_flow_write(seeded: t.Any, tmp_path: pathlib.Path) -> None:
@@ -532,6 +534,8 @@ def test_restore_reports_a_failed_flow_write(seeded: t.Any, tmp_path: pathlib.Pa
     result = run(seeded, tmp_path, state="restored", backup="latest")
     assert result.get("failed") and "flow or theme writes failed" in result["msg"]
     assert any(x["action"] == "failed" for x in result["flows"])
+    (summary,) = [op for op in result["descope_audit"]["operations"] if op["operation"] == "restore"]
+    assert summary["action"] == "failed" and summary["outcome"] == "failed"
 
 
 def test_restore_snapshot_rejected_by_validate(seeded: t.Any, tmp_path: pathlib.Path) -> None:
