@@ -30,22 +30,7 @@ import requests
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from emulator import seed_data  # noqa: E402  # pylint: disable=wrong-import-position
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "emulator"), "--port", "0"],  # pylint: disable=consider-using-with
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=str(REPO / "tests"))
-    env: dict[str, str] = {}
-    deadline = time.monotonic() + 20
-    while len(env) < 3 and time.monotonic() < deadline and proc.stdout is not None:
-        line = proc.stdout.readline()
-        if line.startswith("export ") and "=" in line:
-            key, value = line[len("export "):].strip().split("=", 1)
-            env[key] = value
-    if len(env) < 3:
-        proc.kill()
-        raise SystemExit("the emulator did not start")
-    return proc, env
+from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 
 
 def make_flow(i: int) -> dict[str, t.Any]:
@@ -109,7 +94,8 @@ def main() -> None:
     if not collections_path:
         raise SystemExit("set PYTHONPATH (or ANSIBLE_COLLECTIONS_PATH) to the directory that contains ansible_collections/descope/mgmt")
 
-    proc, env = start_emulator()
+    emulator = EmulatorProcess()
+    env = emulator.env
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -142,8 +128,7 @@ def main() -> None:
                 scenario(f"{opts.flows} flows, nothing changed", path, 0)
                 scenario(f"{opts.flows} flows, {opts.changed} changed", path, opts.changed)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        emulator.stop()
 
     print(f"{'scenario':32} {'path':9} {'requests':>8} {'writes':>6} {'seconds':>8}  requests by path")
     for label, path, total, writes, by_path, elapsed in rows:

@@ -31,23 +31,16 @@ import requests
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
+
 PLAYBOOK_BIN = str(pathlib.Path(sys.executable).parent / "ansible-playbook")
 
 
 class Emulator:
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "emulator"), "--port", "0"],  # noqa: S603
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.env: dict[str, str] = {}
-        deadline = time.monotonic() + 20
-        while len(self.env) < 3 and time.monotonic() < deadline:
-            line = self.proc.stdout.readline() if self.proc.stdout else ""
-            if line.startswith("export ") and "=" in line:
-                key, value = line[len("export "):].strip().split("=", 1)
-                self.env[key] = value
-        if len(self.env) < 3:
-            self.stop()
-            raise SystemExit("emulator did not start")
+        self.process = EmulatorProcess()
+        self.env = self.process.env
         self.url = self.env["DESCOPE_BASE_URL"]
         self.session = requests.Session()
 
@@ -68,8 +61,7 @@ class Emulator:
         return len(log), sum(1 for r in log if r["write"])
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
+        self.process.stop()
 
 
 class Runner:

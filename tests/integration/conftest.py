@@ -10,7 +10,6 @@ symlink farm pointing at this working tree.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import os
 import pathlib
@@ -22,6 +21,10 @@ import warnings
 
 import pytest
 import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # tests/, where the emulator package lives
+from emulator.control_client import EmulatorControl  # noqa: E402  # pylint: disable=wrong-import-position
+from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).resolve().parent
@@ -156,31 +159,18 @@ def playbook(emulator: t.Any, tmp_path: pathlib.Path, tmp_path_factory: pytest.T
 
 
 @pytest.fixture(scope="session")
-def emulator_server(emulator_server: t.Any) -> t.Any:  # pylint: disable=redefined-outer-name
+def emulator_server(emulator_server: t.Any) -> t.Iterator[t.Any]:  # pylint: disable=redefined-outer-name
     """In canary mode, the session emulator whose default project answers only to the canary key."""
     if not CANARY:
-        return emulator_server
-    root = importlib.util.spec_from_file_location("_descope_root_conftest", REPO / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(root)  # type: ignore[arg-type]
-    root.loader.exec_module(module)  # type: ignore[union-attr]
-    proc = subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, module.EMULATOR_DIR, "--port", "0", "--management-key", CANARY_KEY],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=str(REPO / "tests"))
-    env = module._read_exports(proc, module.START_TIMEOUT)  # pylint: disable=protected-access
-    if env.get("DESCOPE_MANAGEMENT_KEY") != CANARY_KEY:
-        proc.kill()
-        raise RuntimeError("the canary emulator did not start")
-    _CANARY_PROCS.append(proc)
-    return module.EmulatorControl(env)
-
-
-_CANARY_PROCS: list[subprocess.Popen[str]] = []
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    for proc in _CANARY_PROCS:
-        proc.terminate()
-        proc.wait(timeout=10)
+        yield emulator_server
+        return
+    running = EmulatorProcess(args=("--management-key", CANARY_KEY))
+    try:
+        if running.env.get("DESCOPE_MANAGEMENT_KEY") != CANARY_KEY:
+            raise RuntimeError("the canary emulator did not start")
+        yield EmulatorControl(running.env)
+    finally:
+        running.stop()
 
 
 def _ansible_exec_echo(line: str) -> bool:
