@@ -19,8 +19,7 @@ def handle(store, method, path, query, body):
             raise invalid("since must be an integer") from exc
         return 200, {"requests": store.requests(since)}
     if route == ("DELETE", "/requests"):
-        with store.lock:
-            store.log = []
+        store.clear_log()
         return 200, {}
     if route == ("GET", "/config"):
         with store.lock:

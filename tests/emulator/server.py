@@ -105,6 +105,7 @@ class Handler(BaseHTTPRequestHandler):
         entry = {"method": self.command, "path": path, "query": url.query, "status": None,
                  "project_id": self._claimed_project(), "write": bool(route and route[1]), "fault": None}
         started = time.monotonic()
+        epoch = store.log_epoch
         try:
             reply = self._api(store, path, query, raw, route, entry)
         except _Reply as short:
@@ -114,11 +115,11 @@ class Handler(BaseHTTPRequestHandler):
             reply = _error_reply(errors.ApiError(500, errors.INTERNAL, "Internal server error", "emulator bug; see its stderr"))
         entry["duration_ms"] = int((time.monotonic() - started) * 1000)
         if reply is None:  # dropped connection
-            store.record(entry)
+            store.record(entry, epoch)
             self.close_connection = True
             return
         entry["status"] = reply.status
-        store.record(entry)
+        store.record(entry, epoch)
         self._send(reply)
 
     def _control(self, path, query, raw):

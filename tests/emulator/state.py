@@ -59,6 +59,9 @@ class Store:
         self.config = {}
         self.log = []
         self.seq = 0
+        # bumped by reset and by clearing the log: a request still in flight from before (a delayed one a
+        # client gave up on) must not land in the next test's log when it finally completes
+        self.log_epoch = 0
         self.faults = []
         self.bucket = None
         self.reset()
@@ -70,7 +73,7 @@ class Store:
             if self.start_seed:
                 self.apply_seed(self.start_seed)
             self.config = copy.deepcopy(DEFAULT_CONFIG)
-            self.log = []
+            self.clear_log()
             self.faults = []
             self.bucket = None
 
@@ -117,8 +120,15 @@ class Store:
             self.faults.extend(checked)
             return copy.deepcopy(self.faults)
 
-    def record(self, entry):
+    def clear_log(self):
         with self.lock:
+            self.log = []
+            self.log_epoch += 1
+
+    def record(self, entry, epoch=None):
+        with self.lock:
+            if epoch is not None and epoch != self.log_epoch:
+                return
             self.seq += 1
             entry["seq"] = self.seq
             self.log.append(entry)

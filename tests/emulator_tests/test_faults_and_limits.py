@@ -1,5 +1,6 @@
 """Token-bucket rate limiting and scripted faults."""
 
+import threading
 import time
 
 import pytest
@@ -114,3 +115,21 @@ def test_reset_clears_faults_and_limits(emulator):
     emulator.config(rateLimit={"capacity": 1, "refillPerSecond": 0.01})
     emulator.reset()
     assert all(emulator.api("GET", "/v1/mgmt/tenant/all").status_code == 200 for _i in range(3))
+
+
+def test_a_request_in_flight_across_a_reset_stays_out_of_the_new_log(emulator):
+    # a client that gave up on a delayed read must not leave a stray entry in the next test's log
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "delay", "seconds": 0.6, "count": 1})
+    done = threading.Event()
+
+    def slow_call():
+        emulator.api("GET", "/v1/mgmt/tenant/all")
+        done.set()
+
+    threading.Thread(target=slow_call, daemon=True).start()
+    time.sleep(0.2)
+    emulator.reset()
+    assert done.wait(5)
+    assert emulator.requests() == []
+    emulator.api("GET", "/v1/mgmt/tenant/all")
+    assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/all"]
