@@ -35,16 +35,28 @@ from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_ta
 
 
 def seed(env: dict[str, str], tenants: int, flows: int) -> None:
-    tenant_list = [{"id": f"bench-t{i:04d}", "name": f"Bench tenant {i}", "selfProvisioningDomains": [f"t{i}.example.com"],
-                    "customAttributes": {"n": i}} for i in range(tenants)]
+    tenant_list = [
+        {"id": f"bench-t{i:04d}", "name": f"Bench tenant {i}", "selfProvisioningDomains": [f"t{i}.example.com"], "customAttributes": {"n": i}}
+        for i in range(tenants)
+    ]
     flow_list = []
     for i in range(flows):
         flow = copy.deepcopy(seed_data.SIGN_UP_OR_IN)
         flow["flowId"] = f"bench-flow-{i:03d}"
         flow["metadata"]["name"] = f"Bench flow {i}"
         flow_list.append(flow)
-    body = {"projects": [{"id": env["DESCOPE_PROJECT_ID"], "managementKey": env["DESCOPE_MANAGEMENT_KEY"], "license": "pro",
-                          "tenants": tenant_list, "flows": flow_list, "theme": seed_data.THEME}]}
+    body = {
+        "projects": [
+            {
+                "id": env["DESCOPE_PROJECT_ID"],
+                "managementKey": env["DESCOPE_MANAGEMENT_KEY"],
+                "license": "pro",
+                "tenants": tenant_list,
+                "flows": flow_list,
+                "theme": seed_data.THEME,
+            }
+        ]
+    }
     requests.post(env["DESCOPE_BASE_URL"] + "/_emulator/seed", json=body, timeout=60).raise_for_status()
 
 
@@ -57,8 +69,17 @@ def api(env: dict[str, str], path: str, body: dict[str, t.Any]) -> dict[str, t.A
 
 def mutate(env: dict[str, str], tenants: int, flows: int) -> None:
     for i in range(0, tenants, 20):  # 5 %
-        api(env, "/v1/mgmt/tenant/update", {"id": f"bench-t{i:04d}", "name": f"Bench tenant {i}", "selfProvisioningDomains": [f"t{i}.example.com"],
-                                            "customAttributes": {"n": -i}, "disabled": True})
+        api(
+            env,
+            "/v1/mgmt/tenant/update",
+            {
+                "id": f"bench-t{i:04d}",
+                "name": f"Bench tenant {i}",
+                "selfProvisioningDomains": [f"t{i}.example.com"],
+                "customAttributes": {"n": -i},
+                "disabled": True,
+            },
+        )
     for i in range(1, min(10, tenants // 2) + 1):
         api(env, "/v1/mgmt/tenant/delete", {"id": f"bench-t{tenants - i:04d}"})
         api(env, "/v1/mgmt/tenant/create", {"id": f"bench-new{i}", "name": f"New {i}"})

@@ -59,15 +59,20 @@ def write_exports(directory: pathlib.Path, flows: list[dict[str, t.Any]]) -> Non
 def run_playbook(workdir: pathlib.Path, env: dict[str, str], src_dir: pathlib.Path, collections_path: str) -> float:
     play = workdir / "play.yml"
     play.write_text(
-        "- hosts: localhost\n  gather_facts: false\n  tasks:\n"
-        f"    - descope.mgmt.descope_flow:\n        src_dir: {src_dir}\n",
+        f"- hosts: localhost\n  gather_facts: false\n  tasks:\n    - descope.mgmt.descope_flow:\n        src_dir: {src_dir}\n",
         encoding="utf-8",
     )
     (workdir / "inv.ini").write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n", encoding="utf-8")
     run_env = dict(os.environ, **env, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR="1")
     start = time.monotonic()
-    proc = subprocess.run([str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(workdir / "inv.ini"), str(play)],
-                          env=run_env, capture_output=True, text=True, check=False, timeout=600)
+    proc = subprocess.run(
+        [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(workdir / "inv.ini"), str(play)],
+        env=run_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     elapsed = time.monotonic() - start
     if proc.returncode != 0:
         raise SystemExit(proc.stdout + proc.stderr)
@@ -90,7 +95,8 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=5)
     opts = parser.parse_args()
     collections_path = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or next(
-        (p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and (pathlib.Path(p) / "ansible_collections").is_dir()), "")
+        (p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and (pathlib.Path(p) / "ansible_collections").is_dir()), ""
+    )
     if not collections_path:
         raise SystemExit("set PYTHONPATH (or ANSIBLE_COLLECTIONS_PATH) to the directory that contains ansible_collections/descope/mgmt")
 
@@ -105,8 +111,17 @@ def main() -> None:
             src.mkdir()
 
             def scenario(label: str, path: str, changed: int) -> None:
-                seed = {"projects": [{"id": env["DESCOPE_PROJECT_ID"], "managementKey": env["DESCOPE_MANAGEMENT_KEY"], "license": "pro",
-                                      "flows": copy.deepcopy(flows), "tenants": []}]}
+                seed = {
+                    "projects": [
+                        {
+                            "id": env["DESCOPE_PROJECT_ID"],
+                            "managementKey": env["DESCOPE_MANAGEMENT_KEY"],
+                            "license": "pro",
+                            "flows": copy.deepcopy(flows),
+                            "tenants": [],
+                        }
+                    ]
+                }
                 requests.post(env["DESCOPE_BASE_URL"] + "/_emulator/seed", json=seed, timeout=30).raise_for_status()
                 local = copy.deepcopy(flows)
                 for flow in local[:changed]:

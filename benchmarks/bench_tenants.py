@@ -52,8 +52,9 @@ class Emulator:
     def reset(self, tenants: list[dict[str, t.Any]] | None = None) -> None:
         self.control("POST", "reset", {})
         if tenants:
-            self.control("POST", "seed", {"projects": [{"id": self.env["DESCOPE_PROJECT_ID"], "managementKey": self.env["DESCOPE_MANAGEMENT_KEY"],
-                                                        "tenants": tenants}]})
+            self.control(
+                "POST", "seed", {"projects": [{"id": self.env["DESCOPE_PROJECT_ID"], "managementKey": self.env["DESCOPE_MANAGEMENT_KEY"], "tenants": tenants}]}
+            )
         self.control("DELETE", "requests")
 
     def counts(self) -> tuple[int, int]:
@@ -85,12 +86,26 @@ class Runner:
         book.write_text(yaml.safe_dump([play], sort_keys=False))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "DESCOPE_"))}
         env.update(self.emulator.env)
-        env.update({"ANSIBLE_COLLECTIONS_PATH": str(self.work / "collections"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0",
-                    "ANSIBLE_LOCAL_TEMP": str(self.work / "tmp"), "ANSIBLE_REMOTE_TMP": str(self.work / "rtmp"), "ANSIBLE_DEPRECATION_WARNINGS": "0"})
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": str(self.work / "collections"),
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "ANSIBLE_LOCAL_TEMP": str(self.work / "tmp"),
+                "ANSIBLE_REMOTE_TMP": str(self.work / "rtmp"),
+                "ANSIBLE_DEPRECATION_WARNINGS": "0",
+            }
+        )
         env.update(extra_env or {})
         start = time.monotonic()
-        proc = subprocess.run([PLAYBOOK_BIN, "-i", str(self.work / "inventory.ini"), str(book)], env=env, capture_output=True, text=True,  # noqa: S603
-                              check=False, timeout=1800)
+        proc = subprocess.run(
+            [PLAYBOOK_BIN, "-i", str(self.work / "inventory.ini"), str(book)],
+            env=env,
+            capture_output=True,
+            text=True,  # noqa: S603
+            check=False,
+            timeout=1800,
+        )
         elapsed = time.monotonic() - start
         if proc.returncode != 0:
             raise SystemExit(f"playbook failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
@@ -100,8 +115,12 @@ class Runner:
 def declared(n: int, changed_every: int = 0) -> list[dict[str, t.Any]]:
     items = []
     for i in range(n):
-        item: dict[str, t.Any] = {"id": f"bench{i:05d}", "name": f"Bench tenant {i}", "self_provisioning_domains": [f"b{i}.example.com"],
-                                  "custom_attributes": {"plan": "pro"}}
+        item: dict[str, t.Any] = {
+            "id": f"bench{i:05d}",
+            "name": f"Bench tenant {i}",
+            "self_provisioning_domains": [f"b{i}.example.com"],
+            "custom_attributes": {"plan": "pro"},
+        }
         if changed_every and i % changed_every == 0:
             item["disabled"] = True
         items.append(item)
@@ -126,14 +145,24 @@ def loops(emulator: Emulator, runner: Runner, size: int) -> list[tuple[str, int,
     baseline_tasks = [{"name": "one", "ansible.builtin.debug": {"msg": "start-up"}}]
     baseline = min(runner.run(baseline_tasks) for _attempt in range(2))
     single = [{"name": "loop", "descope.mgmt.descope_tenant": {"id": "{{ item }}", "name": "Loop {{ item }}"}, "loop": "{{ ids }}"}]
-    uri = [{"name": "uri loop", "ansible.builtin.uri": {
-        "url": "{{ lookup('env', 'DESCOPE_BASE_URL') }}/v1/mgmt/tenant?id={{ item }}",
-        "headers": {"Authorization": "Bearer {{ lookup('env', 'DESCOPE_PROJECT_ID') }}:{{ lookup('env', 'DESCOPE_MANAGEMENT_KEY') }}"},
-        "return_content": True}, "loop": "{{ ids }}", "no_log": True}]
+    uri = [
+        {
+            "name": "uri loop",
+            "ansible.builtin.uri": {
+                "url": "{{ lookup('env', 'DESCOPE_BASE_URL') }}/v1/mgmt/tenant?id={{ item }}",
+                "headers": {"Authorization": "Bearer {{ lookup('env', 'DESCOPE_PROJECT_ID') }}:{{ lookup('env', 'DESCOPE_MANAGEMENT_KEY') }}"},
+                "return_content": True,
+            },
+            "loop": "{{ ids }}",
+            "no_log": True,
+        }
+    ]
     rows = []
-    cases = (("descope_tenant, action plugin in process", single, {}),
-             ("descope_tenant, module (DESCOPE_MGMT_IN_PROCESS=false)", single, {"DESCOPE_MGMT_IN_PROCESS": "false"}),
-             ("ansible.builtin.uri, same reads", uri, {}))
+    cases = (
+        ("descope_tenant, action plugin in process", single, {}),
+        ("descope_tenant, module (DESCOPE_MGMT_IN_PROCESS=false)", single, {"DESCOPE_MGMT_IN_PROCESS": "false"}),
+        ("ansible.builtin.uri, same reads", uri, {}),
+    )
     for label, tasks, env in cases:
         emulator.reset([{"id": i, "name": f"Loop {i}"} for i in ids])
         wall = runner.run(tasks, extra_env=env, vars_={"ids": ids})

@@ -227,16 +227,19 @@ class Capture:
             "tenants": sorted(self.tenants, key=lambda x: str(x["id"])) if self.tenants is not None else None,
             "flows": {fid: _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
             "theme": _flow.theme_compare_form(self.theme) if self.theme is not None else None,
-            "snapshot": {"status": self.snapshot_status,
-                         "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())}},
+            "snapshot": {"status": self.snapshot_status, "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())}},
         }
 
     def content_sha256(self) -> str:
         return _flow.digest(self.normalised())
 
     def counts(self) -> dict[str, int]:
-        return {"tenants": len(self.tenants or []), "flows": len(self.flows or {}), "theme": 1 if self.theme is not None else 0,
-                "snapshot_files": len(self.snapshot_files or {})}
+        return {
+            "tenants": len(self.tenants or []),
+            "flows": len(self.flows or {}),
+            "theme": 1 if self.theme is not None else 0,
+            "snapshot_files": len(self.snapshot_files or {}),
+        }
 
 
 def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
@@ -273,8 +276,13 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
         files[TENANTS_FILE] = (json.dumps({"tenants": cap.tenants}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     for fid, flow in sorted((cap.flows or {}).items()):
         if not _flow.FLOW_ID_RE.match(fid):
-            problems.append(_problem("flows", f"flow id '{fid}' cannot be used as a file name.",
-                                     "rename the flow in Descope (letters, digits, '-' and '_'), or leave flows out with include."))
+            problems.append(
+                _problem(
+                    "flows",
+                    f"flow id '{fid}' cannot be used as a file name.",
+                    "rename the flow in Descope (letters, digits, '-' and '_'), or leave flows out with include.",
+                )
+            )
             continue
         files[f"{FLOWS_DIR}/{fid}.json"] = _json_text(_flow.export_document(flow))
     if cap.theme is not None:
@@ -282,8 +290,13 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
     kinds: dict[str, str] = {}
     for key, value in sorted((cap.snapshot_files or {}).items()):
         if not safe_relpath(key):
-            problems.append(_problem("snapshot", f"the snapshot holds a file named {key!r}, which is not a safe relative path.",
-                                     "leave the snapshot out with include, and report this to Descope."))
+            problems.append(
+                _problem(
+                    "snapshot",
+                    f"the snapshot holds a file named {key!r}, which is not a safe relative path.",
+                    "leave the snapshot out with include, and report this to Descope.",
+                )
+            )
             continue
         if isinstance(value, str):
             kinds[key] = "text"
@@ -347,8 +360,9 @@ def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) 
         os.makedirs(root, mode=0o700, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=root)  # mkdtemp creates it 0700
     except OSError as exc:
-        raise DescopeFileError(root, f"cannot create the backup directory ({exc.strerror or exc}).",
-                               "check that backup_dir is writable by the user running Ansible.") from None
+        raise DescopeFileError(
+            root, f"cannot create the backup directory ({exc.strerror or exc}).", "check that backup_dir is writable by the user running Ansible."
+        ) from None
     final = os.path.join(root, name)
     try:
         for rel, data in sorted(files.items()):
@@ -363,8 +377,9 @@ def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) 
         os.rename(tmp, final)  # same parent directory: atomic, and it refuses to replace a non-empty directory
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise DescopeFileError(final, f"cannot write the backup ({exc.strerror or exc}); nothing was kept.",
-                               "check free space and permissions of backup_dir.") from None
+        raise DescopeFileError(
+            final, f"cannot write the backup ({exc.strerror or exc}); nothing was kept.", "check free space and permissions of backup_dir."
+        ) from None
     with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows it
         fd = os.open(root, os.O_RDONLY)
         try:
@@ -380,8 +395,11 @@ class BackupVerifyError(DescopeFileError):
     def __init__(self, path: str, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         listed = "; ".join(f"{rel}: {why}" for rel, why in problems)
-        super().__init__(path, f"the backup does not verify, so it was not used ({len(problems)} problem(s)): {listed}.",
-                         "restore from another backup (backup: <name>), or take a new one; never edit files of a backup by hand.")
+        super().__init__(
+            path,
+            f"the backup does not verify, so it was not used ({len(problems)} problem(s)): {listed}.",
+            "restore from another backup (backup: <name>), or take a new one; never edit files of a backup by hand.",
+        )
 
     def error_dict(self) -> dict[str, t.Any]:
         out = super().error_dict()
@@ -406,16 +424,24 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DescopeFileError(mpath, "has no valid format_version.", fix)
     if version > FORMAT_VERSION:
-        raise DescopeFileError(mpath, f"has format version {version}; this collection reads up to {FORMAT_VERSION}.",
-                               "upgrade the descope.mgmt collection to read this backup.")
+        raise DescopeFileError(
+            mpath, f"has format version {version}; this collection reads up to {FORMAT_VERSION}.", "upgrade the descope.mgmt collection to read this backup."
+        )
     files = data.get("files")
-    if not isinstance(data.get("project_id"), str) or parse_iso(data.get("created")) is None or not isinstance(files, dict) \
-            or not all(isinstance(k, str) and isinstance(v, str) and SHA256_RE.match(v) for k, v in files.items()) \
-            or not isinstance(data.get("include"), list):
+    if (
+        not isinstance(data.get("project_id"), str)
+        or parse_iso(data.get("created")) is None
+        or not isinstance(files, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) and SHA256_RE.match(v) for k, v in files.items())
+        or not isinstance(data.get("include"), list)
+    ):
         raise DescopeFileError(mpath, "is missing project_id, created, include or the files checksums, or one of them is malformed.", fix)
     if project_id is not None and data["project_id"] != project_id:
-        raise DescopeFileError(mpath, f"belongs to a backup of project '{data['project_id']}', not of project '{project_id}'.",
-                               "choose a backup of this project, or connect to the project the backup was taken from.")
+        raise DescopeFileError(
+            mpath,
+            f"belongs to a backup of project '{data['project_id']}', not of project '{project_id}'.",
+            "choose a backup of this project, or connect to the project the backup was taken from.",
+        )
     return data
 
 
@@ -513,8 +539,9 @@ def resolve_backup(ref: str, root: str, project_id: str) -> str:
     known = f"available: {', '.join(names[-5:])}" if names else "there are no backups of this project yet"
     if ref == "latest":
         if not valid:
-            raise DescopeFileError(root, f"holds no valid backup of project '{project_id}'.",
-                                   "take one with state=present, or check backup_dir and the project id.")
+            raise DescopeFileError(
+                root, f"holds no valid backup of project '{project_id}'.", "take one with state=present, or check backup_dir and the project id."
+            )
         return valid[-1].path
     path = os.path.join(root, ref) if NAME_RE.match(ref) else os.path.abspath(os.path.expanduser(ref))
     if not os.path.isdir(path):
@@ -532,8 +559,9 @@ def _check_params(ctx: TaskContext) -> list[Problem]:
     problems: list[Problem] = []
     concurrency = int(p["concurrency"]) if p.get("concurrency") is not None else 4
     if not CONCURRENCY_MIN <= concurrency <= CONCURRENCY_MAX:
-        problems.append(_problem("concurrency", f"must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {concurrency}.",
-                                 "set concurrency to 1..16 (default 4)."))
+        problems.append(
+            _problem("concurrency", f"must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {concurrency}.", "set concurrency to 1..16 (default 4).")
+        )
     keep_last = p.get("keep_last")
     if keep_last is not None and keep_last < 1:
         problems.append(_problem("keep_last", f"must be 1 or more, got {keep_last}; the newest backup is always kept.", "set keep_last to 1 or more."))
@@ -574,19 +602,37 @@ def _backup_dir(ctx: TaskContext, must_exist: bool) -> str:
     return backup_dir
 
 
-def _op(operation: str, target_type: str, target_id: str, changed: bool, action: str, check_mode: bool,
-        before: Json | None = None, after: Json | None = None) -> Json:
-    return {"operation": operation, "target_type": target_type, "target_id": target_id, "changed": changed, "action": action,
-            "before": before, "after": after, "outcome": ("check" if check_mode else "ok") if changed else "unchanged",
-            "check_mode": check_mode, "error": None, "duration_ms": 0}
+def _op(
+    operation: str, target_type: str, target_id: str, changed: bool, action: str, check_mode: bool, before: Json | None = None, after: Json | None = None
+) -> Json:
+    return {
+        "operation": operation,
+        "target_type": target_type,
+        "target_id": target_id,
+        "changed": changed,
+        "action": action,
+        "before": before,
+        "after": after,
+        "outcome": ("check" if check_mode else "ok") if changed else "unchanged",
+        "check_mode": check_mode,
+        "error": None,
+        "duration_ms": 0,
+    }
 
 
 def _summary(path: str, manifest: Json) -> Json:
-    return {"path": path, "name": manifest.get("name") or os.path.basename(path), "project_id": manifest.get("project_id"),
-            "created": manifest.get("created"), "format_version": manifest.get("format_version"),
-            "collection_version": manifest.get("collection_version"), "include": manifest.get("include"),
-            "counts": manifest.get("counts"), "snapshot": {k: v for k, v in (manifest.get("snapshot") or {}).items() if k != "files"},
-            "content_sha256": manifest.get("content_sha256")}
+    return {
+        "path": path,
+        "name": manifest.get("name") or os.path.basename(path),
+        "project_id": manifest.get("project_id"),
+        "created": manifest.get("created"),
+        "format_version": manifest.get("format_version"),
+        "collection_version": manifest.get("collection_version"),
+        "include": manifest.get("include"),
+        "counts": manifest.get("counts"),
+        "snapshot": {k: v for k, v in (manifest.get("snapshot") or {}).items() if k != "files"},
+        "content_sha256": manifest.get("content_sha256"),
+    }
 
 
 def _guard_secret(ctx: TaskContext, files: dict[str, bytes], manifest: Json) -> None:
@@ -599,8 +645,10 @@ def _guard_secret(ctx: TaskContext, files: dict[str, bytes], manifest: Json) -> 
     if needle in _json_text(manifest):
         leaked.append(MANIFEST)
     if leaked:
-        raise DescopeError(f"Refusing to write the backup: {', '.join(leaked)} would contain the management key. Nothing was written. "
-                           "Leave the affected section out with include, and report it.")
+        raise DescopeError(
+            f"Refusing to write the backup: {', '.join(leaked)} would contain the management key. Nothing was written. "
+            "Leave the affected section out with include, and report it."
+        )
 
 
 def _run_backup(ctx: TaskContext) -> Json:
@@ -625,8 +673,11 @@ def _run_backup(ctx: TaskContext) -> Json:
         except DescopeFileError as exc:
             ctx.warn(f"The newest backup {latest.path} does not verify ({exc}); writing a new one.")
     if latest_ok and latest is not None:
-        result: Json = {"changed": False, "backup": _summary(latest.path, latest.manifest),
-                        "msg": f"The project is unchanged since backup {latest.name}; nothing written (force=true writes anyway)."}
+        result: Json = {
+            "changed": False,
+            "backup": _summary(latest.path, latest.manifest),
+            "msg": f"The project is unchanged since backup {latest.name}; nothing written (force=true writes anyway).",
+        }
         ops = [_op("backup", "backup", latest.name, False, "unchanged", ctx.check_mode, after={"path": latest.path, "content_sha256": content})]
     else:
         created = now()
@@ -638,15 +689,33 @@ def _run_backup(ctx: TaskContext) -> Json:
             path = write_backup(root, name, files, manifest)
         verb = "Would write" if ctx.check_mode else "Wrote"
         counts = manifest["counts"]
-        result = {"changed": True, "backup": _summary(path, manifest),
-                  "msg": f"{verb} backup {name}: {counts['tenants']} tenant(s), {counts['flows']} flow(s), theme {'yes' if counts['theme'] else 'no'}, "
-                         f"snapshot {cap.snapshot_status}" + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "") + "."}
-        ops = [_op("backup", "backup", name, True, "backed_up", ctx.check_mode,
-                   after={"path": path, "counts": counts, "content_sha256": content, "snapshot": cap.snapshot_status})]
+        result = {
+            "changed": True,
+            "backup": _summary(path, manifest),
+            "msg": f"{verb} backup {name}: {counts['tenants']} tenant(s), {counts['flows']} flow(s), theme {'yes' if counts['theme'] else 'no'}, "
+            f"snapshot {cap.snapshot_status}" + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "") + ".",
+        }
+        ops = [
+            _op(
+                "backup",
+                "backup",
+                name,
+                True,
+                "backed_up",
+                ctx.check_mode,
+                after={"path": path, "counts": counts, "content_sha256": content, "snapshot": cap.snapshot_status},
+            )
+        ]
         if ctx.diff:
             before = {"latest": latest.name, "content_sha256": latest.manifest.get("content_sha256")} if latest else {}
-            result["diff"] = [{"before_header": "latest backup", "after_header": f"backup {name}", "before": before,
-                               "after": {"name": name, "content_sha256": content, "counts": counts}}]
+            result["diff"] = [
+                {
+                    "before_header": "latest backup",
+                    "after_header": f"backup {name}",
+                    "before": before,
+                    "after": {"name": name, "content_sha256": content, "counts": counts},
+                }
+            ]
     if p.get("keep_last") is not None or p.get("max_age_days") is not None:
         # The new backup exists now (or would, in check mode): retention counts it as the newest.
         return _run_retention(ctx, ops, result)
@@ -680,9 +749,11 @@ def _run_retention(ctx: TaskContext, ops: list[Json], result: Json) -> Json:
             try:
                 shutil.rmtree(entry.path)
             except OSError as exc:
-                raise DescopeFileError(entry.path, f"cannot remove this old backup ({exc.strerror or exc}); "
-                                       f"removed so far: {', '.join(r['name'] for r in removed) or 'none'}.",
-                                       "check the permissions of backup_dir.") from None
+                raise DescopeFileError(
+                    entry.path,
+                    f"cannot remove this old backup ({exc.strerror or exc}); removed so far: {', '.join(r['name'] for r in removed) or 'none'}.",
+                    "check the permissions of backup_dir.",
+                ) from None
         removed.append({**entry.summary(), "reason": why})
         ops.append(_op("retention", "backup", entry.name, True, "removed", ctx.check_mode, before={"path": entry.path, "created": iso(entry.created)}))
     kept = [e.name for e in entries if e.name not in {r["name"] for r in removed}]
@@ -696,8 +767,14 @@ def _run_retention(ctx: TaskContext, ops: list[Json], result: Json) -> Json:
         out["skipped"] = skipped
     out["msg"] = (str(result["msg"]) + " " + text) if result.get("msg") else text
     if ctx.diff and removed:
-        out.setdefault("diff", []).append({"before_header": "backups", "after_header": "backups after retention",
-                                           "before": {"backups": [e.name for e in entries]}, "after": {"backups": kept}})
+        out.setdefault("diff", []).append(
+            {
+                "before_header": "backups",
+                "after_header": "backups after retention",
+                "before": {"backups": [e.name for e in entries]},
+                "after": {"backups": kept},
+            }
+        )
     counts = {"removed": len(removed), "kept": len(kept)}
     if backing_up:
         counts["backed_up" if result.get("changed") else "unchanged"] = 1
@@ -764,8 +841,16 @@ def _plan_snapshot(client: t.Any, files: dict[str, t.Any], notes: list[str]) -> 
         detail = "; ".join(failures) or "validation failed"
         if missing_names:
             detail += f"; secrets needed for: {', '.join(missing_names)}"
-        raise DescopeValidationError([Problem(field="snapshot", source=SNAPSHOT_DIR, message=f"Descope refused the backed-up snapshot: {detail}.",
-                                              fix="restore without it (include without snapshot), or add the missing connectors/secrets first.")])
+        raise DescopeValidationError(
+            [
+                Problem(
+                    field="snapshot",
+                    source=SNAPSHOT_DIR,
+                    message=f"Descope refused the backed-up snapshot: {detail}.",
+                    fix="restore without it (include without snapshot), or add the missing connectors/secrets first.",
+                )
+            ]
+        )
     before = {k: (_flow.digest(_strip_volatile(live[k])) if k in live else None) for k in differing}
 
     def apply(c: t.Any) -> None:
@@ -804,8 +889,14 @@ def _run_restore(ctx: TaskContext) -> Json:
     use_flows = "flows" in sections and (os.path.isdir(flows_dir) or prune)
     if "flows" in sections and not os.path.isdir(flows_dir):
         if prune:
-            problems.append(Problem(field="prune", source=FLOWS_DIR, message="the backup holds no flow, and prune=true would delete every unprotected flow.",
-                                    fix="delete the flows by id with descope_flow state=absent, or restore without prune."))
+            problems.append(
+                Problem(
+                    field="prune",
+                    source=FLOWS_DIR,
+                    message="the backup holds no flow, and prune=true would delete every unprotected flow.",
+                    fix="delete the flows by id with descope_flow state=absent, or restore without prune.",
+                )
+            )
         else:
             notes.append("flows: the backup holds none")
     if use_flows and os.path.isdir(flows_dir):
@@ -826,9 +917,14 @@ def _run_restore(ctx: TaskContext) -> Json:
     tenant_changes: list[_engine.Change] = []
     if "tenants" in sections:
         domains = [d for x in tenants for d in x.get("self_provisioning_domains") or []]
-        tenant_params = {"tenants": tenants, "prune": prune, "protected_ids": protected, "concurrency": concurrency,
-                         # a backup whose tenants shared a domain was taken from a project that allowed it
-                         "allow_duplicate_domains": len(domains) != len(set(domains))}
+        tenant_params = {
+            "tenants": tenants,
+            "prune": prune,
+            "protected_ids": protected,
+            "concurrency": concurrency,
+            # a backup whose tenants shared a domain was taken from a project that allowed it
+            "allow_duplicate_domains": len(domains) != len(set(domains)),
+        }
         tenant_changes, _set_mode = _tenant.plan_task(client, tenant_params)
     snapshot_change = _plan_snapshot(client, snapshot_files, notes) if "snapshot" in sections else None
 
@@ -840,12 +936,30 @@ def _run_restore(ctx: TaskContext) -> Json:
     if failed:
         stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
     elif use_flows or use_theme:
-        flow_params = {"flow_id": None, "src": None, "definition": None, "src_dir": flows_dir if use_flows else None, "state": "present",
-                       "prune": prune and use_flows, "protected_ids": protected, "theme": theme_path if use_theme else None, "concurrency": concurrency}
+        flow_params = {
+            "flow_id": None,
+            "src": None,
+            "definition": None,
+            "src_dir": flows_dir if use_flows else None,
+            "state": "present",
+            "prune": prune and use_flows,
+            "protected_ids": protected,
+            "theme": theme_path if use_theme else None,
+            "concurrency": concurrency,
+        }
         from ansible_collections.descope.mgmt.plugins.module_utils._runner import TaskContext as _Ctx  # pylint: disable=import-outside-toplevel
 
-        sub = _Ctx(module=ctx.module, params=flow_params, check_mode=ctx.check_mode, diff=ctx.diff, environ=ctx.environ, warn=ctx.warn,
-                   in_process=ctx.in_process, _client=client, _settings=ctx.settings)
+        sub = _Ctx(
+            module=ctx.module,
+            params=flow_params,
+            check_mode=ctx.check_mode,
+            diff=ctx.diff,
+            environ=ctx.environ,
+            warn=ctx.warn,
+            in_process=ctx.in_process,
+            _client=client,
+            _settings=ctx.settings,
+        )
         try:
             flow_result = _flow.run(sub)
         except DescopeError as exc:
@@ -861,19 +975,35 @@ def _run_restore(ctx: TaskContext) -> Json:
     return _restore_result(ctx, path, manifest, counts, tenant_changes, flow_result, snapshot_change, notes, stopped)
 
 
-def _restore_result(ctx: TaskContext, path: str, manifest: Json, counts: Json, tenant_changes: list[_engine.Change], flow_result: Json,
-                    snapshot_change: _engine.Change | None, notes: list[str], stopped: str | None) -> Json:
+def _restore_result(
+    ctx: TaskContext,
+    path: str,
+    manifest: Json,
+    counts: Json,
+    tenant_changes: list[_engine.Change],
+    flow_result: Json,
+    snapshot_change: _engine.Change | None,
+    notes: list[str],
+    stopped: str | None,
+) -> Json:
     done = ("ok", "check")
     snapshot_changes = [snapshot_change] if snapshot_change is not None else []
     flows_changed = bool(flow_result.get("changed"))
     changed = any(c.changed and c.outcome in done for c in tenant_changes + snapshot_changes) or flows_changed
-    result: Json = {"changed": changed, "backup": _summary(path, manifest), "tenants": [c.as_result() for c in tenant_changes],
-                    "flows": flow_result.get("flows") or []}
+    result: Json = {
+        "changed": changed,
+        "backup": _summary(path, manifest),
+        "tenants": [c.as_result() for c in tenant_changes],
+        "flows": flow_result.get("flows") or [],
+    }
     if "theme" in flow_result:
         result["theme"] = flow_result["theme"]
     if snapshot_change is not None:
-        result["snapshot"] = {"action": snapshot_change.result_action, "changed": snapshot_change.changed and snapshot_change.outcome in done,
-                              "files": sorted((snapshot_change.after or {}).get("files") or {})}
+        result["snapshot"] = {
+            "action": snapshot_change.result_action,
+            "changed": snapshot_change.changed and snapshot_change.outcome in done,
+            "files": sorted((snapshot_change.after or {}).get("files") or {}),
+        }
         if snapshot_change.error:
             result["snapshot"]["error"] = snapshot_change.error
     if notes:
@@ -890,13 +1020,22 @@ def _restore_result(ctx: TaskContext, path: str, manifest: Json, counts: Json, t
     tally = _engine.counts(tenant_changes + snapshot_changes)
     for key, value in (flow_audit.get("counts") or {}).items():
         tally[key] = tally.get(key, 0) + int(value)
-    restore_op = _op("restore", "backup", str(manifest.get("name") or os.path.basename(path)), changed, "restored" if changed else "unchanged",
-                     ctx.check_mode, before=None, after={"path": path, "content_sha256": manifest.get("content_sha256")})
+    restore_op = _op(
+        "restore",
+        "backup",
+        str(manifest.get("name") or os.path.basename(path)),
+        changed,
+        "restored" if changed else "unchanged",
+        ctx.check_mode,
+        before=None,
+        after={"path": path, "content_sha256": manifest.get("content_sha256")},
+    )
     failed_items = [op for op in ops if op.get("outcome") in ("failed", "skipped")]
     if failed_items or stopped:
         # the summary line must not read "restored/ok" when part of the restore failed or was not attempted
-        restore_op.update(action="failed", outcome="failed",
-                          error={"kind": "partial", "message": stopped or f"{len(failed_items)} item(s) failed or were skipped"})
+        restore_op.update(
+            action="failed", outcome="failed", error={"kind": "partial", "message": stopped or f"{len(failed_items)} item(s) failed or were skipped"}
+        )
     ops.append(restore_op)
     result["descope_audit"] = _audit(ctx, ops, tally)
 

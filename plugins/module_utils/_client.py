@@ -108,9 +108,7 @@ class DescopeClient:
     def close(self) -> None:
         self.session.close()
 
-    def request(
-        self, method: str, path: str, params: t.Mapping[str, t.Any] | None = None, body: t.Any = None, read: bool = False
-    ) -> dict[str, t.Any]:
+    def request(self, method: str, path: str, params: t.Mapping[str, t.Any] | None = None, body: t.Any = None, read: bool = False) -> dict[str, t.Any]:
         url = self.settings.base_url + path
         data = None if body is None else json.dumps(body, separators=(",", ":"))
         attempts_left = self.settings.retries
@@ -189,15 +187,20 @@ class DescopeClient:
                 payload = None
                 if response.ok:
                     raise DescopeAPIError(
-                        response.status_code, method, path, error_description="malformed response body", error_message="the response is not valid JSON",
+                        response.status_code,
+                        method,
+                        path,
+                        error_description="malformed response body",
+                        error_message="the response is not valid JSON",
                         outcome_unknown=not read,
                     ) from None
         elif response.ok and read:
             # A read always answers with data: an empty body means the answer was lost on the way, and taking it
             # as {} would turn "tenants: [...]" into "no tenants". Writes are different: whether a void call
             # answers {} or nothing is not documented (descope-api.md section 1), so an empty 2xx write is a success.
-            raise DescopeAPIError(response.status_code, method, path, error_description="empty response body",
-                                  error_message="the response has no body (expected a JSON object)")
+            raise DescopeAPIError(
+                response.status_code, method, path, error_description="empty response body", error_message="the response has no body (expected a JSON object)"
+            )
         if response.ok:
             return payload if isinstance(payload, dict) else {}
         body = payload if isinstance(payload, dict) else {}

@@ -61,8 +61,12 @@ V2_KEYS = ("flowId", "metadata", "contents", "screens", "references")
 SERVER_FIELDS = frozenset({"version", "etag", "modifiedTime", "fingerprint", "flowId", "id"})
 # v1 flow keys that map 1:1 onto v2 metadata (descopecli flow/convert.go).
 V1_META_KEYS = ("name", "description", "disabled", "fingerprint", "widget", "sharedInteractions", "management", "managementConfig")
-V1_TRANSLATION = (("translate", "enabled"), ("translateConnectorID", "connectorId"), ("translateSourceLang", "sourceLanguage"),
-                  ("translateTargetLangs", "targetLanguages"))
+V1_TRANSLATION = (
+    ("translate", "enabled"),
+    ("translateConnectorID", "connectorId"),
+    ("translateSourceLang", "sourceLanguage"),
+    ("translateTargetLangs", "targetLanguages"),
+)
 V1_IGNORED_KEYS = frozenset({"id", "version", "etag", "modifiedTime", "dsl", "referencesGlobalStrings"})
 THEME_FILE = "theme.json"
 
@@ -234,8 +238,11 @@ def _check_screens(c: _Collector, screens: list[t.Any], base: tuple[str | int, .
             c.add(jpath(*spath, id_key), "every screen needs a non-empty string id.", f"set {id_key} to the screen's id as exported by Descope.")
             continue
         if sid in first_seen:
-            c.add(jpath(*spath, id_key), f"duplicate screen id '{sid}' (also at {jpath(*base, first_seen[sid])}).",
-                  "keep one screen per id: remove the copy or give it its own id and point the tasks at it.")
+            c.add(
+                jpath(*spath, id_key),
+                f"duplicate screen id '{sid}' (also at {jpath(*base, first_seen[sid])}).",
+                "keep one screen per id: remove the copy or give it its own id and point the tasks at it.",
+            )
         else:
             first_seen[sid] = i
             ids.append(sid)
@@ -250,12 +257,16 @@ def _check_refs(c: _Collector, contents: t.Any, base: tuple[str | int, ...], scr
     known = set(screen_ids)
     for sid, path in _screen_refs(contents, base):
         if sid and sid not in known:
-            c.add(jpath(*path), f"the flow refers to screen '{sid}', which is not among its screens.",
-                  "export the flow again with all its screens, or remove the task that shows this screen.")
+            c.add(
+                jpath(*path),
+                f"the flow refers to screen '{sid}', which is not among its screens.",
+                "export the flow again with all its screens, or remove the task that shows this screen.",
+            )
 
 
-def parse_flow(data: t.Any, source: str, declared_id: str | None, index: int | None = None,
-               warn: t.Callable[[str], None] | None = None, declared_by: str = "flow_id") -> tuple[FlowDoc | None, list[Problem]]:
+def parse_flow(
+    data: t.Any, source: str, declared_id: str | None, index: int | None = None, warn: t.Callable[[str], None] | None = None, declared_by: str = "flow_id"
+) -> tuple[FlowDoc | None, list[Problem]]:
     """Validate one flow document (any form) and convert it to a v2 flow object.
 
     ``declared_id`` is the id from the task (``flow_id``) or the file name in ``src_dir`` mode; when the
@@ -264,9 +275,12 @@ def parse_flow(data: t.Any, source: str, declared_id: str | None, index: int | N
     form = detect_form(data)
     c = _Collector(source, declared_id, index)
     if form is None:
-        c.add("$", "not a Descope flow export: expected {\"flow\": {\"flowId\", \"metadata\", \"contents\", \"screens\", \"references\"}} (v2) "
-                   "or {\"flow\": {\"id\", \"name\", \"dsl\"}, \"screens\": [...]} (v1).",
-              "export the flow again from the console, with descope.mgmt.descope_flow_info or the Descope CLI.")
+        c.add(
+            "$",
+            'not a Descope flow export: expected {"flow": {"flowId", "metadata", "contents", "screens", "references"}} (v2) '
+            'or {"flow": {"id", "name", "dsl"}, "screens": [...]} (v1).',
+            "export the flow again from the console, with descope.mgmt.descope_flow_info or the Descope CLI.",
+        )
         return None, c.problems
     if form == "v1":
         flow, doc_id = _parse_v1(c, data)
@@ -282,8 +296,7 @@ def parse_flow(data: t.Any, source: str, declared_id: str | None, index: int | N
         where = declared_by if declared_id else id_path
         c.add(where, f"flow id '{flow_id}' may only contain letters, digits, '-' and '_' (1 to 100 characters).", "rename the flow id.")
     elif declared_id and doc_id and doc_id != declared_id and warn is not None:
-        warn(f"{source}: {id_path} is '{doc_id}' but {declared_by} is '{declared_id}'; the flow is deployed as '{declared_id}' "
-             f"({declared_by} wins).")
+        warn(f"{source}: {id_path} is '{doc_id}' but {declared_by} is '{declared_id}'; the flow is deployed as '{declared_id}' ({declared_by} wins).")
     c.flow_id = flow_id
     problems = [dataclasses.replace(p, id=flow_id) for p in c.problems] if flow_id else c.problems
     if problems or flow is None or not flow_id:
@@ -396,8 +409,11 @@ def v2_to_v1(flow: Json) -> Json:
     out["dsl"] = copy.deepcopy(flow.get("contents") or {})
     screens = []
     for screen in flow.get("screens") or []:
-        s: Json = {"id": screen.get("screenId"), "interactions": copy.deepcopy(screen.get("interactions") or []),
-                   "htmlTemplate": copy.deepcopy(screen.get("contents") or {})}
+        s: Json = {
+            "id": screen.get("screenId"),
+            "interactions": copy.deepcopy(screen.get("interactions") or []),
+            "htmlTemplate": copy.deepcopy(screen.get("contents") or {}),
+        }
         if meta.get("componentsVersion"):
             s["componentsVersion"] = meta["componentsVersion"]
         screens.append(s)
@@ -411,11 +427,23 @@ def read_json(path: str, display: str | None = None) -> tuple[t.Any, list[Proble
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except FileNotFoundError:
-        return None, [Problem(field="$", message="file not found.", fix="check the path; relative paths are looked up in the role's or playbook's "
-                                                                        "files/ directory, then relative to the current directory.", source=shown)]
+        return None, [
+            Problem(
+                field="$",
+                message="file not found.",
+                fix="check the path; relative paths are looked up in the role's or playbook's files/ directory, then relative to the current directory.",
+                source=shown,
+            )
+        ]
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(field="$", message=f"cannot read the file ({exc.__class__.__name__}: {exc}).",
-                              fix="check the file's permissions and that it is UTF-8 JSON.", source=shown)]
+        return None, [
+            Problem(
+                field="$",
+                message=f"cannot read the file ({exc.__class__.__name__}: {exc}).",
+                fix="check the file's permissions and that it is UTF-8 JSON.",
+                source=shown,
+            )
+        ]
     try:
         return json.loads(text), []
     except ValueError as exc:
@@ -437,8 +465,11 @@ def parse_theme(data: t.Any, source: str) -> tuple[Json | None, list[Problem]]:
     raw = data.get("theme") if isinstance(data, dict) and isinstance(data.get("theme"), dict) else data
     prefix: tuple[str | int, ...] = ("theme",) if raw is not data else ()
     if not isinstance(raw, dict) or not ("styles" in raw or "cssTemplate" in raw):
-        c.add(jpath(*prefix), "not a Descope theme export: expected {\"theme\": {\"styles\", \"componentsVersion\", \"references\"}}.",
-              "export the theme again with descope.mgmt.descope_flow_info (theme: true).")
+        c.add(
+            jpath(*prefix),
+            'not a Descope theme export: expected {"theme": {"styles", "componentsVersion", "references"}}.',
+            "export the theme again with descope.mgmt.descope_flow_info (theme: true).",
+        )
         return None, c.problems
     key = "styles" if "styles" in raw else "cssTemplate"
     c.expect(raw.get(key), dict, jpath(*prefix, key), key, required=True)
@@ -446,13 +477,19 @@ def parse_theme(data: t.Any, source: str) -> tuple[Json | None, list[Problem]]:
     c.expect(raw.get("references"), dict, jpath(*prefix, "references"), "references")
     if c.problems:
         return None, c.problems
-    return {"styles": copy.deepcopy(raw[key]), "componentsVersion": raw.get("componentsVersion") or "",
-            "references": copy.deepcopy(raw.get("references") or {})}, []
+    return {
+        "styles": copy.deepcopy(raw[key]),
+        "componentsVersion": raw.get("componentsVersion") or "",
+        "references": copy.deepcopy(raw.get("references") or {}),
+    }, []
 
 
 def theme_compare_form(theme: Json) -> Json:
-    return {"styles": copy.deepcopy(theme.get("styles") or {}), "componentsVersion": theme.get("componentsVersion") or "",
-            "references": _clean_references(theme.get("references") or {})}
+    return {
+        "styles": copy.deepcopy(theme.get("styles") or {}),
+        "componentsVersion": theme.get("componentsVersion") or "",
+        "references": _clean_references(theme.get("references") or {}),
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -490,8 +527,12 @@ def compare_form(flow: Json) -> Json:
     for screen in flow.get("screens") or []:
         screens.append({k: copy.deepcopy(v) for k, v in screen.items() if k == "screenId" or (k not in SERVER_FIELDS and not _empty(v))})
     screens.sort(key=lambda s: str(s.get("screenId")))
-    return {"metadata": meta, "contents": copy.deepcopy(flow.get("contents") or {}), "screens": screens,
-            "references": _clean_references(flow.get("references") or {})}
+    return {
+        "metadata": meta,
+        "contents": copy.deepcopy(flow.get("contents") or {}),
+        "screens": screens,
+        "references": _clean_references(flow.get("references") or {}),
+    }
 
 
 def _tasks(contents: Json) -> dict[str, t.Any]:
@@ -530,12 +571,10 @@ def summarise(flow_id: str, before: Json | None, after: Json | None) -> tuple[st
         "references": _differing_keys(b["references"], a["references"]),
     }
     if before is None and after is not None:
-        text = (f"flow '{flow_id}' ({a['metadata'].get('name', '')}): new flow with {len(a['screens'])} screen(s) and "
-                f"{len(_tasks(a['contents']))} task(s)")
+        text = f"flow '{flow_id}' ({a['metadata'].get('name', '')}): new flow with {len(a['screens'])} screen(s) and {len(_tasks(a['contents']))} task(s)"
         return text, details
     if after is None:
-        text = (f"flow '{flow_id}' ({b['metadata'].get('name', '')}): removed, with {len(b['screens'])} screen(s) and "
-                f"{len(_tasks(b['contents']))} task(s)")
+        text = f"flow '{flow_id}' ({b['metadata'].get('name', '')}): removed, with {len(b['screens'])} screen(s) and {len(_tasks(b['contents']))} task(s)"
         return text, details
     parts = []
     for label, group in (("screens", screens), ("tasks", tasks)):
@@ -586,8 +625,13 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
     if p.get("state") == "absent":
         for name in ("src", "definition", "theme"):
             if p.get(name) is not None:
-                problems.append(Problem(field=name, message="is not used with state=absent.",
-                                        fix=f"remove '{name}', or split the task: one to delete flow '{flow_id}', one to deploy content."))
+                problems.append(
+                    Problem(
+                        field=name,
+                        message="is not used with state=absent.",
+                        fix=f"remove '{name}', or split the task: one to delete flow '{flow_id}', one to deploy content.",
+                    )
+                )
         return [], "single"
     if p.get("src") is not None:
         data, file_problems = read_json(p["src"])
@@ -605,16 +649,28 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
         theme = p.get("theme") if isinstance(p.get("theme"), str) else None
         return load_dir(p["src_dir"], bool(p.get("prune")), problems, warn, theme_path=theme), "set"
     if flow_id is not None:
-        problems.append(Problem(field="flow_id", id=flow_id, message="state=present needs the flow's content.",
-                                fix="add src (an exported JSON file) or definition (the same content inline)."))
+        problems.append(
+            Problem(
+                field="flow_id",
+                id=flow_id,
+                message="state=present needs the flow's content.",
+                fix="add src (an exported JSON file) or definition (the same content inline).",
+            )
+        )
         return [], "single"
     return [], "none"
 
 
 def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None], theme_path: str | None = None) -> list[FlowDoc]:
     if not os.path.isdir(src_dir):
-        problems.append(Problem(field="src_dir", source=src_dir, message="is not a directory.",
-                                fix="point src_dir at a directory of exported flows (one <flow_id>.json per flow)."))
+        problems.append(
+            Problem(
+                field="src_dir",
+                source=src_dir,
+                message="is not a directory.",
+                fix="point src_dir at a directory of exported flows (one <flow_id>.json per flow).",
+            )
+        )
         return []
     names = sorted(n for n in os.listdir(src_dir) if n.endswith(".json") and os.path.isfile(os.path.join(src_dir, n)))
     docs: list[FlowDoc] = []
@@ -635,8 +691,14 @@ def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callabl
         if doc:
             docs.append(doc)
     if not names and prune:
-        problems.append(Problem(field="src_dir", source=src_dir, message="holds no flow files, and prune=true would delete every unprotected flow.",
-                                fix="check the path; to really delete all flows, delete them by id with state=absent."))
+        problems.append(
+            Problem(
+                field="src_dir",
+                source=src_dir,
+                message="holds no flow files, and prune=true would delete every unprotected flow.",
+                fix="check the path; to really delete all flows, delete them by id with state=absent.",
+            )
+        )
     return docs
 
 
@@ -653,8 +715,9 @@ def load_theme(value: t.Any, problems: list[Problem]) -> tuple[Json | None, str]
         theme, theme_problems = parse_theme(data, value)
         problems.extend(theme_problems)
         return theme, value
-    problems.append(Problem(field="theme", message=f"must be a path or a dict, got {_type_name(value)}.",
-                            fix="set theme to a theme export file or its content."))
+    problems.append(
+        Problem(field="theme", message=f"must be a path or a dict, got {_type_name(value)}.", fix="set theme to a theme export file or its content.")
+    )
     return None, "theme"
 
 
@@ -737,8 +800,9 @@ def run(ctx: TaskContext) -> Json:
                 summaries[doc.flow_id] = (f"flow '{doc.flow_id}': no differences", summarise(doc.flow_id, before, after)[1])
                 continue
             body = doc.import_body()
-            changes.append(_engine.Change("flow", doc.flow_id, "create" if before is None else "update", before=before, after=after,
-                                          apply=_poster(PATH_IMPORT, body)))
+            changes.append(
+                _engine.Change("flow", doc.flow_id, "create" if before is None else "update", before=before, after=after, apply=_poster(PATH_IMPORT, body))
+            )
             summaries[doc.flow_id] = summarise(doc.flow_id, before, after)
         doomed: list[str] = []
         if state == "absent" and p.get("flow_id"):
@@ -796,14 +860,26 @@ def _theme_summary(change: _engine.Change) -> str:
     return "theme changed: " + (", ".join(parts) if parts else "(new)")
 
 
-def _flow_result(ctx: TaskContext, mode: str, changes: list[_engine.Change], summaries: dict[str, tuple[str, Json]],
-                 sources: dict[str, str], theme_change: _engine.Change | None, theme_source: str) -> Json:
+def _flow_result(
+    ctx: TaskContext,
+    mode: str,
+    changes: list[_engine.Change],
+    summaries: dict[str, tuple[str, Json]],
+    sources: dict[str, str],
+    theme_change: _engine.Change | None,
+    theme_source: str,
+) -> Json:
     flow_changes = [c for c in changes if c.target_type == "flow"]
     items = []
     for change in flow_changes:
         text, details = summaries.get(change.target_id, ("", {}))
-        item: Json = {"id": change.target_id, "action": change.result_action, "changed": change.changed and change.outcome in ("ok", "check"),
-                      "summary": text, "changes": details}
+        item: Json = {
+            "id": change.target_id,
+            "action": change.result_action,
+            "changed": change.changed and change.outcome in ("ok", "check"),
+            "summary": text,
+            "changes": details,
+        }
         if change.target_id in sources:
             item["src"] = sources[change.target_id]
         if change.error:
@@ -813,8 +889,12 @@ def _flow_result(ctx: TaskContext, mode: str, changes: list[_engine.Change], sum
     if mode == "single" and items:
         result["flow"] = items[0]
     if theme_change is not None:
-        result["theme"] = {"action": theme_change.result_action, "changed": theme_change.changed and theme_change.outcome in ("ok", "check"),
-                           "summary": _theme_summary(theme_change), "src": theme_source}
+        result["theme"] = {
+            "action": theme_change.result_action,
+            "changed": theme_change.changed and theme_change.outcome in ("ok", "check"),
+            "summary": _theme_summary(theme_change),
+            "src": theme_source,
+        }
         if theme_change.error:
             result["theme"]["error"] = theme_change.error
 
@@ -842,8 +922,11 @@ def _flow_result(ctx: TaskContext, mode: str, changes: list[_engine.Change], sum
     audit = _engine.audit_block(ctx.module, ctx.project_id, ctx.check_mode, changes)
     for op in audit["operations"]:
         key = op["target_id"]
-        op["summary"] = summaries[key][0] if op["target_type"] == "flow" and key in summaries else (
-            _theme_summary(theme_change) if theme_change is not None and op["target_type"] == "theme" else "")
+        op["summary"] = (
+            summaries[key][0]
+            if op["target_type"] == "flow" and key in summaries
+            else (_theme_summary(theme_change) if theme_change is not None and op["target_type"] == "theme" else "")
+        )
         op["before"] = _compact(op["before"])
         op["after"] = _compact(op["after"])
     result["descope_audit"] = audit
@@ -857,8 +940,12 @@ def _flow_result(ctx: TaskContext, mode: str, changes: list[_engine.Change], sum
         result["hint"] = hint
         names = ", ".join(f"{c.target_type} '{c.target_id}'" for c in failed)
         detail = first.get("message") or first.get("description")
-        result["msg"] = (f"{len(failed)} of {sum(1 for c in changes if c.changed)} write(s) failed ({names}): {detail}."
-                         + (f" Hint: {hint}" if hint else "") + " " + result["msg"])
+        result["msg"] = (
+            f"{len(failed)} of {sum(1 for c in changes if c.changed)} write(s) failed ({names}): {detail}."
+            + (f" Hint: {hint}" if hint else "")
+            + " "
+            + result["msg"]
+        )
     return result
 
 
@@ -920,8 +1007,17 @@ def run_info(ctx: TaskContext) -> Json:
     if wanted:
         missing = [fid for fid in wanted if fid not in by_id]
         if missing:
-            raise DescopeValidationError([Problem(field="flow_ids", id=fid, message="no flow with this id exists in the project.",
-                                                  fix=f"choose among: {', '.join(sorted(by_id)) or '(no flows)'}.") for fid in missing])
+            raise DescopeValidationError(
+                [
+                    Problem(
+                        field="flow_ids",
+                        id=fid,
+                        message="no flow with this id exists in the project.",
+                        fix=f"choose among: {', '.join(sorted(by_id)) or '(no flows)'}.",
+                    )
+                    for fid in missing
+                ]
+            )
         selected = list(dict.fromkeys(wanted))
     else:
         selected = sorted(by_id)
@@ -929,12 +1025,21 @@ def run_info(ctx: TaskContext) -> Json:
         # Ids come from the API and become file names: one that is not a plain id (say '../x') must not escape dest.
         unsafe = [fid for fid in selected if not FLOW_ID_RE.match(fid)]
         if unsafe:
-            raise DescopeValidationError([
-                Problem(field="flows", id=fid, message=f"flow id {fid!r} from the API cannot be used as a file name; nothing was written.",
-                        fix="rename the flow in Descope (letters, digits, '-' and '_'), or leave it out with flow_ids.")
-                for fid in unsafe])
-    flows = [{"id": fid, "name": by_id[fid].get("name", ""), "description": by_id[fid].get("description", ""),
-              "disabled": bool(by_id[fid].get("disabled"))} for fid in selected]
+            raise DescopeValidationError(
+                [
+                    Problem(
+                        field="flows",
+                        id=fid,
+                        message=f"flow id {fid!r} from the API cannot be used as a file name; nothing was written.",
+                        fix="rename the flow in Descope (letters, digits, '-' and '_'), or leave it out with flow_ids.",
+                    )
+                    for fid in unsafe
+                ]
+            )
+    flows = [
+        {"id": fid, "name": by_id[fid].get("name", ""), "description": by_id[fid].get("description", ""), "disabled": bool(by_id[fid].get("disabled"))}
+        for fid in selected
+    ]
     result: Json = {"changed": False, "flows": flows}
     operations: list[Json] = []
     if dest is not None:
@@ -953,9 +1058,21 @@ def run_info(ctx: TaskContext) -> Json:
             changed = write_if_changed(path, dump_file_text(export_document(flow, str(p.get("format") or "v2"))), ctx.check_mode)
             files.append({"id": fid, "path": path, "changed": changed})
             if changed:
-                operations.append({"operation": "export", "target_type": "flow", "target_id": fid, "changed": True, "action": "exported",
-                                   "before": None, "after": {"path": path}, "outcome": "check" if ctx.check_mode else "ok",
-                                   "check_mode": ctx.check_mode, "error": None, "duration_ms": 0})
+                operations.append(
+                    {
+                        "operation": "export",
+                        "target_type": "flow",
+                        "target_id": fid,
+                        "changed": True,
+                        "action": "exported",
+                        "before": None,
+                        "after": {"path": path},
+                        "outcome": "check" if ctx.check_mode else "ok",
+                        "check_mode": ctx.check_mode,
+                        "error": None,
+                        "duration_ms": 0,
+                    }
+                )
         result["files"] = files
         if p.get("theme"):
             live = client.post(PATH_THEME_EXPORT, {}, read=True).get("theme") or {}
@@ -963,9 +1080,21 @@ def run_info(ctx: TaskContext) -> Json:
             changed = write_if_changed(path, dump_file_text({"theme": live}), ctx.check_mode)
             result["theme"] = {"path": path, "changed": changed}
             if changed:
-                operations.append({"operation": "export", "target_type": "theme", "target_id": "theme", "changed": True, "action": "exported",
-                                   "before": None, "after": {"path": path}, "outcome": "check" if ctx.check_mode else "ok",
-                                   "check_mode": ctx.check_mode, "error": None, "duration_ms": 0})
+                operations.append(
+                    {
+                        "operation": "export",
+                        "target_type": "theme",
+                        "target_id": "theme",
+                        "changed": True,
+                        "action": "exported",
+                        "before": None,
+                        "after": {"path": path},
+                        "outcome": "check" if ctx.check_mode else "ok",
+                        "check_mode": ctx.check_mode,
+                        "error": None,
+                        "duration_ms": 0,
+                    }
+                )
         result["changed"] = bool(operations)
     written = len(operations)
     verb = "would write" if ctx.check_mode else "wrote"

@@ -141,8 +141,13 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
     elif cat == "validation":
         for problem in ctx.get("validation_errors") or []:
             where = ", ".join(
-                x for x in (problem.get("source"), f"item {problem['index']}" if problem.get("index") is not None else None,
-                            f"id '{problem['id']}'" if problem.get("id") else None) if x
+                x
+                for x in (
+                    problem.get("source"),
+                    f"item {problem['index']}" if problem.get("index") is not None else None,
+                    f"id '{problem['id']}'" if problem.get("id") else None,
+                )
+                if x
             )
             steps.append(f"{where + ': ' if where else ''}{problem.get('field')}: {problem.get('message')} Fix: {problem.get('fix')}")
         steps.append("Nothing was written; fix the items above and run again (use --check --diff to preview).")

@@ -78,8 +78,18 @@ def run_task(
         result = exc.to_result()
         result["failed"] = True
         result.setdefault("changed", False)
-        result.setdefault("descope_audit", {"version": 1, "module": module, "project_id": ctx.project_id, "check_mode": check_mode,
-                                            "operations": [], "counts": {}, "error": result.get("error")})
+        result.setdefault(
+            "descope_audit",
+            {
+                "version": 1,
+                "module": module,
+                "project_id": ctx.project_id,
+                "check_mode": check_mode,
+                "operations": [],
+                "counts": {},
+                "error": result.get("error"),
+            },
+        )
     stats = ctx.request_stats()
     if stats is not None:
         result["api_requests"] = stats

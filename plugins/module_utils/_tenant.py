@@ -68,8 +68,17 @@ KIND = {f[0]: f[2] for f in FIELDS}
 ITEM_KEYS = ("id", *FIELD_NAMES, "state", "cascade")
 # Fields of the current record carried into every full-replace update so nothing unmentioned resets.
 # (createdTime, successors, domains, parent and defaultRoles are owned by other calls and not sent.)
-CARRY_OVER = ("name", "selfProvisioningDomains", "customAttributes", "enforceSSO", "enforceSSOExclusions", "federatedAppIds", "disabled",
-              "roleInheritance", "authType")
+CARRY_OVER = (
+    "name",
+    "selfProvisioningDomains",
+    "customAttributes",
+    "enforceSSO",
+    "enforceSSOExclusions",
+    "federatedAppIds",
+    "disabled",
+    "roleInheritance",
+    "authType",
+)
 
 _LIST = {"type": ["array", "null"], "items": {"type": "string"}}
 ITEM_SCHEMA: dict[str, t.Any] = {
@@ -209,8 +218,13 @@ def load_all(client: t.Any) -> list[Record]:
     return [x for x in tenants if isinstance(x, dict) and x.get("id")]
 
 
-def search(client: t.Any, ids: list[str] | None = None, names: list[str] | None = None, domains: list[str] | None = None,
-           custom_attributes: dict[str, t.Any] | None = None) -> list[Record]:
+def search(
+    client: t.Any,
+    ids: list[str] | None = None,
+    names: list[str] | None = None,
+    domains: list[str] | None = None,
+    custom_attributes: dict[str, t.Any] | None = None,
+) -> list[Record]:
     body: Record = {}
     if ids:
         body["tenantIds"] = ids
@@ -285,8 +299,7 @@ class Item:
 
 def _schema_problems(item: Item) -> list[Problem]:
     if not item.shape_ok:
-        return [Problem("tenants", "each item must be a mapping of tenant fields.", "Write the item as a YAML mapping (id, name, ...).",
-                        index=item.index)]
+        return [Problem("tenants", "each item must be a mapping of tenant fields.", "Write the item as a YAML mapping (id, name, ...).", index=item.index)]
     import jsonschema  # pylint: disable=import-outside-toplevel  # see HAS_JSONSCHEMA
 
     problems = []
@@ -303,8 +316,11 @@ def _schema_problems(item: Item) -> list[Problem]:
             expected = error.validator_value
             expected = [x for x in expected if x != "null"] if isinstance(expected, list) else [expected]
             got = type(error.instance).__name__
-            problems.append(item.problem(field, f"must be of type {' or '.join(expected)}, got {got} ({error.instance!r:.60}).",
-                                         f"Set {field} to a {' or '.join(expected)} value."))
+            problems.append(
+                item.problem(
+                    field, f"must be of type {' or '.join(expected)}, got {got} ({error.instance!r:.60}).", f"Set {field} to a {' or '.join(expected)} value."
+                )
+            )
         elif error.validator == "enum":
             problems.append(item.problem(field, f"must be one of present, absent; got {error.instance!r}.", "Use state: present or state: absent."))
         else:
@@ -321,17 +337,28 @@ def _value_problems(item: Item) -> list[Problem]:
             continue  # already reported by the schema
         cleaned = domain.strip().lower()
         if cleaned.startswith("@") or "://" in cleaned or not _DOMAIN_RE.match(cleaned):
-            problems.append(item.problem(f"self_provisioning_domains[{i}]", f"'{domain}' is not a valid domain name.",
-                                         "Use a bare domain such as example.com (no scheme, no '@', no wildcard)."))
+            problems.append(
+                item.problem(
+                    f"self_provisioning_domains[{i}]",
+                    f"'{domain}' is not a valid domain name.",
+                    "Use a bare domain such as example.com (no scheme, no '@', no wildcard).",
+                )
+            )
     attrs = item.raw.get("custom_attributes")
     for key, value in (attrs if isinstance(attrs, dict) else {}).items():
         ok = isinstance(value, (str, int, float, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
         if not ok:
-            problems.append(item.problem(f"custom_attributes.{key}", f"has a value of type {type(value).__name__}.",
-                                         "Custom attribute values must be a string, a number, a boolean or a list of strings."))
+            problems.append(
+                item.problem(
+                    f"custom_attributes.{key}",
+                    f"has a value of type {type(value).__name__}.",
+                    "Custom attribute values must be a string, a number, a boolean or a list of strings.",
+                )
+            )
     if item.state == "present" and not item.id and not item.name:
-        problems.append(item.problem("id", "neither id nor name is set, so the tenant cannot be identified.",
-                                     "Set id (preferred) or name, which is unique per project."))
+        problems.append(
+            item.problem("id", "neither id nor name is set, so the tenant cannot be identified.", "Set id (preferred) or name, which is unique per project.")
+        )
     if item.state == "absent" and not item.id and not item.name:
         problems.append(item.problem("id", "a tenant to delete needs an id or a name.", "Set id or name."))
     return problems
@@ -341,8 +368,13 @@ def check_options(params: t.Mapping[str, t.Any], set_mode: bool) -> list[Problem
     problems = []
     concurrency = params.get("concurrency")
     if concurrency is not None and not CONCURRENCY_MIN <= int(concurrency) <= CONCURRENCY_MAX:
-        problems.append(Problem("concurrency", f"must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {concurrency}.",
-                                f"Set concurrency to a value from {CONCURRENCY_MIN} to {CONCURRENCY_MAX} (default 4)."))
+        problems.append(
+            Problem(
+                "concurrency",
+                f"must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {concurrency}.",
+                f"Set concurrency to a value from {CONCURRENCY_MIN} to {CONCURRENCY_MAX} (default 4).",
+            )
+        )
     if not set_mode and params.get("prune"):
         problems.append(Problem("prune", "only applies to set mode (the tenants option).", "Declare the tenants with 'tenants', or remove prune."))
     if not set_mode and params.get("protected_ids"):
@@ -391,8 +423,13 @@ class Plan:
         deleted = set(self.pruned) | {i.current["id"] for i in valid if i.state == "absent" and i.current}
         for item in valid:
             if item.state == "absent" and item.label in self.protected:
-                self.problems.append(item.problem("state", f"tenant '{item.label}' is in protected_ids but declared absent.",
-                                                  "Remove it from protected_ids to delete it, or set state: present."))
+                self.problems.append(
+                    item.problem(
+                        "state",
+                        f"tenant '{item.label}' is in protected_ids but declared absent.",
+                        "Remove it from protected_ids to delete it, or set state: present.",
+                    )
+                )
             if item.state == "present":
                 self._present_checks(item, valid, deleted)
         self._deleted_parent_checks(valid, deleted)
@@ -411,8 +448,9 @@ class Plan:
             if key in seen:
                 first = seen[key]
                 how = "id" if item.id else "name (it matches the same existing tenant)"
-                self.problems.append(item.problem("id", f"tenant '{key}' is declared twice (items {first.index} and {item.index}) by {how}.",
-                                                  "Declare each tenant once."))
+                self.problems.append(
+                    item.problem("id", f"tenant '{key}' is declared twice (items {first.index} and {item.index}) by {how}.", "Declare each tenant once.")
+                )
                 item.valid = False
             else:
                 seen[key] = item
@@ -427,18 +465,32 @@ class Plan:
                 if parent == item.label:
                     self.problems.append(item.problem("parent_tenant_id", "a tenant cannot be its own parent.", "Remove parent_tenant_id or use another id."))
                 elif parent in deleted or any(i.state == "absent" for i in declared_parent):
-                    self.problems.append(item.problem("parent_tenant_id", f"parent '{parent}' is deleted by this task.",
-                                                      "Keep the parent (state: present, not pruned) or choose another parent."))
+                    self.problems.append(
+                        item.problem(
+                            "parent_tenant_id",
+                            f"parent '{parent}' is deleted by this task.",
+                            "Keep the parent (state: present, not pruned) or choose another parent.",
+                        )
+                    )
                 elif parent not in self.existing and not declared_parent:
-                    self.problems.append(item.problem("parent_tenant_id", f"parent tenant '{parent}' does not exist and is not declared in this task.",
-                                                      "Create the parent first or declare it in the same tenants list, or fix the id."))
+                    self.problems.append(
+                        item.problem(
+                            "parent_tenant_id",
+                            f"parent tenant '{parent}' does not exist and is not declared in this task.",
+                            "Create the parent first or declare it in the same tenants list, or fix the id.",
+                        )
+                    )
             return
         current_parent = current_view(item.current)["parent_tenant_id"]
         if parent is not None and parent != current_parent:
             now = f"'{current_parent}'" if current_parent else "no parent"
-            self.problems.append(item.problem("parent_tenant_id", f"cannot change the parent of existing tenant '{item.label}' (it has {now}); "
-                                              "Descope sets the parent only when a tenant is created.",
-                                              "Remove parent_tenant_id (or set it to the current parent), or delete and re-create the tenant."))
+            self.problems.append(
+                item.problem(
+                    "parent_tenant_id",
+                    f"cannot change the parent of existing tenant '{item.label}' (it has {now}); Descope sets the parent only when a tenant is created.",
+                    "Remove parent_tenant_id (or set it to the current parent), or delete and re-create the tenant.",
+                )
+            )
 
     def _cycle_checks(self, valid: list[Item]) -> None:
         """New tenants whose declared parents lead back to themselves: none of them could be created first."""
@@ -450,9 +502,13 @@ class Plan:
                 chain.append(parent)
                 parent = new[parent].fields.get("parent_tenant_id")
             if parent == label and len(chain) > 1:  # a tenant that is its own parent is reported on its own
-                self.problems.append(item.problem("parent_tenant_id", f"the parents of new tenants form a cycle ({' -> '.join([*chain, label])}), "
-                                                  "so none of them can be created first.",
-                                                  "Give one tenant of the cycle an existing parent, or none."))
+                self.problems.append(
+                    item.problem(
+                        "parent_tenant_id",
+                        f"the parents of new tenants form a cycle ({' -> '.join([*chain, label])}), so none of them can be created first.",
+                        "Give one tenant of the cycle an existing parent, or none.",
+                    )
+                )
 
     def _deleted_parent_checks(self, valid: list[Item], deleted: set[str]) -> None:
         keep = {i.label for i in valid if i.state == "present" and i.label} | self.protected
@@ -462,10 +518,13 @@ class Plan:
                 why = "pruned" if parent in self.pruned else "declared absent"
                 what = "protected" if child["id"] in self.protected else "declared present"
                 owner = next((i for i in valid if i.label == parent), None)
-                problem = Problem("parent_tenant_id" if owner is None else "state",
-                                  f"tenant '{parent}' is {why} but its sub-tenant '{child['id']}' is {what}.",
-                                  f"Declare '{parent}' (or add it to protected_ids), or also delete '{child['id']}'.",
-                                  index=owner.index if owner else None, id=parent)
+                problem = Problem(
+                    "parent_tenant_id" if owner is None else "state",
+                    f"tenant '{parent}' is {why} but its sub-tenant '{child['id']}' is {what}.",
+                    f"Declare '{parent}' (or add it to protected_ids), or also delete '{child['id']}'.",
+                    index=owner.index if owner else None,
+                    id=parent,
+                )
                 self.problems.append(problem)
 
     def _unique_in_final_state(self, present: list[Item], deleted: set[str], field: str) -> None:
@@ -723,9 +782,12 @@ def run(ctx: TaskContext) -> dict[str, t.Any]:
         result["failed"] = True
         result["error"] = error
         result["hint"] = hint
-        result["msg"] = (f"{len(failed)} of {len(changes)} tenant(s) failed ({done} written, the rest unchanged or skipped); "
-                         f"first failure on '{error.get('target_id')}': {error.get('message') or error.get('description') or error.get('status')}."
-                         + (f" Hint: {hint}" if hint else "") + " Each tenant's outcome is in the result.")
+        result["msg"] = (
+            f"{len(failed)} of {len(changes)} tenant(s) failed ({done} written, the rest unchanged or skipped); "
+            f"first failure on '{error.get('target_id')}': {error.get('message') or error.get('description') or error.get('status')}."
+            + (f" Hint: {hint}" if hint else "")
+            + " Each tenant's outcome is in the result."
+        )
     else:
         result["msg"] = _engine.summary_message("tenant", changes, ctx.check_mode)
     return result

@@ -1,4 +1,5 @@
 """Entry point for ``python tests/emulator``: makes ``emulator`` importable, then serves."""
+
 import os
 import sys
 

@@ -74,5 +74,4 @@ class EmulatorControl:
     def api(self, method, path, json=None, params=None, project_id=None, key=None, **kwargs):  # pylint: disable=redefined-outer-name
         """Call the emulated Management API with valid credentials; returns the requests.Response."""
         headers = kwargs.pop("headers", None) or self.headers(project_id, key)
-        return self.session.request(method, self.base_url + path, json=json, params=params, headers=headers,
-                                    timeout=kwargs.pop("timeout", 10), **kwargs)
+        return self.session.request(method, self.base_url + path, json=json, params=params, headers=headers, timeout=kwargs.pop("timeout", 10), **kwargs)

@@ -5,7 +5,7 @@ from .errors import ApiError, invalid
 
 def handle(store, method, path, query, body):
     """Return (status, body) for a control request; raises ApiError on bad input."""
-    route = (method, path[len("/_emulator"):])
+    route = (method, path[len("/_emulator") :])
     if route == ("POST", "/reset"):
         store.reset()
         return 200, {}

@@ -40,10 +40,18 @@ def check_fault(spec):
     after = spec.get("after", 0)
     if not isinstance(after, int) or after < 0:
         raise ValueError("fault after must be a non-negative integer")
-    fault = {"path": spec.get("path", "*"), "method": (spec.get("method") or "").upper() or None, "kind": kind,
-             "status": int(spec.get("status", 503)), "seconds": float(spec.get("seconds", 1.0)),
-             "retryAfter": int(spec.get("retryAfter", 1)), "count": count, "body": spec.get("body"),
-             "apply": bool(spec.get("apply", False)), "after": after}
+    fault = {
+        "path": spec.get("path", "*"),
+        "method": (spec.get("method") or "").upper() or None,
+        "kind": kind,
+        "status": int(spec.get("status", 503)),
+        "seconds": float(spec.get("seconds", 1.0)),
+        "retryAfter": int(spec.get("retryAfter", 1)),
+        "count": count,
+        "body": spec.get("body"),
+        "apply": bool(spec.get("apply", False)),
+        "after": after,
+    }
     return fault
 
 

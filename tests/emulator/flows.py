@@ -18,8 +18,12 @@ from .validate import required_str
 
 _FLOW_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 META_PLAIN = ("name", "description", "disabled", "fingerprint", "widget", "sharedInteractions", "management", "managementConfig")
-TRANSLATION = (("translate", "enabled"), ("translateConnectorID", "connectorId"), ("translateSourceLang", "sourceLanguage"),
-               ("translateTargetLangs", "targetLanguages"))
+TRANSLATION = (
+    ("translate", "enabled"),
+    ("translateConnectorID", "connectorId"),
+    ("translateSourceLang", "sourceLanguage"),
+    ("translateTargetLangs", "targetLanguages"),
+)
 
 
 def _empty(value):
@@ -51,10 +55,16 @@ def normalise_v2(flow, flow_id):
     references = flow.get("references") or {}
     if not isinstance(contents, dict) or not isinstance(references, dict):
         raise invalid("flow.contents and flow.references must be objects")
-    out = {"flowId": flow_id, "metadata": copy.deepcopy(meta), "contents": copy.deepcopy(contents),
-           "screens": [{"screenId": s["screenId"], "interactions": copy.deepcopy(s.get("interactions") or []),
-                        "contents": copy.deepcopy(s.get("contents") or {})} for s in screens],
-           "references": copy.deepcopy(references)}
+    out = {
+        "flowId": flow_id,
+        "metadata": copy.deepcopy(meta),
+        "contents": copy.deepcopy(contents),
+        "screens": [
+            {"screenId": s["screenId"], "interactions": copy.deepcopy(s.get("interactions") or []), "contents": copy.deepcopy(s.get("contents") or {})}
+            for s in screens
+        ],
+        "references": copy.deepcopy(references),
+    }
     return out
 
 
@@ -75,10 +85,16 @@ def v1_to_v2(flow_id, flow, screens, references=None):
     versions = [s.get("componentsVersion") for s in screens if s.get("componentsVersion")]
     if versions:
         meta["componentsVersion"] = versions[0]
-    v2 = {"flowId": flow_id, "metadata": meta, "contents": copy.deepcopy(flow.get("dsl") or {}),
-          "screens": [{"screenId": s["id"], "interactions": copy.deepcopy(s.get("interactions") or []),
-                       "contents": copy.deepcopy(s.get("htmlTemplate") or {})} for s in screens],
-          "references": copy.deepcopy(references or {})}
+    v2 = {
+        "flowId": flow_id,
+        "metadata": meta,
+        "contents": copy.deepcopy(flow.get("dsl") or {}),
+        "screens": [
+            {"screenId": s["id"], "interactions": copy.deepcopy(s.get("interactions") or []), "contents": copy.deepcopy(s.get("htmlTemplate") or {})}
+            for s in screens
+        ],
+        "references": copy.deepcopy(references or {}),
+    }
     inputs = {s["id"]: copy.deepcopy(s["inputs"]) for s in screens if s.get("inputs")}
     return v2, inputs
 
@@ -86,9 +102,16 @@ def v1_to_v2(flow_id, flow, screens, references=None):
 def v2_to_v1(record):
     flow = record["flow"]
     meta = flow["metadata"]
-    out = {"id": flow["flowId"], "version": record["version"], "name": meta.get("name", ""), "description": meta.get("description", ""),
-           "dsl": copy.deepcopy(flow["contents"]), "disabled": bool(meta.get("disabled")), "etag": record["etag"],
-           "modifiedTime": record["modifiedTime"]}
+    out = {
+        "id": flow["flowId"],
+        "version": record["version"],
+        "name": meta.get("name", ""),
+        "description": meta.get("description", ""),
+        "dsl": copy.deepcopy(flow["contents"]),
+        "disabled": bool(meta.get("disabled")),
+        "etag": record["etag"],
+        "modifiedTime": record["modifiedTime"],
+    }
     for key in META_PLAIN[3:]:
         if not _empty(meta.get(key)):
             out[key] = copy.deepcopy(meta[key])
@@ -98,9 +121,14 @@ def v2_to_v1(record):
             out[v1] = copy.deepcopy(value)
     screens = []
     for screen in flow["screens"]:
-        v1_screen = {"id": screen["screenId"], "version": record["version"], "flowId": flow["flowId"],
-                     "inputs": copy.deepcopy(record["inputs"].get(screen["screenId"], [])),
-                     "interactions": copy.deepcopy(screen["interactions"]), "htmlTemplate": copy.deepcopy(screen["contents"])}
+        v1_screen = {
+            "id": screen["screenId"],
+            "version": record["version"],
+            "flowId": flow["flowId"],
+            "inputs": copy.deepcopy(record["inputs"].get(screen["screenId"], [])),
+            "interactions": copy.deepcopy(screen["interactions"]),
+            "htmlTemplate": copy.deepcopy(screen["contents"]),
+        }
         if meta.get("componentsVersion"):
             v1_screen["componentsVersion"] = meta["componentsVersion"]
         screens.append(v1_screen)
@@ -111,8 +139,7 @@ def store_flow(project, flow_v2, inputs=None):
     """Create or overwrite a flow, bumping its version and etag."""
     previous = project["flows"].get(flow_v2["flowId"])
     version = previous["version"] + 1 if previous else 1
-    project["flows"][flow_v2["flowId"]] = {"flow": flow_v2, "version": version, "etag": _etag(flow_v2, version),
-                                           "modifiedTime": _now(), "inputs": inputs or {}}
+    project["flows"][flow_v2["flowId"]] = {"flow": flow_v2, "version": version, "etag": _etag(flow_v2, version), "modifiedTime": _now(), "inputs": inputs or {}}
 
 
 def _flow_id(body, key="flowId"):
@@ -188,6 +215,7 @@ def import_v2(_store, project, body):
 
 # --- theme -------------------------------------------------------------------------------------
 
+
 def normalise_theme(theme):
     if not isinstance(theme, dict):
         raise invalid("theme must be an object")
@@ -204,16 +232,23 @@ def normalise_theme(theme):
 
 def store_theme(project, theme_v2, code_mode=None):
     previous = project["theme"]
-    project["theme"] = {"theme": theme_v2, "version": (previous["version"] + 1) if previous else 1,
-                        "codeMode": previous["codeMode"] if previous and code_mode is None else bool(code_mode)}
+    project["theme"] = {
+        "theme": theme_v2,
+        "version": (previous["version"] + 1) if previous else 1,
+        "codeMode": previous["codeMode"] if previous and code_mode is None else bool(code_mode),
+    }
 
 
 def _theme_v1(project):
-    record = project["theme"] or {"theme": {"styles": {"dark": {}, "light": {}}, "componentsVersion": "", "references": {}},
-                                  "version": 0, "codeMode": False}
+    record = project["theme"] or {"theme": {"styles": {"dark": {}, "light": {}}, "componentsVersion": "", "references": {}}, "version": 0, "codeMode": False}
     theme = record["theme"]
-    return {"id": "theme", "version": record["version"], "cssTemplate": copy.deepcopy(theme["styles"]),
-            "componentsVersion": theme["componentsVersion"], "codeMode": record["codeMode"]}
+    return {
+        "id": "theme",
+        "version": record["version"],
+        "cssTemplate": copy.deepcopy(theme["styles"]),
+        "componentsVersion": theme["componentsVersion"],
+        "codeMode": record["codeMode"],
+    }
 
 
 def theme_export_v1(_store, project, _body):
@@ -235,8 +270,7 @@ def theme_import_v1(_store, project, body):
     if code_mode is not None and not isinstance(code_mode, bool):
         raise invalid("theme.codeMode must be a boolean")
     references = project["theme"]["theme"]["references"] if project["theme"] else {}
-    store_theme(project, normalise_theme({"styles": css, "componentsVersion": theme.get("componentsVersion") or "",
-                                          "references": references}), code_mode)
+    store_theme(project, normalise_theme({"styles": css, "componentsVersion": theme.get("componentsVersion") or "", "references": references}), code_mode)
     return {"theme": _theme_v1(project)}
 
 

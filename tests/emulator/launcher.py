@@ -25,7 +25,11 @@ class EmulatorProcess:
         self._errlog = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  # pylint: disable=consider-using-with  # closed in stop()
         self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
             [python or sys.executable, EMULATOR_DIR, "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=self._errlog, text=True, cwd=os.path.dirname(EMULATOR_DIR))
+            stdout=subprocess.PIPE,
+            stderr=self._errlog,
+            text=True,
+            cwd=os.path.dirname(EMULATOR_DIR),
+        )
         self.env = self._read_exports(timeout)
         if any(key not in self.env for key in ENV_KEYS):
             self._errlog.seek(0)
@@ -50,7 +54,7 @@ class EmulatorProcess:
             except queue.Empty:
                 break
             if line.startswith("export ") and "=" in line:
-                key, value = line[len("export "):].strip().split("=", 1)
+                key, value = line[len("export ") :].strip().split("=", 1)
                 env[key] = value
         return env
 

@@ -22,8 +22,7 @@ TIERS = {"free": "tier1", "pro": "tier2", "growth": "tier3", "enterprise": "tier
 
 def require_pro(project):
     if project["license"] == "free":
-        raise errors.ApiError(403, errors.LICENSE_REQUIRED, "Project license does not allow this operation",
-                              "This operation requires a Pro license or above")
+        raise errors.ApiError(403, errors.LICENSE_REQUIRED, "Project license does not allow this operation", "This operation requires a Pro license or above")
 
 
 def license_tier(_store, project, _body):
@@ -31,8 +30,7 @@ def license_tier(_store, project, _body):
 
 
 def build_files(project, plain=False):
-    files = {"snapshot.json": {"version": 1},
-             "project.json": {"name": project["name"], "tags": list(project["tags"])}}
+    files = {"snapshot.json": {"version": 1}, "project.json": {"name": project["name"], "tags": list(project["tags"])}}
     if project["theme"] is not None:
         files["theme/theme.json"] = copy.deepcopy(project["theme"]["theme"])
     for flow_id, record in project["flows"].items():
@@ -44,10 +42,17 @@ def build_files(project, plain=False):
         files["flows/%s/contents.json" % flow_id] = copy.deepcopy(flow["contents"])
         for screen in flow["screens"]:
             files["flows/%s/screen-%s.json" % (flow_id, screen["screenId"])] = {
-                "interactions": copy.deepcopy(screen["interactions"]), "contents": copy.deepcopy(screen["contents"])}
+                "interactions": copy.deepcopy(screen["interactions"]),
+                "contents": copy.deepcopy(screen["contents"]),
+            }
     for conn_id, conn in project["connectors"].items():
-        files["connectors/%s.json" % conn_id] = {"id": conn_id, "name": conn["name"], "type": conn["type"],
-                                                 "configuration": copy.deepcopy(conn.get("configuration") or {}), "secret": ""}
+        files["connectors/%s.json" % conn_id] = {
+            "id": conn_id,
+            "name": conn["name"],
+            "type": conn["type"],
+            "configuration": copy.deepcopy(conn.get("configuration") or {}),
+            "secret": "",
+        }
     if not plain:
         for name, data in project["assets"].items():
             files["assets/%s" % name] = data
@@ -171,8 +176,12 @@ def _import(project, body, excludes):
         for conn_id, conn in parsed["connectors"].items():
             previous = project["connectors"].get(conn_id, {})
             secret = conn.get("secret") or given.get(conn_id) or previous.get("secret", "")
-            project["connectors"][conn_id] = {"name": conn.get("name", ""), "type": conn["type"],
-                                              "configuration": copy.deepcopy(conn.get("configuration") or {}), "secret": secret}
+            project["connectors"][conn_id] = {
+                "name": conn.get("name", ""),
+                "type": conn["type"],
+                "configuration": copy.deepcopy(conn.get("configuration") or {}),
+                "secret": secret,
+            }
     if "project" not in excludes:
         if isinstance(parsed["name"], str) and parsed["name"]:
             project["name"] = parsed["name"]

@@ -11,30 +11,47 @@ COMPONENTS_VERSION = "1.98.0"
 _WELCOME_SCREEN = {
     "screenId": "SC2welcomeScreen0000000000001",
     "interactions": [{"id": "submit-email", "type": "button", "label": "Continue", "icon": ""}],
-    "contents": {"version": 1, "root": {"type": "container", "children": [
-        {"type": "text", "value": "Welcome"},
-        {"type": "input", "name": "email", "inputType": "email", "required": True},
-        {"type": "button", "id": "submit-email", "label": "Continue"}]}},
+    "contents": {
+        "version": 1,
+        "root": {
+            "type": "container",
+            "children": [
+                {"type": "text", "value": "Welcome"},
+                {"type": "input", "name": "email", "inputType": "email", "required": True},
+                {"type": "button", "id": "submit-email", "label": "Continue"},
+            ],
+        },
+    },
 }
 _OTP_SCREEN = {
     "screenId": "SC2verifyOtpScreen00000000001",
     "interactions": [{"id": "submit-code", "type": "button", "label": "Verify", "icon": ""}],
-    "contents": {"version": 1, "root": {"type": "container", "children": [
-        {"type": "text", "value": "Enter the code we sent"},
-        {"type": "input", "name": "code", "inputType": "otp", "required": True},
-        {"type": "button", "id": "submit-code", "label": "Verify"}]}},
+    "contents": {
+        "version": 1,
+        "root": {
+            "type": "container",
+            "children": [
+                {"type": "text", "value": "Enter the code we sent"},
+                {"type": "input", "name": "code", "inputType": "otp", "required": True},
+                {"type": "button", "id": "submit-code", "label": "Verify"},
+            ],
+        },
+    },
 }
 
 SIGN_UP_OR_IN = {
     "flowId": "sign-up-or-in",
-    "metadata": {"name": "Sign Up or In", "description": "Sign up or sign in with an email one-time code",
-                 "componentsVersion": COMPONENTS_VERSION},
-    "contents": {"startTask": "1", "tasks": {
-        "1": {"id": "1", "type": "screen", "screenId": _WELCOME_SCREEN["screenId"], "next": {"submit-email": "2"}},
-        "2": {"id": "2", "type": "action", "action": "otp.signUpOrIn.email", "next": {"success": "3"}},
-        "3": {"id": "3", "type": "screen", "screenId": _OTP_SCREEN["screenId"], "next": {"submit-code": "4"}},
-        "4": {"id": "4", "type": "action", "action": "otp.verify.email", "next": {"success": "5"}},
-        "5": {"id": "5", "type": "end"}}},
+    "metadata": {"name": "Sign Up or In", "description": "Sign up or sign in with an email one-time code", "componentsVersion": COMPONENTS_VERSION},
+    "contents": {
+        "startTask": "1",
+        "tasks": {
+            "1": {"id": "1", "type": "screen", "screenId": _WELCOME_SCREEN["screenId"], "next": {"submit-email": "2"}},
+            "2": {"id": "2", "type": "action", "action": "otp.signUpOrIn.email", "next": {"success": "3"}},
+            "3": {"id": "3", "type": "screen", "screenId": _OTP_SCREEN["screenId"], "next": {"submit-code": "4"}},
+            "4": {"id": "4", "type": "action", "action": "otp.verify.email", "next": {"success": "5"}},
+            "5": {"id": "5", "type": "end"},
+        },
+    },
     "screens": [_WELCOME_SCREEN, _OTP_SCREEN],
     "references": {"connectors": {}, "roles": {}, "userAttributes": [], "tenantAttributes": []},
 }
@@ -42,10 +59,14 @@ SIGN_UP_OR_IN = {
 SIGN_IN = {
     "flowId": "sign-in",
     "metadata": {"name": "Sign In", "description": "Sign in with an email one-time code", "componentsVersion": COMPONENTS_VERSION},
-    "contents": {"startTask": "1", "tasks": {
-        "1": {"id": "1", "type": "screen", "screenId": _WELCOME_SCREEN["screenId"], "next": {"submit-email": "2"}},
-        "2": {"id": "2", "type": "action", "action": "otp.signIn.email", "next": {"success": "3"}},
-        "3": {"id": "3", "type": "end"}}},
+    "contents": {
+        "startTask": "1",
+        "tasks": {
+            "1": {"id": "1", "type": "screen", "screenId": _WELCOME_SCREEN["screenId"], "next": {"submit-email": "2"}},
+            "2": {"id": "2", "type": "action", "action": "otp.signIn.email", "next": {"success": "3"}},
+            "3": {"id": "3", "type": "end"},
+        },
+    },
     "screens": [_WELCOME_SCREEN],
     "references": {},
 }
@@ -65,11 +86,32 @@ LOGO_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYA
 
 def default_projects(project_id=DEFAULT_PROJECT_ID, management_key=DEFAULT_MANAGEMENT_KEY):
     return [
-        {"id": project_id, "managementKey": management_key, "name": "Emulator Default Project", "license": "pro",
-         "tenants": [], "flows": [copy.deepcopy(SIGN_UP_OR_IN), copy.deepcopy(SIGN_IN)], "theme": copy.deepcopy(THEME),
-         "connectors": [{"id": "CN2httpConnector000000000001", "name": "Audit webhook", "type": "http",
-                         "configuration": {"baseUrl": "https://hooks.example.invalid"}, "secret": "seeded-secret"}],
-         "assets": {"logo.png": LOGO_PNG}},
-        {"id": FREE_PROJECT_ID, "managementKey": FREE_MANAGEMENT_KEY, "name": "Emulator Free Project", "license": "free",
-         "tenants": [], "flows": [copy.deepcopy(SIGN_IN)], "theme": copy.deepcopy(THEME)},
+        {
+            "id": project_id,
+            "managementKey": management_key,
+            "name": "Emulator Default Project",
+            "license": "pro",
+            "tenants": [],
+            "flows": [copy.deepcopy(SIGN_UP_OR_IN), copy.deepcopy(SIGN_IN)],
+            "theme": copy.deepcopy(THEME),
+            "connectors": [
+                {
+                    "id": "CN2httpConnector000000000001",
+                    "name": "Audit webhook",
+                    "type": "http",
+                    "configuration": {"baseUrl": "https://hooks.example.invalid"},
+                    "secret": "seeded-secret",
+                }
+            ],
+            "assets": {"logo.png": LOGO_PNG},
+        },
+        {
+            "id": FREE_PROJECT_ID,
+            "managementKey": FREE_MANAGEMENT_KEY,
+            "name": "Emulator Free Project",
+            "license": "free",
+            "tenants": [],
+            "flows": [copy.deepcopy(SIGN_IN)],
+            "theme": copy.deepcopy(THEME),
+        },
     ]

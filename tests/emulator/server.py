@@ -102,8 +102,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         store = self.server.store
         route = ROUTES.get((self.command, path))
-        entry = {"method": self.command, "path": path, "query": url.query, "status": None,
-                 "project_id": self._claimed_project(), "write": bool(route and route[1]), "fault": None}
+        entry = {
+            "method": self.command,
+            "path": path,
+            "query": url.query,
+            "status": None,
+            "project_id": self._claimed_project(),
+            "write": bool(route and route[1]),
+            "fault": None,
+        }
         started = time.monotonic()
         epoch = store.log_epoch
         try:
@@ -205,8 +212,16 @@ class Handler(BaseHTTPRequestHandler):
                 owned = [p for p in store.projects.values() if key and p["managementKey"] == key]
                 if not owned:
                     raise _error_reply(unauthorised)
-                return _Reply(200, _json_bytes({"projects": [{"id": p["id"], "name": p["name"], "environment": p.get("environment", ""),
-                                                             "tags": list(p["tags"]), "tag": ""} for p in owned]}))
+                return _Reply(
+                    200,
+                    _json_bytes(
+                        {
+                            "projects": [
+                                {"id": p["id"], "name": p["name"], "environment": p.get("environment", ""), "tags": list(p["tags"]), "tag": ""} for p in owned
+                            ]
+                        }
+                    ),
+                )
             parts = token.split(":")
             project = store.project_by_key(parts[0], parts[-1]) if len(parts) >= 2 else None
             if project is None:

@@ -19,9 +19,18 @@ def new_project(spec):
     license_ = spec.get("license", "pro")
     if license_ not in project_licenses():
         raise invalid("license must be one of %s" % ", ".join(project_licenses()))
-    project = {"id": spec["id"], "managementKey": key, "name": spec.get("name") or spec["id"], "license": license_,
-               "tags": list(spec.get("tags") or []), "tenants": {}, "flows": {}, "theme": None, "connectors": {},
-               "assets": dict(spec.get("assets") or {})}
+    project = {
+        "id": spec["id"],
+        "managementKey": key,
+        "name": spec.get("name") or spec["id"],
+        "license": license_,
+        "tags": list(spec.get("tags") or []),
+        "tenants": {},
+        "flows": {},
+        "theme": None,
+        "connectors": {},
+        "assets": dict(spec.get("assets") or {}),
+    }
     for raw in spec.get("tenants") or []:
         tenant = tenants.from_seed(raw)
         project["tenants"][tenant["id"]] = tenant
@@ -37,9 +46,12 @@ def new_project(spec):
     if spec.get("theme") is not None:
         flows.store_theme(project, flows.normalise_theme(spec["theme"]))
     for conn in spec.get("connectors") or []:
-        project["connectors"][conn["id"]] = {"name": conn.get("name", ""), "type": conn.get("type", "http"),
-                                             "configuration": copy.deepcopy(conn.get("configuration") or {}),
-                                             "secret": conn.get("secret", "")}
+        project["connectors"][conn["id"]] = {
+            "name": conn.get("name", ""),
+            "type": conn.get("type", "http"),
+            "configuration": copy.deepcopy(conn.get("configuration") or {}),
+            "secret": conn.get("secret", ""),
+        }
     return project
 
 
@@ -79,7 +91,7 @@ class Store:
 
     def apply_seed(self, body):
         if not isinstance(body, dict) or not isinstance(body.get("projects"), list):
-            raise invalid("seed body must be {\"projects\": [...]}")
+            raise invalid('seed body must be {"projects": [...]}')
         built = [new_project(spec) for spec in body["projects"]]
         with self.lock:
             for project in built:
@@ -111,7 +123,7 @@ class Store:
     def add_faults(self, body):
         specs = body.get("faults") if isinstance(body, dict) else None
         if not isinstance(specs, list):
-            raise invalid("faults body must be {\"faults\": [...]}")
+            raise invalid('faults body must be {"faults": [...]}')
         try:
             checked = [faults.check_fault(spec) for spec in specs]
         except (TypeError, ValueError) as exc:
@@ -156,12 +168,17 @@ class Store:
             project = self.projects.get(project_id or self.default_project_id)
             if project is None:
                 return None
-            out = {"id": project["id"], "name": project["name"], "license": project["license"], "tags": list(project["tags"]),
-                   "tenants": [tenants.render(t) for t in project["tenants"].values()],
-                   "tenantSettings": {t["id"]: copy.deepcopy(t["_settings"]) for t in project["tenants"].values()},
-                   "flows": {fid: copy.deepcopy(r["flow"]) for fid, r in project["flows"].items()},
-                   "flowVersions": {fid: r["version"] for fid, r in project["flows"].items()},
-                   "theme": copy.deepcopy(project["theme"]["theme"]) if project["theme"] else None,
-                   "themeVersion": project["theme"]["version"] if project["theme"] else 0,
-                   "connectors": {cid: {k: v for k, v in c.items() if k != "secret"} for cid, c in project["connectors"].items()}}
+            out = {
+                "id": project["id"],
+                "name": project["name"],
+                "license": project["license"],
+                "tags": list(project["tags"]),
+                "tenants": [tenants.render(t) for t in project["tenants"].values()],
+                "tenantSettings": {t["id"]: copy.deepcopy(t["_settings"]) for t in project["tenants"].values()},
+                "flows": {fid: copy.deepcopy(r["flow"]) for fid, r in project["flows"].items()},
+                "flowVersions": {fid: r["version"] for fid, r in project["flows"].items()},
+                "theme": copy.deepcopy(project["theme"]["theme"]) if project["theme"] else None,
+                "themeVersion": project["theme"]["version"] if project["theme"] else 0,
+                "connectors": {cid: {k: v for k, v in c.items() if k != "secret"} for cid, c in project["connectors"].items()},
+            }
             return json.loads(json.dumps(out))

@@ -18,12 +18,34 @@ AUTH_TYPES = ("none", "saml", "oidc")
 ROLE_INHERITANCE = ("", "none", "userOnly")
 UNITS = ("minutes", "hours", "days", "weeks")
 ALWAYS = ("id", "name", "selfProvisioningDomains")
-FIELD_ORDER = ("id", "name", "selfProvisioningDomains", "customAttributes", "authType", "domains", "createdTime", "disabled",
-               "enforceSSO", "enforceSSOExclusions", "federatedAppIds", "parent", "successors", "defaultRoles", "roleInheritance")
+FIELD_ORDER = (
+    "id",
+    "name",
+    "selfProvisioningDomains",
+    "customAttributes",
+    "authType",
+    "domains",
+    "createdTime",
+    "disabled",
+    "enforceSSO",
+    "enforceSSOExclusions",
+    "federatedAppIds",
+    "parent",
+    "successors",
+    "defaultRoles",
+    "roleInheritance",
+)
 # The fields update() replaces (omitted -> empty); others are kept (parent, successors, createdTime,
 # defaultRoles, domains, authType are owned by other calls).
-REPLACED = {"selfProvisioningDomains": list, "customAttributes": dict, "enforceSSO": bool, "enforceSSOExclusions": list,
-            "federatedAppIds": list, "disabled": bool, "roleInheritance": str}
+REPLACED = {
+    "selfProvisioningDomains": list,
+    "customAttributes": dict,
+    "enforceSSO": bool,
+    "enforceSSOExclusions": list,
+    "federatedAppIds": list,
+    "disabled": bool,
+    "roleInheritance": str,
+}
 _ID_RE = re.compile(r"^[A-Za-z0-9_.@:-]{1,255}$")
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -35,20 +57,44 @@ def new_tenant_id():
 
 def default_settings():
     return {
-        "enabled": False, "refreshTokenExpiration": 4, "refreshTokenExpirationUnit": "weeks",
-        "sessionTokenExpiration": 10, "sessionTokenExpirationUnit": "minutes",
-        "stepupTokenExpiration": 10, "stepupTokenExpirationUnit": "minutes",
-        "enableInactivity": False, "inactivityTime": 12, "inactivityTimeUnit": "hours", "JITDisabled": False,
-        "ssoSetupSuiteSettings": {"enabled": False, "styleId": "", "disabledFeatures": {
-            "saml": False, "oidc": False, "scim": False, "ssoDomains": False, "groupMapping": False}},
+        "enabled": False,
+        "refreshTokenExpiration": 4,
+        "refreshTokenExpirationUnit": "weeks",
+        "sessionTokenExpiration": 10,
+        "sessionTokenExpirationUnit": "minutes",
+        "stepupTokenExpiration": 10,
+        "stepupTokenExpirationUnit": "minutes",
+        "enableInactivity": False,
+        "inactivityTime": 12,
+        "inactivityTimeUnit": "hours",
+        "JITDisabled": False,
+        "ssoSetupSuiteSettings": {
+            "enabled": False,
+            "styleId": "",
+            "disabledFeatures": {"saml": False, "oidc": False, "scim": False, "ssoDomains": False, "groupMapping": False},
+        },
     }
 
 
 def blank_tenant(tenant_id, name):
-    return {"id": tenant_id, "name": name, "selfProvisioningDomains": [], "customAttributes": {}, "authType": "none",
-            "domains": [], "createdTime": int(time.time()), "disabled": False, "enforceSSO": False,
-            "enforceSSOExclusions": [], "federatedAppIds": [], "parent": "", "successors": [], "defaultRoles": [],
-            "roleInheritance": "", "_settings": default_settings()}
+    return {
+        "id": tenant_id,
+        "name": name,
+        "selfProvisioningDomains": [],
+        "customAttributes": {},
+        "authType": "none",
+        "domains": [],
+        "createdTime": int(time.time()),
+        "disabled": False,
+        "enforceSSO": False,
+        "enforceSSOExclusions": [],
+        "federatedAppIds": [],
+        "parent": "",
+        "successors": [],
+        "defaultRoles": [],
+        "roleInheritance": "",
+        "_settings": default_settings(),
+    }
 
 
 def render(tenant):
@@ -61,8 +107,7 @@ def render(tenant):
 
 
 def not_found(store, tenant_id):
-    return errors.ApiError(store.config["notFoundStatus"], errors.TENANT_NOT_FOUND, "Tenant not found",
-                           "Tenant %r not found" % tenant_id)
+    return errors.ApiError(store.config["notFoundStatus"], errors.TENANT_NOT_FOUND, "Tenant not found", "Tenant %r not found" % tenant_id)
 
 
 def get(store, project, tenant_id):
@@ -231,8 +276,7 @@ def load_settings(store, project, query):
     if not tenant_id:
         raise errors.missing("id")
     tenant = get(store, project, tenant_id)
-    out = {"domains": list(tenant["domains"]), "selfProvisioningDomains": list(tenant["selfProvisioningDomains"]),
-           "authType": tenant["authType"]}
+    out = {"domains": list(tenant["domains"]), "selfProvisioningDomains": list(tenant["selfProvisioningDomains"]), "authType": tenant["authType"]}
     out.update(copy.deepcopy(tenant["_settings"]))
     return out
 

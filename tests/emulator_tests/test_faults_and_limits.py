@@ -47,8 +47,9 @@ def test_status_fault_counted(emulator, status):
 
 
 def test_status_fault_body_is_descope_shaped_or_custom(emulator):
-    emulator.faults({"path": "*", "kind": "status", "status": 503, "count": 1},
-                    {"path": "*", "kind": "status", "status": 522, "body": "<html>timeout</html>", "count": 1})
+    emulator.faults(
+        {"path": "*", "kind": "status", "status": 503, "count": 1}, {"path": "*", "kind": "status", "status": 522, "body": "<html>timeout</html>", "count": 1}
+    )
     first = emulator.api("GET", "/v1/mgmt/tenant/all")
     assert first.json()["errorCode"] == "E000503"
     second = emulator.api("GET", "/v1/mgmt/tenant/all")

@@ -11,10 +11,13 @@ def _ok(resp):
 
 
 def _v2(flow_id="my-flow", name="My Flow"):
-    return {"flowId": flow_id, "metadata": {"name": name, "description": "d", "componentsVersion": "1.2.3", "disabled": True},
-            "contents": {"startTask": "1", "tasks": {"1": {"id": "1", "type": "end"}}},
-            "screens": [{"screenId": "s1", "interactions": [{"id": "go", "type": "button"}], "contents": {"root": {"type": "text"}}}],
-            "references": {"connectors": {"http": "CN1"}}}
+    return {
+        "flowId": flow_id,
+        "metadata": {"name": name, "description": "d", "componentsVersion": "1.2.3", "disabled": True},
+        "contents": {"startTask": "1", "tasks": {"1": {"id": "1", "type": "end"}}},
+        "screens": [{"screenId": "s1", "interactions": [{"id": "go", "type": "button"}], "contents": {"root": {"type": "text"}}}],
+        "references": {"connectors": {"http": "CN1"}},
+    }
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"json": {}}, {"json": {"ids": []}}, {"data": b""}])
@@ -90,17 +93,20 @@ def test_v1_roundtrip_is_stable(emulator):
     assert [s["htmlTemplate"] for s in second["screens"]] == [s["htmlTemplate"] for s in first["screens"]]
 
 
-@pytest.mark.parametrize(("path", "body", "code"), [
-    ("/v1/mgmt/flow/export", {}, "E011002"),
-    ("/v2/mgmt/flow/export", {"flowId": None}, "E011002"),
-    ("/v1/mgmt/flow/import", {"flowId": "x"}, "E011002"),
-    ("/v1/mgmt/flow/import", {"flowId": "x", "flow": {"name": "X"}, "screens": [{"noid": 1}]}, "E011003"),
-    ("/v1/mgmt/flow/import", {"flowId": "bad id", "flow": {"name": "X"}}, "E011003"),
-    ("/v2/mgmt/flow/import", {}, "E011002"),
-    ("/v2/mgmt/flow/import", {"flow": {"flowId": "x", "metadata": {}}}, "E011002"),
-    ("/v2/mgmt/flow/import", {"flow": {"flowId": "x", "metadata": {"name": "X"}, "screens": "no"}}, "E011003"),
-    ("/v1/mgmt/flow/delete", {}, "E011002"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "code"),
+    [
+        ("/v1/mgmt/flow/export", {}, "E011002"),
+        ("/v2/mgmt/flow/export", {"flowId": None}, "E011002"),
+        ("/v1/mgmt/flow/import", {"flowId": "x"}, "E011002"),
+        ("/v1/mgmt/flow/import", {"flowId": "x", "flow": {"name": "X"}, "screens": [{"noid": 1}]}, "E011003"),
+        ("/v1/mgmt/flow/import", {"flowId": "bad id", "flow": {"name": "X"}}, "E011003"),
+        ("/v2/mgmt/flow/import", {}, "E011002"),
+        ("/v2/mgmt/flow/import", {"flow": {"flowId": "x", "metadata": {}}}, "E011002"),
+        ("/v2/mgmt/flow/import", {"flow": {"flowId": "x", "metadata": {"name": "X"}, "screens": "no"}}, "E011003"),
+        ("/v1/mgmt/flow/delete", {}, "E011002"),
+    ],
+)
 def test_flow_bad_input(emulator, path, body, code):
     resp = emulator.api("POST", path, json=body)
     assert resp.status_code == 400 and resp.json()["errorCode"] == code, resp.text

@@ -14,13 +14,17 @@ EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 
 
 def _start(*args):
-    proc = subprocess.Popen([sys.executable, EMULATOR_DIR, "--port", "0", *args],  # pylint: disable=consider-using-with
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, EMULATOR_DIR, "--port", "0", *args],  # pylint: disable=consider-using-with
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     env = {}
     for _attempt in range(3):
         line = proc.stdout.readline()
         assert line.startswith("export DESCOPE_"), line + proc.stderr.read()
-        key, value = line[len("export "):].strip().split("=", 1)
+        key, value = line[len("export ") :].strip().split("=", 1)
         env[key] = value
     return proc, env
 
@@ -65,8 +69,7 @@ def test_concurrent_creates_are_consistent(emulator):
     def worker(offset):
         session = requests.Session()
         for i in range(10):
-            resp = session.post(emulator.base_url + "/v1/mgmt/tenant/create", json={"name": "t-%d-%d" % (offset, i)},
-                                headers=emulator.headers(), timeout=10)
+            resp = session.post(emulator.base_url + "/v1/mgmt/tenant/create", json={"name": "t-%d-%d" % (offset, i)}, headers=emulator.headers(), timeout=10)
             if resp.status_code != 200:
                 errors.append(resp.text)
 
@@ -82,8 +85,10 @@ def test_concurrent_creates_are_consistent(emulator):
 
 def test_exits_when_its_parent_dies():
     # The launcher starts the emulator and dies without cleaning up (like a pytest --forked child).
-    launcher = ("import subprocess, sys; p = subprocess.Popen([sys.executable, %r, '--port', '0'], stdout=subprocess.PIPE, text=True); "
-                "print(p.pid, flush=True); p.stdout.readline()" % EMULATOR_DIR)
+    launcher = (
+        "import subprocess, sys; p = subprocess.Popen([sys.executable, %r, '--port', '0'], stdout=subprocess.PIPE, text=True); "
+        "print(p.pid, flush=True); p.stdout.readline()" % EMULATOR_DIR
+    )
     out = subprocess.run([sys.executable, "-c", launcher], capture_output=True, text=True, timeout=30, check=True)
     pid = int(out.stdout.split()[0])
     deadline = time.monotonic() + 10

@@ -40,8 +40,7 @@ def test_snapshot_roundtrip_restores_flows_and_theme(emulator):
     assert restored["flows"] == original["flows"]
     assert restored["theme"] == original["theme"]
     writes = [(r["path"], r["write"]) for r in emulator.requests() if "snapshot" in r["path"]]
-    assert writes == [("/v1/mgmt/project/snapshot/export", False), ("/v1/mgmt/project/snapshot/validate", False),
-                      ("/v1/mgmt/project/snapshot/import", True)]
+    assert writes == [("/v1/mgmt/project/snapshot/export", False), ("/v1/mgmt/project/snapshot/validate", False), ("/v1/mgmt/project/snapshot/import", True)]
 
 
 def test_snapshot_import_into_other_project_needs_secrets(emulator):
@@ -82,9 +81,17 @@ def test_legacy_export_import(emulator):
     assert emulator.state()["flows"]["sign-in"]["metadata"]["description"] == "from import"
 
 
-@pytest.mark.parametrize("path", ["/v1/mgmt/project/snapshot/export", "/v1/mgmt/project/snapshot/validate",
-                                  "/v1/mgmt/project/snapshot/import", "/v1/mgmt/project/export", "/v1/mgmt/project/import",
-                                  "/v1/mgmt/project/clone"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/mgmt/project/snapshot/export",
+        "/v1/mgmt/project/snapshot/validate",
+        "/v1/mgmt/project/snapshot/import",
+        "/v1/mgmt/project/export",
+        "/v1/mgmt/project/import",
+        "/v1/mgmt/project/clone",
+    ],
+)
 def test_licence_gate(emulator, path):
     resp = emulator.api("POST", path, json={"files": {}, "name": "x"}, project_id=FREE[0], key=FREE[1])
     assert resp.status_code == 403, resp.text

@@ -38,8 +38,9 @@ def test_create_generates_id(emulator, id_value):
 
 
 def test_create_with_id_and_fields_omits_empty(emulator):
-    tenant_id = _create(emulator, id="acme", name="Acme", selfProvisioningDomains=["acme.com"], customAttributes={"tier": "gold"},
-                        enforceSSO=False, disabled=False)
+    tenant_id = _create(
+        emulator, id="acme", name="Acme", selfProvisioningDomains=["acme.com"], customAttributes={"tier": "gold"}, enforceSSO=False, disabled=False
+    )
     assert tenant_id == "acme"
     tenant = _load(emulator, "acme")
     assert tenant["selfProvisioningDomains"] == ["acme.com"]
@@ -56,14 +57,17 @@ def test_create_missing_name_is_e011002(emulator):
     _error(emulator.api("POST", "/v1/mgmt/tenant/create", json={"name": ""}), 400, "E011002")
 
 
-@pytest.mark.parametrize("body", [
-    {"name": "A", "selfProvisioningDomains": "acme.com"},
-    {"name": "A", "disabled": "yes"},
-    {"name": "A", "customAttributes": [1]},
-    {"name": "A", "roleInheritance": "everything"},
-    {"name": 5},
-    {"name": "A", "id": "has space"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "A", "selfProvisioningDomains": "acme.com"},
+        {"name": "A", "disabled": "yes"},
+        {"name": "A", "customAttributes": [1]},
+        {"name": "A", "roleInheritance": "everything"},
+        {"name": 5},
+        {"name": "A", "id": "has space"},
+    ],
+)
 def test_create_invalid_is_e011003(emulator, body):
     _error(emulator.api("POST", "/v1/mgmt/tenant/create", json=body), 400, "E011003")
     assert emulator.state()["tenants"] == []
@@ -78,8 +82,17 @@ def test_duplicate_id_and_name_are_400(emulator):
 
 def test_update_is_full_replace(emulator):
     _create(emulator, id="parent", name="Parent")
-    _create(emulator, id="t1", name="One", parent="parent", selfProvisioningDomains=["a.com"], customAttributes={"k": "v"},
-            enforceSSO=True, disabled=True, federatedAppIds=["app"])
+    _create(
+        emulator,
+        id="t1",
+        name="One",
+        parent="parent",
+        selfProvisioningDomains=["a.com"],
+        customAttributes={"k": "v"},
+        enforceSSO=True,
+        disabled=True,
+        federatedAppIds=["app"],
+    )
     emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t1", "defaultRoles": ["viewer"]})
     created = _load(emulator, "t1")
     resp = emulator.api("POST", "/v1/mgmt/tenant/update", json={"id": "t1", "name": "Renamed"})
@@ -191,10 +204,21 @@ def test_settings_roundtrip(emulator):
     settings = emulator.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}).json()
     assert settings["selfProvisioningDomains"] == ["a.com"] and settings["authType"] == "none"
     assert settings["enabled"] is False and "sessionTokenExpiration" in settings
-    resp = emulator.api("POST", "/v1/mgmt/tenant/settings", json={
-        "tenantId": "t1", "selfProvisioningDomains": ["b.com"], "domains": ["sso.b.com"], "enabled": True,
-        "sessionTokenExpiration": 30, "sessionTokenExpirationUnit": "minutes", "refreshTokenExpiration": 2,
-        "refreshTokenExpirationUnit": "days", "JITDisabled": True})
+    resp = emulator.api(
+        "POST",
+        "/v1/mgmt/tenant/settings",
+        json={
+            "tenantId": "t1",
+            "selfProvisioningDomains": ["b.com"],
+            "domains": ["sso.b.com"],
+            "enabled": True,
+            "sessionTokenExpiration": 30,
+            "sessionTokenExpirationUnit": "minutes",
+            "refreshTokenExpiration": 2,
+            "refreshTokenExpirationUnit": "days",
+            "JITDisabled": True,
+        },
+    )
     assert resp.status_code == 200, resp.text
     settings = emulator.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}).json()
     assert settings["enabled"] is True and settings["sessionTokenExpiration"] == 30 and settings["refreshTokenExpirationUnit"] == "days"

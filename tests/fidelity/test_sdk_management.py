@@ -44,8 +44,9 @@ def test_tenant_lifecycle(client, emulator):
 
 def test_tenant_settings(client):
     client.mgmt.tenant.create(name="Acme", id="acme")
-    client.mgmt.tenant.update_settings("acme", self_provisioning_domains=["acme.com"], session_settings_enabled=True,
-                                       session_token_expiration=20, session_token_expiration_unit="minutes")
+    client.mgmt.tenant.update_settings(
+        "acme", self_provisioning_domains=["acme.com"], session_settings_enabled=True, session_token_expiration=20, session_token_expiration_unit="minutes"
+    )
     settings = client.mgmt.tenant.load_settings("acme")
     assert settings["enabled"] is True and settings["sessionTokenExpiration"] == 20
     assert settings["selfProvisioningDomains"] == ["acme.com"]
@@ -117,8 +118,7 @@ def test_unknown_tenant_is_400_not_found(client):
 
 
 def test_licence_gate_via_sdk(emulator):
-    sdk = descope.DescopeClient(project_id="P2EmulatorFreeProject0000001", management_key="K2EmulatorFreeManagementKey0001",
-                                base_url=emulator.base_url)
+    sdk = descope.DescopeClient(project_id="P2EmulatorFreeProject0000001", management_key="K2EmulatorFreeManagementKey0001", base_url=emulator.base_url)
     with pytest.raises(AuthException) as info:
         sdk.mgmt.project.export_project()
     assert info.value.status_code == 403

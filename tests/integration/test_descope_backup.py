@@ -107,8 +107,7 @@ def test_retention_keeps_exactly_what_it_should(playbook: t.Any, seeded: t.Any) 
     assert len(names) == 4
     newest = [t_["result"]["backup"]["name"] for t_ in made.tasks][-1]
 
-    preview = playbook.run([{"name": "retention", "descope.mgmt.descope_backup": {"backup_dir": "backups", "state": "absent", "keep_last": 2}}],
-                           check=True)
+    preview = playbook.run([{"name": "retention", "descope.mgmt.descope_backup": {"backup_dir": "backups", "state": "absent", "keep_last": 2}}], check=True)
     assert preview.rc == 0 and len(preview.task("retention")["removed"]) == 2
     assert sorted(p.name for p in root.iterdir()) == names
 
@@ -125,7 +124,9 @@ def test_retention_keeps_exactly_what_it_should(playbook: t.Any, seeded: t.Any) 
 def test_backup_of_another_project_is_refused(playbook: t.Any, seeded: t.Any) -> None:
     assert playbook.run([BACKUP]).rc == 0
     backup = next((pathlib.Path(playbook.workdir) / "backups" / seeded.project_id).iterdir())
-    other = playbook.run([{"name": "restore", "descope.mgmt.descope_backup": {"backup_dir": "backups", "state": "restored", "backup": str(backup)}}],
-                         env={"DESCOPE_PROJECT_ID": "P2EmulatorFreeProject0000001", "DESCOPE_MANAGEMENT_KEY": "K2EmulatorFreeManagementKey0001"})
+    other = playbook.run(
+        [{"name": "restore", "descope.mgmt.descope_backup": {"backup_dir": "backups", "state": "restored", "backup": str(backup)}}],
+        env={"DESCOPE_PROJECT_ID": "P2EmulatorFreeProject0000001", "DESCOPE_MANAGEMENT_KEY": "K2EmulatorFreeManagementKey0001"},
+    )
     assert other.rc != 0 and other.status("restore") == "failed" and "backup of project" in other.task("restore")["msg"]
     assert seeded.writes() == []

@@ -46,10 +46,12 @@ def test_deploy_from_v1_and_v2_files_then_unchanged(playbook: t.Any, emulator: t
 
 
 def test_export_then_redeploy_is_unchanged_with_zero_writes(playbook: t.Any, emulator: t.Any) -> None:
-    result = playbook.run([
-        {"name": "export", "descope.mgmt.descope_flow_info": {"dest": "exported", "theme": True}},
-        {"name": "export again", "descope.mgmt.descope_flow_info": {"dest": "exported", "theme": True}},
-    ])
+    result = playbook.run(
+        [
+            {"name": "export", "descope.mgmt.descope_flow_info": {"dest": "exported", "theme": True}},
+            {"name": "export again", "descope.mgmt.descope_flow_info": {"dest": "exported", "theme": True}},
+        ]
+    )
     assert result.rc == 0, result.stdout + result.stderr
     assert result.task("export")["changed"] is True and result.task("export again")["changed"] is False
     exported = pathlib.Path(playbook.workdir) / "exported"

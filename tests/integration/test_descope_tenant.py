@@ -68,10 +68,15 @@ def test_diff_shows_before_and_after_of_managed_fields(playbook: t.Any, emulator
     emulator.seed(tenants=[{"id": "d1", "name": "D1", "selfProvisioningDomains": ["d1.com"], "federatedAppIds": ["fa"]}])
     run = playbook.run([task("change", {"id": "d1", "self_provisioning_domains": ["d1.com", "d1.io"]})], diff=True)
     diff = run.task("change")["diff"]
-    assert diff == [{"before_header": "tenant d1 (before)", "after_header": "tenant d1 (after update)",
-                     "before": {"id": "d1", "name": "D1", "self_provisioning_domains": ["d1.com"]},
-                     "after": {"id": "d1", "name": "D1", "self_provisioning_domains": ["d1.com", "d1.io"]}}]
-    assert "+    \"d1.io\"" in run.stdout or "d1.io" in run.stdout
+    assert diff == [
+        {
+            "before_header": "tenant d1 (before)",
+            "after_header": "tenant d1 (after update)",
+            "before": {"id": "d1", "name": "D1", "self_provisioning_domains": ["d1.com"]},
+            "after": {"id": "d1", "name": "D1", "self_provisioning_domains": ["d1.com", "d1.io"]},
+        }
+    ]
+    assert '+    "d1.io"' in run.stdout or "d1.io" in run.stdout
     assert tenants_in(emulator)["d1"]["federatedAppIds"] == ["fa"]
 
 
@@ -104,21 +109,43 @@ def test_validation_errors_reported_together_with_zero_writes(playbook: t.Any, e
 
 
 def test_unmentioned_fields_are_not_reset(playbook: t.Any, emulator: t.Any) -> None:
-    emulator.seed(tenants=[{"id": "u", "name": "U", "enforceSSO": True, "enforceSSOExclusions": ["U1"], "federatedAppIds": ["app"],
-                            "roleInheritance": "userOnly", "customAttributes": {"tier": 2}, "defaultRoles": ["viewer"],
-                            "selfProvisioningDomains": ["u.com"]}])
+    emulator.seed(
+        tenants=[
+            {
+                "id": "u",
+                "name": "U",
+                "enforceSSO": True,
+                "enforceSSOExclusions": ["U1"],
+                "federatedAppIds": ["app"],
+                "roleInheritance": "userOnly",
+                "customAttributes": {"tier": 2},
+                "defaultRoles": ["viewer"],
+                "selfProvisioningDomains": ["u.com"],
+            }
+        ]
+    )
     run = playbook.run([task("rename", {"id": "u", "name": "U renamed"}), task("set", {"tenants": [{"id": "u", "disabled": True}]})])
     assert run.rc == 0
     stored = tenants_in(emulator)["u"]
     assert stored["name"] == "U renamed" and stored["disabled"] is True
-    for key, value in {"enforceSSO": True, "enforceSSOExclusions": ["U1"], "federatedAppIds": ["app"], "roleInheritance": "userOnly",
-                       "customAttributes": {"tier": 2}, "defaultRoles": ["viewer"], "selfProvisioningDomains": ["u.com"]}.items():
+    for key, value in {
+        "enforceSSO": True,
+        "enforceSSOExclusions": ["U1"],
+        "federatedAppIds": ["app"],
+        "roleInheritance": "userOnly",
+        "customAttributes": {"tier": 2},
+        "defaultRoles": ["viewer"],
+        "selfProvisioningDomains": ["u.com"],
+    }.items():
         assert stored[key] == value, key
 
 
 def test_parents_are_created_before_children(playbook: t.Any, emulator: t.Any) -> None:
-    declared = [{"id": "leaf", "name": "Leaf", "parent_tenant_id": "mid"}, {"id": "mid", "name": "Mid", "parent_tenant_id": "top"},
-                {"id": "top", "name": "Top"}]
+    declared = [
+        {"id": "leaf", "name": "Leaf", "parent_tenant_id": "mid"},
+        {"id": "mid", "name": "Mid", "parent_tenant_id": "top"},
+        {"id": "top", "name": "Top"},
+    ]
     run = playbook.run([task("tree", {"tenants": declared, "concurrency": 16})])
     assert run.rc == 0
     stored = tenants_in(emulator)
@@ -161,31 +188,54 @@ def test_missing_credentials_names_option_and_env_var(playbook: t.Any, emulator:
 def test_module_defaults_group_precedence(playbook: t.Any, emulator: t.Any) -> None:
     play = {"module_defaults": {"group/descope.mgmt.descope": {"project_id": emulator.project_id, "management_key": emulator.management_key}}}
     wrong_env = {"DESCOPE_MANAGEMENT_KEY": "K2WrongKeyFromTheEnvironment000001"}
-    run = playbook.run([task("defaults win over env", {"id": "md", "name": "MD"}),
-                        task("task arg wins over defaults", {"id": "md", "management_key": "K2WrongKeyOnTheTask00000000001"}, ignore_errors=True)],
-                       env=wrong_env, play=play)
+    run = playbook.run(
+        [
+            task("defaults win over env", {"id": "md", "name": "MD"}),
+            task("task arg wins over defaults", {"id": "md", "management_key": "K2WrongKeyOnTheTask00000000001"}, ignore_errors=True),
+        ],
+        env=wrong_env,
+        play=play,
+    )
     assert run.status("defaults win over env") == "changed"
     assert run.task("task arg wins over defaults")["error"]["status"] == 401
     assert "K2WrongKeyOnTheTask" not in run.stdout and emulator.management_key not in run.stdout
 
 
 def test_info_round_trip_adopts_a_project_unchanged(playbook: t.Any, emulator: t.Any) -> None:
-    emulator.seed(tenants=[
-        {"id": "p", "name": "Parent", "selfProvisioningDomains": ["P.com", "a.p.com"], "customAttributes": {"n": 3, "tags": ["x"], "ok": True},
-         "enforceSSO": True, "enforceSSOExclusions": ["u2", "u1"], "defaultRoles": ["b", "a"], "federatedAppIds": ["f"]},
-        {"id": "c", "name": "Child", "parent": "p", "disabled": True},
-        {"id": "plain", "name": "Plain"},
-    ])
+    emulator.seed(
+        tenants=[
+            {
+                "id": "p",
+                "name": "Parent",
+                "selfProvisioningDomains": ["P.com", "a.p.com"],
+                "customAttributes": {"n": 3, "tags": ["x"], "ok": True},
+                "enforceSSO": True,
+                "enforceSSOExclusions": ["u2", "u1"],
+                "defaultRoles": ["b", "a"],
+                "federatedAppIds": ["f"],
+            },
+            {"id": "c", "name": "Child", "parent": "p", "disabled": True},
+            {"id": "plain", "name": "Plain"},
+        ]
+    )
     emulator.clear_log()
-    run = playbook.run([
-        task("read", module=INFO, register="info"),
-        task("apply", {"tenants": "{{ info.tenants }}", "prune": True}),
-        task("search", {"self_provisioning_domains": ["p.com"]}, module=INFO),
-    ])
+    run = playbook.run(
+        [
+            task("read", module=INFO, register="info"),
+            task("apply", {"tenants": "{{ info.tenants }}", "prune": True}),
+            task("search", {"self_provisioning_domains": ["p.com"]}, module=INFO),
+        ]
+    )
     assert run.rc == 0, run.stdout
-    assert run.task("read")["tenants"][0] == {"id": "p", "name": "Parent", "self_provisioning_domains": ["a.p.com", "p.com"],
-                                              "custom_attributes": {"n": 3, "tags": ["x"], "ok": True}, "enforce_sso": True,
-                                              "enforce_sso_exclusions": ["u1", "u2"], "default_roles": ["a", "b"]}
+    assert run.task("read")["tenants"][0] == {
+        "id": "p",
+        "name": "Parent",
+        "self_provisioning_domains": ["a.p.com", "p.com"],
+        "custom_attributes": {"n": 3, "tags": ["x"], "ok": True},
+        "enforce_sso": True,
+        "enforce_sso_exclusions": ["u1", "u2"],
+        "default_roles": ["a", "b"],
+    }
     assert not run.task("apply")["changed"] and emulator.writes() == []
     assert [x["id"] for x in run.task("search")["tenants"]] == ["p"]
 
@@ -214,9 +264,11 @@ def test_loop_of_single_mode_tasks(playbook: t.Any, emulator: t.Any, in_process:
 
 def test_module_path_and_action_path_give_identical_results(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=[{"id": "same", "name": "Same", "federatedAppIds": ["f"]}])
-    tasks = [task("one", {"id": "same", "name": "Same", "custom_attributes": {"a": 1}}),
-             task("set", {"tenants": [{"id": "same", "name": "Same"}, {"id": "n", "name": "N"}]}),
-             task("info", {"ids": ["same", "n"]}, module=INFO)]
+    tasks = [
+        task("one", {"id": "same", "name": "Same", "custom_attributes": {"a": 1}}),
+        task("set", {"tenants": [{"id": "same", "name": "Same"}, {"id": "n", "name": "N"}]}),
+        task("info", {"ids": ["same", "n"]}, module=INFO),
+    ]
     outputs = {}
     for mode in ("true", "false"):
         emulator.reset()

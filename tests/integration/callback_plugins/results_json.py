@@ -40,9 +40,7 @@ class CallbackModule(CallbackBase):
             status = "changed"
         if status == "failed":
             res["failed"] = True  # ansible-core 2.19 keeps the flag outside _result for ignored failures
-        self._tasks.append(
-            {"name": result._task.get_name(), "action": result._task.action, "host": result._host.get_name(), "status": status, "result": res}
-        )
+        self._tasks.append({"name": result._task.get_name(), "action": result._task.action, "host": result._host.get_name(), "status": status, "result": res})
 
     def v2_runner_on_ok(self, result):
         self._record(result, "ok")

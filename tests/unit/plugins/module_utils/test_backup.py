@@ -23,10 +23,25 @@ REPO = pathlib.Path(__file__).resolve().parents[4]
 UTC = datetime.timezone.utc  # noqa: UP017
 
 
-def run(emulator: t.Any, backup_dir: pathlib.Path, check: bool = False, diff: bool = False, env: dict[str, str] | None = None,
-        warnings: list[str] | None = None, **params: t.Any) -> dict[str, t.Any]:
-    args = {"state": "present", "backup_dir": str(backup_dir), "force": False, "prune": False, "protected_ids": [],
-            "include": list(_backup.SECTIONS), "concurrency": 4, **params}
+def run(
+    emulator: t.Any,
+    backup_dir: pathlib.Path,
+    check: bool = False,
+    diff: bool = False,
+    env: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
+    **params: t.Any,
+) -> dict[str, t.Any]:
+    args = {
+        "state": "present",
+        "backup_dir": str(backup_dir),
+        "force": False,
+        "prune": False,
+        "protected_ids": [],
+        "include": list(_backup.SECTIONS),
+        "concurrency": 4,
+        **params,
+    }
     sink = warnings if warnings is not None else []
     return run_task(_backup.run, "descope_backup", args, check_mode=check, diff=diff, environ=env or emulator.env, warn=sink.append)
 
@@ -61,10 +76,20 @@ def seeded(emulator: t.Any) -> t.Any:
 # -- pure helpers -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("rel", "ok"), [
-    ("flows/a.json", True), ("a", True), ("../x", False), ("/etc/passwd", False), ("a//b", False), ("a/./b", False),
-    ("a\\b", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("rel", "ok"),
+    [
+        ("flows/a.json", True),
+        ("a", True),
+        ("../x", False),
+        ("/etc/passwd", False),
+        ("a//b", False),
+        ("a/./b", False),
+        ("a\\b", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_safe_relpath(rel: t.Any, ok: bool) -> None:
     assert _backup.safe_relpath(rel) is ok
 
@@ -114,8 +139,16 @@ def test_licence_refusal_detection() -> None:
 
 def test_tenant_item_keeps_every_managed_field() -> None:
     item = _backup.tenant_item({"id": "t1", "name": "T1", "enforceSSO": True, "federatedAppIds": ["x"]})
-    assert item == {"id": "t1", "name": "T1", "self_provisioning_domains": [], "custom_attributes": {}, "enforce_sso": True,
-                    "enforce_sso_exclusions": [], "disabled": False, "default_roles": []}
+    assert item == {
+        "id": "t1",
+        "name": "T1",
+        "self_provisioning_domains": [],
+        "custom_attributes": {},
+        "enforce_sso": True,
+        "enforce_sso_exclusions": [],
+        "disabled": False,
+        "default_roles": [],
+    }
     assert set(item) <= set(_tenant.ITEM_KEYS)
 
 
@@ -161,8 +194,15 @@ def test_flow_files_deploy_unchanged_with_descope_flow(seeded: t.Any, tmp_path: 
     result = run_task(_flow.run, "descope_flow", args, check_mode=False, diff=False, environ=seeded.env, warn=lambda m: None)
     assert result["changed"] is False and seeded.writes() == []
     tenants = json.loads((path / "tenants.json").read_text())["tenants"]
-    result = run_task(_tenant.run, "descope_tenant", {"tenants": tenants, "prune": False, "concurrency": 4}, check_mode=False, diff=False,
-                      environ=seeded.env, warn=lambda m: None)
+    result = run_task(
+        _tenant.run,
+        "descope_tenant",
+        {"tenants": tenants, "prune": False, "concurrency": 4},
+        check_mode=False,
+        diff=False,
+        environ=seeded.env,
+        warn=lambda m: None,
+    )
     assert result["changed"] is False and seeded.writes() == []
 
 
@@ -206,8 +246,7 @@ def test_backup_include_subset(seeded: t.Any, tmp_path: pathlib.Path) -> None:
 
 
 def test_backup_without_snapshot_licence_still_succeeds(emulator: t.Any, tmp_path: pathlib.Path) -> None:
-    emulator.seed(id="P2FreeBackupProject000001", managementKey="K2FreeBackupKey0000000001", license="free",
-                  tenants=[{"id": "t1", "name": "T1"}])
+    emulator.seed(id="P2FreeBackupProject000001", managementKey="K2FreeBackupKey0000000001", license="free", tenants=[{"id": "t1", "name": "T1"}])
     env = dict(emulator.env, DESCOPE_PROJECT_ID="P2FreeBackupProject000001", DESCOPE_MANAGEMENT_KEY="K2FreeBackupKey0000000001")
     warnings: list[str] = []
     result = run(emulator, tmp_path, env=env, warnings=warnings)
@@ -262,13 +301,16 @@ def test_verify_names_every_bad_file(seeded: t.Any, tmp_path: pathlib.Path) -> N
     assert "does not match" in files["flows/sign-in.json"] and "missing" in files["theme.json"] and "not listed" in files["flows/extra.json"]
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (None, "does not exist"),
-    ("{not json", "cannot be read as JSON"),
-    ('{"format": "other"}', "not a descope.mgmt backup manifest"),
-    ('{"format": "descope.mgmt.backup", "format_version": 99}', "upgrade the descope.mgmt collection"),
-    ('{"format": "descope.mgmt.backup", "format_version": 1, "project_id": "P1"}', "malformed"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "does not exist"),
+        ("{not json", "cannot be read as JSON"),
+        ('{"format": "other"}', "not a descope.mgmt backup manifest"),
+        ('{"format": "descope.mgmt.backup", "format_version": 99}', "upgrade the descope.mgmt collection"),
+        ('{"format": "descope.mgmt.backup", "format_version": 1, "project_id": "P1"}', "malformed"),
+    ],
+)
 def test_read_manifest_errors(tmp_path: pathlib.Path, content: str | None, expected: str) -> None:
     if content is not None:
         (tmp_path / "manifest.json").write_text(content)
@@ -480,8 +522,7 @@ def test_retention_needs_an_existing_directory(emulator: t.Any, tmp_path: pathli
 
 
 def test_render_files_refuses_unsafe_names() -> None:
-    cap = _backup.Capture(include=["flows", "snapshot"], flows={"../evil": {"metadata": {}}}, snapshot_files={"../../etc/cron": "x"},
-                          snapshot_status="ok")
+    cap = _backup.Capture(include=["flows", "snapshot"], flows={"../evil": {"metadata": {}}}, snapshot_files={"../../etc/cron": "x"}, snapshot_status="ok")
     with pytest.raises(_backup.DescopeValidationError) as caught:
         _backup.render_files(cap)
     assert [p.field for p in caught.value.problems] == ["flows", "snapshot"]

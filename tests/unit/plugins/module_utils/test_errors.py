@@ -32,8 +32,15 @@ def test_api_error_message_and_result() -> None:
     result = exc.to_result()
     assert "HTTP 401" in result["msg"] and "E011003" in result["msg"]
     assert result["error"] == {
-        "kind": "api", "status": 401, "code": "E011003", "description": "Unauthorized", "message": "bad key",
-        "method": "GET", "path": "/v1/mgmt/tenant/all", "retry_after": None, "not_found": False,
+        "kind": "api",
+        "status": 401,
+        "code": "E011003",
+        "description": "Unauthorized",
+        "message": "bad key",
+        "method": "GET",
+        "path": "/v1/mgmt/tenant/all",
+        "retry_after": None,
+        "not_found": False,
     }
     assert result["hint"] and result["hint"] in result["msg"]
 
@@ -52,7 +59,11 @@ def test_validation_error_lists_every_problem() -> None:
     result = DescopeValidationError(problems).to_result()
     assert "2 problem(s)" in result["msg"] and "item 0" in result["msg"] and "id 't3'" in result["msg"]
     assert result["validation_errors"][1] == {
-        "field": "self_provisioning_domains[0]", "message": "'x y' is not a domain.", "fix": "Use a name like example.com.", "index": 2, "id": "t3",
+        "field": "self_provisioning_domains[0]",
+        "message": "'x y' is not a domain.",
+        "fix": "Use a name like example.com.",
+        "index": 2,
+        "id": "t3",
     }
     steps = suggestions(result["error"], {"validation_errors": result["validation_errors"]})
     assert any("item 2" in s and "Fix: Use a name like example.com." in s for s in steps)

@@ -48,13 +48,16 @@ def test_jpath_quotes_non_identifiers() -> None:
     assert _flow.jpath("flow", "contents", "tasks", "send-otp") == "$.flow.contents.tasks['send-otp']"
 
 
-@pytest.mark.parametrize(("doc", "form"), [
-    ({"flow": {"flowId": "a", "metadata": {}}}, "v2"),
-    ({"flow": {"id": "a", "dsl": {}}, "screens": []}, "v1"),
-    ({"flowId": "a", "metadata": {}, "contents": {}}, "v2-bare"),
-    ({"flow": {}}, None),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    ("doc", "form"),
+    [
+        ({"flow": {"flowId": "a", "metadata": {}}}, "v2"),
+        ({"flow": {"id": "a", "dsl": {}}, "screens": []}, "v1"),
+        ({"flowId": "a", "metadata": {}, "contents": {}}, "v2-bare"),
+        ({"flow": {}}, None),
+        ([], None),
+    ],
+)
 def test_detect_form(doc: t.Any, form: str | None) -> None:
     assert _flow.detect_form(doc) == form
 

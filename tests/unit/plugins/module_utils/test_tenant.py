@@ -40,11 +40,29 @@ def problems(result: dict[str, t.Any]) -> list[tuple[t.Any, str, str]]:
 
 
 def test_current_view_normalises_and_ignores_server_fields() -> None:
-    record = {"id": "t1", "name": "T", "selfProvisioningDomains": ["B.com", "a.com", "b.com"], "createdTime": 1, "authType": "saml",
-              "successors": ["x"], "domains": ["sso.com"], "federatedAppIds": ["f"], "enforceSSOExclusions": ["u2", "u1"]}
+    record = {
+        "id": "t1",
+        "name": "T",
+        "selfProvisioningDomains": ["B.com", "a.com", "b.com"],
+        "createdTime": 1,
+        "authType": "saml",
+        "successors": ["x"],
+        "domains": ["sso.com"],
+        "federatedAppIds": ["f"],
+        "enforceSSOExclusions": ["u2", "u1"],
+    }
     view = _tenant.current_view(record)
-    assert view == {"id": "t1", "name": "T", "self_provisioning_domains": ["a.com", "b.com"], "custom_attributes": {}, "enforce_sso": False,
-                    "enforce_sso_exclusions": ["u1", "u2"], "disabled": False, "parent_tenant_id": None, "default_roles": []}
+    assert view == {
+        "id": "t1",
+        "name": "T",
+        "self_provisioning_domains": ["a.com", "b.com"],
+        "custom_attributes": {},
+        "enforce_sso": False,
+        "enforce_sso_exclusions": ["u1", "u2"],
+        "disabled": False,
+        "parent_tenant_id": None,
+        "default_roles": [],
+    }
     assert _tenant.compact(view) == {"id": "t1", "name": "T", "self_provisioning_domains": ["a.com", "b.com"], "enforce_sso_exclusions": ["u1", "u2"]}
 
 
@@ -55,19 +73,41 @@ def test_unwrap_accepts_flat_and_wrapped_load_answers() -> None:
 
 
 def test_update_body_carries_over_unmentioned_fields() -> None:
-    current = {"id": "t", "name": "T", "enforceSSO": True, "federatedAppIds": ["app"], "roleInheritance": "userOnly", "customAttributes": {"a": 1},
-               "createdTime": 5, "successors": ["c"], "parent": "p", "defaultRoles": ["r"]}
+    current = {
+        "id": "t",
+        "name": "T",
+        "enforceSSO": True,
+        "federatedAppIds": ["app"],
+        "roleInheritance": "userOnly",
+        "customAttributes": {"a": 1},
+        "createdTime": 5,
+        "successors": ["c"],
+        "parent": "p",
+        "defaultRoles": ["r"],
+    }
     body = _tenant.update_body(current, {"disabled": True})
-    assert body == {"id": "t", "name": "T", "enforceSSO": True, "federatedAppIds": ["app"], "roleInheritance": "userOnly",
-                    "customAttributes": {"a": 1}, "disabled": True}
+    assert body == {
+        "id": "t",
+        "name": "T",
+        "enforceSSO": True,
+        "federatedAppIds": ["app"],
+        "roleInheritance": "userOnly",
+        "customAttributes": {"a": 1},
+        "disabled": True,
+    }
 
 
 # ------------------------------------------------------------------------------- single mode
 
 
 def test_single_create_then_unchanged_with_zero_writes(emulator: t.Any) -> None:
-    params = {"id": "acme", "name": "Acme", "self_provisioning_domains": ["Acme.com", "acme.com"], "default_roles": ["viewer", "admin"],
-              "custom_attributes": {"plan": "pro", "seats": 5}}
+    params = {
+        "id": "acme",
+        "name": "Acme",
+        "self_provisioning_domains": ["Acme.com", "acme.com"],
+        "default_roles": ["viewer", "admin"],
+        "custom_attributes": {"plan": "pro", "seats": 5},
+    }
     first = run(emulator, params)
     assert first["changed"] and first["tenant"]["action"] == "created"
     stored = state(emulator)["acme"]
@@ -86,8 +126,7 @@ def test_create_without_id_returns_generated_id_and_then_matches_by_name(emulato
     assert new_id != "No Id Inc" and new_id in state(emulator) and created["tenant"]["after"]["id"] == new_id
     emulator.clear_log()
     again = run(emulator, {"name": "No Id Inc", "disabled": True})
-    assert again["tenant"] == {"id": new_id, "action": "unchanged", "changed": False, "before": again["tenant"]["before"],
-                               "after": again["tenant"]["after"]}
+    assert again["tenant"] == {"id": new_id, "action": "unchanged", "changed": False, "before": again["tenant"]["before"], "after": again["tenant"]["after"]}
     assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/search"]
 
 
@@ -100,8 +139,20 @@ def test_create_without_id_finds_the_id_when_the_answer_has_no_body(emulator: t.
 
 
 def test_update_keeps_unmentioned_fields(emulator: t.Any) -> None:
-    seed(emulator, {"id": "t1", "name": "T1", "enforceSSO": True, "federatedAppIds": ["fa"], "roleInheritance": "userOnly",
-                    "customAttributes": {"k": "v"}, "selfProvisioningDomains": ["t1.com"], "defaultRoles": ["r"], "enforceSSOExclusions": ["u"]})
+    seed(
+        emulator,
+        {
+            "id": "t1",
+            "name": "T1",
+            "enforceSSO": True,
+            "federatedAppIds": ["fa"],
+            "roleInheritance": "userOnly",
+            "customAttributes": {"k": "v"},
+            "selfProvisioningDomains": ["t1.com"],
+            "defaultRoles": ["r"],
+            "enforceSSOExclusions": ["u"],
+        },
+    )
     result = run(emulator, {"id": "t1", "disabled": True}, diff=True)
     assert result["tenant"]["action"] == "updated"
     assert result["tenant"]["before"] == {"id": "t1", "name": "T1", "disabled": False}
@@ -124,8 +175,18 @@ def test_default_roles_use_their_own_endpoint_only_when_they_differ(emulator: t.
 
 def test_absent_vs_empty_is_unchanged(emulator: t.Any) -> None:
     seed(emulator, {"id": "t1", "name": "T1"})
-    result = run(emulator, {"id": "t1", "self_provisioning_domains": [], "custom_attributes": {}, "enforce_sso": False, "disabled": False,
-                            "enforce_sso_exclusions": [], "default_roles": []})
+    result = run(
+        emulator,
+        {
+            "id": "t1",
+            "self_provisioning_domains": [],
+            "custom_attributes": {},
+            "enforce_sso": False,
+            "disabled": False,
+            "enforce_sso_exclusions": [],
+            "default_roles": [],
+        },
+    )
     assert not result["changed"] and emulator.writes() == []
 
 
@@ -187,8 +248,17 @@ def test_parent_change_is_a_clear_validation_error(emulator: t.Any) -> None:
 
 def test_single_mode_semantic_checks(emulator: t.Any) -> None:
     seed(emulator, {"id": "other", "name": "Taken", "selfProvisioningDomains": ["taken.com"]})
-    result = run(emulator, {"id": "new", "name": "Taken", "self_provisioning_domains": ["taken.com", "bad_domain", "ok.com"],
-                            "parent_tenant_id": "nope", "custom_attributes": {"x": {"nested": 1}}, "concurrency": 50})
+    result = run(
+        emulator,
+        {
+            "id": "new",
+            "name": "Taken",
+            "self_provisioning_domains": ["taken.com", "bad_domain", "ok.com"],
+            "parent_tenant_id": "nope",
+            "custom_attributes": {"x": {"nested": 1}},
+            "concurrency": 50,
+        },
+    )
     fields = sorted(p[1] for p in problems(result))
     assert fields == ["concurrency", "custom_attributes.x", "name", "parent_tenant_id", "self_provisioning_domains[0]", "self_provisioning_domains[1]"]
     assert emulator.writes() == []
@@ -238,8 +308,11 @@ def test_set_mode_one_read_then_only_differences(emulator: t.Any) -> None:
 
 
 def test_set_mode_creates_parents_before_children_and_deletes_children_first(emulator: t.Any) -> None:
-    tenants = [{"id": "grandchild", "name": "GC", "parent_tenant_id": "child"}, {"id": "child", "name": "C", "parent_tenant_id": "root"},
-               {"id": "root", "name": "R"}]
+    tenants = [
+        {"id": "grandchild", "name": "GC", "parent_tenant_id": "child"},
+        {"id": "child", "name": "C", "parent_tenant_id": "root"},
+        {"id": "root", "name": "R"},
+    ]
     result = run(emulator, {"tenants": tenants, "concurrency": 8})
     assert result["changed"] and "failed" not in result
     creates = [w for w in emulator.writes() if w["path"].endswith("/create")]
@@ -255,9 +328,13 @@ def test_set_mode_creates_parents_before_children_and_deletes_children_first(emu
 
 def test_phases_order_parents_and_children() -> None:
     existing = {"r": {"id": "r", "name": "R"}, "c": {"id": "c", "name": "C", "parent": "r"}}
-    changes = [_tenant._engine.Change("tenant", "r", "delete"), _tenant._engine.Change("tenant", "c", "delete"),
-               _tenant._engine.Change("tenant", "n1", "create"), _tenant._engine.Change("tenant", "n2", "create"),
-               _tenant._engine.Change("tenant", "u", "update")]
+    changes = [
+        _tenant._engine.Change("tenant", "r", "delete"),
+        _tenant._engine.Change("tenant", "c", "delete"),
+        _tenant._engine.Change("tenant", "n1", "create"),
+        _tenant._engine.Change("tenant", "n2", "create"),
+        _tenant._engine.Change("tenant", "u", "update"),
+    ]
     items = {"n1": _tenant.Item(0, {}), "n2": _tenant.Item(1, {})}
     items["n2"].fields = {"parent_tenant_id": "n1"}
     _tenant._assign_phases(changes, items, existing)
@@ -266,8 +343,13 @@ def test_phases_order_parents_and_children() -> None:
 
 
 def test_prune_respects_protected_ids(emulator: t.Any) -> None:
-    seed(emulator, {"id": "keep", "name": "Keep"}, {"id": "prot", "name": "Prot"}, {"id": "gone", "name": "Gone"},
-         {"id": "gone-child", "name": "GoneChild", "parent": "gone"})
+    seed(
+        emulator,
+        {"id": "keep", "name": "Keep"},
+        {"id": "prot", "name": "Prot"},
+        {"id": "gone", "name": "Gone"},
+        {"id": "gone-child", "name": "GoneChild", "parent": "gone"},
+    )
     result = run(emulator, {"tenants": [{"id": "keep", "name": "Keep"}], "prune": True, "protected_ids": ["prot"]}, diff=True)
     actions = {x["id"]: x["action"] for x in result["tenants"]}
     assert actions == {"keep": "unchanged", "gone": "deleted", "gone-child": "deleted"}
@@ -302,9 +384,21 @@ def test_set_mode_reports_every_problem_at_once(emulator: t.Any) -> None:
     ]
     result = run(emulator, {"tenants": tenants, "concurrency": 0})
     found = {(p[0], p[1]) for p in problems(result)}
-    expected = {(0, "self_provisioning_domains[0]"), (1, "id"), (2, "name"), (3, "parent_tenant_id"), (4, "disabled"), (4, "colour"),
-                (5, "self_provisioning_domains[0]"), (6, "self_provisioning_domains[0]"), (7, "self_provisioning_domains[0]"), (6, "name"),
-                (8, "name"), (9, "tenants"), (None, "concurrency")}
+    expected = {
+        (0, "self_provisioning_domains[0]"),
+        (1, "id"),
+        (2, "name"),
+        (3, "parent_tenant_id"),
+        (4, "disabled"),
+        (4, "colour"),
+        (5, "self_provisioning_domains[0]"),
+        (6, "self_provisioning_domains[0]"),
+        (7, "self_provisioning_domains[0]"),
+        (6, "name"),
+        (8, "name"),
+        (9, "tenants"),
+        (None, "concurrency"),
+    }
     assert found == expected, found ^ expected
     assert emulator.writes() == [] and result["msg"].startswith("Validation failed with 13 problem(s), nothing was written")
     assert all(p.get("fix") for p in result["validation_errors"])
@@ -329,8 +423,7 @@ def test_rename_frees_a_name_and_deleting_frees_a_domain(emulator: t.Any) -> Non
 def test_write_failure_reports_every_outcome(emulator: t.Any) -> None:
     seed(emulator, {"id": "u", "name": "U"})
     emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": 400, "count": 1})
-    result = run(emulator, {"tenants": [{"id": "u", "name": "U", "disabled": True}, {"id": "n1", "name": "N1"}, {"id": "n2", "name": "N2"}],
-                            "concurrency": 1})
+    result = run(emulator, {"tenants": [{"id": "u", "name": "U", "disabled": True}, {"id": "n1", "name": "N1"}, {"id": "n2", "name": "N2"}], "concurrency": 1})
     assert result["failed"] and result["changed"]
     outcomes = {x["id"]: x["action"] for x in result["tenants"]}
     assert outcomes == {"u": "updated", "n1": "failed", "n2": "created"}
@@ -366,8 +459,12 @@ def test_id_less_items_match_existing_by_name(emulator: t.Any) -> None:
 
 
 def test_info_all_ids_and_search(emulator: t.Any) -> None:
-    seed(emulator, {"id": "a", "name": "A", "selfProvisioningDomains": ["a.com"], "customAttributes": {"plan": "pro"}},
-         {"id": "b", "name": "B", "parent": "a", "customAttributes": {"plan": "free"}}, {"id": "c", "name": "C", "disabled": True})
+    seed(
+        emulator,
+        {"id": "a", "name": "A", "selfProvisioningDomains": ["a.com"], "customAttributes": {"plan": "pro"}},
+        {"id": "b", "name": "B", "parent": "a", "customAttributes": {"plan": "free"}},
+        {"id": "c", "name": "C", "disabled": True},
+    )
     everything = run(emulator, {}, info=True)
     assert [x["id"] for x in everything["tenants"]] == ["a", "c", "b"]  # parents first
     assert everything["tenants"][0] == {"id": "a", "name": "A", "self_provisioning_domains": ["a.com"], "custom_attributes": {"plan": "pro"}}
@@ -382,9 +479,20 @@ def test_info_all_ids_and_search(emulator: t.Any) -> None:
 
 
 def test_info_round_trips_into_set_mode_unchanged(emulator: t.Any) -> None:
-    seed(emulator, {"id": "a", "name": "A", "selfProvisioningDomains": ["B.com", "a.com"], "customAttributes": {"n": 1, "l": ["x", "y"]},
-                    "enforceSSO": True, "enforceSSOExclusions": ["u2", "u1"], "defaultRoles": ["r2", "r1"], "federatedAppIds": ["f"]},
-         {"id": "b", "name": "B", "parent": "a", "disabled": True})
+    seed(
+        emulator,
+        {
+            "id": "a",
+            "name": "A",
+            "selfProvisioningDomains": ["B.com", "a.com"],
+            "customAttributes": {"n": 1, "l": ["x", "y"]},
+            "enforceSSO": True,
+            "enforceSSOExclusions": ["u2", "u1"],
+            "defaultRoles": ["r2", "r1"],
+            "federatedAppIds": ["f"],
+        },
+        {"id": "b", "name": "B", "parent": "a", "disabled": True},
+    )
     tenants = run(emulator, {}, info=True)["tenants"]
     emulator.clear_log()
     result = run(emulator, {"tenants": tenants, "prune": True})

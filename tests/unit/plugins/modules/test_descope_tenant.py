@@ -13,8 +13,9 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.descope.mgmt.plugins.modules import descope_tenant
 
 
-def run_main(module: t.Any, args: dict[str, t.Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-             env: dict[str, str]) -> dict[str, t.Any]:
+def run_main(
+    module: t.Any, args: dict[str, t.Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> dict[str, t.Any]:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     with patch_module_args(args), pytest.raises(SystemExit):
