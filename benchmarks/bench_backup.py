@@ -9,7 +9,7 @@ back up, back up again (unchanged), change the project (5 % of tenants updated, 
 5 flows edited, 2 deleted), restore in check mode, restore, restore again. Prints one table; figures go to
 docs/performance.md ("Backups").
 
-    PYTHONPATH=/path/containing/ansible_collections python benchmarks/bench_backup.py [--tenants 1000] [--flows 50]
+    .venv/bin/python benchmarks/bench_backup.py [--tenants 1000] [--flows 50]
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ import requests
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+import collection_path  # noqa: E402  # pylint: disable=wrong-import-position
+
+collection_path.ensure()
 from emulator import seed_data  # noqa: E402  # pylint: disable=wrong-import-position
 from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 

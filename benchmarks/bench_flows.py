@@ -8,7 +8,7 @@ the directory with ``src_dir`` (a) when nothing changed and (b) when five files 
 ansible-playbook (the real path: action plugin in process) and through the engine directly. Prints one
 table; figures go to docs/performance.md ("Flows").
 
-    PYTHONPATH=/path/containing/ansible_collections python benchmarks/bench_flows.py [--flows 50] [--changed 5]
+    .venv/bin/python benchmarks/bench_flows.py [--flows 50] [--changed 5]
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ import requests
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+import collection_path  # noqa: E402  # pylint: disable=wrong-import-position
+
+collection_path.ensure()
 from emulator import seed_data  # noqa: E402  # pylint: disable=wrong-import-position
 from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 

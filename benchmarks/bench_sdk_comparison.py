@@ -10,7 +10,7 @@
 
 Scenarios per size: create from empty, no-op, 5 % changed. Requests come from the emulator's log.
 
-    PYTHONPATH=/path/containing/ansible_collections python benchmarks/bench_sdk_comparison.py [--sizes 100,1000]
+    .venv/bin/python benchmarks/bench_sdk_comparison.py [--sizes 100,1000]
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ import typing as t
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
+import collection_path  # noqa: E402  # pylint: disable=wrong-import-position
+
+collection_path.ensure()
 
 from bench_tenants import Emulator, Runner, declared  # noqa: E402  # pylint: disable=wrong-import-position
 

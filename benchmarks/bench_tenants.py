@@ -32,6 +32,9 @@ import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+import collection_path  # noqa: E402  # pylint: disable=wrong-import-position
+
+collection_path.ensure()
 from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 
 PLAYBOOK_BIN = str(pathlib.Path(sys.executable).parent / "ansible-playbook")

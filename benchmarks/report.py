@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run every benchmark script in one go and regenerate docs/performance.md from what they print.
 
-    PYTHONPATH=/path/containing/ansible_collections /work/venv/bin/python benchmarks/report.py [--quick] [--out docs/performance.md]
+    .venv/bin/python benchmarks/report.py [--quick] [--out docs/performance.md]
 
 Each script starts its own emulator on 127.0.0.1 and needs nothing else. All figures of one report come
 from one run on one machine, so the ratios between rows are comparable; absolute times are not comparable
@@ -25,8 +25,11 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+import collection_path  # noqa: E402  # pylint: disable=wrong-import-position
 
-REPRODUCE = "PYTHONPATH=/path/containing/ansible_collections /work/venv/bin/python benchmarks/report.py"
+collection_path.ensure()
+
+REPRODUCE = ".venv/bin/python benchmarks/report.py"
 
 # (title, script, full-size arguments, quick arguments, text before the figures, notes after them)
 SECTIONS: list[tuple[str, str, list[str], list[str], str, str]] = [
@@ -166,7 +169,7 @@ def main() -> None:
         print(f"running {script} {' '.join(args)} ...", flush=True)
         output, elapsed = run_script(script, args)
         outputs[script] = output
-        command = f"PYTHONPATH=/path/containing/ansible_collections /work/venv/bin/python benchmarks/{script} {' '.join(args)}".rstrip()
+        command = f".venv/bin/python benchmarks/{script} {' '.join(args)}".rstrip()
         parts.append(f"## {title}\n\nAlone: `{command}` ({elapsed:.0f} s here).\n\n{intro}\n\n{as_markdown(output)}\n\n{notes}\n")
 
     print("running the sustained rate limit ...", flush=True)
@@ -221,7 +224,8 @@ def main() -> None:
         + (" (quick sizes: not for publishing)" if opts.quick else "")
         + f"; the whole report took {time.monotonic() - started:.0f} s.",
         "",
-        "Reproduce everything (each script starts its own emulator, nothing else is needed):",
+        "Reproduce everything from a clone (`scripts/test build` or `scripts/demo` creates `.venv` first; each script",
+        "starts its own emulator and uses the working tree's collection, nothing else is needed):",
         "",
         "```",
         REPRODUCE,
