@@ -191,22 +191,6 @@ def tenant_item(record: Json) -> Json:
     return item
 
 
-def _tenant_order(items: list[Json]) -> list[Json]:
-    """Parents before children, then by id (so the file can be fed to descope_tenant as it is)."""
-    parents = {str(x["id"]): x.get("parent_tenant_id") for x in items}
-
-    def depth(tid: str) -> int:
-        seen: set[str] = set()
-        level = 0
-        while parents.get(tid) and tid not in seen:
-            seen.add(tid)
-            tid = str(parents[tid])
-            level += 1
-        return level
-
-    return sorted(items, key=lambda x: (depth(str(x["id"])), str(x["id"])))
-
-
 @dataclasses.dataclass
 class Capture:
     """What one backup holds, in memory."""
@@ -246,7 +230,7 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
     """Read everything a backup holds: one tenant list, one flow list plus one export per flow, the theme, the snapshot."""
     cap = Capture(include=list(include))
     if "tenants" in include:
-        cap.tenants = _tenant_order([tenant_item(r) for r in _tenant.load_all(client)])
+        cap.tenants = _tenant.parents_first([tenant_item(r) for r in _tenant.load_all(client)])
     if "flows" in include:
         ids = sorted(f["id"] for f in _flow.list_flows(client))
         exported = _flow.export_all(client, ids, concurrency)
@@ -602,22 +586,7 @@ def _backup_dir(ctx: TaskContext, must_exist: bool) -> str:
     return backup_dir
 
 
-def _op(
-    operation: str, target_type: str, target_id: str, changed: bool, action: str, check_mode: bool, before: Json | None = None, after: Json | None = None
-) -> Json:
-    return {
-        "operation": operation,
-        "target_type": target_type,
-        "target_id": target_id,
-        "changed": changed,
-        "action": action,
-        "before": before,
-        "after": after,
-        "outcome": ("check" if check_mode else "ok") if changed else "unchanged",
-        "check_mode": check_mode,
-        "error": None,
-        "duration_ms": 0,
-    }
+_op = _engine.operation  # backup, restore and retention entries of descope_audit
 
 
 def _summary(path: str, manifest: Json) -> Json:

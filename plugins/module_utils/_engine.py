@@ -72,19 +72,50 @@ class Change:
         return item
 
     def as_operation(self, check_mode: bool) -> dict[str, t.Any]:
-        return {
-            "operation": self.action if self.action != "unchanged" else "read",
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "changed": self.changed and self.outcome in ("ok", "check"),
-            "action": self.result_action,
-            "before": self.before,
-            "after": self.after,
-            "outcome": self.outcome,
-            "check_mode": check_mode,
-            "error": self.error,
-            "duration_ms": self.duration_ms,
-        }
+        return operation(
+            self.action if self.action != "unchanged" else "read",
+            self.target_type,
+            self.target_id,
+            self.changed and self.outcome in ("ok", "check"),
+            self.result_action,
+            check_mode,
+            before=self.before,
+            after=self.after,
+            outcome=self.outcome,
+            error=self.error,
+            duration_ms=self.duration_ms,
+        )
+
+
+def operation(
+    name: str,
+    target_type: str,
+    target_id: str,
+    changed: bool,
+    action: str,
+    check_mode: bool,
+    before: dict[str, t.Any] | None = None,
+    after: dict[str, t.Any] | None = None,
+    outcome: str | None = None,
+    error: dict[str, t.Any] | None = None,
+    duration_ms: int = 0,
+) -> dict[str, t.Any]:
+    """One entry of ``descope_audit.operations``: the only shape the audit callback records (docs/architecture.md)."""
+    if outcome is None:
+        outcome = ("check" if check_mode else "ok") if changed else "unchanged"
+    return {
+        "operation": name,
+        "target_type": target_type,
+        "target_id": target_id,
+        "changed": changed,
+        "action": action,
+        "before": before,
+        "after": after,
+        "outcome": outcome,
+        "check_mode": check_mode,
+        "error": error,
+        "duration_ms": duration_ms,
+    }
 
 
 def _apply_one(change: Change, client: t.Any) -> None:

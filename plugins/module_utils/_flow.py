@@ -1058,21 +1058,7 @@ def run_info(ctx: TaskContext) -> Json:
             changed = write_if_changed(path, dump_file_text(export_document(flow, str(p.get("format") or "v2"))), ctx.check_mode)
             files.append({"id": fid, "path": path, "changed": changed})
             if changed:
-                operations.append(
-                    {
-                        "operation": "export",
-                        "target_type": "flow",
-                        "target_id": fid,
-                        "changed": True,
-                        "action": "exported",
-                        "before": None,
-                        "after": {"path": path},
-                        "outcome": "check" if ctx.check_mode else "ok",
-                        "check_mode": ctx.check_mode,
-                        "error": None,
-                        "duration_ms": 0,
-                    }
-                )
+                operations.append(_engine.operation("export", "flow", fid, True, "exported", ctx.check_mode, after={"path": path}))
         result["files"] = files
         if p.get("theme"):
             live = client.post(PATH_THEME_EXPORT, {}, read=True).get("theme") or {}
@@ -1080,21 +1066,7 @@ def run_info(ctx: TaskContext) -> Json:
             changed = write_if_changed(path, dump_file_text({"theme": live}), ctx.check_mode)
             result["theme"] = {"path": path, "changed": changed}
             if changed:
-                operations.append(
-                    {
-                        "operation": "export",
-                        "target_type": "theme",
-                        "target_id": "theme",
-                        "changed": True,
-                        "action": "exported",
-                        "before": None,
-                        "after": {"path": path},
-                        "outcome": "check" if ctx.check_mode else "ok",
-                        "check_mode": ctx.check_mode,
-                        "error": None,
-                        "duration_ms": 0,
-                    }
-                )
+                operations.append(_engine.operation("export", "theme", "theme", True, "exported", ctx.check_mode, after={"path": path}))
         result["changed"] = bool(operations)
     written = len(operations)
     verb = "would write" if ctx.check_mode else "wrote"

@@ -831,7 +831,7 @@ def run_info(ctx: TaskContext) -> dict[str, t.Any]:
         if attrs and not all(_attr_match(view["custom_attributes"].get(k), v) for k, v in attrs.items()):
             continue
         out.append(compact(view))
-    out.sort(key=_info_order(out))
+    out = parents_first(out)
     missing = sorted(set(ids) - {x["id"] for x in out})
     result: dict[str, t.Any] = {"changed": False, "tenants": out}
     result["msg"] = f"Found {len(out)} tenant(s)." + (f" Not found: {', '.join(missing)}." if missing else "")
@@ -841,12 +841,12 @@ def run_info(ctx: TaskContext) -> dict[str, t.Any]:
     return result
 
 
-def _info_order(tenants: list[Record]) -> t.Callable[[Record], tuple[int, str]]:
-    """Parents before children (then by id), so the list can be fed back to descope_tenant as is."""
-    parents = {x["id"]: x.get("parent_tenant_id") for x in tenants}
+def parents_first(tenants: list[Record]) -> list[Record]:
+    """Tenant items with parents before children (then by id), so the list can be fed back to descope_tenant as is."""
+    parents = {str(x["id"]): x.get("parent_tenant_id") for x in tenants}
 
     def depth(tid: str) -> int:
-        seen = set()
+        seen: set[str] = set()
         level = 0
         while parents.get(tid) and tid not in seen:
             seen.add(tid)
@@ -854,7 +854,7 @@ def _info_order(tenants: list[Record]) -> t.Callable[[Record], tuple[int, str]]:
             level += 1
         return level
 
-    return lambda x: (depth(x["id"]), str(x["id"]))
+    return sorted(tenants, key=lambda x: (depth(str(x["id"])), str(x["id"])))
 
 
-__all__ = ["ARGUMENT_SPEC", "INFO_ARGUMENT_SPEC", "LIBRARIES", "MODULE_KWARGS", "DescopeError", "plan_task", "run", "run_info"]
+__all__ = ["ARGUMENT_SPEC", "INFO_ARGUMENT_SPEC", "LIBRARIES", "MODULE_KWARGS", "DescopeError", "parents_first", "plan_task", "run", "run_info"]
