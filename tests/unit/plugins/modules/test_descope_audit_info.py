@@ -4,12 +4,10 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
 import typing as t
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 from ansible_collections.descope.mgmt.plugins.modules import descope_audit_info
@@ -42,31 +40,25 @@ def write_trail(directory: pathlib.Path) -> str:
     return path
 
 
-def run_main(args: dict[str, t.Any], capsys: pytest.CaptureFixture[str]) -> dict[str, t.Any]:
-    with patch_module_args(args), pytest.raises(SystemExit):
-        descope_audit_info.main()
-    return t.cast(dict[str, t.Any], json.loads(capsys.readouterr().out))
-
-
-def test_main_reads_filters_and_verifies(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_reads_filters_and_verifies(tmp_path: pathlib.Path, run_module: t.Any) -> None:
     path = write_trail(tmp_path)
-    result = run_main({"path": str(tmp_path), "project": ["P1"], "changed_only": True, "verify": True, "_ansible_check_mode": True}, capsys)
+    result = run_module(descope_audit_info, {"path": str(tmp_path), "project": ["P1"], "changed_only": True, "verify": True, "_ansible_check_mode": True})
     assert result["changed"] is False and [e["target_id"] for e in result["entries"]] == ["a", "c"] and result["count"] == 2
     assert result["verified"] is True and result["lines_checked"] == 4 and result["files"] == [path] and result["first_broken_line"] is None
 
 
-def test_main_reports_the_first_broken_line(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_reports_the_first_broken_line(tmp_path: pathlib.Path, run_module: t.Any) -> None:
     path = pathlib.Path(write_trail(tmp_path))
     lines = path.read_text().splitlines()
     lines[2] = lines[2].replace('"update"', '"delete"')
     path.write_text("\n".join(lines) + "\n")
-    result = run_main({"path": str(path), "verify": True}, capsys)
+    result = run_module(descope_audit_info, {"path": str(path), "verify": True})
     assert result["verified"] is False and result["first_broken_line"] == 3 and result["broken_file"] == str(path) and "edited" in result["reason"]
     assert result["count"] == 4  # reading still returns what is there
 
 
-def test_main_bad_timestamp_fails_clearly(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
-    result = run_main({"path": str(tmp_path), "since": "last tuesday"}, capsys)
+def test_main_bad_timestamp_fails_clearly(tmp_path: pathlib.Path, run_module: t.Any) -> None:
+    result = run_module(descope_audit_info, {"path": str(tmp_path), "since": "last tuesday"})
     assert result["failed"] and "since" in result["msg"] and "ISO 8601" in result["msg"]
 
 

@@ -4,31 +4,19 @@
 
 from __future__ import annotations
 
-import json
 import typing as t
-
-import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.descope.mgmt.plugins.modules import descope_tenant_info
 
 
-def run_main(args: dict[str, t.Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> dict[str, t.Any]:
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    with patch_module_args(args), pytest.raises(SystemExit):
-        descope_tenant_info.main()
-    return t.cast(dict[str, t.Any], json.loads(capsys.readouterr().out))
-
-
-def test_info_main(emulator: t.Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    emulator.seed(tenants=[{"id": "x", "name": "X", "disabled": True}])
-    result = run_main({}, capsys, monkeypatch, emulator.env)
+def test_info_main(env: t.Any, run_module: t.Any) -> None:
+    env.seed(tenants=[{"id": "x", "name": "X", "disabled": True}])
+    result = run_module(descope_tenant_info, {})
     assert result["tenants"] == [{"id": "x", "name": "X", "disabled": True}] and not result["changed"]
 
 
-def test_info_main_by_ids_reports_missing(emulator: t.Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    emulator.seed(tenants=[{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}])
-    result = run_main({"ids": ["y", "nope"], "_ansible_check_mode": True}, capsys, monkeypatch, emulator.env)
+def test_info_main_by_ids_reports_missing(env: t.Any, run_module: t.Any) -> None:
+    env.seed(tenants=[{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}])
+    result = run_module(descope_tenant_info, {"ids": ["y", "nope"], "_ansible_check_mode": True})
     assert [x["id"] for x in result["tenants"]] == ["y"] and result["missing_ids"] == ["nope"] and "Not found: nope" in result["msg"]
-    assert result["descope_audit"]["operations"] == [] and emulator.writes() == []
+    assert result["descope_audit"]["operations"] == [] and env.writes() == []
