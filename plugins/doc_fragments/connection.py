@@ -67,15 +67,10 @@ attributes:
   action:
     description: An action plugin runs the module's logic on the controller, falling back to the module itself.
     support: full
-"""
-
-    CHECK_MODE_READ_ONLY = r"""
-attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
+    description: Can run in check_mode and return changed status prediction without modifying the target.
     support: full
-    details: This module only reads; it runs normally in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: none
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
 """

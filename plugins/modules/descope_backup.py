@@ -46,16 +46,12 @@ extends_documentation_fragment:
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying the target.
-    support: full
     details:
       - O(state=present) reads the project and reports whether a backup would be written; nothing is written to disk.
       - O(state=restored) verifies the backup, reads the project, validates the snapshot and reports exactly what would
         be written; it sends no write request.
       - O(state=absent) lists the backups that would be removed without removing them.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
     details:
       - With O(state=restored), one before/after entry per tenant, flow, theme and snapshot that differs, as
         M(descope.mgmt.descope_tenant) and M(descope.mgmt.descope_flow) show them.

@@ -36,12 +36,8 @@ extends_documentation_fragment:
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying the target.
-    support: full
     details: Check mode reads the flows and predicts exactly what would be imported or deleted; it sends no write request.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
     details:
       - Each changed flow gets a readable summary (screens and tasks added, removed or changed; metadata fields changed)
         followed by the full normalised content before and after.

@@ -25,11 +25,8 @@ extends_documentation_fragment:
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying the target.
-    support: full
     details: Check mode reads from Descope and compares with the files in O(dest) but writes no file.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
   flow_ids:

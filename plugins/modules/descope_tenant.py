@@ -34,12 +34,8 @@ extends_documentation_fragment:
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying the target.
-    support: full
     details: Plans the same changes as a real run (it still reads the current tenants) and sends no write request.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
     details: Shows the managed fields before and after for each created, updated and deleted tenant.
 options:
   id:

@@ -24,11 +24,8 @@ extends_documentation_fragment:
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying the target.
-    support: full
     details: This module only reads; it runs normally in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 options:
   ids:
