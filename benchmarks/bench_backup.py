@@ -34,7 +34,7 @@ from emulator import seed_data  # noqa: E402  # pylint: disable=wrong-import-pos
 from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _backup  # noqa: E402  # pylint: disable=wrong-import-position
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task  # noqa: E402  # pylint: disable=wrong-import-position
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task  # noqa: E402  # pylint: disable=wrong-import-position
 
 
 def seed(env: dict[str, str], tenants: int, flows: int) -> None:
@@ -109,7 +109,7 @@ def measure(env: dict[str, str], label: str, check: bool, **params: t.Any) -> tu
     since = last_seq(env)
     args = {"force": False, "prune": False, "protected_ids": [], "include": list(_backup.SECTIONS), "concurrency": 8, **params}
     start = time.monotonic()
-    result = run_task(_backup.run, "descope_backup", args, check_mode=check, diff=False, environ=env, warn=lambda m: None)
+    result = run_task(_backup.SPEC, args, check_mode=check, diff=False, environ=env, warn=lambda m: None)
     elapsed = time.monotonic() - start
     if result.get("failed"):
         raise SystemExit(f"{label} failed: {result.get('msg')}")

@@ -84,11 +84,11 @@ def run_playbook(workdir: pathlib.Path, env: dict[str, str], src_dir: pathlib.Pa
 
 def run_engine(env: dict[str, str], src_dir: pathlib.Path) -> tuple[float, dict[str, t.Any]]:
     from ansible_collections.descope.mgmt.plugins.module_utils import _flow
-    from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task
 
     args = {"src_dir": str(src_dir), "state": "present", "prune": False, "protected_ids": [], "concurrency": 4}
     start = time.monotonic()
-    result = run_task(_flow.run, "descope_flow", args, check_mode=False, diff=False, environ=env, warn=lambda m: None)
+    result = run_task(_flow.SPEC, args, check_mode=False, diff=False, environ=env, warn=lambda m: None)
     return time.monotonic() - start, result
 
 

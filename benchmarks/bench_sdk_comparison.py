@@ -74,11 +74,11 @@ def as_api(items: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
 
 def engine_run(emulator: Emulator, items: list[dict[str, t.Any]]) -> None:
     from ansible_collections.descope.mgmt.plugins.module_utils import _tenant  # pylint: disable=import-outside-toplevel
-    from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task  # pylint: disable=import-outside-toplevel
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task  # pylint: disable=import-outside-toplevel
 
     params = {name: opt.get("default") for name, opt in _tenant.ARGUMENT_SPEC.items()}
     params.update(tenants=items, concurrency=8)
-    result = run_task(_tenant.run, "descope_tenant", params, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
+    result = run_task(_tenant.SPEC, params, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
     if result.get("failed"):
         raise SystemExit(f"engine run failed: {result.get('msg')}")
 

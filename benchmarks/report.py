@@ -117,7 +117,7 @@ def rate_limit_rows(quick: bool) -> list[tuple[int, float, int, int, int, float,
     from bench_tenants import Emulator  # pylint: disable=import-outside-toplevel
 
     from ansible_collections.descope.mgmt.plugins.module_utils import _tenant  # pylint: disable=import-outside-toplevel
-    from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task  # pylint: disable=import-outside-toplevel
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task  # pylint: disable=import-outside-toplevel
 
     size = 100 if quick else 300
     rows = []
@@ -129,7 +129,7 @@ def rate_limit_rows(quick: bool) -> list[tuple[int, float, int, int, int, float,
             params = {name: opt.get("default") for name, opt in _tenant.ARGUMENT_SPEC.items()}
             params["tenants"] = [{"id": f"rl{n:04d}", "name": f"Rate limited {n}"} for n in range(size)]
             start = time.monotonic()
-            result = run_task(_tenant.run, "descope_tenant", params, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
+            result = run_task(_tenant.SPEC, params, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
             elapsed = time.monotonic() - start
             if result.get("failed"):
                 raise SystemExit(f"rate-limited run failed: {result.get('msg')}")

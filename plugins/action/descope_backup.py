@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import annotations
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _backup
 from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import DescopeActionBase
 
 
 class ActionModule(DescopeActionBase):
-    MODULE = "descope_backup"
-    SPEC = "ansible_collections.descope.mgmt.plugins.module_utils._backup"
+    SPEC = _backup.SPEC

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _flow
 from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import DescopeActionBase
 
 
 class ActionModule(DescopeActionBase):
-    MODULE = "descope_flow"
-    SPEC = "ansible_collections.descope.mgmt.plugins.module_utils._flow"
+    SPEC = _flow.SPEC
     PATH_OPTIONS = ("src", "src_dir", "theme")

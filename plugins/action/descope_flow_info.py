@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _flow
 from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import DescopeActionBase
 
 
 class ActionModule(DescopeActionBase):
-    MODULE = "descope_flow_info"
-    SPEC = "ansible_collections.descope.mgmt.plugins.module_utils._flow_info"
+    SPEC = _flow.INFO_SPEC

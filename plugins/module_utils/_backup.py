@@ -32,7 +32,8 @@ import shutil
 import tempfile
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _engine, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _change as _engine
+from ansible_collections.descope.mgmt.plugins.module_utils import _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
     DescopeError,
@@ -42,9 +43,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute as _execute
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from ansible_collections.descope.mgmt.plugins.module_utils._runner import TaskContext
+    from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 
 Json = dict[str, t.Any]
 
@@ -894,11 +896,11 @@ def _run_restore(ctx: TaskContext) -> Json:
             # a backup whose tenants shared a domain was taken from a project that allowed it
             "allow_duplicate_domains": len(domains) != len(set(domains)),
         }
-        tenant_changes, _set_mode = _tenant.plan_task(client, tenant_params)
+        tenant_changes = _tenant.plan_tenants(ctx, tenant_params)
     snapshot_change = _plan_snapshot(client, snapshot_files, notes) if "snapshot" in sections else None
 
     # 3. write: tenants, then flows and theme (through descope_flow's engine), then the snapshot
-    _engine.execute(tenant_changes, client, ctx.check_mode, concurrency)
+    _execute(tenant_changes, client, ctx.check_mode, concurrency)
     failed = [c for c in tenant_changes if c.outcome in ("failed", "skipped")]
     flow_result: Json = {}
     stopped: str | None = None
@@ -916,7 +918,7 @@ def _run_restore(ctx: TaskContext) -> Json:
             "theme": theme_path if use_theme else None,
             "concurrency": concurrency,
         }
-        from ansible_collections.descope.mgmt.plugins.module_utils._runner import TaskContext as _Ctx  # pylint: disable=import-outside-toplevel
+        from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext as _Ctx  # pylint: disable=import-outside-toplevel
 
         sub = _Ctx(
             module=ctx.module,
@@ -937,7 +939,7 @@ def _run_restore(ctx: TaskContext) -> Json:
             stopped = "flow or theme writes failed, so the snapshot was not restored"
     snapshot_changes = [snapshot_change] if snapshot_change is not None else []
     if stopped is None:
-        _engine.execute(snapshot_changes, client, ctx.check_mode, 1)
+        _execute(snapshot_changes, client, ctx.check_mode, 1)
     else:
         for change in snapshot_changes:
             change.outcome = "skipped" if change.changed else "unchanged"
@@ -1041,3 +1043,26 @@ def _tally_text(counts: t.Mapping[str, t.Any]) -> str:
 
 
 __all__ = ["ARGUMENT_SPEC", "LIBRARIES", "MODULE_KWARGS", "capture", "list_backups", "plan_retention", "run", "verify"]
+
+
+def _legacy(handler: t.Callable[[TaskContext], Json]) -> t.Callable[[TaskContext], t.Any]:
+    """TEMPORARY adapter until descope_backup is ported."""
+    from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome  # pylint: disable=import-outside-toplevel
+
+    def run_outcome(ctx: TaskContext) -> Outcome:
+        result = handler(ctx)
+        audit = result.pop("descope_audit")
+        if result.get("failed"):
+            result["descope_audit"] = audit
+        return Outcome(result, audit["operations"], audit["counts"])
+
+    return run_outcome
+
+
+def _spec() -> t.Any:
+    from ansible_collections.descope.mgmt.plugins.module_utils._spec import OptionRules, ResourceSpec  # pylint: disable=import-outside-toplevel
+
+    return ResourceSpec("descope_backup", "backup", ARGUMENT_SPEC, MODULE_KWARGS, tuple(LIBRARIES), OptionRules(concurrency=False), run=_legacy(run))
+
+
+SPEC = _spec()

@@ -32,7 +32,7 @@ import tempfile
 import threading
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _engine
+from ansible_collections.descope.mgmt.plugins.module_utils import _change as _engine
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
     DescopeError,
@@ -42,9 +42,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute as _execute
 
 if t.TYPE_CHECKING:  # pragma: no cover
-    from ansible_collections.descope.mgmt.plugins.module_utils._runner import TaskContext
+    from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 
 Json = dict[str, t.Any]
 
@@ -843,7 +844,7 @@ def run(ctx: TaskContext) -> Json:
             theme_change = _engine.Change("theme", "theme", "update", before=before, after=after, apply=_poster(PATH_THEME_IMPORT, theme_body))
         changes.append(theme_change)
 
-    _engine.execute(changes, client, ctx.check_mode, concurrency)
+    _execute(changes, client, ctx.check_mode, concurrency)
     return _flow_result(ctx, mode, changes, summaries, sources, theme_change, theme_source)
 
 
@@ -1075,3 +1076,28 @@ def run_info(ctx: TaskContext) -> Json:
     audit["counts"] = {"exported": written, "unchanged": (len(result.get("files", [])) + (1 if "theme" in result else 0)) - written}
     result["descope_audit"] = audit
     return result
+
+
+def _legacy(handler: t.Callable[[TaskContext], Json]) -> t.Callable[[TaskContext], t.Any]:
+    """TEMPORARY adapter until descope_flow is ported onto declare/plan."""
+    from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome  # pylint: disable=import-outside-toplevel
+
+    def run_outcome(ctx: TaskContext) -> Outcome:
+        result = handler(ctx)
+        audit = result.pop("descope_audit")
+        return Outcome(result, audit["operations"], audit["counts"])
+
+    return run_outcome
+
+
+def _specs() -> tuple[t.Any, t.Any]:
+    from ansible_collections.descope.mgmt.plugins.module_utils._spec import OptionRules, ResourceSpec  # pylint: disable=import-outside-toplevel
+
+    spec = ResourceSpec("descope_flow", "flow", ARGUMENT_SPEC, MODULE_KWARGS, LIBRARIES, OptionRules(concurrency=False), run=_legacy(run))
+    info = ResourceSpec(
+        "descope_flow_info", "flow", INFO_ARGUMENT_SPEC, INFO_MODULE_KWARGS, LIBRARIES, OptionRules(concurrency=False), run=_legacy(run_info), writes=False
+    )
+    return spec, info
+
+
+SPEC, INFO_SPEC = _specs()

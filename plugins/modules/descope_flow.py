@@ -270,13 +270,13 @@ hint:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _flow as spec
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_module
+from ansible_collections.descope.mgmt.plugins.module_utils._flow import SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=spec.ARGUMENT_SPEC, **spec.MODULE_KWARGS)
-    run_module(module, spec.run, "descope_flow", spec.LIBRARIES)
+    module = AnsibleModule(argument_spec=SPEC.argument_spec, **SPEC.module_kwargs)
+    run_module(module, SPEC)
 
 
 if __name__ == "__main__":

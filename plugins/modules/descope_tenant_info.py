@@ -147,13 +147,13 @@ api_requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _runner
-from ansible_collections.descope.mgmt.plugins.module_utils import _tenant_info as spec
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant import INFO_SPEC as SPEC
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=spec.ARGUMENT_SPEC, **spec.MODULE_KWARGS)
-    _runner.run_module(module, spec.run, "descope_tenant_info", spec.LIBRARIES)
+    module = AnsibleModule(argument_spec=SPEC.argument_spec, **SPEC.module_kwargs)
+    run_module(module, SPEC)
 
 
 if __name__ == "__main__":

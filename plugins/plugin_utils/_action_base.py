@@ -12,23 +12,61 @@ reusing one HTTP client for the whole loop. For any other connection, or with
 
 from __future__ import annotations
 
-import importlib
 import os
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import ResourceSpec
 
 IN_PROCESS_ENV = "DESCOPE_MGMT_IN_PROCESS"
 AUDIT_BLOCKED_ENV = "_DESCOPE_AUDIT_BLOCKED"
+# every module documents this refusal under attributes.async (docs/architecture.md, "Module vs action plugin")
+ASYNC_REFUSED = (
+    "descope.mgmt.{module} does not support async: remove async and poll from the task. "
+    "It runs on the controller and already sends its writes concurrently (see the concurrency option). Nothing was changed."
+)
+
+
+def validate_args(spec: ResourceSpec, args: t.Mapping[str, t.Any]) -> tuple[dict[str, t.Any], set[str]]:
+    """The task arguments validated exactly as AnsibleModule would (types, defaults, mutually_exclusive, required_if...).
+
+    Returns the validated parameters and the values of ``no_log`` options (to scrub from the result, as
+    ``exit_json`` does on the module path). Raises ``AnsibleActionFail`` with Ansible's own message.
+    """
+    kwargs = {k: v for k, v in spec.module_kwargs.items() if k != "supports_check_mode"}
+    validator = ArgumentSpecValidator(spec.argument_spec, **kwargs)
+    outcome = validator.validate(dict(args))
+    try:
+        error = outcome.errors[0]
+    except IndexError:
+        error = None
+    if error is not None:
+        msg = outcome.errors.msg
+        if isinstance(error, UnsupportedError):
+            msg = f"Unsupported parameters for ({spec.module}) module: {msg}"
+        raise AnsibleActionFail(msg)
+    params = dict(args)
+    params.update(outcome.validated_parameters)
+    return params, set(outcome._no_log_values)  # pylint: disable=protected-access  # what AnsibleModule scrubs
+
+
+def scrub(result: dict[str, t.Any], no_log_values: set[str]) -> dict[str, t.Any]:
+    """Remove no_log values from a result, as ``AnsibleModule.exit_json``/``fail_json`` do."""
+    if not no_log_values:
+        return result
+    return t.cast(dict[str, t.Any], remove_values(result, no_log_values))
 
 
 class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
-    """Subclasses set ``MODULE`` (short name) and ``SPEC`` (module_utils module path).
+    """Subclasses set ``SPEC`` (the module's ``ResourceSpec``, imported directly).
 
     ``PATH_OPTIONS`` names options holding local file or directory paths: relative values are looked up
     the way ``copy``/``template`` find ``src`` (the role's ``files/``, then the playbook's), and left as
@@ -36,8 +74,7 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
     """
 
     TRANSFERS_FILES = False
-    MODULE = ""
-    SPEC = ""
+    SPEC: ResourceSpec
     PATH_OPTIONS: tuple[str, ...] = ()
 
     def _resolve_paths(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -70,31 +107,30 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         return env
 
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        spec = self.SPEC
+        if self._task.async_val:
+            # refused on both paths, before anything runs (ActionBase's generic refusal names no fix)
+            raise AnsibleActionFail(ASYNC_REFUSED.format(module=spec.module))
         result: dict[str, t.Any] = super().run(tmp, task_vars)
         del tmp
         # set by the descope_audit callback (required=true) in the controller when the trail cannot be written
         blocked = os.environ.get(AUDIT_BLOCKED_ENV)
-        if blocked and not self.MODULE.endswith("_info"):
+        if blocked and spec.writes:
             raise AnsibleActionFail(f"Not run: the Descope audit trail is required but cannot be written ({blocked}). Nothing was changed.")
-        fqcn = f"descope.mgmt.{self.MODULE}"
         if not self._in_process():
             module_args = self._resolve_paths(dict(self._task.args))
-            result.update(self._execute_module(module_name=fqcn, module_args=module_args, task_vars=task_vars))
+            result.update(self._execute_module(module_name=f"descope.mgmt.{spec.module}", module_args=module_args, task_vars=task_vars))
             return result
 
-        spec = importlib.import_module(self.SPEC)
-        for lib, available, _trace in getattr(spec, "LIBRARIES", ()):
+        for lib, available, _trace in spec.libraries:
             if not available:
                 raise AnsibleActionFail(missing_required_lib(lib) + " (the module runs on the Ansible controller)")
-        kwargs = dict(getattr(spec, "MODULE_KWARGS", {}))
-        kwargs.pop("supports_check_mode", None)
-        _validation, args = self.validate_argument_spec(argument_spec=spec.ARGUMENT_SPEC, **kwargs)
+        args, no_log_values = validate_args(spec, self._task.args)
         args = self._resolve_paths(args)
 
         warnings: list[str] = []
         out = run_task(
-            spec.run,
-            self.MODULE,
+            spec,
             args,
             check_mode=bool(self._task.check_mode),
             diff=bool(self._task.diff),
@@ -103,7 +139,11 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
             in_process=True,
         )
         if warnings:
-            result.setdefault("warnings", []).extend(warnings)
+            out["warnings"] = warnings
+        out = scrub(out, no_log_values)
+        result.setdefault("warnings", []).extend(out.pop("warnings", []))
+        if not result["warnings"]:
+            del result["warnings"]
         result.update(out)
         result.setdefault("changed", False)
         return result

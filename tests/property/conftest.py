@@ -8,17 +8,10 @@ does not fit; ``fresh`` resets the session emulator at the start of each example
 
 from __future__ import annotations
 
-import importlib
 import typing as t
 
 import pytest
-
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
-
-SPECS = {
-    "descope_tenant": "ansible_collections.descope.mgmt.plugins.module_utils._tenant",
-    "descope_flow": "ansible_collections.descope.mgmt.plugins.module_utils._flow",
-}
+from harness import run_spec
 
 
 class InProcess:
@@ -33,11 +26,8 @@ class InProcess:
 
     def run(self, module: str, params: dict[str, t.Any], check: bool = False) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:
         """The module's result and the write requests it caused."""
-        spec = importlib.import_module(SPECS[module])
-        args = {name: opt.get("default") for name, opt in spec.ARGUMENT_SPEC.items()}
-        args.update(params, retries=0, timeout=10)
         since = self.server.last_seq()
-        result = run_task(spec.run, module, args, check_mode=check, diff=False, environ=self.server.env, warn=lambda _m: None)
+        result = run_spec(module, {**params, "retries": 0, "timeout": 10}, check=check, environ=self.server.env)
         return result, self.server.writes(since=since)
 
 

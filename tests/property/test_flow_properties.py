@@ -83,6 +83,10 @@ def write_dir(root: pathlib.Path, files: dict[str, t.Any]) -> None:
 
 
 def check_rejection(result: dict[str, t.Any], writes: list[dict[str, t.Any]], root: str | None) -> None:
+    if result.get("argument_errors"):
+        # refused by Ansible's own argument-spec validation (an item that is not a mapping...): before any request
+        assert writes == [] and result["msg"], result
+        return
     assert result["error"]["kind"] == "validation", result  # anything else slipped past validation
     assert writes == [], "a rejected input must not cause a single write"
     problems = result["validation_errors"]

@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Reliability harness: run the collection's modules in process against the emulator.
 
-``engine.run(module, params)`` does what the controller-side action plugin does (``run_task`` with the
-module's own spec, argument defaults filled in), then feeds the result to the real
+``engine.run(module, params)`` does what the controller-side action plugin does (``tests/harness.py``:
+the module's own argument spec validation, the shared pipeline, no_log scrubbing), then feeds the result to the real
 ``descope.mgmt.descope_audit`` callback, so each run leaves the same JSONL audit lines and printed
 suggestions as a playbook would. The fault matrix uses this path for speed; tests/integration covers
 the same contract through real ``ansible-playbook`` runs.
@@ -12,38 +12,15 @@ the same contract through real ``ansible-playbook`` runs.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import pathlib
 import types
 import typing as t
 
 import pytest
+from harness import run_spec
 
 from ansible_collections.descope.mgmt.plugins.callback import descope_audit as audit_callback
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
-
-SPECS = {
-    "descope_tenant": "ansible_collections.descope.mgmt.plugins.module_utils._tenant",
-    "descope_tenant_info": "ansible_collections.descope.mgmt.plugins.module_utils._tenant_info",
-    "descope_flow": "ansible_collections.descope.mgmt.plugins.module_utils._flow",
-    "descope_flow_info": "ansible_collections.descope.mgmt.plugins.module_utils._flow_info",
-    "descope_backup": "ansible_collections.descope.mgmt.plugins.module_utils._backup",
-}
-
-
-def spec_for(module: str) -> t.Any:
-    try:
-        return importlib.import_module(SPECS[module])
-    except ImportError as exc:  # descope_backup lands separately
-        pytest.skip(f"{module} is not available yet: {exc}")
-
-
-def with_defaults(spec: t.Any, params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """What AnsibleModule hands the handler: every option present, defaults applied (top level)."""
-    out = {name: opt.get("default") for name, opt in spec.ARGUMENT_SPEC.items()}
-    out.update(params)
-    return out
 
 
 class Display:
@@ -93,14 +70,13 @@ class Engine:
         self.runs = 0
 
     def run(self, module: str, params: t.Mapping[str, t.Any], check: bool = False, diff: bool = False, environ: t.Mapping[str, str] | None = None) -> Outcome:
-        spec = spec_for(module)
         self.runs += 1
         since = self.emulator.last_seq()
         seen = len(_audit.read_entries(str(self.audit_dir))[0]) if self.audit_dir.exists() else 0
         printed_before = len(self.display.lines)
         warnings: list[str] = []
         env = dict(self.emulator.env if environ is None else environ)
-        result = run_task(spec.run, module, with_defaults(spec, params), check_mode=check, diff=diff, environ=env, warn=warnings.append)
+        result = run_spec(module, params, check=check, diff=diff, environ=env, warn=warnings.append)
         task = types.SimpleNamespace(
             action=f"descope.mgmt.{module}",
             _resolved_action=None,

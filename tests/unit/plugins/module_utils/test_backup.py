@@ -14,10 +14,10 @@ import stat
 import typing as t
 
 import pytest
+from harness import run_spec
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _backup, _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
 
 REPO = pathlib.Path(__file__).resolve().parents[4]
 UTC = datetime.timezone.utc  # noqa: UP017
@@ -32,18 +32,8 @@ def run(
     warnings: list[str] | None = None,
     **params: t.Any,
 ) -> dict[str, t.Any]:
-    args = {
-        "state": "present",
-        "backup_dir": str(backup_dir),
-        "force": False,
-        "prune": False,
-        "protected_ids": [],
-        "include": list(_backup.SECTIONS),
-        "concurrency": 4,
-        **params,
-    }
     sink = warnings if warnings is not None else []
-    return run_task(_backup.run, "descope_backup", args, check_mode=check, diff=diff, environ=env or emulator.env, warn=sink.append)
+    return run_spec(_backup.SPEC, {"backup_dir": str(backup_dir), **params}, check=check, diff=diff, environ=env or emulator.env, warn=sink.append)
 
 
 def create_tenant(emulator: t.Any, **body: t.Any) -> None:
@@ -191,18 +181,10 @@ def test_flow_files_deploy_unchanged_with_descope_flow(seeded: t.Any, tmp_path: 
     path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
     seeded.clear_log()
     args = {"state": "present", "src_dir": str(path / "flows"), "theme": str(path / "theme.json"), "prune": False, "protected_ids": [], "concurrency": 4}
-    result = run_task(_flow.run, "descope_flow", args, check_mode=False, diff=False, environ=seeded.env, warn=lambda m: None)
+    result = run_spec(_flow.SPEC, args, environ=seeded.env)
     assert result["changed"] is False and seeded.writes() == []
     tenants = json.loads((path / "tenants.json").read_text())["tenants"]
-    result = run_task(
-        _tenant.run,
-        "descope_tenant",
-        {"tenants": tenants, "prune": False, "concurrency": 4},
-        check_mode=False,
-        diff=False,
-        environ=seeded.env,
-        warn=lambda m: None,
-    )
+    result = run_spec(_tenant.SPEC, {"tenants": tenants, "prune": False, "concurrency": 4}, environ=seeded.env)
     assert result["changed"] is False and seeded.writes() == []
 
 

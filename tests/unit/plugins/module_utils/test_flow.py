@@ -11,9 +11,9 @@ import shutil
 import typing as t
 
 import pytest
+from harness import run_spec
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _flow
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[3] / "fixtures" / "flows"
 V2_FILE = FIXTURES / "v2" / "sign-up-or-in.json"
@@ -26,14 +26,12 @@ def load(path: pathlib.Path) -> t.Any:
 
 
 def run_flow(emulator: t.Any, check: bool = False, diff: bool = False, warnings: list[str] | None = None, **params: t.Any) -> dict[str, t.Any]:
-    args = {"state": "present", "prune": False, "protected_ids": [], "concurrency": 4, **params}
     sink = warnings if warnings is not None else []
-    return run_task(_flow.run, "descope_flow", args, check_mode=check, diff=diff, environ=emulator.env, warn=sink.append)
+    return run_spec(_flow.SPEC, params, check=check, diff=diff, environ=emulator.env, warn=sink.append)
 
 
 def run_info(emulator: t.Any, check: bool = False, **params: t.Any) -> dict[str, t.Any]:
-    args = {"theme": False, "concurrency": 4, **params}
-    return run_task(_flow.run_info, "descope_flow_info", args, check_mode=check, diff=False, environ=emulator.env, warn=lambda m: None)
+    return run_spec(_flow.INFO_SPEC, params, check=check, environ=emulator.env)
 
 
 def paths(emulator: t.Any) -> list[str]:
@@ -383,7 +381,7 @@ def test_theme_file_named_by_the_theme_option_is_not_warned_about(emulator: t.An
 
 def test_auth_failure_fails_the_task_without_leaking_the_key(emulator: t.Any) -> None:
     env = dict(emulator.env, DESCOPE_MANAGEMENT_KEY="K2WrongKeyForFlows00000000000001")
-    result = run_task(_flow.run, "descope_flow", {"src": str(V2_FILE), "state": "present", "concurrency": 4}, False, False, env, lambda m: None)
+    result = run_spec(_flow.SPEC, {"src": str(V2_FILE), "state": "present", "concurrency": 4}, environ=env)
     assert result["failed"] and result["error"]["status"] == 401 and "K2WrongKeyForFlows" not in json.dumps(result)
 
 

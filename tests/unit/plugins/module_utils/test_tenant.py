@@ -7,18 +7,14 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from harness import run_spec
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _tenant
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task
-
-DEFAULTS: dict[str, t.Any] = {"state": "present", "cascade": False, "prune": False, "allow_duplicate_domains": False, "concurrency": 4}
+from ansible_collections.descope.mgmt.plugins.module_utils import _change, _tenant
 
 
 def run(emulator: t.Any, params: dict[str, t.Any], check: bool = False, diff: bool = False, info: bool = False) -> dict[str, t.Any]:
-    handler = _tenant.run_info if info else _tenant.run
-    full = params if info else {**DEFAULTS, **params}
     warnings: list[str] = []
-    result = run_task(handler, "descope_tenant_info" if info else "descope_tenant", full, check, diff, emulator.env, warnings.append)
+    result = run_spec(_tenant.INFO_SPEC if info else _tenant.SPEC, params, check, diff, emulator.env, warnings.append)
     result["_warnings"] = warnings
     return result
 
@@ -329,11 +325,11 @@ def test_set_mode_creates_parents_before_children_and_deletes_children_first(emu
 def test_phases_order_parents_and_children() -> None:
     existing = {"r": {"id": "r", "name": "R"}, "c": {"id": "c", "name": "C", "parent": "r"}}
     changes = [
-        _tenant._engine.Change("tenant", "r", "delete"),
-        _tenant._engine.Change("tenant", "c", "delete"),
-        _tenant._engine.Change("tenant", "n1", "create"),
-        _tenant._engine.Change("tenant", "n2", "create"),
-        _tenant._engine.Change("tenant", "u", "update"),
+        _change.Change("tenant", "r", "delete"),
+        _change.Change("tenant", "c", "delete"),
+        _change.Change("tenant", "n1", "create"),
+        _change.Change("tenant", "n2", "create"),
+        _change.Change("tenant", "u", "update"),
     ]
     items = {"n1": _tenant.Item(0, {}), "n2": _tenant.Item(1, {})}
     items["n2"].fields = {"parent_tenant_id": "n1"}
@@ -380,7 +376,6 @@ def test_set_mode_reports_every_problem_at_once(emulator: t.Any) -> None:
         {"id": "f", "name": "F", "self_provisioning_domains": ["shared.com"]},  # 6 and 7: same domain twice in the task
         {"id": "g", "name": "G", "self_provisioning_domains": ["SHARED.com"]},
         {"id": "h", "name": "F"},  # 8: name twice in the task
-        "not-a-dict",  # 9
     ]
     result = run(emulator, {"tenants": tenants, "concurrency": 0})
     found = {(p[0], p[1]) for p in problems(result)}
@@ -396,12 +391,18 @@ def test_set_mode_reports_every_problem_at_once(emulator: t.Any) -> None:
         (7, "self_provisioning_domains[0]"),
         (6, "name"),
         (8, "name"),
-        (9, "tenants"),
         (None, "concurrency"),
     }
     assert found == expected, found ^ expected
-    assert emulator.writes() == [] and result["msg"].startswith("Validation failed with 13 problem(s), nothing was written")
+    assert emulator.writes() == [] and result["msg"].startswith("Validation failed with 12 problem(s), nothing was written")
     assert all(p.get("fix") for p in result["validation_errors"])
+
+
+def test_an_item_that_is_not_a_mapping_is_refused_by_the_argument_spec(emulator: t.Any) -> None:
+    """tenants is a list of dicts: Ansible's own validation refuses a string item before the module runs (both paths)."""
+    result = run(emulator, {"tenants": [{"id": "a", "name": "A"}, "not-a-dict"]})
+    assert result["failed"] and "Elements value for option 'tenants'" in result["msg"]
+    assert emulator.requests() == []
 
 
 def test_set_mode_parent_declared_in_task_and_absent_parent(emulator: t.Any) -> None:

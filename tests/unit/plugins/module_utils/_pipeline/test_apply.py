@@ -6,16 +6,10 @@ import threading
 import time
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._engine import (
-    Change,
-    audit_block,
-    counts,
-    diff_entries,
-    execute,
-    first_error,
-    summary_message,
-)
+from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import operations_of
 
 
 def recorder(log: list[str], name: str, error: DescopeAPIError | None = None, delay: float = 0.0) -> t.Callable[[t.Any], None]:
@@ -39,9 +33,9 @@ def test_check_mode_applies_nothing_and_predicts() -> None:
     assert log == []
     assert [c.outcome for c in changes] == ["check", "unchanged"]
     assert [c.result_action for c in changes] == ["created", "unchanged"]
-    audit = audit_block("descope_tenant", "P2x", True, changes)
-    assert audit["check_mode"] is True and len(audit["operations"]) == 1
-    assert audit["operations"][0]["outcome"] == "check" and audit["operations"][0]["changed"] is True
+    operations = operations_of(changes, True)
+    assert len(operations) == 1 and operations[0]["check_mode"] is True
+    assert operations[0]["outcome"] == "check" and operations[0]["changed"] is True
 
 
 def test_phases_run_in_order() -> None:
@@ -86,7 +80,7 @@ def test_failures_are_reported_per_item() -> None:
     assert [c.result_action for c in changes] == ["created", "failed", "unchanged"]
     assert counts(changes) == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 1, "failed": 1}
     assert first_error(changes)["target_id"] == "bad" and first_error(changes)["code"] == "E011003"
-    ops = audit_block("descope_tenant", "P2x", False, changes)["operations"]
+    ops = operations_of(changes, False)
     assert [(o["target_id"], o["outcome"], o["changed"]) for o in ops] == [("good", "ok", True), ("bad", "failed", False)]
     assert changes[1].as_result()["error"]["status"] == 400
 
@@ -122,3 +116,29 @@ def test_diff_entries_and_messages() -> None:
     same = [Change("tenant", "s", "unchanged", {}, {})]
     assert "already match" in summary_message("tenant", same, False)
     assert "nothing to do" in summary_message("tenant", [], False)
+
+
+def test_a_failed_stage_skips_every_later_stage() -> None:
+    """Restore: no flow is written after a tenant failed, and the snapshot waits for both."""
+    log: list[str] = []
+    err = DescopeAPIError(400, "POST", "/v1/mgmt/tenant/create", "E011003", "Request is invalid")
+    changes = [
+        Change("tenant", "t1", "create", None, {}, recorder(log, "t1", err), stage=0),
+        Change("tenant", "t2", "create", None, {}, recorder(log, "t2"), stage=0, phase=1),
+        Change("flow", "f1", "update", {}, {}, recorder(log, "f1"), stage=1),
+        Change("snapshot", "snapshot", "import", {}, {}, recorder(log, "snap"), stage=2),
+    ]
+    execute(changes, client=None, check_mode=False, concurrency=1)
+    assert log == ["t1", "t2"]  # later phases of the failing stage still run, like any phase after a non-auth failure
+    assert [c.outcome for c in changes] == ["failed", "ok", "skipped", "skipped"]
+
+
+def test_stages_run_in_order_when_nothing_fails() -> None:
+    log: list[str] = []
+    changes = [
+        Change("snapshot", "snapshot", "import", {}, {}, recorder(log, "snap"), stage=2),
+        Change("flow", "f1", "update", {}, {}, recorder(log, "f1"), stage=1, phase=-5),
+        Change("tenant", "t1", "create", None, {}, recorder(log, "t1"), stage=0, phase=3),
+    ]
+    execute(changes, client=None, check_mode=False, concurrency=4)
+    assert log == ["t1", "f1", "snap"]

@@ -1,27 +1,18 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The reconcile engine every resource shares (FOR INTERNAL COLLECTION USE ONLY).
+"""The planned-change type every resource spec returns (FOR INTERNAL COLLECTION USE ONLY).
 
-A resource spec compares what is declared with what exists and returns a list of ``Change``.
-This module then does the parts that must behave identically everywhere:
-
-* check mode stops after planning, so the prediction is by construction what a real run would do;
-* writes run phase by phase (parents before children, children deleted before parents), each phase
-  on a bounded thread pool; the shared client slows every worker down on a 429;
-* after an authentication failure the remaining writes are not attempted (they would all fail the
-  same way) and are reported as ``skipped``: nothing is ever silently half-done;
-* results, diffs and the ``descope_audit`` block have one shape for every module.
+A resource spec compares what is declared with what exists and returns a list of ``Change``; the
+pipeline (``_pipeline``) applies them. The helpers here only read changes (counts, diff entries,
+audit operations), so specs and the pipeline format them the same way.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
-import threading
-import time
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 
 AUDIT_VERSION = 1
 PAST_TENSE = {
@@ -48,6 +39,7 @@ class Change:
     after: dict[str, t.Any] | None = None
     apply: t.Callable[[t.Any], None] | None = None
     phase: int = 0
+    stage: int = 0  # a failure in one stage skips every later stage (restore: tenants, then flows, then the snapshot)
     outcome: str = "pending"  # ok | failed | check | skipped | unchanged
     error: dict[str, t.Any] | None = None
     duration_ms: int = 0
@@ -118,87 +110,12 @@ def operation(
     }
 
 
-def _apply_one(change: Change, client: t.Any) -> None:
-    start = time.monotonic()
-    try:
-        if change.apply is not None:
-            change.apply(client)
-        change.outcome = "ok"
-    except DescopeError as exc:
-        change.outcome = "failed"
-        change.error = exc.error_dict()
-    finally:
-        change.duration_ms = int((time.monotonic() - start) * 1000)
-
-
-def _is_auth_failure(change: Change) -> bool:
-    return bool(change.error and change.error.get("status") in (401, 403))
-
-
-def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event) -> None:
-    if stop.is_set():
-        change.outcome = "skipped"
-        return
-    _apply_one(change, client)
-    if _is_auth_failure(change):
-        stop.set()
-
-
-def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4) -> list[Change]:
-    """Apply the planned changes (or only mark them in check mode); never raises for API errors."""
-    for change in changes:
-        if not change.changed:
-            change.outcome = "unchanged"
-        elif check_mode:
-            change.outcome = "check"
-    if check_mode:
-        return changes
-    pending = [c for c in changes if c.changed]
-    auth_failed = False
-    for phase in sorted({c.phase for c in pending}):
-        batch = [c for c in pending if c.phase == phase]
-        if auth_failed:
-            for change in batch:
-                change.outcome = "skipped"
-            continue
-        workers = max(1, min(concurrency, len(batch)))
-        if workers == 1:
-            for change in batch:
-                if auth_failed:
-                    change.outcome = "skipped"
-                    continue
-                _apply_one(change, client)
-                auth_failed = auth_failed or _is_auth_failure(change)
-        else:
-            # the first 401/403 stops the writes not yet started (only those already in flight finish)
-            stop = threading.Event()
-            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop), batch))
-            auth_failed = stop.is_set()
-    return changes
-
-
 def counts(changes: list[Change]) -> dict[str, int]:
     result = {"created": 0, "updated": 0, "deleted": 0, "imported": 0, "unchanged": 0, "failed": 0, "skipped": 0}
     for change in changes:
         key = change.result_action
         result[key] = result.get(key, 0) + 1
     return {k: v for k, v in result.items() if v or k in ("created", "updated", "deleted", "unchanged", "failed")}
-
-
-def audit_block(
-    module: str, project_id: str | None, check_mode: bool, changes: list[Change], extra_ops: list[dict[str, t.Any]] | None = None
-) -> dict[str, t.Any]:
-    operations = [c.as_operation(check_mode) for c in changes if c.changed or c.outcome == "failed"]
-    operations.extend(extra_ops or [])
-    return {
-        "version": AUDIT_VERSION,
-        "module": module,
-        "project_id": project_id,
-        "check_mode": check_mode,
-        "operations": operations,
-        "counts": counts(changes),
-    }
 
 
 def diff_entries(changes: list[Change]) -> list[dict[str, t.Any]]:
@@ -239,3 +156,18 @@ def raise_for_not_found(exc: DescopeAPIError) -> None:
     """Re-raise unless the error means 'absent' (404, or Descope's 400 not-found)."""
     if not exc.is_not_found:
         raise exc
+
+
+def audit_block(
+    module: str, project_id: str | None, check_mode: bool, changes: list[Change], extra_ops: list[dict[str, t.Any]] | None = None
+) -> dict[str, t.Any]:
+    operations = [c.as_operation(check_mode) for c in changes if c.changed or c.outcome == "failed"]
+    operations.extend(extra_ops or [])
+    return {
+        "version": AUDIT_VERSION,
+        "module": module,
+        "project_id": project_id,
+        "check_mode": check_mode,
+        "operations": operations,
+        "counts": counts(changes),
+    }

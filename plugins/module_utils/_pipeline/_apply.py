@@ -1,0 +1,89 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Apply a plan: the only place writes happen (FOR INTERNAL COLLECTION USE ONLY).
+
+* check mode stops after planning, so the prediction is by construction what a real run would do;
+* writes run stage by stage and, within a stage, phase by phase (parents before children, children
+  deleted before parents), each phase on a bounded thread pool; the shared client slows every worker
+  down on a 429;
+* after an authentication failure the remaining writes are not attempted (they would all fail the
+  same way) and are reported as ``skipped``; a failure in one stage skips the later stages (restore:
+  no flow is written after a tenant failed). Nothing is ever silently half-done.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import time
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError
+
+
+def _apply_one(change: Change, client: t.Any) -> None:
+    start = time.monotonic()
+    try:
+        if change.apply is not None:
+            change.apply(client)
+        change.outcome = "ok"
+    except DescopeError as exc:
+        change.outcome = "failed"
+        change.error = exc.error_dict()
+    finally:
+        change.duration_ms = int((time.monotonic() - start) * 1000)
+
+
+def _is_auth_failure(change: Change) -> bool:
+    return bool(change.error and change.error.get("status") in (401, 403))
+
+
+def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event) -> None:
+    if stop.is_set():
+        change.outcome = "skipped"
+        return
+    _apply_one(change, client)
+    if _is_auth_failure(change):
+        stop.set()
+
+
+def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4) -> list[Change]:
+    """Apply the planned changes (or only mark them in check mode); never raises for API errors."""
+    for change in changes:
+        if not change.changed:
+            change.outcome = "unchanged"
+        elif check_mode:
+            change.outcome = "check"
+    if check_mode:
+        return changes
+    pending = [c for c in changes if c.changed]
+    auth_failed = False
+    failed_stage: int | None = None
+    for stage, phase in sorted({(c.stage, c.phase) for c in pending}):
+        batch = [c for c in pending if c.stage == stage and c.phase == phase]
+        if failed_stage is not None and stage > failed_stage:
+            for change in batch:
+                change.outcome = "skipped"
+            continue
+        if auth_failed:
+            for change in batch:
+                change.outcome = "skipped"
+            continue
+        workers = max(1, min(concurrency, len(batch)))
+        if workers == 1:
+            for change in batch:
+                if auth_failed:
+                    change.outcome = "skipped"
+                    continue
+                _apply_one(change, client)
+                auth_failed = auth_failed or _is_auth_failure(change)
+        else:
+            # the first 401/403 stops the writes not yet started (only those already in flight finish)
+            stop = threading.Event()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop), batch))
+            auth_failed = stop.is_set()
+        if failed_stage is None and any(c.outcome in ("failed", "skipped") for c in batch):
+            failed_stage = stage
+    return changes

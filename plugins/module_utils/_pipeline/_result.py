@@ -1,0 +1,70 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The tail every module shares: result keys, diff, ``descope_audit`` and the failure message (FOR INTERNAL COLLECTION USE ONLY)."""
+
+from __future__ import annotations
+
+from ansible_collections.descope.mgmt.plugins.module_utils._change import AUDIT_VERSION, Change, counts, diff_entries, first_error, summary_message
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, Plan, ResourceSpec
+
+DONE = ("ok", "check")
+
+
+def audit_block(ctx: TaskContext, operations: list[Json], tally: dict[str, int]) -> Json:
+    """``descope_audit``: the module-to-callback contract (docs/architecture.md)."""
+    return {
+        "version": AUDIT_VERSION,
+        "module": ctx.module,
+        "project_id": ctx.project_id,
+        "check_mode": ctx.check_mode,
+        "operations": operations,
+        "counts": tally,
+    }
+
+
+def operations_of(changes: list[Change], check_mode: bool) -> list[Json]:
+    return [c.as_operation(check_mode) for c in changes if c.changed or c.outcome == "failed"]
+
+
+def default_report(spec: ResourceSpec, ctx: TaskContext, plan: Plan) -> Json:
+    """``<target>`` (single mode) or ``<target>s`` (set mode) items and the summary message."""
+    items = [c.as_result() for c in plan.changes]
+    result: Json = {spec.target_type: items[0]} if plan.mode == "single" and items else {f"{spec.target_type}s": items}
+    result["msg"] = summary_message(spec.target_type, plan.changes, ctx.check_mode)
+    return result
+
+
+def failure_fields(target_type: str, changes: list[Change], error: Json | None = None, prefix: str = "") -> Json:
+    """The failed-task keys; skipped writes count as failures (they were planned and not done)."""
+    failed = [c for c in changes if c.outcome in ("failed", "skipped")]
+    error = error or first_error(changes) or {"kind": "api", "message": "write skipped"}
+    done = sum(1 for c in changes if c.outcome == "ok" and c.changed)
+    hint = one_line(error)
+    detail = error.get("message") or error.get("description") or error.get("status")
+    msg = (
+        prefix
+        + f"{len(failed)} of {len(changes)} {target_type}(s) failed ({done} written, the rest unchanged or skipped); "
+        + f"first failure on '{error.get('target_id')}': {detail}."
+        + (f" Hint: {hint}" if hint else "")
+        + f" Each {target_type}'s outcome is in the result."
+    )
+    return {"failed": True, "error": error, "hint": hint, "msg": msg}
+
+
+def finish(spec: ResourceSpec, ctx: TaskContext, plan: Plan) -> Json:
+    changes = plan.changes
+    result: Json = {"changed": any(c.changed and c.outcome in DONE for c in changes)}
+    result.update(spec.report(ctx, plan) if spec.report is not None else default_report(spec, ctx, plan))
+    if ctx.diff and "diff" not in result:
+        result["diff"] = diff_entries([c for c in changes if c.outcome in DONE])
+    operations = operations_of(changes, ctx.check_mode)
+    if spec.audit_view is not None:
+        operations = [spec.audit_view(op, plan) for op in operations]
+    operations.extend(plan.extra_operations)
+    tally = plan.data.get("counts")
+    result["descope_audit"] = audit_block(ctx, operations, tally if isinstance(tally, dict) else counts(changes))
+    if any(c.outcome in ("failed", "skipped") for c in changes) and not result.get("failed"):
+        result.update(failure_fields(spec.target_type, changes))
+    return result

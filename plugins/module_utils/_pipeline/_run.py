@@ -1,0 +1,103 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one path every module takes, in a module process or in the controller (FOR INTERNAL COLLECTION USE ONLY).
+
+``run(spec, ctx)``: shared option checks -> declare (local input, static validation) -> plan (reads,
+semantic validation) -> every problem at once -> apply (check mode stops) -> result, diff, audit,
+failure message. ``run_task`` wraps it for both entry points and turns any ``DescopeError`` into the
+standard failure keys, so both execution paths fail and succeed identically.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise DescopeValidationError(problems)
+
+
+def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
+    problems = option_problems(spec, ctx.params)
+    if spec.run is not None:
+        _raise_if(problems)
+        outcome = spec.run(ctx)
+        result = dict(outcome.result)
+        result.setdefault("changed", False)
+        result["descope_audit"] = audit_block(ctx, outcome.operations, outcome.counts if outcome.counts is not None else {})
+        return result
+    declared = spec.declare(ctx, problems) if spec.declare is not None else None
+    if not spec.read_despite_problems:
+        _raise_if(problems)
+    assert spec.plan is not None  # noqa: S101  # ResourceSpec.__post_init__ guarantees it
+    plan = spec.plan(ctx, declared, problems)
+    _raise_if(problems)
+    if plan.changes and any(c.changed for c in plan.changes):
+        execute(plan.changes, ctx.client(), ctx.check_mode, concurrency_of(ctx.params))
+    else:
+        execute(plan.changes, None, ctx.check_mode)  # marks every change unchanged; no write, no client
+    return finish(spec, ctx, plan)
+
+
+def run_task(
+    spec: ResourceSpec,
+    params: t.Mapping[str, t.Any],
+    check_mode: bool,
+    diff: bool,
+    environ: t.Mapping[str, str],
+    warn: t.Callable[[str], None],
+    in_process: bool = False,
+) -> Json:
+    ctx = TaskContext(module=spec.module, params=dict(params), check_mode=check_mode, diff=diff, environ=environ, warn=warn, in_process=in_process)
+    return run_in_context(spec, ctx)
+
+
+def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
+    try:
+        if not HAS_REQUESTS:
+            raise DescopeError("Failed to import the required Python library (requests) on this host.")
+        result = run(spec, ctx)
+    except DescopeError as exc:
+        result = exc.to_result()
+        result["failed"] = True
+        result.setdefault("changed", False)
+        block = audit_block(ctx, [], {})
+        block["error"] = result.get("error")
+        result.setdefault("descope_audit", block)
+    stats = ctx.request_stats()
+    if stats is not None:
+        result["api_requests"] = stats
+    ctx.close()
+    return result
+
+
+def run_module(module: t.Any, spec: ResourceSpec) -> None:
+    """Module path: AnsibleModule in, exit_json/fail_json out.
+
+    The spec's ``libraries`` lists extra ``(name, available, import_traceback)`` it needs (jsonschema...),
+    so a missing one fails with Ansible's standard message instead of a traceback.
+    """
+    import os
+
+    from ansible.module_utils.basic import missing_required_lib
+
+    from ansible_collections.descope.mgmt.plugins.module_utils._client import REQUESTS_IMPORT_ERROR
+
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    for lib, available, trace in spec.libraries:
+        if not available:
+            module.fail_json(msg=missing_required_lib(lib), exception=trace)
+    result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)

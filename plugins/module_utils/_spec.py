@@ -1,0 +1,101 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The resource-spec interface: how a resource is described once for the shared pipeline (FOR INTERNAL COLLECTION USE ONLY).
+
+A spec says what is specific to one resource; ``_pipeline.run`` does everything else the same way
+for every module (docs/architecture.md, "Adding a resource"):
+
+    option checks (concurrency 1..16, prune guards, protected ids)      <- ``rules``
+    declare: read local input, normalise, static validation (no request) <- ``declare``
+    plan: read what exists, semantic validation, build ``Change`` objects <- ``plan``
+    every problem raised at once (``DescopeValidationError``), nothing written
+    check mode stops / apply (bounded concurrency, stop on auth failure)
+    result: the resource keys (``report``), diff, ``descope_audit``, the failure message
+
+Read-only modules (the ``_info`` ones) and file-only work (backup, retention) set ``run`` instead of
+``declare``/``plan``: the pipeline still checks the shared options and builds the audit envelope.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
+
+Json = dict[str, t.Any]
+Library = tuple[str, bool, t.Optional[str]]  # noqa: UP045  # (name, importable, import traceback)
+
+CONCURRENCY_MIN = 1
+CONCURRENCY_MAX = 16
+CONCURRENCY_DEFAULT = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class OptionRules:
+    """Shared options a module has; the pipeline checks them once, the same way for every module.
+
+    ``set_option`` names the option that declares the whole set (``tenants``, ``src_dir``): ``prune``
+    and ``protected_ids`` only make sense with it. ``None`` means the spec checks them itself.
+    """
+
+    concurrency: bool = True
+    set_option: str | None = None
+    set_label: str = ""  # how the set option is described in the fix text
+
+
+@dataclasses.dataclass
+class Plan:
+    """What a spec planned: the changes, plus what its report needs (summaries, sources...)."""
+
+    changes: list[Change]
+    mode: str = "set"  # single | set | none: single-mode results name the one object
+    data: Json = dataclasses.field(default_factory=dict)
+    extra_operations: list[Json] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Outcome:
+    """The result of a ``run`` spec (read-only or file-only work) and what it adds to the audit trail."""
+
+    result: Json
+    operations: list[Json] = dataclasses.field(default_factory=list)
+    counts: dict[str, int] | None = None
+
+
+Declare = t.Callable[[TaskContext, list[Problem]], t.Any]
+Planner = t.Callable[[TaskContext, t.Any, list[Problem]], Plan]
+Report = t.Callable[[TaskContext, Plan], Json]
+AuditView = t.Callable[[Json, Plan], Json]
+Runner = t.Callable[[TaskContext], Outcome]
+
+
+@dataclasses.dataclass(frozen=True)
+class ResourceSpec:
+    """One module's resource, described once. See the module docstring for the order of the stages."""
+
+    module: str
+    target_type: str  # the audit target type of the changes, and the noun of the messages
+    argument_spec: dict[str, dict[str, t.Any]]
+    module_kwargs: Json
+    libraries: tuple[Library, ...] = ()
+    rules: OptionRules = OptionRules()
+    declare: Declare | None = None
+    plan: Planner | None = None
+    read_despite_problems: bool = False  # read (and validate against what exists) even after static problems
+    report: Report | None = None  # the resource keys and msg of a success; default: ``<target>``/``<target>s`` items
+    audit_view: AuditView | None = None  # what the audit trail keeps of one operation (e.g. a digest, not a flow graph)
+    run: Runner | None = None
+    writes: bool = True  # False for the _info modules: they run even when the audit trail is blocked
+
+    def __post_init__(self) -> None:
+        if (self.run is None) == (self.plan is None):
+            raise ValueError(f"{self.module}: a spec sets either plan or run")
+
+
+def concurrency_of(params: t.Mapping[str, t.Any]) -> int:
+    """The validated concurrency (the pipeline rejected anything outside 1..16 before this is read)."""
+    value = params.get("concurrency")
+    return CONCURRENCY_DEFAULT if value is None else int(value)

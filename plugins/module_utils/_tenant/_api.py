@@ -1,0 +1,68 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tenant API calls: reads and request bodies (FOR INTERNAL COLLECTION USE ONLY)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import API_NAME, CARRY_OVER, PATH_ALL, PATH_LOAD, PATH_SEARCH, Record, _unwrap
+
+
+def load_one(client: t.Any, tenant_id: str) -> Record | None:
+    try:
+        return _unwrap(client.get(PATH_LOAD, params={"id": tenant_id}))
+    except DescopeAPIError as exc:
+        _change.raise_for_not_found(exc)
+        return None
+
+
+def load_all(client: t.Any) -> list[Record]:
+    tenants = client.get(PATH_ALL).get("tenants") or []
+    return [x for x in tenants if isinstance(x, dict) and x.get("id")]
+
+
+def search(
+    client: t.Any,
+    ids: list[str] | None = None,
+    names: list[str] | None = None,
+    domains: list[str] | None = None,
+    custom_attributes: dict[str, t.Any] | None = None,
+) -> list[Record]:
+    body: Record = {}
+    if ids:
+        body["tenantIds"] = ids
+    if names:
+        body["tenantNames"] = names
+    if domains:
+        body["tenantSelfProvisioningDomains"] = domains
+    if custom_attributes:
+        body["customAttributes"] = custom_attributes
+    tenants = client.post(PATH_SEARCH, body, read=True).get("tenants") or []
+    return [x for x in tenants if isinstance(x, dict) and x.get("id")]
+
+
+def _create_body(item_id: str | None, fields: Record) -> Record:
+    body: Record = {"name": fields["name"]}
+    if item_id:
+        body["id"] = item_id
+    for field, value in fields.items():
+        if field in ("name", "default_roles") or value is None:
+            continue
+        body[API_NAME[field]] = value
+    return body
+
+
+def update_body(current: Record, fields: Record) -> Record:
+    """The full-replace update: the current record with only the requested fields replaced."""
+    body: Record = {"id": current["id"]}
+    for key in CARRY_OVER:
+        if current.get(key) not in (None, ""):
+            body[key] = current[key]
+    for field, value in fields.items():
+        if field in ("parent_tenant_id", "default_roles"):
+            continue
+        body[API_NAME[field]] = value
+    return body

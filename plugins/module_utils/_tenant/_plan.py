@@ -1,0 +1,222 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tenant planning: declared items -> reads -> checks -> ordered changes (FOR INTERNAL COLLECTION USE ONLY)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._api import _create_body, load_all, load_one, search, update_body
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
+    FIELD_NAMES,
+    ITEM_KEYS,
+    PATH_CREATE,
+    PATH_DELETE,
+    PATH_ROLES,
+    PATH_SEARCH,
+    PATH_UPDATE,
+    Record,
+    compact,
+    current_view,
+    desired_fields,
+)
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import Checks, Item, _schema_problems, _value_problems
+
+
+def _managed(view: Record, fields: t.Iterable[str]) -> Record:
+    keys = ["id", "name", *[f for f in FIELD_NAMES if f in fields and f != "name"]]
+    return {k: view.get(k) for k in keys}
+
+
+def _plan_item(item: Item) -> _change.Change:
+    label = item.label or item.name or "?"
+    if item.state == "absent":
+        if item.current is None:
+            return _change.Change("tenant", label, "unchanged")
+        before = compact(current_view(item.current))
+        return _change.Change("tenant", label, "delete", before=before, after=None, apply=_deleter(label, item.cascade))
+    fields = item.fields
+    if item.current is None:
+        after = {"id": item.id, **fields}
+        change = _change.Change("tenant", label, "create", before=None, after=after)
+        change.apply = _creator(change, item.id, fields)
+        return change
+    view = current_view(item.current)
+    before = _managed(view, fields)
+    after = {**before, **{k: v for k, v in fields.items() if k != "parent_tenant_id" or v}}
+    after = _managed(after, fields)
+    differs = [f for f in fields if f != "parent_tenant_id" and fields[f] != view[f]]
+    if not differs:
+        return _change.Change("tenant", label, "unchanged", before=before, after=after)
+    record_fields = {f: fields[f] for f in differs if f != "default_roles"}
+    roles = fields["default_roles"] if "default_roles" in differs else None
+    return _change.Change("tenant", label, "update", before=before, after=after, apply=_updater(item.current, record_fields, roles))
+
+
+def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.Callable[[t.Any], None]:
+    def apply(client: t.Any) -> None:
+        body = _create_body(item_id, fields)
+        answer = client.post(PATH_CREATE, body)
+        new_id = str(answer.get("id") or item_id or "")
+        if not new_id:
+            # the answer carried no id (an empty void-style body): names are unique, so look the new tenant up
+            found = client.post(PATH_SEARCH, {"tenantNames": [fields["name"]]}, read=True).get("tenants") or []
+            new_id = str(found[0].get("id") or "") if found else ""
+        if new_id and not item_id:
+            # The server generated the id: report it (the planned label was the name).
+            change.target_id = new_id
+            if change.after is not None:
+                change.after["id"] = new_id
+        if fields.get("default_roles"):
+            client.post(PATH_ROLES, {"id": new_id, "defaultRoles": fields["default_roles"]})
+
+    return apply
+
+
+def _updater(current: Record, record_fields: Record, roles: list[str] | None) -> t.Callable[[t.Any], None]:
+    def apply(client: t.Any) -> None:
+        if record_fields:
+            client.post(PATH_UPDATE, update_body(current, record_fields))
+        if roles is not None:
+            client.post(PATH_ROLES, {"id": current["id"], "defaultRoles": roles})
+
+    return apply
+
+
+def _deleter(tenant_id: str, cascade: bool) -> t.Callable[[t.Any], None]:
+    def apply(client: t.Any) -> None:
+        try:
+            client.post(PATH_DELETE, {"id": tenant_id, "cascade": cascade})
+        except DescopeAPIError as exc:
+            # Already gone (someone else deleted it between our read and this write): the goal is met.
+            _change.raise_for_not_found(exc)
+
+    return apply
+
+
+def _assign_phases(changes: list[_change.Change], items_by_label: dict[str, Item], existing: dict[str, Record]) -> None:
+    """Deletes first, children before parents; then updates; then creates, parents before children."""
+    deleting = {c.target_id for c in changes if c.action == "delete"}
+    creating = {c.target_id: c for c in changes if c.action == "create"}
+
+    def height(tid: str, seen: frozenset[str]) -> int:
+        kids = [r["id"] for r in existing.values() if r.get("parent") == tid and r["id"] in deleting and r["id"] not in seen]
+        return 0 if not kids else 1 + max(height(k, seen | {tid}) for k in kids)
+
+    def depth(tid: str, seen: frozenset[str]) -> int:
+        item = items_by_label.get(tid)
+        parent = item.fields.get("parent_tenant_id") if item else None
+        if not parent or parent not in creating or parent in seen:
+            return 0
+        return 1 + depth(parent, seen | {tid})
+
+    for change in changes:
+        if change.action == "delete":
+            change.phase = -1000 + height(change.target_id, frozenset())
+        elif change.action == "create":
+            change.phase = 1 + depth(change.target_id, frozenset())
+
+
+def _make_items(params: t.Mapping[str, t.Any], set_mode: bool) -> list[Item]:
+    if set_mode:
+        return [Item(i, raw) for i, raw in enumerate(params.get("tenants") or [])]
+    raw = {k: params.get(k) for k in ITEM_KEYS}
+    return [Item(None, raw)]
+
+
+def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool]:
+    """The declared tenants, normalised, with every problem found without a request."""
+    params = ctx.params
+    set_mode = params.get("tenants") is not None
+    items = _make_items(params, set_mode)
+    for item in items:
+        # Single mode: the argument spec already enforced the types, only set-mode items need the schema.
+        found = _schema_problems(item) if set_mode else []
+        if found:
+            item.valid = False  # wrong shape: keep it out of the semantic checks, which need sane types
+        else:
+            item.fields = desired_fields(item.raw)
+        if item.shape_ok:
+            found += _value_problems(item)
+        problems.extend(found)
+    return items, set_mode
+
+
+def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any]) -> dict[str, Record]:
+    """The fewest reads that let single mode validate and plan: usually exactly one."""
+    existing: dict[str, Record] = {}
+
+    def remember(records: t.Iterable[Record]) -> None:
+        for record in records:
+            existing[str(record["id"])] = record
+
+    current: Record | None = None
+    if item.id:
+        current = load_one(client, item.id)
+        remember([current] if current else [])
+    elif item.name:
+        found = [r for r in search(client, names=[item.name]) if r.get("name") == item.name]
+        remember(found)
+        current = found[0] if len(found) == 1 else None
+    if item.state == "absent":
+        return existing
+    fields = item.fields
+    name = fields.get("name")
+    # A name taken by another tenant: only worth a read when creating by id or renaming.
+    if name and item.id and (current is None or current.get("name") != name):
+        remember(r for r in search(client, names=[name]) if r.get("name") == name)
+    domains = fields.get("self_provisioning_domains")
+    if domains and not params.get("allow_duplicate_domains"):
+        added = sorted(set(domains) - set(current_view(current)["self_provisioning_domains"] if current else []))
+        if added:
+            remember(r for r in search(client, domains=added))
+    parent = fields.get("parent_tenant_id")
+    if current is None and parent and parent not in existing:
+        found_parent = load_one(client, parent)
+        remember([found_parent] if found_parent else [])
+    return existing
+
+
+def plan(ctx: TaskContext, declared: tuple[list[Item], bool], problems: list[Problem]) -> Plan:
+    """Read what the declared tenants need, check them against it, and plan (problems are appended, not raised)."""
+    items, set_mode = declared
+    params = ctx.params
+    client = ctx.client()
+    if set_mode:
+        existing = {str(r["id"]): r for r in load_all(client)}
+    elif items[0].valid:
+        existing = _single_mode_reads(client, items[0], params)
+    else:
+        existing = {}
+    checks = Checks(items, existing, params, set_mode)
+    checks.resolve()
+    checks.check()
+    problems.extend(checks.problems)
+    mode = "set" if set_mode else "single"
+    if problems:
+        return Plan([], mode)
+    changes = [_plan_item(item) for item in items]
+    for tid in checks.pruned:
+        before = compact(current_view(existing[tid]))
+        changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False)))
+    _assign_phases(changes, {i.label or i.name or "": i for i in items}, existing)
+    return Plan(changes, mode)
+
+
+def plan_tenants(ctx: TaskContext, params: t.Mapping[str, t.Any]) -> list[_change.Change]:
+    """The planning API for other specs (restore): declared ``tenants`` items in, changes out.
+
+    Raises ``DescopeValidationError`` with every problem; nothing is written here.
+    """
+    sub = dataclasses.replace(ctx, params=dict(params))
+    problems: list[Problem] = []
+    declared = declare(sub, problems)
+    planned = plan(sub, declared, problems)
+    if problems:
+        raise DescopeValidationError(problems)
+    return planned.changes
