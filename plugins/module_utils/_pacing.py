@@ -7,11 +7,16 @@ a CUBIC curve, cut on every throttle): Descope publishes its limits only as per-
 vary by licence tier (docs.descope.com/rate-limiting), so the allowed rate is learned, not configured.
 
 * Until the first 429 nothing is paced (a run under the limit pays nothing).
-* On a 429 the rate is cut to ``BETA`` x the rate requests were being sent at, once per congestion
-  event: answers to requests sent before the previous cut do not cut again (16 workers hitting one
-  empty bucket are one signal, not sixteen).
-* Without throttles the rate grows back along a cubic curve that returns to the rate of the last cut
-  after ``RECOVERY_SECONDS`` and then probes above it. The curve is scaled to the learned rate (AWS
+* On a 429 the rate is cut, once per congestion event: answers to requests sent before the previous
+  cut do not cut again (16 workers hitting one empty bucket are one signal, not sixteen), and a cut
+  needs ``MIN_OK_PER_CUT`` accepted answers since the previous one to measure anything. When the client
+  sends more than ``FAR_ABOVE`` x what the server accepted since the previous cut, the rate drops to
+  that accepted rate at once (after a 429 the server's bucket is empty, so what it accepts from then on
+  is its refill rate: a token bucket is found in two cuts, not a dozen 429 storms). Otherwise the cut is
+  the gentle CUBIC one, at most once per ``CUT_INTERVAL``, so 429s that do not depend on the rate (a
+  proxy rejecting every other request) slow the run down a little instead of stalling it.
+* After a cut the rate starts at ``BETA`` x that new rate and grows along a cubic curve that returns to
+  it after ``RECOVERY_SECONDS`` and then probes above it (never above twice the measured send rate). The curve is scaled to the learned rate (AWS
   uses a fixed constant tuned for its own services) so the recovery takes the same time at 2 or 200
   requests per second, and the server bucket never idles long enough to overflow.
 * Every thread of a client takes its send slot from the same schedule.
@@ -29,8 +34,13 @@ import typing as t
 BETA = 0.8
 RECOVERY_SECONDS = 1.0
 MEASURE_WINDOW = 0.5  # seconds of send timestamps used to measure the send rate
-MIN_RATE = 0.5  # requests per second: the pacer never stalls a run completely
-MAX_GROWTH = 4.0  # the probed rate never exceeds this multiple of the rate of the last cut
+MIN_RATE = 2.0  # requests per second: 429s that do not depend on the rate (a faulty proxy) never stall a run
+MIN_OK_PER_CUT = 3
+MIN_EPOCH = 0.02  # seconds: a shorter measurement says nothing about a rate
+CUT_INTERVAL = RECOVERY_SECONDS  # between two gentle cuts: the curve is back at the last rate, so rate-independent 429s do not ratchet it down
+FAR_ABOVE = 1.3
+MAX_HARD_CUTS = 2  # the burst of the first requests, then the real rate; a third in a row means rate-independent 429s
+MAX_GROWTH = 2.0  # the probed rate never exceeds this multiple of the measured send rate (as AWS caps it)
 
 
 class AdaptivePacer:
@@ -43,6 +53,10 @@ class AdaptivePacer:
         self._rate_max = 0.0  # the rate at the last cut (requests per second)
         self._cut_at = 0.0
         self._next_slot = 0.0
+        self._ok_since_cut = 0
+        self._hard_cuts_in_a_row = 0
+        self.rate_independent = False
+        self._started: float | None = None
         self.throttles = 0  # 429 answers seen
         self.cuts = 0  # congestion events that lowered the rate
 
@@ -60,22 +74,46 @@ class AdaptivePacer:
             self._sleep(slot - now)
         with self._lock:
             sent = max(slot, self._clock())
+            if self._started is None:
+                self._started = sent
             self._sent.append(sent)
             while self._sent and self._sent[0] < sent - MEASURE_WINDOW:
                 self._sent.popleft()
         return sent
 
+    def accepted(self, sent_at: float) -> None:
+        """A request sent at ``sent_at`` was answered with anything but 429."""
+        with self._lock:
+            if sent_at >= self._cut_at:  # answers to requests sent before the cut say nothing about the new rate
+                self._ok_since_cut += 1
+
     def throttled(self, sent_at: float) -> None:
         """A request sent at ``sent_at`` was answered 429: cut the rate once per congestion event."""
         with self._lock:
             self.throttles += 1
-            if self._enabled and sent_at < self._cut_at:
-                return  # this answer belongs to the event that already cut the rate
             now = self._clock()
-            measured = self._measured(now)
-            current = self._rate(now) if self._enabled else measured
-            self._rate_max = max(MIN_RATE, min(measured, current) if measured > 0 else current)
+            if self.rate_independent:
+                return
+            if (self._enabled and sent_at < self._cut_at) or self._ok_since_cut < MIN_OK_PER_CUT:
+                return  # the event that already cut the rate, or too little seen since to measure anything
+            since = self._cut_at if self._enabled else (self._started if self._started is not None else now)
+            current = self._rate(now) if self._enabled else self._measured(now)
+            est = self._ok_since_cut / (now - since) if now - since >= MIN_EPOCH else None
+            far_above = est is not None and current > FAR_ABOVE * est
+            if far_above and self._hard_cuts_in_a_row >= MAX_HARD_CUTS:
+                # cutting to what the server accepted did not make it accept what is sent: these 429s do not depend on
+                # the rate (a proxy or a fault rejecting a share of requests); pacing cannot help, so it stops
+                self.rate_independent = True
+                self._enabled = False
+                return
+            if self._enabled and now - self._cut_at < CUT_INTERVAL and not far_above:
+                return  # at most one gentle cut per interval: 429s that do not depend on the rate must not stall the run
+            new_max = min(current, est) if est is not None else current
+            # a hard cut that did not bring the send rate near the accepted rate means the 429s do not depend on it
+            self._hard_cuts_in_a_row = self._hard_cuts_in_a_row + 1 if far_above else 0
+            self._rate_max = max(MIN_RATE, new_max)
             self._cut_at = now
+            self._ok_since_cut = 0
             self._enabled = True
             self.cuts += 1
             self._next_slot = max(self._next_slot, now)
@@ -105,4 +143,5 @@ class AdaptivePacer:
         k = RECOVERY_SECONDS
         c = self._rate_max * (1.0 - BETA) / k**3
         rate = c * (now - self._cut_at - k) ** 3 + self._rate_max
-        return max(MIN_RATE, min(rate, self._rate_max * MAX_GROWTH))
+        cap = max(self._rate_max, MAX_GROWTH * self._measured(now))
+        return max(MIN_RATE, min(rate, cap))
