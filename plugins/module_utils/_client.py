@@ -270,7 +270,6 @@ class DescopeClient:
         with self._license_lock:
             if self._license_done:
                 return
-            self._license_done = True
             try:
                 response = self._send("GET", self.settings.base_url + LICENSE_PATH, None, None)
                 tier = response.json().get("rateLimitTier") if response.ok else None
@@ -279,6 +278,7 @@ class DescopeClient:
             if isinstance(tier, str) and tier and all(0x21 <= ord(c) <= 0x7E for c in tier):
                 self.license_tier = tier
                 self.session.headers[LICENSE_HEADER] = tier
+            self._license_done = True  # set last: other threads wait on the lock until the header is in place
 
     def _redacted(self, exc: DescopeAPIError) -> DescopeAPIError:
         r = self.settings.redact

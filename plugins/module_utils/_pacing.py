@@ -39,7 +39,8 @@ MIN_OK_PER_CUT = 3
 MIN_EPOCH = 0.02  # seconds: a shorter measurement says nothing about a rate
 CUT_INTERVAL = RECOVERY_SECONDS  # between two gentle cuts: the curve is back at the last rate, so rate-independent 429s do not ratchet it down
 FAR_ABOVE = 1.3
-MAX_HARD_CUTS = 2  # the burst of the first requests, then the real rate; a third in a row means rate-independent 429s
+JUDGE_SAMPLES = 5  # answers since a measured cut needed to call the 429s rate-independent
+JUDGE_SHARE = 0.4
 MAX_GROWTH = 2.0  # the probed rate never exceeds this multiple of the measured send rate (as AWS caps it)
 
 
@@ -54,7 +55,8 @@ class AdaptivePacer:
         self._cut_at = 0.0
         self._next_slot = 0.0
         self._ok_since_cut = 0
-        self._hard_cuts_in_a_row = 0
+        self._throttled_since_cut = 0
+        self._judge = False
         self.rate_independent = False
         self._started: float | None = None
         self.throttles = 0  # 429 answers seen
@@ -87,6 +89,7 @@ class AdaptivePacer:
             if sent_at >= self._cut_at:  # answers to requests sent before the cut say nothing about the new rate
                 self._ok_since_cut += 1
 
+
     def throttled(self, sent_at: float) -> None:
         """A request sent at ``sent_at`` was answered 429: cut the rate once per congestion event."""
         with self._lock:
@@ -94,23 +97,28 @@ class AdaptivePacer:
             now = self._clock()
             if self.rate_independent:
                 return
+            if self._enabled and sent_at >= self._cut_at:
+                self._throttled_since_cut += 1
+                answers = self._ok_since_cut + self._throttled_since_cut
+                if self._judge and answers >= JUDGE_SAMPLES and self._throttled_since_cut >= JUDGE_SHARE * answers:
+                    # sent at the rate the server had just been measured to accept, and still refused this often:
+                    # these 429s do not depend on the rate (a proxy or fault rejecting a share of requests);
+                    # pacing cannot help, so it stops
+                    self.rate_independent = True
+                    self._enabled = False
+                    return
             if (self._enabled and sent_at < self._cut_at) or self._ok_since_cut < MIN_OK_PER_CUT:
                 return  # the event that already cut the rate, or too little seen since to measure anything
             since = self._cut_at if self._enabled else (self._started if self._started is not None else now)
             current = self._rate(now) if self._enabled else self._measured(now)
             est = self._ok_since_cut / (now - since) if now - since >= MIN_EPOCH else None
             far_above = est is not None and current > FAR_ABOVE * est
-            if far_above and self._hard_cuts_in_a_row >= MAX_HARD_CUTS:
-                # cutting to what the server accepted did not make it accept what is sent: these 429s do not depend on
-                # the rate (a proxy or a fault rejecting a share of requests); pacing cannot help, so it stops
-                self.rate_independent = True
-                self._enabled = False
-                return
             if self._enabled and now - self._cut_at < CUT_INTERVAL and not far_above:
                 return  # at most one gentle cut per interval: 429s that do not depend on the rate must not stall the run
             new_max = min(current, est) if est is not None else current
-            # a hard cut that did not bring the send rate near the accepted rate means the 429s do not depend on it
-            self._hard_cuts_in_a_row = self._hard_cuts_in_a_row + 1 if far_above else 0
+            # judge the next epoch only when this estimate came from a paced epoch (the first one holds the bucket's burst)
+            self._judge = self._enabled and est is not None
+            self._throttled_since_cut = 0
             self._rate_max = max(MIN_RATE, new_max)
             self._cut_at = now
             self._ok_since_cut = 0

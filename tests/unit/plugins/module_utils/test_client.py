@@ -80,7 +80,7 @@ def test_429_with_a_one_second_retry_after_is_paced_not_slept(emulator: t.Any) -
     assert [r["status"] for r in emulator.requests()] == [429, 200]
     assert len(warnings) == 1 and "429" in warnings[0] and "pacing" in warnings[0]
     assert client.stats["rate_limited"] == 1 and client.stats["waited"] == 0
-    assert client.pacer.rate is not None  # pacing is on from now on
+    assert client.pacer.throttles == 1 and client.pacer.rate is None  # one 429 with nothing measured before it sets no rate
 
 
 def test_long_retry_after_is_honoured_for_every_worker_and_capped(emulator: t.Any) -> None:
@@ -264,7 +264,7 @@ def test_a_429_paces_every_worker_of_the_client(emulator: t.Any) -> None:
         th.join(30)
     assert not errors and [r["status"] for r in emulator.requests()].count(200) == 12
     assert client.stats["rate_limited"] == 3 and len(warnings) == 1  # one warning per client, not one per worker
-    assert client.pacer.cuts >= 1 and client.pacer.throttles == 3
+    assert client.pacer.throttles == 3  # one pacer for every worker
 
 
 # -- licence handshake (python-sdk descope_client.py / management/license.py, go-sdk FetchLicense) --------------
