@@ -132,7 +132,9 @@ class FaultProxy:
                 if n % 3 == 0 or n % 2 == 0:
                     status, key = (503, "503") if n % 3 == 0 else (429, "429")
                     proxy.seen[key] += 1
-                    payload = json.dumps({"errorCode": "E130429" if status == 429 else "E000503", "errorDescription": "fault", "errorMessage": "fault"}).encode()
+                    payload = json.dumps(
+                        {"errorCode": "E130429" if status == 429 else "E000503", "errorDescription": "fault", "errorMessage": "fault"}
+                    ).encode()
                     self.send_response(status)
                     if status == 429:
                         self.send_header("Retry-After", "1")

@@ -229,11 +229,10 @@ class DescopeClient:
                     throttles_left -= 1
                     self._pause_for_rate_limit(method, path, response)
                     continue
-            elif status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES):
-                if attempts_left > 0:
-                    attempts_left -= 1
-                    self._retry_note(method, path, f"HTTP {status}", attempts_left)
-                    continue
+            elif attempts_left > 0 and (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)):
+                attempts_left -= 1
+                self._retry_note(method, path, f"HTTP {status}", attempts_left)
+                continue
             try:
                 return self._decode(method, path, response, kind == READ)
             except DescopeAPIError as exc:
@@ -264,11 +263,14 @@ class DescopeClient:
         # 0.2 s, then 0.4 s, 0.8 s ... each scaled down by up to half at random (the SDKs wait 0.1 s, then 5 s)
         time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** max(0, done - 1)) * (1.0 - BACKOFF_JITTER * _jitter()))
 
+    def _handshake_pending(self) -> bool:
+        return not self._license_done
+
     def _ensure_license(self) -> None:
-        if self._license_done:
+        if not self._handshake_pending():
             return
         with self._license_lock:
-            if self._license_done:
+            if not self._handshake_pending():  # another thread did it while this one waited
                 return
             try:
                 response = self._send("GET", self.settings.base_url + LICENSE_PATH, None, None)

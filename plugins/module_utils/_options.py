@@ -85,7 +85,16 @@ class ConnectionSettings:
 
     def cache_key(self) -> tuple[t.Any, ...]:
         # hash() of the key keeps the secret itself out of any structure that might be printed
-        return (self.base_url, self.project_id, hash(self.management_key), self.validate_certs, self.timeout, self.retries, self.retry_max_wait, self.license_handshake)
+        return (
+            self.base_url,
+            self.project_id,
+            hash(self.management_key),
+            self.validate_certs,
+            self.timeout,
+            self.retries,
+            self.retry_max_wait,
+            self.license_handshake,
+        )
 
     def secrets(self) -> tuple[str, ...]:
         """Every value in a credential position that must never be shown (the project id too when it looks like a key)."""
@@ -166,8 +175,8 @@ def _check_credentials(project_id: str, key: str, sources: t.Mapping[str, str]) 
         if KEY_FORM.fullmatch(pid) or len(pid) > 64:
             what = "looks like a management key (it starts with 'K'), not a project ID"
         else:
-            what = _bad_characters(project_id)
-            what = f"contains {what}" if what else "is not a Descope project ID (they start with 'P' followed by letters and digits)"
+            bad_chars = _bad_characters(project_id)
+            what = f"contains {bad_chars}" if bad_chars else "is not a Descope project ID (they start with 'P' followed by letters and digits)"
         raise DescopeConfigError(
             [],
             f"The value of {pid_src} {what}. Nothing was sent and the value is not shown. Fix: set 'project_id' / "

@@ -89,7 +89,6 @@ class AdaptivePacer:
             if sent_at >= self._cut_at:  # answers to requests sent before the cut say nothing about the new rate
                 self._ok_since_cut += 1
 
-
     def throttled(self, sent_at: float) -> None:
         """A request sent at ``sent_at`` was answered 429: cut the rate once per congestion event."""
         with self._lock:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import typing as t
 
 import pytest
@@ -25,7 +24,14 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make(emulator: t.Any, **overrides: t.Any) -> tuple[DescopeClient, list[str]]:
     warnings: list[str] = []
-    values = {"project_id": emulator.project_id, "management_key": emulator.management_key, "base_url": emulator.base_url, "retries": 3, "retry_max_wait": 5.0, "license_handshake": False}
+    values = {
+        "project_id": emulator.project_id,
+        "management_key": emulator.management_key,
+        "base_url": emulator.base_url,
+        "retries": 3,
+        "retry_max_wait": 5.0,
+        "license_handshake": False,
+    }
     values.update(overrides)
     return DescopeClient(ConnectionSettings(**values), warn=warnings.append), warnings
 

@@ -10,10 +10,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 from ansible_collections.descope.mgmt.plugins.module_utils._options import (
     CONNECTION_ARGSPEC,
     DEFAULT_BASE_URL,
-    regional_base_url,
-    settings_from_params,
     ConnectionSettings,
     redact,
+    regional_base_url,
+    settings_from_params,
     with_connection,
 )
 
@@ -203,7 +203,9 @@ def test_https_and_loopback_http_are_allowed(url: str, expected: str) -> None:
     assert settings_from_params({**CREDS, "base_url": url}, {}).base_url == expected
 
 
-@pytest.mark.parametrize("url", ["http://api.descope.com", "http://10.0.0.5:8080", "http://[2001:db8::1]/", "http://localhost.evil.example", "http://127.0.0.1.nip.io"])
+@pytest.mark.parametrize(
+    "url", ["http://api.descope.com", "http://10.0.0.5:8080", "http://[2001:db8::1]/", "http://localhost.evil.example", "http://127.0.0.1.nip.io"]
+)
 def test_plain_http_to_another_host_is_refused_unless_opted_in(url: str) -> None:
     text = _refused({**CREDS, "base_url": url})
     assert "plain http://" in text and "allow_insecure_http" in text and "DESCOPE_ALLOW_INSECURE_HTTP" in text

@@ -115,7 +115,7 @@ def test_429s_that_do_not_depend_on_the_rate_stop_the_pacing_instead_of_stalling
     clock = Clock()
     pacer = AdaptivePacer(clock, clock.sleep)
     answers = iter(range(10**6))
-    ok, throttled = drive(pacer, clock, lambda: next(answers) % 2 == 0, requests=400, workers=4)
+    _ok, throttled = drive(pacer, clock, lambda: next(answers) % 2 == 0, requests=400, workers=4)
     assert pacer.rate_independent and pacer.rate is None
     assert throttled >= 390 and pacer.cuts <= 3 and pacer.throttles == throttled
     assert sum(clock.slept) < 5  # 800 requests: pacing at the minimum rate would have taken minutes
