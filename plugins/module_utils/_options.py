@@ -121,6 +121,23 @@ def redact(text: str, secrets: t.Iterable[str]) -> str:
     return text
 
 
+def hidden_values(params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]) -> set[str]:
+    """Values in a credential position that Ansible must mask too (``AnsibleModule.no_log_values``).
+
+    The key option is no_log already; a key given in ``project_id`` is not, and the module path echoes the task's
+    arguments (``invocation``) at -vvvv. Adding these before any result is returned masks them there as well.
+    """
+    values = set()
+    for name, env in (("project_id", ENV_PROJECT_ID), ("management_key", ENV_MANAGEMENT_KEY)):
+        for raw in (params.get(name), environ.get(env)):
+            text = "" if raw is None else str(raw).strip()
+            if not text or (name == "project_id" and PROJECT_ID_FORM.fullmatch(text)):
+                continue
+            values.add(text)
+            values.update(p for p in re.split(r"[\x00-\x1f\x7f\s]+", text) if len(p) >= 6)
+    return values
+
+
 def _source(name: str, env: str, from_task: bool) -> str:
     return f"task argument '{name}'" if from_task else f"environment variable {env}"
 

@@ -11,6 +11,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._options import (
     CONNECTION_ARGSPEC,
     DEFAULT_BASE_URL,
     ConnectionSettings,
+    hidden_values,
     redact,
     regional_base_url,
     settings_from_params,
@@ -256,3 +257,9 @@ def test_redaction_covers_values_and_their_pieces() -> None:
     assert "K2" not in text and text.count("[REDACTED]") == 3
     assert ConnectionSettings(project_id="P2x", management_key="K2y").secrets() == ("K2y",)  # a real id is not a secret
     assert redact("abc", ["", "b"]) == "a[REDACTED]c"
+
+
+def test_hidden_values_cover_keys_in_any_credential_position_but_not_real_project_ids() -> None:
+    hidden = hidden_values({"project_id": "K2KeyInTheIdSlot0001", "management_key": "P2IdInTheKeySlot"}, {"DESCOPE_MANAGEMENT_KEY": "K2Env\nSecondLine"})
+    assert {"K2KeyInTheIdSlot0001", "P2IdInTheKeySlot", "K2Env\nSecondLine", "SecondLine"} <= hidden
+    assert hidden_values({"project_id": "P2RealProject01", "management_key": None}, {}) == set()
