@@ -3,15 +3,38 @@
 """The Descope Management API client every module shares (FOR INTERNAL COLLECTION USE ONLY).
 
 One ``requests.Session`` per client keeps the connection alive across calls (and, through
-``get_client``, across loop items on the controller). Retries are split in two on purpose:
+``get_client``, across loop items on the controller). urllib3's ``Retry`` on the adapter only
+repeats connection attempts where nothing reached the server; every other retry is decided here,
+by what the request is (the caller says so):
 
-* urllib3's ``Retry`` on the adapter handles the transient server family (5xx, Cloudflare 52x/530,
-  the statuses the official SDKs retry) with jittered exponential backoff, and connection errors
-  where nothing reached the server.
-* A small loop here handles what ``Retry`` cannot: a 429 waits ``Retry-After`` capped by
-  ``retry_max_wait``, the pause is shared by every thread using the client (one rate limit slows all
-  workers down instead of each hammering on), and each wait is reported as a warning. Read timeouts
-  and dropped connections are retried only for calls that merely read, since a write may have landed.
+* ``read`` (GET, or ``post(..., read=True)``): retried on 429, on the SDK status set, on 500/502/504,
+  on timeouts and dropped connections, and on a 2xx whose body is missing or not JSON.
+* ``idempotent`` write (update/delete of a known target, ``post(..., idempotent=True)``): retried on
+  429, on the SDK status set, and on a dropped connection or read timeout (repeating it is harmless).
+* any other write (a create, the default for ``post``/``patch``): retried on 429 and the SDK status set
+  only, which mean the request was not processed. When its answer is lost (connection reset after
+  sending, read timeout) the caller's ``resolve()`` callback, if any, reads whether it landed: it
+  returns the answer to use, or None to send the request again. Without ``resolve`` the call raises
+  ``DescopeAPIError(outcome_unknown=True)``.
+
+The SDK status set is 503, 520, 521, 522, 524, 530: python-sdk ``descope/_http_client_base.py``
+(``_RETRY_STATUS_CODES``, delays ``_RETRY_DELAYS_SECONDS``) and go-sdk ``descope/api/client.go`` (``retryableStatusCodes``); the
+SDKs retry those for every method. 500/502/504 can come back after the origin applied a write
+(docs/api-fidelity notes T9), so only reads repeat them.
+
+Rate limits: an ``AdaptivePacer`` (``_pacing.py``) learns the allowed rate from 429 answers and spaces
+the sends of every thread of the client. Descope's ``Retry-After`` is whole seconds, so a value of 1
+only says "under a second": the pacer's schedule decides; a longer ``Retry-After`` is honoured (capped
+by ``retry_max_wait``) for every thread and reported once through ``warn``.
+
+Licence handshake: like the official SDKs, the client calls ``GET /v1/mgmt/license`` once and sends
+``x-descope-license: <rateLimitTier>`` on every later request so the edge applies the project's tier
+bucket; a failed handshake is ignored, as the SDKs do (python-sdk ``descope/descope_client.py`` and
+``descope/management/license.py``; go-sdk ``descope/api/client.go`` ``FetchLicense``).
+
+No credential is ever part of a message: every text that leaves the client goes through
+``settings.redact``, and the HTTP library's own exceptions (which can quote the ``Authorization``
+header) are replaced by a ``DescopeConfigError``/``DescopeAPIError`` built without them.
 """
 
 from __future__ import annotations
@@ -22,8 +45,9 @@ import time
 import traceback
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeConfigError
 from ansible_collections.descope.mgmt.plugins.module_utils._options import ConnectionSettings
+from ansible_collections.descope.mgmt.plugins.module_utils._pacing import AdaptivePacer
 
 try:
     import requests
@@ -36,48 +60,71 @@ except ImportError:  # pragma: no cover - exercised by the missing-library test 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-# The statuses the official SDKs retry (503 and Cloudflare's 52x/530) plus the generic 5xx family.
-RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524, 530})
-# Backoff for the 5xx family: 0 s, then 0.5 s, 1 s, 2 s ... (capped), plus up to 0.5 s of jitter.
-BACKOFF_FACTOR = 0.25
+# The statuses the official SDKs retry for every method (see the module docstring for the sources).
+SDK_RETRY_STATUSES = frozenset({503, 520, 521, 522, 524, 530})
+# Retried for reads only: a 500/502/504 may come back after the origin applied a write.
+READ_ONLY_RETRY_STATUSES = frozenset({500, 502, 504})
+RETRY_STATUSES = SDK_RETRY_STATUSES | READ_ONLY_RETRY_STATUSES  # kept for callers of the old name
+# Backoff for the 5xx family and lost answers: 0.2 s, 0.4 s, 0.8 s ... (capped), each shortened by up to half at random.
+BACKOFF_FACTOR = 0.2
 BACKOFF_JITTER = 0.5
 BACKOFF_MAX = 10.0
 # When a 429 carries no usable Retry-After, wait this long (the SDK default the community uses).
 DEFAULT_RETRY_AFTER = 10.0
+# A 429 is a request the server did not process, and under pacing a few are expected: they get a larger budget.
+RATE_LIMIT_RETRY_FACTOR = 4
 USER_AGENT = "descope.mgmt-ansible"
+LICENSE_PATH = "/v1/mgmt/license"
+LICENSE_HEADER = "x-descope-license"
+
+READ, IDEMPOTENT, WRITE = "read", "idempotent", "write"
 
 Warn = t.Callable[[str], None]
+Resolve = t.Callable[[], "dict[str, t.Any] | None"]
 
 
 def _noop(_msg: str) -> None:
     return None
 
 
+def _check_sendable(settings: ConnectionSettings) -> None:
+    # settings_from_params refuses these with a fuller message; this guards settings built directly
+    for name in ("project_id", "management_key"):
+        value = str(getattr(settings, name) or "")
+        if not value or any(ord(c) < 0x21 or ord(c) > 0x7E for c in value):
+            raise DescopeConfigError(
+                [],
+                f"Option '{name}' is empty or contains a space, a control character or a character outside plain ASCII, "
+                "which cannot be sent in an HTTP header. Nothing was sent and the value is not shown. "
+                f"Fix: copy the {name.replace('_', ' ')} again as one line of plain text.",
+            )
+
+
 class DescopeClient:
-    """Thin JSON client for https://api.descope.com/v1/mgmt/* with Descope auth and retries."""
+    """Thin JSON client for https://api.descope.com/v1/mgmt/* with Descope auth, retries and pacing."""
 
     def __init__(self, settings: ConnectionSettings, warn: Warn | None = None, session: t.Any = None) -> None:
         if not HAS_REQUESTS:
             raise RuntimeError("the 'requests' Python library is required")
+        _check_sendable(settings)
         self.settings = settings
-        self.warn: Warn = warn or _noop
+        self._warn: Warn = warn or _noop
         self._lock = threading.Lock()
+        self._license_lock = threading.Lock()
         self._paused_until = 0.0
+        self._pacing_reported = False
+        self.license_tier: str | None = None
+        self._license_done = not settings.license_handshake
+        self.pacer = AdaptivePacer()
         self.stats: dict[str, float] = {"reads": 0, "writes": 0, "retries": 0, "rate_limited": 0, "waited": 0.0}
         self.session = session or requests.Session()
         retry = Retry(
             total=None,
-            connect=settings.retries,
-            read=0,  # read errors are decided per call in _send(): only reads may be repeated
-            status=settings.retries,
+            connect=settings.retries,  # nothing reached the server: always safe to repeat
+            read=0,
+            status=0,  # statuses are decided per call in request()
             other=0,
             redirect=0,
-            allowed_methods=None,  # 5xx: every method, as the SDKs do; a 5xx means the write did not apply
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=BACKOFF_FACTOR,
-            backoff_jitter=BACKOFF_JITTER,
-            backoff_max=BACKOFF_MAX,
-            respect_retry_after_header=False,
             raise_on_status=False,
         )
         adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
@@ -94,57 +141,165 @@ class DescopeClient:
         )
         self.session.verify = settings.validate_certs
 
+    def __repr__(self) -> str:
+        return f"DescopeClient(base_url={self.settings.base_url!r}, project_id={self.settings.redact(self.settings.project_id)!r})"
+
+    @property
+    def warn(self) -> Warn:
+        return self._warn
+
+    @warn.setter
+    def warn(self, value: Warn | None) -> None:
+        self._warn = value or _noop
+
+    def _say(self, msg: str) -> None:
+        self._warn(self.settings.redact(msg))
+
     # -- public calls -------------------------------------------------------------------------
 
     def get(self, path: str, params: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         return self.request("GET", path, params=params, read=True)
 
-    def post(self, path: str, body: t.Any = None, read: bool = False) -> dict[str, t.Any]:
-        return self.request("POST", path, body={} if body is None else body, read=read)
+    def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False, resolve: Resolve | None = None) -> dict[str, t.Any]:
+        """POST a JSON body. ``read``: it only reads; ``idempotent``: repeating it is harmless (update/delete of a
+        known target); ``resolve``: for a create, called when the answer was lost, returns the answer or None to resend."""
+        return self.request("POST", path, body={} if body is None else body, read=read, idempotent=idempotent, resolve=resolve)
 
-    def patch(self, path: str, body: t.Any) -> dict[str, t.Any]:
-        return self.request("PATCH", path, body=body, read=False)
+    def patch(self, path: str, body: t.Any, idempotent: bool = False, resolve: Resolve | None = None) -> dict[str, t.Any]:
+        return self.request("PATCH", path, body=body, read=False, idempotent=idempotent, resolve=resolve)
 
     def close(self) -> None:
         self.session.close()
 
-    def request(self, method: str, path: str, params: t.Mapping[str, t.Any] | None = None, body: t.Any = None, read: bool = False) -> dict[str, t.Any]:
-        url = self.settings.base_url + path
-        data = None if body is None else json.dumps(body, separators=(",", ":"))
-        attempts_left = self.settings.retries
-        while True:
-            self._wait_for_shared_pause()
-            try:
-                response = self.session.request(method, url, params=params, data=data, timeout=self.settings.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                # ConnectTimeout/connection refused were already retried by urllib3 (nothing was sent).
-                sent = not isinstance(exc, requests.ConnectTimeout) and "Failed to establish" not in str(exc)
-                if read and sent and attempts_left > 0:
-                    attempts_left -= 1
-                    self._count("retries")
-                    self.warn(f"Descope API {method} {path}: {_short(exc)}; retrying ({attempts_left} retries left).")
-                    time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** (self.settings.retries - attempts_left)))
-                    continue
-                self._count("reads" if read else "writes")
-                raise DescopeAPIError(None, method, path, network_error=_short(exc), outcome_unknown=sent and not read) from None
-            self._count("reads" if read else "writes")
-            self._note_urllib3_retries(method, path, response)
-            if response.status_code == 429 and attempts_left > 0:
-                attempts_left -= 1
-                self._pause_for_rate_limit(method, path, response, attempts_left)
-                continue
-            try:
-                return self._decode(method, path, response, read)
-            except DescopeAPIError as exc:
-                # A 2xx whose body is empty or not JSON (a proxy page, a cut-off answer): a read is asked again.
-                if not (read and attempts_left > 0 and exc.status is not None and 200 <= exc.status < 300):
-                    raise
-                attempts_left -= 1
-                self._count("retries")
-                self.warn(f"Descope API {method} {path}: {exc.error_description} (HTTP {exc.status}); retrying ({attempts_left} retries left).")
-                time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** (self.settings.retries - attempts_left)))
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: t.Mapping[str, t.Any] | None = None,
+        body: t.Any = None,
+        read: bool = False,
+        idempotent: bool = False,
+        resolve: Resolve | None = None,
+    ) -> dict[str, t.Any]:
+        kind = READ if read else IDEMPOTENT if idempotent else WRITE
+        try:
+            return self._request(method, path, params, body, kind, resolve)
+        except DescopeAPIError as exc:
+            raise self._redacted(exc) from None
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, params: t.Any, body: t.Any, kind: str, resolve: Resolve | None) -> dict[str, t.Any]:
+        self._ensure_license()
+        url = self.settings.base_url + path
+        data = None if body is None else json.dumps(body, separators=(",", ":"))
+        retries = self.settings.retries
+        attempts_left = retries
+        throttles_left = retries * RATE_LIMIT_RETRY_FACTOR
+        counter = "reads" if kind == READ else "writes"
+        while True:
+            self._wait_for_shared_pause()
+            sent_at = self.pacer.acquire()
+            try:
+                response = self._send(method, url, params, data)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                self._count(counter)
+                # ConnectTimeout/connection refused were already retried by urllib3 (nothing was sent).
+                sent = not isinstance(exc, requests.ConnectTimeout) and "Failed to establish" not in str(exc)
+                if sent and kind == WRITE and resolve is not None and attempts_left > 0:
+                    answer = resolve()  # did the lost create land? its answer, or None: not there, send again
+                    if answer is not None:
+                        self._say(f"Descope API {method} {path}: {_short(exc)}; the request had been applied (checked), not sent again.")
+                        return answer
+                    attempts_left -= 1
+                    self._retry_note(method, path, _short(exc) + "; checked that it was not applied", attempts_left)
+                    continue
+                if (kind != WRITE or not sent) and attempts_left > 0:
+                    attempts_left -= 1
+                    self._retry_note(method, path, _short(exc), attempts_left)
+                    continue
+                raise DescopeAPIError(None, method, path, network_error=_short(exc), outcome_unknown=sent and kind != READ) from None
+            self._count(counter)
+            status = response.status_code
+            if status != 429:
+                self.pacer.accepted(sent_at)
+            if status == 429:
+                self.pacer.throttled(sent_at)
+                if throttles_left > 0:
+                    throttles_left -= 1
+                    self._pause_for_rate_limit(method, path, response)
+                    continue
+            elif attempts_left > 0 and (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)):
+                attempts_left -= 1
+                self._retry_note(method, path, f"HTTP {status}", attempts_left)
+                continue
+            try:
+                return self._decode(method, path, response, kind == READ)
+            except DescopeAPIError as exc:
+                # A 2xx whose body is empty or not JSON (a proxy page, a cut-off answer): a read is asked again.
+                if not (kind == READ and attempts_left > 0 and exc.status is not None and 200 <= exc.status < 300):
+                    raise
+                attempts_left -= 1
+                self._retry_note(method, path, f"{exc.error_description} (HTTP {exc.status})", attempts_left)
+
+    def _send(self, method: str, url: str, params: t.Any, data: str | None, headers: t.Mapping[str, str] | None = None) -> t.Any:
+        try:
+            return self.session.request(method, url, params=params, data=data, headers=headers, timeout=self.settings.timeout)
+        except (requests.ConnectionError, requests.Timeout):
+            raise
+        except (ValueError, UnicodeError, requests.RequestException) as exc:
+            # InvalidHeader/InvalidURL/UnicodeEncodeError quote the header or URL they choked on: never re-raise them
+            raise DescopeConfigError(
+                [],
+                f"The HTTP library refused the request ({type(exc).__name__}); a connection setting holds a character that cannot "
+                "be sent. Nothing was sent and the values are not shown. Fix: check 'management_key', 'project_id' and 'base_url' "
+                "for spaces, line breaks and non-ASCII characters.",
+            ) from None
+
+    def _retry_note(self, method: str, path: str, why: str, attempts_left: int) -> None:
+        self._count("retries")
+        self._say(f"Descope API {method} {path}: {why}; retrying ({attempts_left} retries left).")
+        done = self.settings.retries - attempts_left
+        # 0.2 s, then 0.4 s, 0.8 s ... each scaled down by up to half at random (the SDKs wait 0.1 s, then 5 s)
+        time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** max(0, done - 1)) * (1.0 - BACKOFF_JITTER * _jitter()))
+
+    def _handshake_pending(self) -> bool:
+        return not self._license_done
+
+    def _ensure_license(self) -> None:
+        if not self._handshake_pending():
+            return
+        with self._license_lock:
+            if not self._handshake_pending():  # another thread did it while this one waited
+                return
+            try:
+                response = self._send("GET", self.settings.base_url + LICENSE_PATH, None, None)
+                tier = response.json().get("rateLimitTier") if response.ok else None
+            except Exception:  # noqa: BLE001 - the SDKs only log a failed handshake; requests go on without the header
+                tier = None
+            if isinstance(tier, str) and tier and all(0x21 <= ord(c) <= 0x7E for c in tier):
+                self.license_tier = tier
+                self.session.headers[LICENSE_HEADER] = tier
+            self._license_done = True  # set last: other threads wait on the lock until the header is in place
+
+    def _redacted(self, exc: DescopeAPIError) -> DescopeAPIError:
+        r = self.settings.redact
+        if not self.settings.secrets():
+            return exc
+        fields = (exc.error_code, exc.error_description, exc.error_message, exc.network_error, exc.path)
+        if not any(f and r(f) != f for f in fields):
+            return exc
+        return DescopeAPIError(
+            exc.status,
+            exc.method,
+            r(exc.path),
+            error_code=_map(r, exc.error_code),
+            error_description=_map(r, exc.error_description),
+            error_message=_map(r, exc.error_message),
+            retry_after=exc.retry_after,
+            network_error=_map(r, exc.network_error),
+            outcome_unknown=exc.outcome_unknown,
+        )
 
     def _count(self, key: str, amount: float = 1) -> None:
         with self._lock:
@@ -156,26 +311,27 @@ class DescopeClient:
         if delay > 0:
             time.sleep(delay)
 
-    def _pause_for_rate_limit(self, method: str, path: str, response: t.Any, attempts_left: int) -> None:
-        wait = min(_retry_after(response), self.settings.retry_max_wait)
-        now = time.monotonic()
+    def _pause_for_rate_limit(self, method: str, path: str, response: t.Any) -> None:
+        asked = _retry_after(response)
         with self._lock:
             self.stats["rate_limited"] += 1
             self.stats["retries"] += 1
+        if asked <= 1.0:  # whole-second Retry-After: "under a second"; the pacer spaces the retry
+            with self._lock:
+                first, self._pacing_reported = not self._pacing_reported, True
+            if first:
+                self._say(f"Descope rate limit (HTTP 429) on {method} {path}: pacing requests to the rate the API accepts.")
+            return
+        wait = min(asked, self.settings.retry_max_wait)
+        now = time.monotonic()
+        with self._lock:
             already = self._paused_until > now
             if not already:
                 self._paused_until = now + wait
                 self.stats["waited"] += wait
+        self.pacer.hold_until(now + wait)
         if not already:  # one warning per pause, not one per worker
-            self.warn(f"Descope rate limit (HTTP 429) on {method} {path}: waiting {wait:g} s as Retry-After asks ({attempts_left} retries left).")
-
-    def _note_urllib3_retries(self, method: str, path: str, response: t.Any) -> None:
-        retries = getattr(getattr(response, "raw", None), "retries", None)
-        history = getattr(retries, "history", ()) or ()
-        if history:
-            self._count("retries", len(history))
-            statuses = ", ".join(str(h.status or type(h.error).__name__) for h in history)
-            self.warn(f"Descope API {method} {path}: retried {len(history)} time(s) after {statuses}.")
+            self._say(f"Descope rate limit (HTTP 429) on {method} {path}: waiting {wait:g} s as Retry-After asks.")
 
     def _decode(self, method: str, path: str, response: t.Any, read: bool = True) -> dict[str, t.Any]:
         text = response.text or ""
@@ -225,6 +381,16 @@ def _retry_after(response: t.Any) -> float:
     return max(0.0, value)
 
 
+def _jitter() -> float:
+    import random
+
+    return random.random()  # noqa: S311 - backoff jitter, not a secret
+
+
+def _map(fn: t.Callable[[str], str], value: str | None) -> str | None:
+    return None if value is None else fn(value)
+
+
 def _str_or_none(value: t.Any) -> str | None:
     return None if value in (None, "") else str(value)
 
@@ -249,4 +415,5 @@ def get_client(settings: ConnectionSettings, warn: Warn | None = None) -> Descop
         else:
             client.warn = warn or _noop
             client.stats = dict.fromkeys(client.stats, 0)
+            client._pacing_reported = False  # one pacing warning per task; the learned rate itself is kept
         return client

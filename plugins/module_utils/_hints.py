@@ -62,6 +62,8 @@ _ONE_LINE: dict[str, str] = {
 
 def one_line(error: t.Mapping[str, t.Any]) -> str:
     """A single sentence to append to a module's failure message ('' when there is nothing useful)."""
+    if error.get("kind") == "config" and not error.get("missing"):
+        return ""  # a malformed setting: the message itself names the option and the fix
     return _ONE_LINE.get(_category(error), "")
 
 
@@ -135,6 +137,8 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
             "For a private CA set REQUESTS_CA_BUNDLE; use validate_certs=false only for testing.",
         ]
     elif cat == "config":
+        if not error.get("missing"):
+            steps.append(str(error.get("message") or "Invalid Descope connection settings."))
         for item in error.get("missing") or []:
             steps.append(f"Set option '{item.get('option')}' or environment variable {item.get('env')}.")
         steps.append(_CREDENTIALS_HOW)

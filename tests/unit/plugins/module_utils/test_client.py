@@ -5,27 +5,33 @@
 from __future__ import annotations
 
 import threading
-import time
 import typing as t
 
 import pytest
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _client
 from ansible_collections.descope.mgmt.plugins.module_utils._client import DescopeClient, get_client
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeConfigError
 from ansible_collections.descope.mgmt.plugins.module_utils._options import ConnectionSettings
 
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    # keep the 5xx backoff short; the schedule itself is urllib3's
+    # keep the 5xx backoff short (the schedule is exercised, not its length)
     monkeypatch.setattr(_client, "BACKOFF_FACTOR", 0.01)
     monkeypatch.setattr(_client, "BACKOFF_JITTER", 0.01)
 
 
 def make(emulator: t.Any, **overrides: t.Any) -> tuple[DescopeClient, list[str]]:
     warnings: list[str] = []
-    values = {"project_id": emulator.project_id, "management_key": emulator.management_key, "base_url": emulator.base_url, "retries": 3, "retry_max_wait": 5.0}
+    values = {
+        "project_id": emulator.project_id,
+        "management_key": emulator.management_key,
+        "base_url": emulator.base_url,
+        "retries": 3,
+        "retry_max_wait": 5.0,
+        "license_handshake": False,
+    }
     values.update(overrides)
     return DescopeClient(ConnectionSettings(**values), warn=warnings.append), warnings
 
@@ -72,25 +78,22 @@ def test_unknown_id_is_not_found_either_way(emulator: t.Any, status: int) -> Non
     assert info.value.status == status and info.value.is_not_found
 
 
-def test_429_waits_for_retry_after_and_warns(emulator: t.Any) -> None:
+def test_429_with_a_one_second_retry_after_is_paced_not_slept(emulator: t.Any) -> None:
+    # Descope's Retry-After is whole seconds: 1 means "under a second", the learned pace decides the retry
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "rate_limit", "retryAfter": 1, "count": 1})
     client, warnings = make(emulator)
-    start = time.monotonic()
-    client.get("/v1/mgmt/tenant/all")
-    elapsed = time.monotonic() - start
-    assert elapsed >= 0.95
+    assert "tenants" in client.get("/v1/mgmt/tenant/all")
     assert [r["status"] for r in emulator.requests()] == [429, 200]
-    assert len(warnings) == 1 and "429" in warnings[0] and "1 s" in warnings[0]
-    assert client.stats["rate_limited"] == 1
+    assert len(warnings) == 1 and "429" in warnings[0] and "pacing" in warnings[0]
+    assert client.stats["rate_limited"] == 1 and client.stats["waited"] == 0
+    assert client.pacer.throttles == 1 and client.pacer.rate is None  # one 429 with nothing measured before it sets no rate
 
 
-def test_retry_after_is_capped_by_retry_max_wait(emulator: t.Any) -> None:
+def test_long_retry_after_is_honoured_for_every_worker_and_capped(emulator: t.Any) -> None:
     emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 30, "count": 1})
     client, warnings = make(emulator, retry_max_wait=0.2)
-    start = time.monotonic()
     client.get("/v1/mgmt/tenant/all")
-    assert time.monotonic() - start < 5
-    assert "0.2 s" in warnings[0]
+    assert len(warnings) == 1 and "0.2 s" in warnings[0] and client.stats["waited"] == 0.2
 
 
 def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
@@ -99,37 +102,45 @@ def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     assert info.value.status == 429 and info.value.is_rate_limited and info.value.retry_after == 1.0
-    assert len(emulator.requests()) == 2
+    assert len(emulator.requests()) == 1 + 1 * _client.RATE_LIMIT_RETRY_FACTOR
 
 
-def test_one_429_pauses_every_worker(emulator: t.Any) -> None:
+def test_retries_zero_means_no_retry_even_for_429(emulator: t.Any) -> None:
     emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": 1})
-    client, warnings = make(emulator)
-    done: list[float] = []
-    start = time.monotonic()
-
-    def worker() -> None:
+    client, _warnings = make(emulator, retries=0)
+    with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
-        done.append(time.monotonic() - start)
-
-    first = threading.Thread(target=worker)
-    first.start()
-    time.sleep(0.3)  # the first call has hit the 429 by now; a later caller must also wait
-    second = threading.Thread(target=worker)
-    second.start()
-    first.join(10)
-    second.join(10)
-    assert len(done) == 2 and min(done) >= 0.9
-    assert len(warnings) == 1
+    assert info.value.status == 429 and len(emulator.requests()) == 1
 
 
-@pytest.mark.parametrize("status", [500, 503, 520, 522, 530])
-def test_5xx_family_is_retried_with_backoff(emulator: t.Any, status: int) -> None:
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 520, 521, 522, 524, 530])
+def test_reads_retry_the_whole_5xx_family(emulator: t.Any, status: int) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "status", "status": status, "count": 2})
     client, warnings = make(emulator)
     assert "tenants" in client.get("/v1/mgmt/tenant/all")
     assert [r["status"] for r in emulator.requests()] == [status, status, 200]
-    assert any(f"retried 2 time(s) after {status}, {status}" in w for w in warnings)
+    assert sum(f"HTTP {status}; retrying" in w for w in warnings) == 2
+
+
+@pytest.mark.parametrize("status", [503, 520, 521, 522, 524, 530])
+@pytest.mark.parametrize("how", [{}, {"idempotent": True}])
+def test_writes_retry_only_the_sdk_statuses(emulator: t.Any, status: int, how: dict[str, t.Any]) -> None:
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": status, "count": 1})
+    client, _warnings = make(emulator)
+    client.post("/v1/mgmt/tenant/create", {"id": f"t-{status}", "name": f"T {status}"}, **how)
+    assert [r["status"] for r in emulator.requests()] == [status, 200]
+    assert [x["id"] for x in emulator.state()["tenants"]] == [f"t-{status}"]
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+@pytest.mark.parametrize("how", [{}, {"idempotent": True}])
+def test_writes_never_repeat_500_502_504(emulator: t.Any, status: int, how: dict[str, t.Any]) -> None:
+    # a 502/504 can come back after the origin applied the write: repeating a create would then fail "already exists"
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": status, "count": 1})
+    client, _warnings = make(emulator)
+    with pytest.raises(DescopeAPIError) as info:
+        client.post("/v1/mgmt/tenant/create", {"id": "t-once", "name": "Once"}, **how)
+    assert info.value.status == status and len(emulator.requests()) == 1
 
 
 def test_5xx_exhausted_raises(emulator: t.Any) -> None:
@@ -151,8 +162,40 @@ def test_dropped_connection_is_retried_for_reads_only(emulator: t.Any) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "drop", "count": 1})
     with pytest.raises(DescopeAPIError) as info:
         client.post("/v1/mgmt/tenant/create", {"id": "t-drop", "name": "Dropped"})
-    assert info.value.kind == "network" and info.value.status is None
+    assert info.value.kind == "network" and info.value.status is None and info.value.outcome_unknown
     assert len([r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/create"]) == 1
+
+
+def test_idempotent_write_is_repeated_after_a_reset_that_applied_it(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "t1", "name": "Old"}])
+    emulator.faults({"path": "/v1/mgmt/tenant/update", "kind": "drop", "apply": True, "count": 1})
+    client, warnings = make(emulator)
+    client.post("/v1/mgmt/tenant/update", {"id": "t1", "name": "New"}, idempotent=True)
+    assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/update"] * 2
+    assert [x["name"] for x in emulator.state()["tenants"]] == ["New"] and any("retrying" in w for w in warnings)
+
+
+def test_create_whose_answer_was_lost_is_resolved_not_duplicated(emulator: t.Any) -> None:
+    client, warnings = make(emulator)
+    checks: list[str] = []
+
+    def resolve() -> dict[str, t.Any] | None:
+        checks.append("x")
+        found = client.post("/v1/mgmt/tenant/search", {"tenantIds": ["t-lost"]}, read=True).get("tenants") or []
+        return {"id": found[0]["id"]} if found else None
+
+    # the create landed, then the connection died: resolve finds it, nothing is sent again
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "drop", "apply": True, "count": 1})
+    assert client.post("/v1/mgmt/tenant/create", {"id": "t-lost", "name": "Lost"}, resolve=resolve) == {"id": "t-lost"}
+    assert len([r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/create"]) == 1 and checks == ["x"]
+    assert any("had been applied" in w for w in warnings)
+
+    # the create did not land: resolve says so, the create is sent again, exactly one tenant exists
+    emulator.clear_log()
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "drop", "count": 1})
+    client.post("/v1/mgmt/tenant/create", {"id": "t-second", "name": "Second"}, resolve=lambda: None)
+    assert len([r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/create"]) == 2
+    assert sorted(x["id"] for x in emulator.state()["tenants"]) == ["t-lost", "t-second"]
 
 
 def test_timeout_is_retried_for_reads(emulator: t.Any) -> None:
@@ -199,10 +242,108 @@ def test_connection_refused_is_a_network_error() -> None:
 
 
 def test_get_client_reuses_one_client_per_settings(emulator: t.Any) -> None:
-    settings = ConnectionSettings(project_id=emulator.project_id, management_key=emulator.management_key, base_url=emulator.base_url)
+    settings = ConnectionSettings(project_id=emulator.project_id, management_key=emulator.management_key, base_url=emulator.base_url, license_handshake=False)
     first = get_client(settings)
     first.get("/v1/mgmt/tenant/all")
     second = get_client(settings)
     assert second is first and second.stats["reads"] == 0  # stats restart per task, the connection stays
     other = get_client(ConnectionSettings(project_id=emulator.project_id, management_key="K2other", base_url=emulator.base_url))
     assert other is not first
+
+
+def test_a_429_paces_every_worker_of_the_client(emulator: t.Any) -> None:
+    emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": 3})
+    client, warnings = make(emulator)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _n in range(3):
+                client.get("/v1/mgmt/tenant/all")
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert not errors and [r["status"] for r in emulator.requests()].count(200) == 12
+    assert client.stats["rate_limited"] == 3 and len(warnings) == 1  # one warning per client, not one per worker
+    assert client.pacer.throttles == 3  # one pacer for every worker
+
+
+# -- licence handshake (python-sdk descope_client.py / management/license.py, go-sdk FetchLicense) --------------
+
+
+def test_licence_handshake_once_then_header_on_every_request(emulator: t.Any) -> None:
+    client, _warnings = make(emulator, license_handshake=True)
+    threads = [threading.Thread(target=client.get, args=("/v1/mgmt/tenant/all",)) for _n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    client.post("/v1/mgmt/tenant/create", {"id": "t-lic", "name": "Licensed"})
+    paths = [r["path"] for r in emulator.requests()]
+    assert paths[0] == "/v1/mgmt/license" and paths.count("/v1/mgmt/license") == 1 and len(paths) == 6
+    assert client.license_tier and client.session.headers["x-descope-license"] == client.license_tier
+    assert client.stats["reads"] == 4 and client.stats["writes"] == 1  # the handshake is not a task request
+
+
+@pytest.mark.parametrize("fault", [{"kind": "status", "status": 500}, {"kind": "drop"}, {"kind": "malformed"}, {"kind": "status", "status": 403}])
+def test_a_failed_licence_handshake_is_ignored_and_not_retried(emulator: t.Any, fault: dict[str, t.Any]) -> None:
+    emulator.faults({"path": "/v1/mgmt/license", "count": 1, **fault})
+    client, warnings = make(emulator, license_handshake=True)
+    assert "tenants" in client.get("/v1/mgmt/tenant/all")
+    assert "tenants" in client.get("/v1/mgmt/tenant/all")
+    assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/license", "/v1/mgmt/tenant/all", "/v1/mgmt/tenant/all"]
+    assert client.license_tier is None and "x-descope-license" not in client.session.headers and warnings == []
+
+
+def test_get_client_does_the_handshake_once_across_tasks(emulator: t.Any) -> None:
+    settings = ConnectionSettings(project_id=emulator.project_id, management_key="K2HandshakeCache0001", base_url=emulator.base_url)
+    first = get_client(settings)
+    assert first.settings.license_handshake is True
+    second = get_client(settings)
+    assert second is first and second._license_done is False  # lazy: nothing sent before the first request
+
+
+# -- credentials never leave the client ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["K2Canary\nInjected: yes", "K2Canary\r\nX", "K2Canary\tTab", "K2Canary€uro", "K2Canary\u00a0nbsp", "K2 Space"])
+def test_unsendable_key_is_refused_before_any_request(emulator: t.Any, key: str) -> None:
+    with pytest.raises(DescopeConfigError) as info:
+        make(emulator, management_key=key)
+    text = str(info.value) + repr(info.value.to_result())
+    assert "management_key" in text and "Fix:" in text
+    for piece in ("K2Canary", "Injected", "uro", "nbsp", "Space"):
+        assert piece not in text
+    assert emulator.requests() == []
+
+
+def test_http_library_errors_never_surface_raw(emulator: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # whatever slips past validation: requests' InvalidHeader quotes the header value, it must not escape
+    client, _warnings = make(emulator, management_key="K2CanaryHeader0001")
+    client.session.headers["Authorization"] = "Bearer P2x:K2CanaryHeader0001\nX: y"
+    with pytest.raises(DescopeConfigError) as info:
+        client.get("/v1/mgmt/tenant/all")
+    assert "K2CanaryHeader0001" not in str(info.value) and "InvalidHeader" in str(info.value)
+    assert emulator.requests() == []
+
+
+def test_a_key_echoed_by_the_server_or_a_proxy_is_redacted(emulator: t.Any) -> None:
+    canary = "K2CanaryEchoedByAProxy0000001"
+    emulator.seed(projects=[{"id": emulator.project_id, "managementKey": canary}])
+    body = '{"errorCode": "E000001", "errorDescription": "bad key ' + canary + '", "errorMessage": "Bearer x:' + canary + '"}'
+    emulator.faults({"path": "*", "kind": "status", "status": 400, "body": body, "count": 1})
+    client, warnings = make(emulator, management_key=canary)
+    with pytest.raises(DescopeAPIError) as info:
+        client.get("/v1/mgmt/tenant/all")
+    dumped = str(info.value) + repr(info.value.to_result()) + repr(info.value.__dict__) + repr(client) + " ".join(warnings)
+    assert canary not in dumped and "[REDACTED]" in dumped
+
+
+def test_client_repr_hides_credentials(emulator: t.Any) -> None:
+    client, _warnings = make(emulator, management_key="K2CanaryRepr0000001")
+    assert "K2CanaryRepr0000001" not in repr(client) + repr(client.settings)
