@@ -20,6 +20,12 @@ _TENANT_FIELDS = (
     "roleInheritance",
 )
 
+PASSWORD_FIELDS = (
+    "enabled", "minLength", "lowercase", "uppercase", "number", "nonAlphanumeric", "expiration", "expirationWeeks", "reuse", "reuseAmount",
+    "lock", "lockAttempts", "tempLock", "tempLockAttempts", "tempLockDuration", "enablePasswordStrength", "passwordStrengthScore",
+    "anyLetter", "disallowedCharacters", "disallowEmailMatch",
+)  # fmt: skip
+
 ALLOWED = {
     # --- tenants ---------------------------------------------------------------------------
     ("GET", "/v1/mgmt/license"): (),
@@ -97,6 +103,37 @@ ALLOWED = {
     ("POST", "/v1/mgmt/project/update/tags"): ("tags",),  # UpdateProjectTagsRequest
     ("POST", "/v1/mgmt/project/delete"): (),
     ("POST", "/v1/mgmt/projects/list"): (),
+    # --- permissions and roles (python SDK 2.16 management/permission.py, role.py) ----------
+    ("POST", "/v1/mgmt/permission/create"): ("name", "description"),  # CreatePermissionRequest
+    ("POST", "/v1/mgmt/permission/update"): ("name", "id", "newName", "description"),  # UpdatePermissionRequest
+    ("POST", "/v1/mgmt/permission/delete"): ("name", "id"),  # DeletePermissionRequest
+    ("POST", "/v1/mgmt/permission/create/batch"): ("permissions",),  # CreatePermissionsBatchRequest
+    ("POST", "/v1/mgmt/permission/update/batch"): ("permissions",),  # UpdatePermissionsBatchRequest
+    ("POST", "/v1/mgmt/permission/delete/batch"): ("names", "ids"),  # DeletePermissionsBatchRequest
+    ("GET", "/v1/mgmt/permission/all"): (),
+    ("POST", "/v1/mgmt/role/create"): ("name", "description", "permissionNames", "tenantId", "default", "private"),  # CreateRoleRequest
+    ("POST", "/v1/mgmt/role/update"): ("name", "id", "newName", "description", "permissionNames", "tenantId", "default", "private"),  # UpdateRoleRequest
+    ("POST", "/v1/mgmt/role/delete"): ("name", "id", "tenantId"),  # DeleteRoleRequest
+    ("POST", "/v1/mgmt/role/create/batch"): ("roles",),  # CreateRolesBatchRequest
+    ("POST", "/v1/mgmt/role/update/batch"): ("roles",),  # UpdateRolesBatchRequest
+    ("POST", "/v1/mgmt/role/delete/batch"): ("roleNames", "roleIds", "tenantId"),  # DeleteRolesBatchRequest
+    ("GET", "/v1/mgmt/role/all"): (),
+    # SearchRolesRequest
+    ("POST", "/v1/mgmt/role/search"): ("tenantIds", "roleNames", "roleNameLike", "permissionNames", "includeProjectRoles", "roleIds"),
+    # --- password policy (python SDK management/password.py; go-sdk PasswordSettings) -------
+    ("GET", "/v1/mgmt/password/settings"): ("tenantId",),
+    ("POST", "/v1/mgmt/password/settings"): ("tenantId", *PASSWORD_FIELDS),  # ConfigurePasswordSettingsRequest
+    # --- SSO (python SDK management/_sso_settings_base.py, sso_settings.py) ------------------
+    ("GET", "/v2/mgmt/sso/settings"): ("tenantId", "ssoId"),
+    ("GET", "/v2/mgmt/sso/settings/all"): ("tenantId",),
+    ("POST", "/v1/mgmt/sso/settings/new"): ("tenantId", "ssoId", "displayName"),
+    ("DELETE", "/v1/mgmt/sso/settings"): ("tenantId", "ssoId"),
+    ("POST", "/v1/mgmt/sso/oidc"): ("tenantId", "settings", "domains", "ssoId"),  # ConfigureSSOOIDCSettingsRequest
+    ("POST", "/v1/mgmt/sso/saml"): ("tenantId", "settings", "redirectUrl", "domains", "ssoId"),  # ConfigureSSOSAMLSettingsRequest
+    ("POST", "/v1/mgmt/sso/saml/metadata"): ("tenantId", "settings", "redirectUrl", "domains", "ssoId"),  # ...ByMetadataRequest
+    ("POST", "/v1/mgmt/sso/mapping"): ("tenantId", "roleMappings", "attributeMapping", "ssoId"),  # ConfigureSSOMappingRequest
+    # GenerateSSOConfigurationLinkRequest
+    ("POST", "/v2/mgmt/tenant/adminlinks/sso/generate"): ("tenantId", "expireTime", "ssoId", "email", "templateId", "actorId"),
 }
 
 

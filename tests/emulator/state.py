@@ -6,7 +6,7 @@ import secrets
 import string
 import threading
 
-from . import attributes, faults, flows, roles, seed_data, tenants
+from . import attributes, faults, flows, roles, seed_data, settings, sso, tenants
 from .errors import invalid
 
 DEFAULT_CONFIG = {
@@ -40,11 +40,15 @@ def new_project(spec):
         "attributeDefinitions": attributes.definitions_from_seed(spec.get("customAttributes")),
         "roles": {},
         "permissions": {},
+        "sso": {},  # tenant id -> {sso id ("" = default) -> configuration}
+        "adminLinks": [],
     }
-    roles.seed_into(project, spec.get("permissions"), spec.get("roles"))
     for raw in spec.get("tenants") or []:
         tenant = tenants.from_seed(raw)
         project["tenants"][tenant["id"]] = tenant
+    roles.seed_into(project, spec.get("permissions"), spec.get("roles"))
+    settings.seed_into(project, spec.get("passwordSettings"))
+    sso.seed_into(project, spec.get("sso"))
     for tenant in project["tenants"].values():
         parent = project["tenants"].get(tenant["parent"])
         if parent is not None:
@@ -209,6 +213,8 @@ class Store:
         clone.update({"id": new_id, "name": name, "tenants": {}, "tags": list(tags), "environment": environment})
         # tenant-scoped roles go with the tenants a clone does not copy
         clone["roles"] = {rid: r for rid, r in clone["roles"].items() if not r["tenantId"]}
+        clone["sso"], clone["adminLinks"] = {}, []
+        clone["passwordSettings"] = {"": clone["passwordSettings"][""]}
         self.projects[new_id] = clone
         return clone
 
@@ -232,5 +238,8 @@ class Store:
                 "customAttributes": attributes.dump(project),
                 "permissions": sorted((copy.deepcopy(p) for p in project["permissions"].values()), key=lambda p: p["name"]),
                 "roles": sorted((copy.deepcopy(r) for r in project["roles"].values()), key=lambda r: (r["tenantId"], r["name"])),
+                "passwordSettings": copy.deepcopy(project["passwordSettings"]),
+                "sso": sso.dump(project),
+                "adminLinks": copy.deepcopy(project["adminLinks"]),
             }
             return json.loads(json.dumps(out))
