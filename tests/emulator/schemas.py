@@ -79,6 +79,7 @@ ALLOWED = {
         "enforceSSO",
         "enforceSSOExclusions",
         "federatedAppIds",
+        "rotateJwt",  # older go-sdk ConfigureSettings sends it
     ),
     ("POST", "/v1/mgmt/tenant/updateDefaultRoles"): ("id", "defaultRoles"),  # UpdateTenantDefaultRolesRequest
     # --- flows and theme -------------------------------------------------------------------

@@ -292,7 +292,8 @@ def update_settings(store, project, body):
     for key in ("selfProvisioningDomains", "domains", "enforceSSOExclusions", "federatedAppIds"):
         if body.get(key) is not None:
             staged[key] = opt_str_list(body, key)
-    if body.get("authType") is not None:
+    # The Go SDK sends every key, "" for unset strings: an empty authType or unit leaves the value as it is.
+    if body.get("authType") not in (None, ""):
         staged["authType"] = one_of(body["authType"], "authType", AUTH_TYPES)
     if body.get("enforceSSO") is not None:
         staged["enforceSSO"] = opt_bool(body, "enforceSSO")
@@ -300,7 +301,7 @@ def update_settings(store, project, body):
         if body.get(key) is not None:
             settings[key] = opt_int(body, key)
     for key in SETTINGS_UNITS:
-        if body.get(key) is not None:
+        if body.get(key) not in (None, ""):
             settings[key] = one_of(body[key], key, UNITS)
     for key in SETTINGS_BOOLS:
         if body.get(key) is not None:

@@ -267,3 +267,29 @@ def test_seeded_tenants(emulator):
     assert _load(emulator, "s1")["createdTime"] == 1726067547
     # the seed replaced the whole default project: flows are gone with it
     assert emulator.state()["flows"] == {}
+
+
+def test_settings_accept_the_go_sdk_body_with_empty_strings(emulator):
+    # go-sdk ConfigureSettings sends every key; unset strings arrive as "" and must not be refused
+    _create(emulator, id="t1", name="One")
+    emulator.config(strict=True)
+    body = {
+        "tenantId": "t1",
+        "selfProvisioningDomains": [],
+        "authType": "",
+        "enabled": True,
+        "refreshTokenExpiration": 3,
+        "refreshTokenExpirationUnit": "",
+        "sessionTokenExpiration": 20,
+        "sessionTokenExpirationUnit": "minutes",
+        "stepupTokenExpiration": 10,
+        "stepupTokenExpirationUnit": "",
+        "enableInactivity": False,
+        "inactivityTime": 12,
+        "inactivityTimeUnit": "",
+        "JITDisabled": False,
+        "domains": [],
+    }
+    assert emulator.api("POST", "/v1/mgmt/tenant/settings", json=body).status_code == 200
+    loaded = emulator.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}).json()
+    assert loaded["refreshTokenExpirationUnit"] == "weeks" and loaded["sessionTokenExpiration"] == 20 and loaded["authType"] == "none"
