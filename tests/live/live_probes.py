@@ -206,7 +206,9 @@ def run_probes(ctx: Context) -> dict[str, dict[str, t.Any]]:  # noqa: PLR0915 - 
     out["tenant_load"] = ctx.record("GET /v1/mgmt/tenant?id=<existing>", answer, {"createdTime": time_format(tenant.get("createdTime"))})
     answer = api.call("GET", "/v1/mgmt/tenant", params={"id": missing})
     out["tenant_load_missing"] = ctx.record("GET /v1/mgmt/tenant?id=<missing>", answer, {"mentions_not_found": mentions_not_found(answer.body)})
-    out["tenant_search_by_id"] = ctx.record("POST /v1/mgmt/tenant/search {tenantIds: [<existing>]}", api.call("POST", "/v1/mgmt/tenant/search", {"tenantIds": [tid]}))
+    out["tenant_search_by_id"] = ctx.record(
+        "POST /v1/mgmt/tenant/search {tenantIds: [<existing>]}", api.call("POST", "/v1/mgmt/tenant/search", {"tenantIds": [tid]})
+    )
     out["tenant_search_missing_id"] = ctx.record(
         "POST /v1/mgmt/tenant/search {tenantIds: [<missing>]}", api.call("POST", "/v1/mgmt/tenant/search", {"tenantIds": [missing]})
     )
@@ -215,7 +217,9 @@ def run_probes(ctx: Context) -> dict[str, dict[str, t.Any]]:  # noqa: PLR0915 - 
     )
     answer = api.call("POST", "/v1/mgmt/tenant/update", {"id": missing, "name": f"{missing} name"})
     ctx.created_tenants.append(missing)  # in case the API turned the update into a create
-    out["tenant_update_missing"] = ctx.record("POST /v1/mgmt/tenant/update {id: <missing>, name}", answer, {"mentions_not_found": mentions_not_found(answer.body)})
+    out["tenant_update_missing"] = ctx.record(
+        "POST /v1/mgmt/tenant/update {id: <missing>, name}", answer, {"mentions_not_found": mentions_not_found(answer.body)}
+    )
     out["tenant_delete"] = ctx.record("POST /v1/mgmt/tenant/delete {id} (a void write)", api.call("POST", "/v1/mgmt/tenant/delete", {"id": tid}))
     answer = api.call("POST", "/v1/mgmt/tenant/delete", {"id": missing})
     out["tenant_delete_missing"] = ctx.record("POST /v1/mgmt/tenant/delete {id: <missing>}", answer, {"mentions_not_found": mentions_not_found(answer.body)})
@@ -241,7 +245,8 @@ def run_probes(ctx: Context) -> dict[str, dict[str, t.Any]]:  # noqa: PLR0915 - 
         fid = ctx.probe_flow
         ctx.created_flows.append(fid)
         out["flow_import"] = ctx.record(
-            "POST /v2/mgmt/flow/import {flow} (a copy of an existing flow under a new id)", api.call("POST", "/v2/mgmt/flow/import", {"flow": _copy_of_source(ctx, fid)})
+            "POST /v2/mgmt/flow/import {flow} (a copy of an existing flow under a new id)",
+            api.call("POST", "/v2/mgmt/flow/import", {"flow": _copy_of_source(ctx, fid)}),
         )
         out["flow_import_top_level_flow_id"] = ctx.record(
             "POST /v2/mgmt/flow/import {flowId, flow} (the top-level flowId ImportFlowRequest does not define)",
@@ -251,7 +256,9 @@ def run_probes(ctx: Context) -> dict[str, dict[str, t.Any]]:  # noqa: PLR0915 - 
             "POST /v2/mgmt/flow/import {flow, dmliveUnknownField} (is an unknown request field rejected?)",
             api.call("POST", "/v2/mgmt/flow/import", {"flow": _copy_of_source(ctx, fid), "dmliveUnknownField": True}),
         )
-        out["flow_delete"] = ctx.record("POST /v1/mgmt/flow/delete {ids: [<existing>]} (a void write)", api.call("POST", "/v1/mgmt/flow/delete", {"ids": [fid]}))
+        out["flow_delete"] = ctx.record(
+            "POST /v1/mgmt/flow/delete {ids: [<existing>]} (a void write)", api.call("POST", "/v1/mgmt/flow/delete", {"ids": [fid]})
+        )
 
     # theme and snapshot (reads only; the snapshot is validated, never imported)
     out["theme_export"] = ctx.record("POST /v2/mgmt/theme/export {}", api.call("POST", "/v2/mgmt/theme/export", {}))
@@ -340,7 +347,13 @@ def main(argv: t.Sequence[str]) -> int:
 
     with EmulatorProcess() as running:
         env = running.env
-        target = LiveTarget.from_env({"DESCOPE_LIVE_PROJECT_ID": env["DESCOPE_PROJECT_ID"], "DESCOPE_LIVE_MANAGEMENT_KEY": env["DESCOPE_MANAGEMENT_KEY"], "DESCOPE_LIVE_BASE_URL": env["DESCOPE_BASE_URL"]})
+        target = LiveTarget.from_env(
+            {
+                "DESCOPE_LIVE_PROJECT_ID": env["DESCOPE_PROJECT_ID"],
+                "DESCOPE_LIVE_MANAGEMENT_KEY": env["DESCOPE_MANAGEMENT_KEY"],
+                "DESCOPE_LIVE_BASE_URL": env["DESCOPE_BASE_URL"],
+            }
+        )
         assert target is not None and target.is_emulator
         ctx = Context(target, new_prefix())
         try:
