@@ -21,7 +21,7 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # live_target / live_probes
-from live_target import LiveTarget, new_prefix  # noqa: E402  # pylint: disable=wrong-import-position
+from live_target import LiveTarget, new_prefix, redact  # noqa: E402  # pylint: disable=wrong-import-position
 
 ENV_RECORD = "DESCOPE_LIVE_RECORD"
 ENV_ANSWERS_FILE = "DESCOPE_LIVE_ANSWERS_FILE"
@@ -133,10 +133,12 @@ def no_key_in_files(request: pytest.FixtureRequest) -> t.Iterator[None]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> t.Iterator[None]:
     """Redact the key from every report of this directory (failure text, captured output)."""
     outcome = yield
-    target = os.environ.get("DESCOPE_LIVE_MANAGEMENT_KEY", "").strip()
-    if len(target) < 4:  # nothing (or nothing meaningful) to redact
+    key = os.environ.get("DESCOPE_LIVE_MANAGEMENT_KEY", "").strip()
+    if not key:
         return
     report = outcome.get_result()
-    if report.longrepr is not None and target in str(report.longrepr):
-        report.longrepr = str(report.longrepr).replace(target, "<redacted>")
-    report.sections = [(title, text.replace(target, "<redacted>")) for title, text in report.sections]
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if redact(text, key) != text:
+            report.longrepr = redact(text, key)
+    report.sections = [(title, redact(text, key)) for title, text in report.sections]

@@ -84,11 +84,7 @@ class LiveTarget:
     # -- secrets --------------------------------------------------------------------------------
 
     def redact(self, text: t.Any) -> str:
-        out = str(text)
-        for secret in (self.key, f"{self.project_id}:{self.key}"):
-            if secret:
-                out = out.replace(secret, "<redacted>")
-        return out
+        return redact(text, self.key)
 
     def ansible_env(self) -> dict[str, str]:
         """What a playbook run gets: the collection's own variables (DESCOPE_BASE_URL only when it was given)."""
@@ -166,7 +162,7 @@ class LiveTarget:
         if not prefix.startswith("dmlive-"):
             raise ValueError("the sweep only removes dmlive- objects")
         removed: list[str] = []
-        for _ in range(5):  # children first: a tenant whose parent is also ours waits for the next pass
+        for _pass in range(5):  # children first: a tenant whose parent is also ours waits for the next pass
             ours = [x for x in self.tenants() if str(x.get("id", "")).startswith(prefix)]
             if not ours:
                 break
@@ -220,6 +216,18 @@ class LiveTarget:
             return None
         log = self.session.get(self.base_url + "/_emulator/requests", params={"since": mark}, timeout=10).json()["requests"]
         return [f"{x['method']} {x['path']}" for x in log if x.get("write") and x["seq"] > mark]
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_+/=-]{8,}")
+
+
+def redact(text: t.Any, key: str) -> str:
+    """``text`` without the key, nor any 8+ character piece of it (pytest shortens long strings to 'K2abc...xyz')."""
+    out = str(text)
+    if len(key) < 8:
+        return out
+    out = out.replace(key, "<redacted>")
+    return _TOKEN.sub(lambda m: "<redacted>" if m.group(0) in key else m.group(0), out)
 
 
 def _answer(response: requests.Response) -> Answer:

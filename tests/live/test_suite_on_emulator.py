@@ -21,8 +21,10 @@ import pytest
 TESTS = pathlib.Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 sys.path.insert(0, str(TESTS))
+sys.path.insert(0, str(TESTS / "live"))
 from emulator.control_client import EmulatorControl  # noqa: E402  # pylint: disable=wrong-import-position
 from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
+from live_target import redact  # noqa: E402  # pylint: disable=wrong-import-position
 
 LIVE_TESTS = 5  # the test functions of tests/live/test_live.py
 
@@ -95,3 +97,11 @@ def test_a_failing_live_test_still_cleans_up_and_redacts(canary_emulator, tmp_pa
     assert any(r["write"] and r["path"] == "/v1/mgmt/tenant/create" and r["status"] == 200 for r in canary_emulator.requests())
     assert leftovers(canary_emulator) == []
     assert_no_key(canary_emulator, proc, tmp_path)
+
+
+def test_redact_removes_the_key_and_the_pieces_pytest_shows_of_it():
+    key = "K2LiveCanary" + "0123456789abcdef" * 2
+    text = f"Bearer P2x:{key} / assert '{key[:12]}...{key[-12:]}' == 'x' / P2EmulatorDefaultProject0001 kept"
+    out = redact(text, key)
+    assert key[:12] not in out and key[-12:] not in out and "<redacted>...<redacted>" in out
+    assert "P2EmulatorDefaultProject0001 kept" in out and redact("short", "abc") == "short"
