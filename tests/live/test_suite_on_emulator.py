@@ -37,7 +37,7 @@ def canary_emulator():
         yield EmulatorControl(running.env)
 
 
-def run_live_suite(emulator, tmp_path, *args, name="run"):
+def run_live_suite(emulator, tmp_path, *args, name="run", env_extra=None):
     # not measured by coverage (COVERAGE_*): it would triple the run time, and the integration suite measures these modules
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DESCOPE_LIVE_", "PYTEST_", "COVERAGE_"))}
     env.pop("DESCOPE_PROJECT_ID", None)
@@ -50,6 +50,7 @@ def run_live_suite(emulator, tmp_path, *args, name="run"):
             "DESCOPE_LIVE_BASE_URL": emulator.base_url,
             "DESCOPE_LIVE_RECORD": "1",
             "DESCOPE_LIVE_ANSWERS_FILE": str(tmp_path / "answers.json"),
+            **(env_extra or {}),
         }
     )
     junit = tmp_path / f"{name}.xml"
@@ -73,12 +74,23 @@ def assert_no_key(emulator, proc, tmp_path):
     assert files and not [str(p) for p in files if key.encode() in p.read_bytes()]
 
 
+STALE = "dmlive-20200101t000000z-abcdef-old"  # what a killed run of 2020 left behind
+
+
 def test_the_live_suite_passes_against_the_emulator(canary_emulator, tmp_path):
+    # objects the suite did not create: a customer's tenant, a stale object of a killed run, the seeded flows and theme
+    for body in ({"id": "customer-acme", "name": "Acme", "selfProvisioningDomains": ["acme.example.com"]}, {"id": STALE, "name": STALE}):
+        assert canary_emulator.api("POST", "/v1/mgmt/tenant/create", json=body).status_code == 200
+    before = canary_emulator.state()
     proc, counts = run_live_suite(canary_emulator, tmp_path)
     output = (proc.stdout[-8000:] + proc.stderr[-4000:]).replace(canary_emulator.management_key, "<key>")
     assert proc.returncode == 0, output
     assert counts == {"tests": LIVE_TESTS, "failures": 0, "errors": 0, "skipped": 0}, output
-    assert leftovers(canary_emulator) == []
+    after = canary_emulator.state()
+    assert leftovers(canary_emulator) == [STALE]  # reported, not deleted, without DESCOPE_LIVE_SWEEP_STALE
+    assert "dmlive-20200101t000000z-abcdef" in proc.stdout and "DESCOPE_LIVE_SWEEP_STALE" in proc.stdout
+    assert [t for t in after["tenants"] if not t["id"].startswith("dmlive-")] == [t for t in before["tenants"] if not t["id"].startswith("dmlive-")]
+    assert {k: v for k, v in after["flows"].items() if not k.startswith("dmlive-")} == before["flows"] and after["theme"] == before["theme"]
     answers = (tmp_path / "answers.json").read_text(encoding="utf-8")
     assert '"source": "emulator"' in answers and '"tenant_load_missing"' in answers
     assert_no_key(canary_emulator, proc, tmp_path)
@@ -90,7 +102,9 @@ def test_a_failing_live_test_still_cleans_up_and_redacts(canary_emulator, tmp_pa
     # every tenant update fails with an error page that echoes the key: the round trip fails after the create
     page = "<html>upstream error for Bearer %s:%s</html>" % (canary_emulator.project_id, canary_emulator.management_key)
     canary_emulator.faults({"path": "/v1/mgmt/tenant/update", "kind": "status", "status": 400, "body": page})
-    proc, counts = run_live_suite(canary_emulator, tmp_path, "-k", "tenant_create_noop", name="failing")
+    assert canary_emulator.api("POST", "/v1/mgmt/tenant/create", json={"id": STALE, "name": STALE}).status_code == 200
+    env = {"DESCOPE_LIVE_SWEEP_STALE": "1"}  # and this time the stale object goes
+    proc, counts = run_live_suite(canary_emulator, tmp_path, "-k", "tenant_create_noop", name="failing", env_extra=env)
     output = (proc.stdout + proc.stderr).replace(canary_emulator.management_key, "<key>")
     assert proc.returncode == 1 and counts == {"tests": 1, "failures": 1, "errors": 0, "skipped": 0}, output
     assert "<redacted>" in proc.stdout  # the failure message was shown, without the key
