@@ -130,9 +130,9 @@ def no_key_in_files(request: pytest.FixtureRequest) -> t.Iterator[None]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> t.Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> t.Generator[None, t.Any, None]:
     """Redact the key from every report of this directory (failure text, captured output)."""
-    outcome = yield
+    outcome: t.Any = yield
     key = os.environ.get("DESCOPE_LIVE_MANAGEMENT_KEY", "").strip()
     if not key:
         return

@@ -51,9 +51,8 @@ def api_edit_tenant(live: LiveTarget, tenant_id: str, **changes: t.Any) -> None:
     """Someone edits the tenant outside Ansible (a full update built from the current record)."""
     current = live.tenant(tenant_id)
     assert current is not None
-    body = {
-        k: current[k] for k in ("id", "name", "selfProvisioningDomains", "customAttributes", "enforceSSO", "enforceSSOExclusions", "disabled") if k in current
-    }
+    kept = ("id", "name", "selfProvisioningDomains", "customAttributes", "enforceSSO", "enforceSSOExclusions", "disabled")
+    body: dict[str, t.Any] = {k: current[k] for k in kept if k in current}
     body.update(changes)
     live.must("POST", "/v1/mgmt/tenant/update", body)
 
