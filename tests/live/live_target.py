@@ -205,14 +205,15 @@ class LiveTarget:
         return response.status_code == 200 and response.headers.get("Content-Type", "").startswith("application/json") and response.json() == {"ok": True}
 
     def log_mark(self) -> int:
-        if not self.is_emulator:
+        if not self.is_emulator or os.environ.get("PYTEST_XDIST_WORKER"):
             return 0
         log = self.session.get(self.base_url + "/_emulator/requests", timeout=10).json()["requests"]
         return int(log[-1]["seq"]) if log else 0
 
     def writes_since(self, mark: int) -> list[str] | None:
-        """State-changing requests the emulator logged after ``mark``; None on a real project (no server log)."""
-        if not self.is_emulator:
+        """State-changing requests the emulator logged after ``mark``; None on a real project (no server log) and
+        under pytest-xdist (the log is shared by every worker, so a write could not be told apart from a neighbour's)."""
+        if not self.is_emulator or os.environ.get("PYTEST_XDIST_WORKER"):
             return None
         log = self.session.get(self.base_url + "/_emulator/requests", params={"since": mark}, timeout=10).json()["requests"]
         return [f"{x['method']} {x['path']}" for x in log if x.get("write") and x["seq"] > mark]
