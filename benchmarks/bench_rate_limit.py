@@ -44,7 +44,8 @@ from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=w
 from ansible_collections.descope.mgmt.plugins.module_utils import _client, _tenant  # noqa: E402
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError  # noqa: E402
 from ansible_collections.descope.mgmt.plugins.module_utils._options import settings_from_params  # noqa: E402
-from ansible_collections.descope.mgmt.plugins.module_utils._runner import run_task  # noqa: E402
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task  # noqa: E402
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant import _fields as _tenant_api  # noqa: E402
 
 
 class Emulator:
@@ -86,7 +87,7 @@ def sustained(emulator: Emulator, n: int, capacity: int, refill: float) -> None:
     warnings: list[str] = []
     _client._CLIENTS.clear()  # a fresh client: nothing learned from an earlier run
     started = time.monotonic()
-    result = run_task(_tenant.run, "descope_tenant", tenant_params(emulator.env, tenants), False, False, emulator.env, warnings.append, in_process=True)
+    result = run_task(_tenant.SPEC, tenant_params(emulator.env, tenants), False, False, emulator.env, warnings.append, in_process=True)
     elapsed = time.monotonic() - started
     emulator.control("POST", "config", {"rateLimit": None})
     log = emulator.log()
@@ -176,25 +177,25 @@ class FaultProxy:
 
 def client_level_sync(client: t.Any, declared: list[dict[str, t.Any]]) -> dict[str, int]:
     """A set-mode sync with prune written against the client contract (what the pipeline is meant to do)."""
-    live = {x["id"]: x for x in client.get(_tenant.PATH_ALL).get("tenants") or []}
+    live = {x["id"]: x for x in client.get(_tenant_api.PATH_ALL).get("tenants") or []}
     done = {"created": 0, "updated": 0, "deleted": 0}
     for item in declared:
         current = live.get(item["id"])
         if current is None:
 
             def resolve(tid: str = item["id"]) -> dict[str, t.Any] | None:
-                found = client.post(_tenant.PATH_SEARCH, {"tenantIds": [tid]}, read=True).get("tenants") or []
+                found = client.post(_tenant_api.PATH_SEARCH, {"tenantIds": [tid]}, read=True).get("tenants") or []
                 return {"id": tid} if any(x.get("id") == tid for x in found) else None
 
-            client.post(_tenant.PATH_CREATE, {"id": item["id"], "name": item["name"]}, resolve=resolve)
+            client.post(_tenant_api.PATH_CREATE, {"id": item["id"], "name": item["name"]}, resolve=resolve)
             done["created"] += 1
         elif current.get("name") != item["name"]:
-            client.post(_tenant.PATH_UPDATE, {"id": item["id"], "name": item["name"]}, idempotent=True)
+            client.post(_tenant_api.PATH_UPDATE, {"id": item["id"], "name": item["name"]}, idempotent=True)
             done["updated"] += 1
     wanted = {x["id"] for x in declared}
     for tid in sorted(set(live) - wanted):
         try:
-            client.post(_tenant.PATH_DELETE, {"id": tid}, idempotent=True)
+            client.post(_tenant_api.PATH_DELETE, {"id": tid}, idempotent=True)
         except DescopeAPIError as exc:
             if not exc.is_not_found:  # a repeated delete whose first attempt landed: the target is gone, as wanted
                 raise
@@ -225,13 +226,13 @@ def faulty(emulator: Emulator) -> None:
                 except DescopeAPIError as exc:
                     print(f"  pass {passes}: {exc}")
             else:
-                result = run_task(_tenant.run, "descope_tenant", tenant_params(env, declared, prune=True), False, False, env, lambda _m: None, in_process=True)
+                result = run_task(_tenant.SPEC, tenant_params(env, declared, prune=True), False, False, env, lambda _m: None, in_process=True)
                 converged = not result.get("failed")
         elapsed = time.monotonic() - started
         proxy.stop()
         log = emulator.log()
-        creates = [r for r in log if r["path"] == _tenant.PATH_CREATE and r["status"] == 200]
-        duplicates = [r for r in log if r["path"] == _tenant.PATH_CREATE and r["status"] == 400]  # "already exists"
+        creates = [r for r in log if r["path"] == _tenant_api.PATH_CREATE and r["status"] == 200]
+        duplicates = [r for r in log if r["path"] == _tenant_api.PATH_CREATE and r["status"] == 400]  # "already exists"
         state = {x["id"]: x["name"] for x in emulator.tenants()}
         right = state == {x["id"]: x["name"] for x in declared}
         print(

@@ -45,14 +45,7 @@ def test_swapped_credentials_in_the_environment_are_refused_and_never_printed(pl
         assert piece not in text
 
 
-MODULE_PATH_ECHO = pytest.mark.xfail(
-    strict=True,
-    reason="module path: AnsibleModule echoes task arguments (invocation) at -vvvv; fixed once _runner.run_module adds "
-    "_options.hidden_values(module.params, os.environ) to module.no_log_values (pipeline owner)",
-)
-
-
-@pytest.mark.parametrize("path", ["in-process", pytest.param("module", marks=MODULE_PATH_ECHO)])
+@pytest.mark.parametrize("path", ["in-process", "module"])
 def test_a_key_in_the_project_id_task_argument_is_refused_and_never_printed(playbook: t.Any, emulator: t.Any, path: str) -> None:
     text = _fails_cleanly(playbook, emulator, {INFO: {"project_id": KEY}}, PATHS[path], "looks like a management key", "'project_id'")
     assert KEY not in text

@@ -15,6 +15,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish
@@ -102,6 +103,8 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
     for lib, available, trace in spec.libraries:
         if not available:
             module.fail_json(msg=missing_required_lib(lib), exception=trace)
+    # a key given in a credential position that is not no_log (project_id) must be masked in invocation too
+    module.no_log_values.update(hidden_values(module.params, os.environ))
     result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)
     if result.pop("failed", False):
         module.fail_json(**result)
