@@ -21,6 +21,7 @@ import threading
 import time
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal  # audit journal hook (issue 13)
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
 
 AUDIT_VERSION = 1
@@ -120,6 +121,7 @@ def operation(
 
 def _apply_one(change: Change, client: t.Any) -> None:
     start = time.monotonic()
+    _audit_journal.note(change, client, "sent")  # audit journal hook (issue 13): intent before the write is sent
     try:
         if change.apply is not None:
             change.apply(client)
@@ -129,6 +131,7 @@ def _apply_one(change: Change, client: t.Any) -> None:
         change.error = exc.error_dict()
     finally:
         change.duration_ms = int((time.monotonic() - start) * 1000)
+        _audit_journal.note(change, client, change.outcome)  # audit journal hook (issue 13): the write's outcome
 
 
 def _is_auth_failure(change: Change) -> bool:
