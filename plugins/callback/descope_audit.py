@@ -90,7 +90,7 @@ options:
         key: url
   token:
     description:
-      - Token for O(url), sent as C(Authorization: Bearer <token>) (or C(Splunk <token>) with O(format=splunk_hec)).
+      - "Token for O(url), sent as C(Authorization: Bearer <token>) (or C(Splunk <token>) with O(format=splunk_hec))."
     type: str
     env:
       - name: DESCOPE_AUDIT_TOKEN
@@ -99,8 +99,8 @@ options:
         key: token
   format:
     description:
-      - Body format for O(url). V(jsonl) posts the trail lines as written (one JSON object per line); V(splunk_hec)
-        wraps each in C({"time": ..., "event": ...}) for Splunk's HTTP Event Collector.
+      - 'Body format for O(url). V(jsonl) posts the trail lines as written (one JSON object per line); V(splunk_hec)
+        wraps each in C({"time": ..., "event": ...}) for Splunk''s HTTP Event Collector.'
     type: str
     choices: [jsonl, splunk_hec]
     default: jsonl
@@ -362,10 +362,10 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             header = {"playbook": self.playbook, "user": self.user, "awx_job_id": self.awx_job_id, "awx_user": self.awx_user}
             self.journal = journal.open_run(self.dir, self.run_id, header)
             os.environ[journal.ENV_JOURNAL] = self.journal[0]
-        except (OSError, _audit.AuditWriteError, sink.SinkError) as exc:
-            self._write_failure(
-                _audit.AuditWriteError(f"cannot use the audit journal in {self.dir}: {getattr(exc, 'strerror', None) or exc}"), raise_error=False
-            )
+        except OSError as exc:
+            self._write_failure(_audit.AuditWriteError(_audit.write_failure(journal.journal_path(self.dir, self.run_id), exc)), raise_error=False)
+        except (_audit.AuditWriteError, sink.SinkError) as exc:
+            self._write_failure(_audit.AuditWriteError(str(exc)), raise_error=False)
 
     def v2_playbook_on_play_start(self, play: t.Any) -> None:
         try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import fcntl
+import itertools
 import glob
 import json
 import os
@@ -26,6 +27,19 @@ ENV_JOURNAL = "_DESCOPE_AUDIT_JOURNAL"
 JOURNAL_DIR = "journal"
 SENT = "sent"
 _MODULES = {"tenant": "descope_tenant", "flow": "descope_flow", "theme": "descope_flow"}
+_SEQ = itertools.count(1)
+
+
+def _op_id(change: t.Any, state: str) -> str:
+    """One id per write: set when it is sent, read back for its outcome (never reused, unlike id())."""
+    op = getattr(change, "_audit_journal_op", None)
+    if op is None or state == SENT:
+        op = f"{os.getpid()}.{next(_SEQ)}"
+        try:
+            change._audit_journal_op = op  # pylint: disable=protected-access
+        except AttributeError:
+            op = f"{os.getpid()}.{id(change)}"
+    return str(op)
 
 
 def note(change: t.Any, client: t.Any, state: str, environ: t.Mapping[str, str] | None = None) -> None:
@@ -37,7 +51,7 @@ def note(change: t.Any, client: t.Any, state: str, environ: t.Mapping[str, str] 
         settings = getattr(client, "settings", None)
         secrets = records.secret_values(os.environ)
         entry = {
-            "op": f"{os.getpid()}.{id(change)}",
+            "op": _op_id(change, state),
             "state": state,
             "time": records.iso(records.utc_now()),
             "project_id": getattr(settings, "project_id", None),
