@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import collections
 import fcntl
-import itertools
 import glob
+import itertools
 import json
 import os
 import typing as t
