@@ -23,7 +23,7 @@ description:
     killed run never reported are added to the trail with C(interrupted=true) at the end of the run or, at the latest,
     by the next run.
   - With O(url) every line is also POSTed to a collector (JSON lines, bearer token) or Splunk HEC, with retries; lines
-    that cannot be delivered are kept in C(<dir>/sink-spool.jsonl) and sent with the next batch.
+    that cannot be delivered are kept in C(<dir>/sink/spool.jsonl) and sent with the next batch.
   - Lines are appended under an exclusive file lock with C(O_APPEND) and C(fsync), so parallel C(ansible-playbook) runs
     sharing a file never lose or interleave lines. Directories are created C(0700), files C(0600).
   - When a task of this collection fails it prints what failed, the HTTP status, the Descope error code and concrete
@@ -487,7 +487,10 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
                 sealed = _audit.append(_audit.file_for(self.dir, self._now()), records, key=self.key, run_id=self.run_id)
                 self.records_written += len(records)
                 self._ship(sealed)
-            except (_audit.AuditWriteError, sink.SinkError) as exc:
+            except sink.SinkError as exc:
+                # the line is on file already: raising here would make ansible-core report the task again
+                self._write_failure(exc, raise_error=False)
+            except _audit.AuditWriteError as exc:
                 self._write_failure(exc, raise_error=True)
             except Exception as exc:  # pylint: disable=broad-except  # the audit must never break the run by surprise
                 self._write_failure(_audit.AuditWriteError(f"cannot write the Descope audit trail in {self.dir}: {exc}"), raise_error=True)

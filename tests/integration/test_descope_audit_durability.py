@@ -76,7 +76,7 @@ def test_required_mode_stops_changes_when_the_sink_is_down(playbook: t.Any, emul
     # the line the sink refused is on file and spooled for the next batch
     lines = file_lines(audit_dir(playbook))
     assert [(e["target_id"], e["outcome"]) for e in lines] == [("r1", "ok"), (None, "failed")]  # the refusal is on record too
-    spool = pathlib.Path(audit_dir(playbook)) / "sink-spool.jsonl"
+    spool = pathlib.Path(audit_dir(playbook)) / "sink" / "spool.jsonl"
     assert [json.loads(x)["hash"] for x in spool.read_text().splitlines()] == [e["hash"] for e in lines]
 
 
@@ -176,4 +176,7 @@ def test_report_filters_one_project_operation_and_run(playbook: t.Any, emulator:
     report = _report(playbook, "-e", f"audit_until={today}", "-e", "audit_since=1d")
     assert report.returncode == 0 and "3 entries from 1 file(s)" in report.stdout  # a bare date includes that whole day
     bad = _report(playbook, "-e", "audit_since=last tuesday")
-    assert bad.returncode != 0 and (bad.stdout + bad.stderr).count("is not a time") == 1
+    (fatal,) = [line for line in bad.stdout.splitlines() if line.startswith("fatal:")]
+    msg = json.loads(fatal.split("=> ", 1)[1])["msg"]
+    # one sentence, said once (ansible-core may print a task's msg both as an error and in the fatal line)
+    assert bad.returncode != 0 and msg.count("is not a time") == 1 and msg.count("ISO 8601") == 1 and "yesterday" in msg

@@ -14,8 +14,7 @@ import re
 import typing as t
 
 FORMAT_VERSION = 2
-# UTC exists only from Python 3.11; ansible-core 2.16 controllers may run Python 3.10
-UTC = datetime.UTC
+UTC = datetime.timezone.utc  # noqa: UP017  # the UTC alias needs Python 3.11; ansible-core 2.16 controllers may run 3.10
 GENESIS = "0" * 64
 REDACTED = "[REDACTED]"
 HIDDEN_NOTE = "result hidden by no_log"

@@ -12,7 +12,7 @@ Formats:
   ``/services/collector/event`` endpoint takes them; header ``Authorization: Splunk <token>``.
 
 A batch is retried on connection errors, timeouts, 408, 429 and 5xx with exponential backoff; a
-batch that still fails is kept in ``<dir>/sink-spool.jsonl`` and sent before the next batch (this run
+batch that still fails is kept in ``<dir>/sink/spool.jsonl`` and sent before the next batch (this run
 or the next), so a receiver that is down for a while loses nothing.
 """
 
@@ -32,7 +32,7 @@ import urllib.request
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import writer
 
 FORMATS = ("jsonl", "splunk_hec")
-SPOOL = "sink-spool.jsonl"
+SPOOL = os.path.join("sink", "spool.jsonl")  # a subdirectory: never read as a trail file
 RETRY_STATUS = (408, 425, 429, 500, 502, 503, 504)
 
 

@@ -369,3 +369,12 @@ def test_default_dir_precedence(tmp_path: t.Any) -> None:
 def test_file_for_uses_the_utc_day() -> None:
     ts = datetime.datetime(2025, 1, 2, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-5)))
     assert _audit.file_for("/d", ts) == "/d/2025-01-03.jsonl"
+
+
+def test_no_python_311_only_names_in_controller_audit_code() -> None:
+    # ansible-core 2.16 admits Python 3.10 controllers: datetime.UTC (3.11+) broke every audit write there
+    root = pathlib.Path(_audit.__file__).resolve().parents[2]
+    sources = [*sorted((root / "module_utils" / "_audit").glob("*.py")), root / "callback" / "descope_audit.py", root / "action" / "descope_audit_info.py"]
+    offenders = [str(path) for path in sources if "datetime.UTC" in path.read_text(encoding="utf-8")]
+    assert offenders == []
+    assert _audit.UTC.utcoffset(None) == datetime.timedelta(0)

@@ -57,6 +57,7 @@ def test_a_receiver_down_for_a_while_gets_the_spooled_lines_with_the_next_batch(
     with pytest.raises(sink.SinkError, match="kept and sent with the next batch") as info:
         target.send(first)
     assert TOKEN not in str(info.value) and (tmp_path / sink.SPOOL).read_text().splitlines() == first
+    assert len(_audit.read_entries(str(tmp_path))[0]) == 2 and _audit.verify(str(tmp_path)).lines == 2  # the spool is not trail
     receiver.fail_first = 0
     second = _lines(tmp_path, 2, start=2)
     sink.Sink(receiver.url, TOKEN, spool_dir=str(tmp_path)).send(second)  # a new run: the spool goes first
