@@ -113,3 +113,16 @@ def test_awx_doc_names_the_documented_settings() -> None:
     text = AWX_DOC.read_text(encoding="utf-8")
     for needle in ("AWX_ISOLATION_SHOW_PATHS", "DESCOPE_AUDIT_URL", "splunk_hec", "DESCOPE_AUDIT_KEY", "ANSIBLE_CALLBACKS_ENABLED"):
         assert needle in text
+
+
+def test_awx_audit_credential_type_injects_what_the_callback_reads() -> None:
+    source = (REPO / "plugins" / "callback" / "descope_audit.py").read_text(encoding="utf-8")
+    options = yaml.safe_load(source.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])["options"]
+    env_names = {env["name"] for option in options.values() for env in option.get("env", [])}
+    cred = yaml.safe_load((REPO / "awx" / "audit_credential_type.yml").read_text(encoding="utf-8"))
+    injected = set(cred["injectors"]["env"])
+    assert injected <= env_names and {"DESCOPE_AUDIT_URL", "DESCOPE_AUDIT_TOKEN", "DESCOPE_AUDIT_KEY"} <= injected
+    secret = {field["id"] for field in cred["inputs"]["fields"] if field.get("secret")}
+    assert secret == {"token", "key"}
+    formats = next(f for f in cred["inputs"]["fields"] if f["id"] == "format")["choices"]
+    assert formats == options["format"]["choices"]
