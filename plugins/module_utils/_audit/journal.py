@@ -81,10 +81,13 @@ def open_run(directory: str, run_id: str, header: t.Mapping[str, t.Any]) -> tupl
     """Create this run's journal with its header and hold a shared lock on it (the descriptor stays open)."""
     path = journal_path(directory, run_id)
     writer.ensure_dir(os.path.dirname(path))
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+    # created under another name and renamed once locked: another run never sees it unlocked and takes it for abandoned
+    fresh = f"{path}.{os.getpid()}.new"
+    fd = os.open(fresh, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
     fcntl.flock(fd, fcntl.LOCK_SH)
     os.write(fd, (json.dumps({"header": True, "run_id": run_id, **header}, sort_keys=True, default=str) + "\n").encode("utf-8"))
     os.fsync(fd)
+    os.replace(fresh, path)
     return path, fd
 
 
