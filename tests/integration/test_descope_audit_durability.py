@@ -92,7 +92,7 @@ def test_sigterm_mid_sync_loses_no_create_from_the_trail(playbook: t.Any, emulat
     cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(play)]
     proc = subprocess.Popen(cmd, env=env, cwd=playbook.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):  # until some creates went out (bounded: at most ~60 s)
+        for _attempt in range(600):  # until some creates went out (bounded: at most ~60 s)
             if len(emulator.state()["tenants"]) >= 40 or proc.poll() is not None:
                 break
             subprocess.run(["sleep", "0.1"], check=True)
@@ -107,7 +107,7 @@ def test_sigterm_mid_sync_loses_no_create_from_the_trail(playbook: t.Any, emulat
 
     # the next run (any playbook with the callback) reconciles the journal; a worker that outlived the kill
     # holds the journal's lock, so try a bounded number of times
-    for _ in range(20):
+    for _attempt in range(20):
         result = playbook.run([{"name": "noop", "ansible.builtin.debug": {"msg": "next run"}}], callbacks=CALLBACK, env={"DESCOPE_AUDIT_KEY": KEY})
         assert result.rc == 0, result.stdout + result.stderr
         if not list((pathlib.Path(audit_dir(playbook)) / "journal").glob("*.jsonl")):

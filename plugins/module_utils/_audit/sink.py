@@ -27,7 +27,8 @@ import os
 import time
 import typing as t
 import urllib.error
-import urllib.request
+
+from ansible.module_utils.urls import open_url
 
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import writer
 
@@ -96,10 +97,9 @@ class Sink:
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(min(8.0, self.backoff * 2 ** (attempt - 1)))
-            request = urllib.request.Request(self.url, data=payload, headers=headers, method="POST")
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # the URL is the user's configured sink
-                    response.read()
+                response = open_url(self.url, data=payload, headers=headers, method="POST", timeout=self.timeout, follow_redirects="none")
+                response.read()
                 return
             except urllib.error.HTTPError as exc:
                 last = f"HTTP {exc.code}"
@@ -107,7 +107,7 @@ class Sink:
                     raise SinkError(f"the audit sink {self.url} refused the token ({last}): check DESCOPE_AUDIT_TOKEN / [descope_audit] token") from None
                 if exc.code not in RETRY_STATUS:
                     raise SinkError(f"the audit sink {self.url} rejected the lines ({last}): check the URL and the format option") from None
-            except (OSError, ValueError) as exc:  # URLError, timeouts, resets
+            except Exception as exc:  # noqa: BLE001  # pylint: disable=broad-except  # URLError, timeouts, resets, TLS: all retried
                 last = str(getattr(exc, "reason", None) or exc)
         raise SinkError(
             f"the audit sink {self.url} did not take the lines after {self.retries + 1} attempts ({last}); they are kept and sent with the next batch"

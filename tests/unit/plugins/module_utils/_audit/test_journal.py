@@ -52,7 +52,7 @@ def test_end_of_run_adds_only_what_the_tasks_did_not_report(tmp_path: pathlib.Pa
     directory = str(tmp_path)
     path, fd = journal.open_run(directory, "run-2", {})
     env = {journal.ENV_JOURNAL: path}
-    for _ in range(3):
+    for _write in range(3):
         change = _change("dup")  # three writes of one object (id() may repeat: the journal must not merge them)
         journal.note(change, CLIENT, "sent", env)
         journal.note(change, CLIENT, "ok", env)
