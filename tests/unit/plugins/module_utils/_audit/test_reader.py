@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 
-UTC = datetime.UTC
+UTC = _audit.UTC  # Python 3.10 has no datetime.UTC
 NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
