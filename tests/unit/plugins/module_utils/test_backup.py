@@ -203,7 +203,7 @@ def test_backup_is_idempotent_and_force_writes(seeded: t.Any, tmp_path: pathlib.
 
 def test_backup_same_second_gets_a_suffix(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fixed = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    monkeypatch.setattr(_backup, "now", lambda: fixed)
+    monkeypatch.setattr(_backup._layout, "now", lambda: fixed)
     run(seeded, tmp_path)
     run(seeded, tmp_path, force=True)
     assert backups(tmp_path, seeded.project_id) == ["20260102T030405Z", "20260102T030405Z-1"]
@@ -458,9 +458,9 @@ def make_backups(emulator: t.Any, root: pathlib.Path, ages_days: list[int], monk
     base = datetime.datetime.now(UTC).replace(microsecond=0)
     for age in ages_days:
         moment = base - datetime.timedelta(days=age)
-        monkeypatch.setattr(_backup, "now", lambda moment=moment: moment)
+        monkeypatch.setattr(_backup._layout, "now", lambda moment=moment: moment)
         run(emulator, root, force=True)
-    monkeypatch.setattr(_backup, "now", lambda: base)
+    monkeypatch.setattr(_backup._layout, "now", lambda: base)
     return backups(root, emulator.project_id)
 
 
@@ -519,7 +519,7 @@ def test_failed_write_leaves_no_partial_backup(seeded: t.Any, tmp_path: pathlib.
             raise OSError(28, "No space left on device")
         pathlib.Path(path).write_bytes(data)
 
-    monkeypatch.setattr(_backup, "_write_private", broken)
+    monkeypatch.setattr(_backup._store, "_write_private", broken)
     result = run(seeded, tmp_path)
     assert result.get("failed") and "No space left" in result["msg"] and "nothing was kept" in result["msg"]
     assert list((tmp_path / seeded.project_id).iterdir()) == []
