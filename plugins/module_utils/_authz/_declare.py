@@ -36,6 +36,7 @@ class Item:
     tenant_id: str = ""
     state: str = "present"
     fields: Record = dataclasses.field(default_factory=dict)  # managed fields the item sets, normalised
+    positions: dict[str, int] = dataclasses.field(default_factory=dict)  # permission name -> its index as written
     valid: bool = True
 
     @property
@@ -112,6 +113,8 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
             if bad:
                 item.valid = False
                 continue
+            for i, perm in enumerate(listed):
+                item.positions.setdefault(perm, i)
         item.fields[option] = norm(ftype, value)
     return item
 
@@ -125,8 +128,8 @@ def _list(kind: str, source: str, raw: t.Any, problems: list[Problem]) -> list[I
     items = [_item(kind, i, source, x, problems) for i, x in enumerate(raw)]
     first: dict[tuple[str, str], Item] = {}
     for item in items:
-        if not item.name:
-            continue
+        if not item.valid:
+            continue  # already reported; a scope that failed to parse would make a false duplicate
         seen = first.setdefault(item.key, item)
         if seen is not item:
             item.valid = False

@@ -240,7 +240,8 @@ class _Planner:
             self.perms = {p["name"]: p for p in _api.load_permissions(self.client)}
         have = available()
         for item in items:
-            for i, perm in enumerate(item.fields["permission_names"]):
+            for perm in item.fields["permission_names"]:
+                i = item.positions.get(perm, 0)
                 if perm in have:
                     continue
                 if perm in self.deleted_perms:
