@@ -68,7 +68,12 @@ def test_set_mode_check_mode_predicts_exactly_with_zero_writes_then_batches(play
         ("old2", "deleted"),
         ("upd", "updated"),
     ]
-    assert {"before_header": "permission upd (before)", "after_header": "permission upd (after update)", "before": {"name": "upd", "description": "before"}, "after": {"name": "upd", "description": "after"}} in predicted["diff"]
+    assert {
+        "before_header": "permission upd (before)",
+        "after_header": "permission upd (after update)",
+        "before": {"name": "upd", "description": "before"},
+        "after": {"name": "upd", "description": "after"},
+    } in predicted["diff"]
     assert predicted["descope_audit"]["check_mode"] is True and all(op["outcome"] == "check" for op in predicted["descope_audit"]["operations"])
     real = playbook.run(tasks)
     result = real.task("sync")

@@ -26,7 +26,9 @@ def roles_in(emulator: t.Any) -> dict[str, dict[str, t.Any]]:
     return out
 
 
-def seed(emulator: t.Any, roles: list[dict[str, t.Any]], tenants: list[dict[str, t.Any]] | None = None, permissions: list[dict[str, t.Any]] | None = None) -> None:
+def seed(
+    emulator: t.Any, roles: list[dict[str, t.Any]], tenants: list[dict[str, t.Any]] | None = None, permissions: list[dict[str, t.Any]] | None = None
+) -> None:
     emulator.seed(tenants=tenants or [], permissions=BASE_PERMS + (permissions or []), roles=roles)
     emulator.clear_log()
 
@@ -41,7 +43,13 @@ def test_single_mode_create_noop_update_delete(playbook: t.Any, emulator: t.Any)
     args = {"name": "viewer", "description": "Reads", "permission_names": ["read"]}
     create = playbook.run([task("create", args)])
     assert create.rc == 0, create.stdout
-    assert create.task("create")["role"]["after"] == {"name": "viewer", "description": "Reads", "permission_names": ["read"], "default": False, "private": False}
+    assert create.task("create")["role"]["after"] == {
+        "name": "viewer",
+        "description": "Reads",
+        "permission_names": ["read"],
+        "default": False,
+        "private": False,
+    }
     emulator.clear_log()
     again = playbook.run([task("again", args)])
     assert again.status("again") == "ok" and emulator.writes() == [] and len(emulator.requests()) == 1
@@ -57,7 +65,11 @@ def test_single_mode_create_noop_update_delete(playbook: t.Any, emulator: t.Any)
 def test_roles_and_permissions_in_one_task_are_ordered_and_batched(playbook: t.Any, emulator: t.Any) -> None:
     seed(
         emulator,
-        [{"name": "legacy", "permissionNames": ["old.a", "old.b"]}, {"name": "legacy2", "permissionNames": ["old.a"]}, {"name": "admin", "permissionNames": ["read"]}],
+        [
+            {"name": "legacy", "permissionNames": ["old.a", "old.b"]},
+            {"name": "legacy2", "permissionNames": ["old.a"]},
+            {"name": "admin", "permissionNames": ["read"]},
+        ],
         permissions=[{"name": "old.a"}, {"name": "old.b"}],
     )
     tasks = [
@@ -161,13 +173,23 @@ def test_check_mode_zero_writes_exact_diff_then_the_real_run_matches(playbook: t
 def test_tenant_roles_scopes_prune_and_protected_labels(playbook: t.Any, emulator: t.Any) -> None:
     seed(
         emulator,
-        [{"name": "proj"}, {"name": "t-admin", "tenantId": "acme"}, {"name": "t-old", "tenantId": "acme"}, {"name": "t-keep", "tenantId": "acme"}, {"name": "other", "tenantId": "globex"}],
+        [
+            {"name": "proj"},
+            {"name": "t-admin", "tenantId": "acme"},
+            {"name": "t-old", "tenantId": "acme"},
+            {"name": "t-keep", "tenantId": "acme"},
+            {"name": "other", "tenantId": "globex"},
+        ],
         tenants=[{"id": "acme", "name": "Acme"}, {"id": "globex", "name": "Globex"}, {"id": "initech", "name": "Initech"}],
     )
     declared = [{"name": "t-admin", "tenant_id": "acme", "permission_names": ["read"]}, {"name": "first", "tenant_id": "initech"}]
     run = playbook.run([task("sync", {"roles": declared, "prune": True, "protected_ids": ["acme/t-keep"]})])
     assert run.rc == 0, run.stdout
-    assert sorted((x["id"], x["action"]) for x in run.task("sync")["roles"]) == [("acme/t-admin", "updated"), ("acme/t-old", "deleted"), ("initech/first", "created")]
+    assert sorted((x["id"], x["action"]) for x in run.task("sync")["roles"]) == [
+        ("acme/t-admin", "updated"),
+        ("acme/t-old", "deleted"),
+        ("initech/first", "created"),
+    ]
     # the project role and the roles of a tenant the set does not name are out of the prune's reach
     assert sorted(roles_in(emulator)) == ["acme/t-admin", "acme/t-keep", "globex/other", "initech/first", "proj"]
     assert {"tenantIds": None} != {}  # keep the structure obvious: reads are checked below
@@ -208,14 +230,24 @@ def test_hostile_role_items_reported_at_once(playbook: t.Any, emulator: t.Any) -
     assert run.rc != 0 and emulator.writes() == []
     fields = sorted(e["field"] for e in run.task("hostile")["validation_errors"])
     assert fields == sorted(
-        ["roles[1].name", "roles[2].tenant_id", "roles[3].name", "roles[4].permission_names", "roles[5].permission_names[1]", "roles[6].default", "roles[7].state"]
+        [
+            "roles[1].name",
+            "roles[2].tenant_id",
+            "roles[3].name",
+            "roles[4].permission_names",
+            "roles[5].permission_names[1]",
+            "roles[6].default",
+            "roles[7].state",
+        ]
     )
     assert "\x00" not in run.stdout and "\t" not in run.task("hostile")["msg"]
 
 
 def test_many_role_changes_cost_constant_writes_and_info_adopts(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": f"old-{i}"} for i in range(10)] + [{"name": f"upd-{i}", "permissionNames": ["read"]} for i in range(40)])
-    declared = [{"name": f"new-{i}", "permission_names": ["read"]} for i in range(40)] + [{"name": f"upd-{i}", "permission_names": ["write"]} for i in range(40)]
+    declared = [{"name": f"new-{i}", "permission_names": ["read"]} for i in range(40)] + [
+        {"name": f"upd-{i}", "permission_names": ["write"]} for i in range(40)
+    ]
     run = playbook.run([task("many", {"roles": declared, "prune": True})])
     assert run.rc == 0, run.stdout
     assert writes(emulator) == ["/v1/mgmt/role/create/batch", "/v1/mgmt/role/update/batch", "/v1/mgmt/role/delete/batch"]
@@ -232,5 +264,11 @@ def test_a_failed_batch_fails_every_role_in_it_and_skips_later_stages(playbook: 
     run = playbook.run([task("sync", {"roles": [{"name": "x"}, {"name": "n1"}, {"name": "n2"}], "prune": True, "max_prune_percent": 100})])
     assert run.rc != 0
     result = run.task("sync")
-    assert sorted((x["id"], x["action"]) for x in result["roles"]) == [("n1", "failed"), ("n2", "failed"), ("x", "unchanged"), ("y", "skipped"), ("z", "skipped")]
+    assert sorted((x["id"], x["action"]) for x in result["roles"]) == [
+        ("n1", "failed"),
+        ("n2", "failed"),
+        ("x", "unchanged"),
+        ("y", "skipped"),
+        ("z", "skipped"),
+    ]
     assert sorted(roles_in(emulator)) == ["x", "y", "z"]

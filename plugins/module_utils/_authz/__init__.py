@@ -23,11 +23,17 @@ from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, Op
 
 
 def _declare_permissions(ctx: TaskContext, problems: list[Problem]) -> Declared:
-    return declare_permissions(ctx.params, problems)
+    options_ok = not problems  # the pipeline's shared option checks ran first
+    declared = declare_permissions(ctx.params, problems)
+    declared.options_ok = options_ok
+    return declared
 
 
 def _declare_roles(ctx: TaskContext, problems: list[Problem]) -> Declared:
-    return declare_roles(ctx.params, problems)
+    options_ok = not problems
+    declared = declare_roles(ctx.params, problems)
+    declared.options_ok = options_ok
+    return declared
 
 
 def _report(ctx: TaskContext, planned: Plan, kinds: tuple[str, ...]) -> Json:

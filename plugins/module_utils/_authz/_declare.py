@@ -59,6 +59,7 @@ class Declared:
     permissions: list[Item] | None
     roles: list[Item] | None
     set_mode: bool
+    options_ok: bool = True  # False: a shared option check failed, so nothing is read either
 
 
 def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[Problem]) -> Item:

@@ -297,6 +297,9 @@ class _Planner:
 
 
 def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
+    mode = "set" if declared.set_mode else "single"
+    if not declared.options_ok:
+        return Plan([], mode)  # a misused option (prune in single mode...): no request at all
     planner = _Planner(ctx, declared, problems)
     planner.read()
     planner.plan_permissions()
@@ -304,7 +307,6 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     planner.check_role_permissions()
     planner.check_tenants()
     planner.check_permission_deletes()
-    mode = "set" if declared.set_mode else "single"
     if problems:
         return Plan([], mode)
     return Plan(planner.changes, mode, data={"batches": len(planner.batches)})
