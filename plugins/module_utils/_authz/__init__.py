@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _fields
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import Declared, declare_permissions, declare_roles
-from ansible_collections.descope.mgmt.plugins.module_utils._authz._hooks import capture, default_role_problems, restore_changes
+from ansible_collections.descope.mgmt.plugins.module_utils._authz._hooks import (
+    RESTORE_LAST_STAGE,
+    RESTORE_TENANT_STAGE,
+    capture,
+    default_role_problems,
+    restore_changes,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._info import permission_items, role_items, run_permission_info, run_role_info
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._plan import plan
 from ansible_collections.descope.mgmt.plugins.module_utils._change import summary_message
@@ -107,6 +113,8 @@ ROLE_INFO_SPEC = ResourceSpec(
 __all__ = [
     "PERMISSION_INFO_SPEC",
     "PERMISSION_SPEC",
+    "RESTORE_LAST_STAGE",
+    "RESTORE_TENANT_STAGE",
     "ROLE_INFO_SPEC",
     "ROLE_SPEC",
     "capture",

@@ -60,6 +60,8 @@ class Declared:
     roles: list[Item] | None
     set_mode: bool
     options_ok: bool = True  # False: a shared option check failed, so nothing is read either
+    split_scopes: bool = False  # restore: project and tenant roles in separate batches (tenants are restored between them)
+    pending_tenants: frozenset[str] = frozenset()  # restore: tenants the same run creates before the tenant roles
 
 
 def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[Problem]) -> Item:

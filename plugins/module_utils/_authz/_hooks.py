@@ -18,7 +18,7 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import declare_roles
-from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import Record, show
+from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import P_CREATE, P_DELETE, P_UPDATE, R_CREATE, R_DELETE, R_UPDATE, Record, show
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._info import permission_items, role_items
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._plan import plan
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
@@ -33,15 +33,33 @@ def capture(client: t.Any, tenant_ids: t.Iterable[str] = ()) -> Record:
     return {"permissions": perms, "roles": role_items(_api.load_roles(client, scopes))}
 
 
-def restore_changes(ctx: TaskContext, document: t.Mapping[str, t.Any], prune: bool) -> list[Change]:
+# Restore stages around the tenants' stage (RESTORE_TENANT_STAGE): permissions and project roles are written
+# before the tenants (tenant default roles name them), tenant roles after (they need their tenant), deletes last.
+RESTORE_TENANT_STAGE = 4
+_RESTORE_STAGE = {P_CREATE: 0, P_UPDATE: 1, R_CREATE: 2, R_UPDATE: 3, R_DELETE: 7, P_DELETE: 8}
+RESTORE_LAST_STAGE = 8
+
+
+def restore_changes(ctx: TaskContext, document: t.Mapping[str, t.Any], prune: bool, pending_tenants: t.Iterable[str] = ()) -> list[Change]:
+    """Plan a restore of ``document``; each change's ``stage`` is set for a restore with tenants at RESTORE_TENANT_STAGE.
+
+    ``pending_tenants``: tenant ids the same restore brings back (their roles are written after them).
+    """
     params = {**ctx.params, "roles": list(document.get("roles") or []), "permissions": list(document.get("permissions") or [])}
     params["prune"] = prune
     sub = dataclasses.replace(ctx, params=params)
     problems: list[Problem] = []
     declared = declare_roles(params, problems)
+    declared.split_scopes = True
+    declared.pending_tenants = frozenset(pending_tenants)
     planned = plan(sub, declared, problems)
     if problems:
         raise DescopeValidationError(problems)
+    for change in planned.changes:
+        stage = _RESTORE_STAGE[change.phase]
+        if change.target_type == "role" and change.phase in (R_CREATE, R_UPDATE) and (change.after or change.before or {}).get("tenant_id"):
+            stage += RESTORE_TENANT_STAGE - 1  # 5, 6: after the tenants
+        change.stage = change.phase = stage
     return planned.changes
 
 

@@ -188,10 +188,11 @@ class _Planner:
 
     def _role_present(self, item: Item, current: Record | None) -> None:
         scope = {"tenantId": item.tenant_id} if item.tenant_id else {}
+        group = "tenant" if item.tenant_id and self.declared.split_scopes else ""
         if current is None:
             body = {"name": item.name, **scope, **_api_body(item.fields, ROLE_FIELDS)}
             change = Change("role", item.label, "create", before=None, after=role_view(body), phase=R_CREATE, stage=R_CREATE)
-            change.apply = self._batch(R_CREATE, "", ROLE_CREATE, lambda b: {"roles": b}).member(body)
+            change.apply = self._batch(R_CREATE, group, ROLE_CREATE, lambda b: {"roles": b}).member(body)
             self.changes.append(change)
             return
         view = role_view(current)
@@ -204,7 +205,7 @@ class _Planner:
         merged = {**view, **item.fields}  # the update replaces the record: unmanaged fields keep their value
         body = {"name": item.name, "newName": item.name, **scope, **_api_body(merged, ROLE_FIELDS)}
         change = Change("role", item.label, "update", before=before, after=after, phase=R_UPDATE, stage=R_UPDATE)
-        change.apply = self._batch(R_UPDATE, "", ROLE_UPDATE, lambda b: {"roles": b}).member(body)
+        change.apply = self._batch(R_UPDATE, group, ROLE_UPDATE, lambda b: {"roles": b}).member(body)
         self.changes.append(change)
 
     def _role_delete(self, key: RoleKey, current: Record) -> None:
@@ -258,6 +259,7 @@ class _Planner:
     def check_tenants(self) -> None:
         """A tenant-scoped role needs its tenant; read only for scopes that hold no role yet."""
         scoped = {r_key[0] for r_key in self.roles}
+        scoped |= self.declared.pending_tenants
         new = [i for i in self.declared.roles or [] if i.valid and i.state == "present" and i.tenant_id and i.tenant_id not in scoped]
         if not new:
             return

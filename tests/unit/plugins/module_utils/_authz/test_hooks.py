@@ -53,7 +53,7 @@ def test_restore_recreates_what_was_captured_in_order_and_is_then_a_no_op(emulat
     changes = _authz.restore_changes(task, document, prune=False)
     assert sorted((c.target_id, c.action) for c in changes if c.changed) == [("acme/auditor", "create"), ("viewer", "update"), ("write", "create")]
     execute(changes, task.client(), False)
-    assert [r["path"] for r in emulator.writes()] == ["/v1/mgmt/permission/create", "/v1/mgmt/role/create", "/v1/mgmt/role/update"]
+    assert [r["path"] for r in emulator.writes()] == ["/v1/mgmt/permission/create", "/v1/mgmt/role/update", "/v1/mgmt/role/create"]
     assert _authz.capture(client(emulator), ["acme"]) == document
     assert not any(c.changed for c in _authz.restore_changes(ctx(emulator), document, prune=True))
 
