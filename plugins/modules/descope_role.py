@@ -13,7 +13,7 @@ description:
     O(tenant_id) it is a role of that tenant only.
   - B(Single mode) manages one role named by O(name) (and O(tenant_id)).
   - B(Set mode) declares many roles with O(roles) and, optionally, the permissions they grant with O(permissions).
-    Writes are batched (one request per kind of change, whatever the number of roles) and ordered: permissions are
+    Writes are batched (one request per kind of change, whatever the number of roles) and ordered. Permissions are
     created and updated before the roles that use them, roles are deleted before the permissions they granted.
   - A role naming a permission that neither exists nor is declared in O(permissions) is refused before any write.
   - O(prune=true) deletes undeclared roles only in the scopes the set declares roles in, the project roles when an item
@@ -39,7 +39,7 @@ attributes:
 options:
   name:
     description:
-      - Single mode. The role name (unique per scope: the project, or one tenant).
+      - Single mode. The role name (unique per scope, that is the project or one tenant).
     type: str
   tenant_id:
     description:
