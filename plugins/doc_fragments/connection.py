@@ -75,9 +75,8 @@ attributes:
     support: full
   async:
     description:
-      - >-
-        Not supported. A task with C(async) is refused before any request, on the controller and on the module path,
-        with the message C(does not support async: remove async and poll from the task). Nothing is changed.
+      - "Not supported. A task with C(async) is refused before any request, on the controller and on the module path,
+        with the message C(does not support async: remove async and poll from the task). Nothing is changed."
       - The module already sends its writes concurrently (the C(concurrency) option, where the module has one); run long tasks
         without C(async), or split them.
     support: none
