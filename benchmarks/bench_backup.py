@@ -54,6 +54,7 @@ def seed(env: dict[str, str], tenants: int, flows: int) -> None:
                 "id": env["DESCOPE_PROJECT_ID"],
                 "managementKey": env["DESCOPE_MANAGEMENT_KEY"],
                 "license": "pro",
+                "customAttributes": [{"id": "n", "type": "number"}],  # tenant attributes must be defined (typed)
                 "tenants": tenant_list,
                 "flows": flow_list,
                 "theme": seed_data.THEME,

@@ -36,7 +36,8 @@ def _etag(doc, version):
 
 
 def _now():
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    # OAS Flow.modifiedTime is a string holding an int64 (protobuf JSON); descopecli reads it as int64 seconds.
+    return str(int(time.time()))
 
 
 def normalise_v2(flow, flow_id):
@@ -152,7 +153,7 @@ def _flow_id(body, key="flowId"):
 def _get(store, project, flow_id):
     record = project["flows"].get(flow_id)
     if record is None:
-        raise errors.ApiError(store.config["notFoundStatus"], errors.FLOW_NOT_FOUND, "Flow not found", "Flow %r not found" % flow_id)
+        raise errors.not_found(store.config, errors.FLOW_NOT_FOUND, "Flow", flow_id)
     return record
 
 
@@ -206,8 +207,13 @@ def import_v2(_store, project, body):
         raise errors.missing("flow")
     if not isinstance(flow, dict):
         raise invalid("flow must be an object")
-    # The top-level flowId, when given, overrides the one inside the flow (as the Go SDK documents).
-    flow_id = _flow_id(body) if body.get("flowId") else _flow_id(flow)
+    # ImportFlowRequest is {flow, skipRender, changelog}: the id comes from flow.flowId only (the Go SDK
+    # sets it there; a top-level flowId is not part of the schema and is ignored, or refused in strict mode).
+    flow_id = _flow_id(flow)
+    if body.get("skipRender") is not None and not isinstance(body["skipRender"], bool):
+        raise invalid("skipRender must be a boolean")
+    if body.get("changelog") is not None and not isinstance(body["changelog"], str):
+        raise invalid("changelog must be a string")
     previous = project["flows"].get(flow_id)
     store_flow(project, normalise_v2(flow, flow_id), previous["inputs"] if previous else {})
     return {}

@@ -21,7 +21,9 @@ ENV_KEYS = ("DESCOPE_BASE_URL", "DESCOPE_PROJECT_ID", "DESCOPE_MANAGEMENT_KEY")
 class EmulatorProcess:
     """A running emulator: ``env`` holds the three DESCOPE_* variables it printed."""
 
-    def __init__(self, args=(), python=None, timeout=20.0):
+    def __init__(self, args=(), python=None, timeout=20.0, strict=False):
+        # strict: reject request fields the OpenAPI schemas do not define (same as --strict)
+        args = (*args, "--strict") if strict and "--strict" not in args else tuple(args)
         self._errlog = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  # pylint: disable=consider-using-with  # closed in stop()
         self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
             [python or sys.executable, EMULATOR_DIR, "--port", "0", *args],

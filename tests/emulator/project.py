@@ -20,9 +20,18 @@ from .errors import invalid
 TIERS = {"free": "tier1", "pro": "tier2", "growth": "tier3", "enterprise": "tier4"}
 
 
-def require_pro(project):
+# OAS ImportSnapshotRequest.excludes; the Go SDK documents only "lists" (IP/text lists, not modelled here).
+SNAPSHOT_EXCLUDES = ("lists",)
+# Legacy ImportProjectRequest.excludes names (OAS/docs import-project); the emulator acts on the first four.
+LEGACY_EXCLUDES = ("flows", "styles", "connectors", "project", "authorization", "attributes", "ssoApps", "lists", "accessKeys", "jwtTemplates")
+# OAS SnapshotSecrets: every group a validate answer may carry.
+SECRET_GROUPS = ("connectors", "oauthProviders", "outboundApps", "externalAuth")
+
+
+def require_pro(store, project):
+    # UNCERTAIN: status and code are unpublished; /_emulator/config "licenseRefusal" sets them.
     if project["license"] == "free":
-        raise errors.ApiError(403, errors.LICENSE_REQUIRED, "Project license does not allow this operation", "This operation requires a Pro license or above")
+        raise errors.licence_refusal(store.config)
 
 
 def license_tier(_store, project, _body):
@@ -123,9 +132,10 @@ def _parse_flow(flow_id, parts, parsed, failures):
 def _missing_secrets(project, parsed, input_secrets):
     given = {}
     if isinstance(input_secrets, dict):
-        for secret in input_secrets.get("connectors") or []:
-            if isinstance(secret, dict) and secret.get("value"):
-                given[secret.get("id")] = secret["value"]
+        for group in SECRET_GROUPS:
+            for secret in input_secrets.get(group) or []:
+                if isinstance(secret, dict) and secret.get("value"):
+                    given[secret.get("id")] = secret["value"]
     missing = []
     for conn_id, conn in parsed["connectors"].items():
         if conn_id not in project["connectors"] and not conn.get("secret") and conn_id not in given:
@@ -142,22 +152,23 @@ def _check(project, body):
     return parsed, failures, missing, given
 
 
-def snapshot_export(_store, project, body):
-    require_pro(project)
+def snapshot_export(store, project, body):
+    require_pro(store, project)
     fmt = body.get("format")
     if fmt not in (None, "", "plain"):
         raise invalid("format must be empty or 'plain'")
     return {"files": build_files(project, plain=fmt == "plain")}
 
 
-def snapshot_validate(_store, project, body):
-    require_pro(project)
+def snapshot_validate(store, project, body):
+    require_pro(store, project)
     _parsed, failures, missing, _given = _check(project, body)
     out = {"ok": not failures}
     if failures:
         out["failures"] = failures
     if missing:
-        out["missingSecrets"] = {"connectors": missing}
+        # only connectors carry secrets in the emulator; the other OAS groups are present and empty
+        out["missingSecrets"] = {group: (missing if group == "connectors" else []) for group in SECRET_GROUPS}
     return out
 
 
@@ -191,30 +202,34 @@ def _import(project, body, excludes):
     return {}
 
 
-def _excludes(body):
+def _excludes(body, allowed):
     excludes = body.get("excludes") or []
     if not isinstance(excludes, list) or not all(isinstance(e, str) for e in excludes):
         raise invalid("excludes must be a list of strings")
+    for name in excludes:
+        if name not in allowed:
+            raise invalid("excludes: %r is not one of %s" % (name, ", ".join(allowed)))
     return excludes
 
 
-def snapshot_import(_store, project, body):
-    require_pro(project)
-    return _import(project, body, _excludes(body))
+def snapshot_import(store, project, body):
+    require_pro(store, project)
+    _excludes(body, SNAPSHOT_EXCLUDES)  # "lists": nothing to skip, the emulator has no lists
+    return _import(project, body, ())
 
 
-def legacy_export(_store, project, _body):
-    require_pro(project)
+def legacy_export(store, project, _body):
+    require_pro(store, project)
     return {"files": build_files(project)}
 
 
-def legacy_import(_store, project, body):
-    require_pro(project)
-    return _import(project, body, _excludes(body))
+def legacy_import(store, project, body):
+    require_pro(store, project)
+    return _import(project, body, _excludes(body, LEGACY_EXCLUDES))
 
 
 def clone(store, project, body):
-    require_pro(project)
+    require_pro(store, project)
     name = body.get("name")
     if not name:
         raise errors.missing("name")
@@ -223,7 +238,8 @@ def clone(store, project, body):
         raise invalid("environment must be empty or 'production'")
     tags = body.get("tags") or []
     new = store.clone_project(project, name, env, tags)
-    return {"projectId": new["id"], "projectName": name, "environment": env, "tags": list(tags)}
+    # CloneProjectResponse {projectId, projectName, tag, environment, tags}; tag is the old single tag
+    return {"projectId": new["id"], "projectName": name, "tag": "", "environment": env, "tags": list(tags)}
 
 
 def rename(_store, project, body):

@@ -84,6 +84,34 @@ THEME = {
 LOGO_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
 
+# Tenant custom attribute definitions (types: string, number, boolean, singleselect, multiselect, date).
+CUSTOM_ATTRIBUTES = [
+    {"id": "plan", "name": "Plan", "type": "singleselect", "options": ["free", "starter", "pro", "enterprise"]},
+    {"id": "tier", "name": "Tier", "type": "string"},
+    {"id": "region", "name": "Region", "type": "string"},
+    {"id": "seats", "name": "Seats", "type": "number"},
+    {"id": "beta", "name": "Beta", "type": "boolean"},
+    {"id": "features", "name": "Features", "type": "multiselect", "options": ["audit", "scim", "sso"]},
+    {"id": "renewal", "name": "Renewal", "type": "date"},
+    {"id": "note", "name": "Note", "type": "string"},
+]
+# What a new Descope project starts with: the "Tenant Admin" role and its system permissions.
+# Plus three generic project roles the tests use as tenant default roles.
+PERMISSIONS = [
+    {"name": "User Admin", "description": "Manage users", "systemDefault": True},
+    {"name": "SSO Admin", "description": "Manage SSO configuration", "systemDefault": True},
+    {"name": "Impersonate", "description": "Impersonate users", "systemDefault": True},
+    {"name": "read", "description": "Read data"},
+    {"name": "write", "description": "Change data"},
+]
+ROLES = [
+    {"name": "Tenant Admin", "description": "Administers a tenant", "permissionNames": ["User Admin", "SSO Admin", "Impersonate"]},
+    {"name": "admin", "description": "Full access", "permissionNames": ["read", "write"]},
+    {"name": "editor", "description": "Edits data", "permissionNames": ["read", "write"]},
+    {"name": "viewer", "description": "Reads data", "permissionNames": ["read"]},
+]
+
+
 def default_projects(project_id=DEFAULT_PROJECT_ID, management_key=DEFAULT_MANAGEMENT_KEY):
     return [
         {
@@ -92,6 +120,9 @@ def default_projects(project_id=DEFAULT_PROJECT_ID, management_key=DEFAULT_MANAG
             "name": "Emulator Default Project",
             "license": "pro",
             "tenants": [],
+            "customAttributes": copy.deepcopy(CUSTOM_ATTRIBUTES),
+            "permissions": copy.deepcopy(PERMISSIONS),
+            "roles": copy.deepcopy(ROLES),
             "flows": [copy.deepcopy(SIGN_UP_OR_IN), copy.deepcopy(SIGN_IN)],
             "theme": copy.deepcopy(THEME),
             "connectors": [
@@ -111,6 +142,8 @@ def default_projects(project_id=DEFAULT_PROJECT_ID, management_key=DEFAULT_MANAG
             "name": "Emulator Free Project",
             "license": "free",
             "tenants": [],
+            "permissions": copy.deepcopy(PERMISSIONS),
+            "roles": copy.deepcopy(ROLES),
             "flows": [copy.deepcopy(SIGN_IN)],
             "theme": copy.deepcopy(THEME),
         },

@@ -11,7 +11,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import controls, errors, faults
+from . import controls, errors, faults, schemas
 from .routes import COMPANY_ROUTES, KNOWN_PATHS, ROUTES
 from .state import Store
 
@@ -110,6 +110,8 @@ class Handler(BaseHTTPRequestHandler):
             "project_id": self._claimed_project(),
             "write": bool(route and route[1]),
             "fault": None,
+            # which rate-limit bucket the real edge would pick (SDKs send the tier from GET /v1/mgmt/license)
+            "license_header": bool(self.headers.get("x-descope-license")),
         }
         started = time.monotonic()
         epoch = store.log_epoch
@@ -156,7 +158,8 @@ class Handler(BaseHTTPRequestHandler):
             if fault["kind"] != "delay" and not (fault["kind"] in ("drop", "empty") and fault["apply"]):
                 return early
         with store.lock:
-            wait = store.bucket.take() if store.bucket is not None else 0
+            bucket = store.bucket_for(entry["license_header"])
+            wait = bucket.take() if bucket is not None else 0
         if wait:
             raise _error_reply(errors.rate_limited(wait))
         if route is None and (self.command, path) not in COMPANY_ROUTES:
@@ -228,6 +231,11 @@ class Handler(BaseHTTPRequestHandler):
                 raise _error_reply(unauthorised)
             entry["project_id"] = project["id"]
             handler, _write, kind = route
+            if store.config["strict"]:
+                extra = schemas.unknown_fields(self.command, path, query if kind == "query" else body)
+                if extra:
+                    message = "unknown field %r: the %s %s request has no such field" % (extra[0], self.command, path)
+                    raise _error_reply(errors.ApiError(400, errors.UNKNOWN_FIELD, "Request is invalid", message))
             try:
                 out = handler(store, project, query if kind == "query" else body)
             except errors.ApiError as exc:
@@ -252,6 +260,7 @@ def _parse_args(argv):
     parser.add_argument("--project-id", help="id of the default (Pro) project")
     parser.add_argument("--management-key", help="management key of the default project")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    parser.add_argument("--strict", action="store_true", help="reject request fields the OpenAPI schema does not define (kept across reset)")
     parser.add_argument("--keep-running", action="store_true", help="do not exit when the process that started the emulator ends")
     return parser.parse_args(argv)
 
@@ -274,7 +283,7 @@ def main(argv=None):
     if args.seed:
         with open(args.seed, encoding="utf-8") as handle:
             seed = json.load(handle)
-    store = Store(args.project_id, args.management_key, seed)
+    store = Store(args.project_id, args.management_key, seed, strict=args.strict)
     server = EmulatorServer(args.port, store, args.verbose)
 
     def _stop(_signum, _frame):

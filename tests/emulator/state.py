@@ -6,10 +6,17 @@ import secrets
 import string
 import threading
 
-from . import faults, flows, seed_data, tenants
+from . import attributes, faults, flows, roles, seed_data, settings, sso, tenants
 from .errors import invalid
 
-DEFAULT_CONFIG = {"notFoundStatus": 400, "wrapLoadTenant": False, "rateLimit": None}
+DEFAULT_CONFIG = {
+    "notFoundStatus": 404,
+    "wrapLoadTenant": False,
+    "rateLimit": None,
+    "rateLimitUnlicensed": None,
+    "strict": False,
+    "licenseRefusal": {"status": 403, "code": "E112601"},
+}
 
 
 def new_project(spec):
@@ -30,10 +37,18 @@ def new_project(spec):
         "theme": None,
         "connectors": {},
         "assets": dict(spec.get("assets") or {}),
+        "attributeDefinitions": attributes.definitions_from_seed(spec.get("customAttributes")),
+        "roles": {},
+        "permissions": {},
+        "sso": {},  # tenant id -> {sso id ("" = default) -> configuration}
+        "adminLinks": [],
     }
     for raw in spec.get("tenants") or []:
         tenant = tenants.from_seed(raw)
         project["tenants"][tenant["id"]] = tenant
+    roles.seed_into(project, spec.get("permissions"), spec.get("roles"))
+    settings.seed_into(project, spec.get("passwordSettings"))
+    sso.seed_into(project, spec.get("sso"))
     for tenant in project["tenants"].values():
         parent = project["tenants"].get(tenant["parent"])
         if parent is not None:
@@ -55,6 +70,30 @@ def new_project(spec):
     return project
 
 
+def _bucket(key, limit):
+    if limit is None:
+        return None
+    try:
+        return faults.TokenBucket(limit.get("capacity", 100), limit.get("refillPerSecond", 100 / 60.0))
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise invalid("%s: %s" % (key, exc)) from exc
+
+
+def _licence_refusal(spec):
+    if not isinstance(spec, dict):
+        raise invalid("licenseRefusal must be an object {status, code, description?, message?}")
+    status = spec.get("status", 403)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 499:
+        raise invalid("licenseRefusal.status must be a 4xx integer")
+    out = {"status": status, "code": spec.get("code", "E112601")}
+    for key in ("code", "description", "message"):
+        if key in spec and not isinstance(spec[key], str):
+            raise invalid("licenseRefusal.%s must be a string" % key)
+        if key in spec:
+            out[key] = spec[key]
+    return out
+
+
 def project_licenses():
     return ("free", "pro", "growth", "enterprise")
 
@@ -62,7 +101,7 @@ def project_licenses():
 class Store:
     """Everything mutable. Every access goes through ``lock`` (one lock keeps it simple and safe)."""
 
-    def __init__(self, project_id=None, management_key=None, seed=None):
+    def __init__(self, project_id=None, management_key=None, seed=None, strict=False):
         self.lock = threading.RLock()
         self.default_project_id = project_id or seed_data.DEFAULT_PROJECT_ID
         self.default_key = management_key or seed_data.DEFAULT_MANAGEMENT_KEY
@@ -76,6 +115,8 @@ class Store:
         self.log_epoch = 0
         self.faults = []
         self.bucket = None
+        self.unlicensed_bucket = None  # requests without x-descope-license, when configured
+        self.start_strict = bool(strict)  # launcher flag --strict: survives reset
         self.reset()
 
     def reset(self):
@@ -85,9 +126,11 @@ class Store:
             if self.start_seed:
                 self.apply_seed(self.start_seed)
             self.config = copy.deepcopy(DEFAULT_CONFIG)
+            self.config["strict"] = self.start_strict
             self.clear_log()
             self.faults = []
             self.bucket = None
+            self.unlicensed_bucket = None
 
     def apply_seed(self, body):
         if not isinstance(body, dict) or not isinstance(body.get("projects"), list):
@@ -108,17 +151,25 @@ class Store:
                 self.config["notFoundStatus"] = body["notFoundStatus"]
             if "wrapLoadTenant" in body:
                 self.config["wrapLoadTenant"] = bool(body["wrapLoadTenant"])
+            if "strict" in body:
+                if not isinstance(body["strict"], bool):
+                    raise invalid("strict must be true or false")
+                self.config["strict"] = body["strict"]
+            if "licenseRefusal" in body:
+                self.config["licenseRefusal"] = _licence_refusal(body["licenseRefusal"])
             if "rateLimit" in body:
-                limit = body["rateLimit"]
-                if limit is None:
-                    self.bucket = None
-                else:
-                    try:
-                        self.bucket = faults.TokenBucket(limit.get("capacity", 100), limit.get("refillPerSecond", 100 / 60.0))
-                    except (AttributeError, TypeError, ValueError) as exc:
-                        raise invalid("rateLimit: %s" % exc) from exc
-                self.config["rateLimit"] = copy.deepcopy(limit)
+                self.bucket = _bucket("rateLimit", body["rateLimit"])
+                self.config["rateLimit"] = copy.deepcopy(body["rateLimit"])
+            if "rateLimitUnlicensed" in body:
+                self.unlicensed_bucket = _bucket("rateLimitUnlicensed", body["rateLimitUnlicensed"])
+                self.config["rateLimitUnlicensed"] = copy.deepcopy(body["rateLimitUnlicensed"])
             return copy.deepcopy(self.config)
+
+    def bucket_for(self, licensed):
+        """The bucket a request draws from: the unlicensed one (if set) when x-descope-license is absent."""
+        if not licensed and self.unlicensed_bucket is not None:
+            return self.unlicensed_bucket
+        return self.bucket
 
     def add_faults(self, body):
         specs = body.get("faults") if isinstance(body, dict) else None
@@ -160,6 +211,10 @@ class Store:
         new_id = "P2" + "".join(secrets.choice(alphabet) for _i in range(26))
         clone = copy.deepcopy(source)
         clone.update({"id": new_id, "name": name, "tenants": {}, "tags": list(tags), "environment": environment})
+        # tenant-scoped roles go with the tenants a clone does not copy
+        clone["roles"] = {rid: r for rid, r in clone["roles"].items() if not r["tenantId"]}
+        clone["sso"], clone["adminLinks"] = {}, []
+        clone["passwordSettings"] = {"": clone["passwordSettings"][""]}
         self.projects[new_id] = clone
         return clone
 
@@ -180,5 +235,11 @@ class Store:
                 "theme": copy.deepcopy(project["theme"]["theme"]) if project["theme"] else None,
                 "themeVersion": project["theme"]["version"] if project["theme"] else 0,
                 "connectors": {cid: {k: v for k, v in c.items() if k != "secret"} for cid, c in project["connectors"].items()},
+                "customAttributes": attributes.dump(project),
+                "permissions": sorted((copy.deepcopy(p) for p in project["permissions"].values()), key=lambda p: p["name"]),
+                "roles": sorted((copy.deepcopy(r) for r in project["roles"].values()), key=lambda r: (r["tenantId"], r["name"])),
+                "passwordSettings": copy.deepcopy(project["passwordSettings"]),
+                "sso": sso.dump(project),
+                "adminLinks": copy.deepcopy(project["adminLinks"]),
             }
             return json.loads(json.dumps(out))

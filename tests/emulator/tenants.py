@@ -10,7 +10,7 @@ import secrets
 import string
 import time
 
-from . import errors
+from . import attributes, errors, roles
 from .errors import invalid
 from .validate import one_of, opt_bool, opt_dict, opt_int, opt_str, opt_str_list, required_str
 
@@ -107,7 +107,7 @@ def render(tenant):
 
 
 def not_found(store, tenant_id):
-    return errors.ApiError(store.config["notFoundStatus"], errors.TENANT_NOT_FOUND, "Tenant not found", "Tenant %r not found" % tenant_id)
+    return errors.not_found(store.config, errors.TENANT_NOT_FOUND, "Tenant", tenant_id)
 
 
 def get(store, project, tenant_id):
@@ -123,26 +123,17 @@ def _check_name_free(project, name, own_id=None):
             raise errors.ApiError(400, errors.TENANT_EXISTS, "Tenant already exists", "Tenant name %r is already used by %r" % (name, other["id"]))
 
 
-def _apply_fields(tenant, body, keys):
+def _apply_fields(project, tenant, body, keys):
     for key in keys:
         kind = REPLACED[key]
         if kind is list:
             tenant[key] = opt_str_list(body, key)
         elif kind is dict:
-            tenant[key] = _custom_attributes(body)
+            tenant[key] = attributes.check_values(project, opt_dict(body, key))
         elif kind is bool:
             tenant[key] = opt_bool(body, key)
         else:
             tenant[key] = one_of(opt_str(body, key), key, ROLE_INHERITANCE)
-
-
-def _custom_attributes(body):
-    attrs = opt_dict(body, "customAttributes")
-    for key, value in attrs.items():
-        ok = isinstance(value, (str, int, float, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        if not ok:
-            raise invalid("customAttributes.%s must be a string, number, boolean or list of strings" % key)
-    return attrs
 
 
 def create(store, project, body):
@@ -157,7 +148,7 @@ def create(store, project, body):
         tenant_id = new_tenant_id()
     _check_name_free(project, name)
     tenant = blank_tenant(tenant_id, name)
-    _apply_fields(tenant, body, REPLACED)
+    _apply_fields(project, tenant, body, REPLACED)
     tenant["authType"] = one_of(opt_str(body, "authType", "none") or "none", "authType", AUTH_TYPES)
     parent_id = opt_str(body, "parent")
     if parent_id:
@@ -174,7 +165,7 @@ def update(store, project, body):
     _check_name_free(project, name, tenant_id)
     staged = copy.deepcopy(tenant)
     staged["name"] = name
-    _apply_fields(staged, body, REPLACED)
+    _apply_fields(project, staged, body, REPLACED)
     if body.get("authType") not in (None, ""):
         staged["authType"] = one_of(body["authType"], "authType", AUTH_TYPES)
     tenant.update(staged)
@@ -188,7 +179,7 @@ def patch(store, project, body):
     if body.get("name") is not None:
         staged["name"] = required_str(body, "name")
         _check_name_free(project, staged["name"], tenant_id)
-    _apply_fields(staged, body, [k for k in REPLACED if body.get(k) is not None])
+    _apply_fields(project, staged, body, [k for k in REPLACED if body.get(k) is not None])
     tenant.update(staged)
     return {}
 
@@ -213,6 +204,10 @@ def delete(store, project, body):
         parent["successors"] = [s for s in parent["successors"] if s != tenant_id]
     for doomed_id in doomed:
         project["tenants"].pop(doomed_id, None)
+        # what belongs to a tenant goes with it (UNCERTAIN: no public source, but nothing could still use it)
+        project["sso"].pop(doomed_id, None)
+        project["passwordSettings"].pop(doomed_id, None)
+        project["roles"] = {rid: r for rid, r in project["roles"].items() if r["tenantId"] != doomed_id}
     return {}
 
 
@@ -235,6 +230,8 @@ def search(_store, project, body):
     attrs = opt_dict(body, "customAttributes")
     auth_type = opt_str(body, "authType")
     parent = opt_str(body, "parentTenantId")
+    sso_domains = opt_str_list(body, "tenantSSODomains")
+    top_level_only = opt_bool(body, "topLevelOnly")
     found = []
     for tenant in project["tenants"].values():
         # AND across filters, OR within one list (UNCERTAIN, the docs do not say).
@@ -250,6 +247,10 @@ def search(_store, project, body):
             continue
         if parent and tenant["parent"] != parent:
             continue
+        if sso_domains and not set(sso_domains) & set(tenant["domains"]):
+            continue
+        if top_level_only and tenant["parent"]:
+            continue
         found.append(render(tenant))
     return {"tenants": found}
 
@@ -262,7 +263,9 @@ def _attr_matches(actual, wanted):
 
 def update_default_roles(store, project, body):
     tenant = get(store, project, required_str(body, "id"))
-    tenant["defaultRoles"] = opt_str_list(body, "defaultRoles")
+    names = opt_str_list(body, "defaultRoles")
+    roles.check_tenant_roles(project, names, tenant["id"], "defaultRoles")
+    tenant["defaultRoles"] = names
     return {}
 
 
@@ -289,7 +292,8 @@ def update_settings(store, project, body):
     for key in ("selfProvisioningDomains", "domains", "enforceSSOExclusions", "federatedAppIds"):
         if body.get(key) is not None:
             staged[key] = opt_str_list(body, key)
-    if body.get("authType") is not None:
+    # The Go SDK sends every key, "" for unset strings: an empty authType or unit leaves the value as it is.
+    if body.get("authType") not in (None, ""):
         staged["authType"] = one_of(body["authType"], "authType", AUTH_TYPES)
     if body.get("enforceSSO") is not None:
         staged["enforceSSO"] = opt_bool(body, "enforceSSO")
@@ -297,7 +301,7 @@ def update_settings(store, project, body):
         if body.get(key) is not None:
             settings[key] = opt_int(body, key)
     for key in SETTINGS_UNITS:
-        if body.get(key) is not None:
+        if body.get(key) not in (None, ""):
             settings[key] = one_of(body[key], key, UNITS)
     for key in SETTINGS_BOOLS:
         if body.get(key) is not None:

@@ -72,13 +72,13 @@ def test_request_log_records_everything_with_write_flag(emulator):
 def test_reset_restores_start_state(emulator):
     emulator.api("POST", "/v1/mgmt/tenant/create", json={"name": "Temp"})
     emulator.api("POST", "/v1/mgmt/flow/delete", json={"ids": ["sign-in"]})
-    emulator.config(notFoundStatus=404)
+    emulator.config(notFoundStatus=400)
     emulator.reset()
     state = emulator.state()
     assert state["tenants"] == []
     assert set(state["flows"]) == {"sign-up-or-in", "sign-in"}
     assert emulator.requests() == []
-    assert emulator.api("GET", "/v1/mgmt/tenant", params={"id": "nope"}).status_code == 400
+    assert emulator.api("GET", "/v1/mgmt/tenant", params={"id": "nope"}).status_code == 404
 
 
 def test_keep_alive_reuses_connection(emulator):

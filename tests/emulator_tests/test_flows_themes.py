@@ -63,10 +63,25 @@ def test_v2_import_creates_and_v1_view_follows(emulator):
     assert listed["disabled"] is True and listed["description"] == "d"
 
 
-def test_v2_import_top_level_flow_id_wins(emulator):
+def test_v2_import_takes_the_id_from_the_flow_only(emulator):
+    # ImportFlowRequest is {flow, skipRender, changelog}: a top-level flowId is not part of it
     assert emulator.api("POST", "/v2/mgmt/flow/import", json={"flowId": "target", "flow": _v2("source")}).status_code == 200
     flows = emulator.state()["flows"]
-    assert "target" in flows and "source" not in flows and flows["target"]["flowId"] == "target"
+    assert "source" in flows and "target" not in flows and flows["source"]["flowId"] == "source"
+    emulator.config(strict=True)
+    resp = emulator.api("POST", "/v2/mgmt/flow/import", json={"flowId": "target", "flow": _v2("other")})
+    assert resp.status_code == 400 and "'flowId'" in resp.json()["errorMessage"], resp.text
+    assert "other" not in emulator.state()["flows"]
+    ok = emulator.api("POST", "/v2/mgmt/flow/import", json={"flow": _v2("other"), "skipRender": True, "changelog": "c"})
+    assert ok.status_code == 200, ok.text
+
+
+def test_v2_import_without_flow_id_inside_is_refused(emulator):
+    flow = _v2("x")
+    del flow["flowId"]
+    resp = emulator.api("POST", "/v2/mgmt/flow/import", json={"flowId": "x", "flow": flow})
+    assert resp.status_code == 400 and resp.json()["errorCode"] == "E011002"
+    assert "x" not in emulator.state()["flows"]
 
 
 def test_import_bumps_version_and_etag(emulator):
@@ -116,7 +131,7 @@ def test_flow_bad_input(emulator, path, body, code):
 def test_export_unknown_flow(emulator):
     for path in ("/v1/mgmt/flow/export", "/v2/mgmt/flow/export"):
         resp = emulator.api("POST", path, json={"flowId": "ghost"})
-        assert resp.status_code == 400 and "not found" in resp.json()["errorDescription"].lower()
+        assert resp.status_code == 404 and "not found" in resp.json()["errorDescription"].lower()
 
 
 def test_delete_flows(emulator):

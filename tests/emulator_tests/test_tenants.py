@@ -88,7 +88,7 @@ def test_update_is_full_replace(emulator):
         name="One",
         parent="parent",
         selfProvisioningDomains=["a.com"],
-        customAttributes={"k": "v"},
+        customAttributes={"region": "v"},
         enforceSSO=True,
         disabled=True,
         federatedAppIds=["app"],
@@ -113,18 +113,18 @@ def test_update_errors(emulator):
     _error(emulator.api("POST", "/v1/mgmt/tenant/update", json={"name": "x"}), 400, "E011002")
     _error(emulator.api("POST", "/v1/mgmt/tenant/update", json={"id": "t1"}), 400, "E011002")
     _error(emulator.api("POST", "/v1/mgmt/tenant/update", json={"id": "t1", "name": "Two"}), 400, "E112202")
-    body = _error(emulator.api("POST", "/v1/mgmt/tenant/update", json={"id": "ghost", "name": "G"}), 400, "E112201")
+    body = _error(emulator.api("POST", "/v1/mgmt/tenant/update", json={"id": "ghost", "name": "G"}), 404, "E112201")
     assert "not found" in body["errorDescription"].lower()
 
 
 def test_patch_is_partial(emulator):
-    _create(emulator, id="t1", name="One", selfProvisioningDomains=["a.com"], customAttributes={"k": "v"})
+    _create(emulator, id="t1", name="One", selfProvisioningDomains=["a.com"], customAttributes={"region": "v"})
     resp = emulator.api("PATCH", "/v1/mgmt/tenant/patch", json={"id": "t1", "disabled": True})
     assert resp.status_code == 200, resp.text
     tenant = _load(emulator, "t1")
     assert tenant["disabled"] is True
-    assert tenant["selfProvisioningDomains"] == ["a.com"] and tenant["customAttributes"] == {"k": "v"} and tenant["name"] == "One"
-    _error(emulator.api("PATCH", "/v1/mgmt/tenant/patch", json={"id": "ghost", "name": "x"}), 400, "E112201")
+    assert tenant["selfProvisioningDomains"] == ["a.com"] and tenant["customAttributes"] == {"region": "v"} and tenant["name"] == "One"
+    _error(emulator.api("PATCH", "/v1/mgmt/tenant/patch", json={"id": "ghost", "name": "x"}), 404, "E112201")
 
 
 def test_delete_and_cascade(emulator):
@@ -142,21 +142,30 @@ def test_delete_and_cascade(emulator):
     assert emulator.api("POST", "/v1/mgmt/tenant/delete", json={"id": "p", "cascade": False}).status_code == 200
     assert [t["id"] for t in emulator.state()["tenants"]] == ["c"]
     assert "parent" not in _load(emulator, "c")
-    _error(emulator.api("POST", "/v1/mgmt/tenant/delete", json={"id": "p"}), 400, "E112201")
+    _error(emulator.api("POST", "/v1/mgmt/tenant/delete", json={"id": "p"}), 404, "E112201")
     _error(emulator.api("POST", "/v1/mgmt/tenant/delete", json={}), 400, "E011002")
 
 
 def test_create_with_unknown_parent_fails(emulator):
-    _error(emulator.api("POST", "/v1/mgmt/tenant/create", json={"name": "Orphan", "parent": "ghost"}), 400, "E112201")
+    _error(emulator.api("POST", "/v1/mgmt/tenant/create", json={"name": "Orphan", "parent": "ghost"}), 404, "E112201")
     assert emulator.state()["tenants"] == []
 
 
 def test_not_found_status_is_configurable(emulator):
-    assert _error(emulator.api("GET", "/v1/mgmt/tenant", params={"id": "ghost"}), 400, "E112201")
-    emulator.config(notFoundStatus=404)
+    # default 404, as the live evidence (ruby SDK integration tests: 404 + E112102 for a missing user)
     body = _error(emulator.api("GET", "/v1/mgmt/tenant", params={"id": "ghost"}), 404, "E112201")
     assert "not found" in body["errorDescription"].lower()
     _error(emulator.api("POST", "/v1/mgmt/flow/export", json={"flowId": "ghost"}), 404, "E112301")
+    # the 400 style carries none of the words a client might guess absence from
+    emulator.config(notFoundStatus=400)
+    for resp in (
+        emulator.api("GET", "/v1/mgmt/tenant", params={"id": "ghost"}),
+        emulator.api("POST", "/v1/mgmt/tenant/delete", json={"id": "ghost"}),
+        emulator.api("POST", "/v2/mgmt/flow/export", json={"flowId": "ghost"}),
+    ):
+        assert resp.status_code == 400, resp.text
+        text = resp.text.lower()
+        assert not any(word in text for word in ("not found", "notfound", "does not exist", "doesn't exist", "unknown")), text
     bad = emulator.session.post(emulator.base_url + "/_emulator/config", json={"notFoundStatus": 418}, timeout=5)
     assert bad.status_code == 400
 
@@ -232,8 +241,8 @@ def test_settings_errors(emulator):
     _create(emulator, id="t1", name="One")
     _error(emulator.api("POST", "/v1/mgmt/tenant/settings", json={"id": "t1", "enabled": True}), 400, "E011002")
     _error(emulator.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "t1", "sessionTokenExpirationUnit": "years"}), 400, "E011003")
-    _error(emulator.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "ghost"}), 400, "E112201")
-    _error(emulator.api("GET", "/v1/mgmt/tenant/settings", params={"id": "ghost"}), 400, "E112201")
+    _error(emulator.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "ghost"}), 404, "E112201")
+    _error(emulator.api("GET", "/v1/mgmt/tenant/settings", params={"id": "ghost"}), 404, "E112201")
 
 
 def test_update_default_roles(emulator):
@@ -243,7 +252,7 @@ def test_update_default_roles(emulator):
     assert _load(emulator, "t1")["defaultRoles"] == ["admin", "viewer"]
     emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t1", "defaultRoles": []})
     assert "defaultRoles" not in _load(emulator, "t1")
-    _error(emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "ghost", "defaultRoles": []}), 400, "E112201")
+    _error(emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "ghost", "defaultRoles": []}), 404, "E112201")
 
 
 def test_tenants_are_per_project(emulator):
@@ -258,3 +267,29 @@ def test_seeded_tenants(emulator):
     assert _load(emulator, "s1")["createdTime"] == 1726067547
     # the seed replaced the whole default project: flows are gone with it
     assert emulator.state()["flows"] == {}
+
+
+def test_settings_accept_the_go_sdk_body_with_empty_strings(emulator):
+    # go-sdk ConfigureSettings sends every key; unset strings arrive as "" and must not be refused
+    _create(emulator, id="t1", name="One")
+    emulator.config(strict=True)
+    body = {
+        "tenantId": "t1",
+        "selfProvisioningDomains": [],
+        "authType": "",
+        "enabled": True,
+        "refreshTokenExpiration": 3,
+        "refreshTokenExpirationUnit": "",
+        "sessionTokenExpiration": 20,
+        "sessionTokenExpirationUnit": "minutes",
+        "stepupTokenExpiration": 10,
+        "stepupTokenExpirationUnit": "",
+        "enableInactivity": False,
+        "inactivityTime": 12,
+        "inactivityTimeUnit": "",
+        "JITDisabled": False,
+        "domains": [],
+    }
+    assert emulator.api("POST", "/v1/mgmt/tenant/settings", json=body).status_code == 200
+    loaded = emulator.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}).json()
+    assert loaded["refreshTokenExpirationUnit"] == "weeks" and loaded["sessionTokenExpiration"] == 20 and loaded["authType"] == "none"

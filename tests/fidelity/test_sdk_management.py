@@ -111,10 +111,10 @@ def test_bad_input_is_400(client):
     assert info.value.status_code == 400
 
 
-def test_unknown_tenant_is_400_not_found(client):
+def test_unknown_tenant_is_404_not_found(client):
     with pytest.raises(AuthException) as info:
         client.mgmt.tenant.load("ghost")
-    assert info.value.status_code == 400 and "not found" in info.value.error_message.lower()
+    assert info.value.status_code == 404 and "not found" in info.value.error_message.lower()
 
 
 def test_licence_gate_via_sdk(emulator):

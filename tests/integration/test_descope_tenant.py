@@ -122,7 +122,9 @@ def test_unmentioned_fields_are_not_reset(playbook: t.Any, emulator: t.Any) -> N
                 "defaultRoles": ["viewer"],
                 "selfProvisioningDomains": ["u.com"],
             }
-        ]
+        ],
+        customAttributes=[{"id": "tier", "type": "number"}],
+        roles=[{"name": "viewer"}],
     )
     run = playbook.run([task("rename", {"id": "u", "name": "U renamed"}), task("set", {"tenants": [{"id": "u", "disabled": True}]})])
     assert run.rc == 0
@@ -216,7 +218,9 @@ def test_info_round_trip_adopts_a_project_unchanged(playbook: t.Any, emulator: t
             },
             {"id": "c", "name": "Child", "parent": "p", "disabled": True},
             {"id": "plain", "name": "Plain"},
-        ]
+        ],
+        customAttributes=[{"id": "n", "type": "number"}, {"id": "tags", "type": "multiselect", "options": ["x", "y"]}, {"id": "ok", "type": "boolean"}],
+        roles=[{"name": "a"}, {"name": "b"}],
     )
     emulator.clear_log()
     run = playbook.run(
@@ -263,7 +267,8 @@ def test_loop_of_single_mode_tasks(playbook: t.Any, emulator: t.Any, in_process:
 
 
 def test_module_path_and_action_path_give_identical_results(playbook: t.Any, emulator: t.Any) -> None:
-    emulator.seed(tenants=[{"id": "same", "name": "Same", "federatedAppIds": ["f"]}])
+    same = {"tenants": [{"id": "same", "name": "Same", "federatedAppIds": ["f"]}], "customAttributes": [{"id": "a", "type": "number"}]}
+    emulator.seed(**same)
     tasks = [
         task("one", {"id": "same", "name": "Same", "custom_attributes": {"a": 1}}),
         task("set", {"tenants": [{"id": "same", "name": "Same"}, {"id": "n", "name": "N"}]}),
@@ -272,7 +277,7 @@ def test_module_path_and_action_path_give_identical_results(playbook: t.Any, emu
     outputs = {}
     for mode in ("true", "false"):
         emulator.reset()
-        emulator.seed(tenants=[{"id": "same", "name": "Same", "federatedAppIds": ["f"]}])
+        emulator.seed(**same)
         run = playbook.run(tasks, check=False, diff=True, env={"DESCOPE_MGMT_IN_PROCESS": mode})
         assert run.rc == 0, run.stdout
         outputs[mode] = {name: _stable(run.task(name)) for name in ("one", "set", "info")}

@@ -19,8 +19,13 @@ def run(emulator: t.Any, params: dict[str, t.Any], check: bool = False, diff: bo
     return result
 
 
+# What the seeded tenants refer to must exist, as on the real API: attribute definitions and roles.
+SEED_ATTRIBUTES = [{"id": "k", "type": "string"}]
+SEED_ROLES = [{"name": name} for name in ("a", "b", "r")]
+
+
 def seed(emulator: t.Any, *tenants: dict[str, t.Any]) -> None:
-    emulator.seed(tenants=list(tenants))
+    emulator.seed(tenants=list(tenants), customAttributes=SEED_ATTRIBUTES, roles=SEED_ROLES)
     emulator.clear_log()
 
 
