@@ -249,6 +249,15 @@ options:
     type: list
     elements: str
     default: []
+  pending_tenants:
+    description:
+      - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
+      - In check mode such a tenant does not exist yet; listed here, it is planned as a new tenant would start
+        (no SSO connection) instead of being refused, so C(--check --diff) of a whole onboarding play shows every change.
+        In a real run the tenant must exist, whatever this list says.
+    type: list
+    elements: str
+    default: []
 notes:
   - Reads per task: the tenant, its SSO configurations, and the roles when mappings or default roles are declared.
   - One write when anything differs (two when an additional configuration is created).

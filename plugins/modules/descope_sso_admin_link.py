@@ -42,6 +42,15 @@ options:
   expire_time:
     description: How long the link is valid, in seconds (1 to 2592000). Without it, Descope's default.
     type: int
+  pending_tenants:
+    description:
+      - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
+      - In check mode such a tenant does not exist yet; listed here, it is planned as a new tenant would start
+        (nothing is generated in check mode anyway) instead of being refused, so C(--check --diff) of a whole onboarding play shows every change.
+        In a real run the tenant must exist, whatever this list says.
+    type: list
+    elements: str
+    default: []
 notes:
   - The stdout callbacks shipped with ansible-core honour the marker; a third-party stdout callback that prints
     whole results may not. Register the result and pass RV(admin_link) only to C(no_log) tasks.

@@ -397,6 +397,15 @@ options:
       - When V(false) (the default), fields you leave out keep whatever value they have.
     type: bool
     default: false
+  pending_tenants:
+    description:
+      - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
+      - In check mode such a tenant does not exist yet; listed here, it is planned as a new tenant would start
+        (default session settings, the project's password policy) instead of being refused, so C(--check --diff) of a whole onboarding play shows every change.
+        In a real run the tenant must exist, whatever this list says.
+    type: list
+    elements: str
+    default: []
   concurrency:
     description: How many tenants are written at the same time (1 to 16).
     type: int

@@ -24,6 +24,10 @@ TARGET = "sso_admin_link"
 MAX_EXPIRE = 30 * 24 * 3600  # the module's own bound (30 days): a long-lived bearer link is refused, not issued
 
 
+def ctx_check_pending(params: t.Mapping[str, t.Any], tenant_id: str) -> bool:
+    return bool(params.get("_check_mode")) and tenant_id in (params.get("pending_tenants") or [])
+
+
 def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
     tid = str(params.get("tenant_id") or "")
     problems: list[Problem] = []
@@ -40,6 +44,8 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
         client.get(PATH_TENANT, params={"id": tid})
     except DescopeAPIError as exc:
         _change.raise_for_not_found(exc)
+        if ctx_check_pending(params, tid):
+            return problems
         problems.append(Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid))
         return problems
     sso_id = params.get("sso_id")
@@ -53,7 +59,7 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
 def run_admin_link(ctx: TaskContext) -> Outcome:
     params = ctx.params
     client = ctx.client()
-    problems = _problems(client, params)
+    problems = _problems(client, {**params, "_check_mode": ctx.check_mode})
     if problems:
         raise DescopeValidationError(problems)
     tid = str(params["tenant_id"])

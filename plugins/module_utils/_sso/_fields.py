@@ -135,6 +135,7 @@ ARGUMENT_SPEC = with_connection(
         "default_sso_roles": {"type": "list", "elements": "str"},
         "update_secret": {"type": "str", "choices": ["always", "on_create"], "default": "on_create", "no_log": False},
         "known_roles": {"type": "list", "elements": "str", "default": []},
+        "pending_tenants": {"type": "list", "elements": "str", "default": []},
     }
 )
 MODULE_KWARGS: Record = {
@@ -152,6 +153,7 @@ ADMIN_LINK_ARGUMENT_SPEC = with_connection(
         "sso_id": {"type": "str"},
         "email": {"type": "str"},
         "expire_time": {"type": "int"},
+        "pending_tenants": {"type": "list", "elements": "str", "default": []},
     }
 )
 ADMIN_LINK_MODULE_KWARGS: Record = {"supports_check_mode": True}

@@ -165,7 +165,8 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     client = ctx.client()
     exists, answer = _read(client, declared)
     tid = declared.tenant_id
-    if not exists:
+    pending = ctx.check_mode and tid in (params.get("pending_tenants") or [])
+    if not exists and not pending:
         problems.append(
             Problem(
                 "tenant_id",

@@ -130,6 +130,7 @@ ARGUMENT_SPEC = with_connection(
         **ITEM_OPTIONS,
         "tenants": {"type": "list", "elements": "dict", "options": {**ITEM_OPTIONS, "tenant_id": {"type": "str", "required": True}}},
         "authoritative": {"type": "bool", "default": False},
+        "pending_tenants": {"type": "list", "elements": "str", "default": []},
         "concurrency": {"type": "int", "default": 4},
     }
 )

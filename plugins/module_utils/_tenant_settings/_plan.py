@@ -132,6 +132,15 @@ def read_current(client: t.Any, item: Item) -> bool:
     return True
 
 
+def plan_as_new(client: t.Any, item: Item) -> None:
+    """Check mode, a tenant an earlier task creates: what a new tenant starts with (default session settings,
+    the project's password policy, which a tenant without its own policy reads)."""
+    if item.session is not None:
+        item.current_session = {}
+    if item.password_policy is not None:
+        item.current_password = client.get(PATH_PASSWORD) or {}
+
+
 def _section_diff(view: Record, fields: Record) -> tuple[Record, Record]:
     before = {k: view[k] for k in fields}
     return before, dict(fields)
@@ -168,6 +177,9 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
         if not item.tenant_id.strip():
             continue
         if not read_current(client, item):
+            if ctx.check_mode and item.tenant_id in (ctx.params.get("pending_tenants") or []):
+                plan_as_new(client, item)
+                continue
             problems.append(
                 _problem(
                     item,
