@@ -38,7 +38,12 @@ OIDC = {
 SAML = {
     "tenant_id": "globex",
     "protocol": "saml",
-    "saml": {"entity_id": "globex-idp", "idp_url": "https://idp.globex.example/sso", "idp_cert": "MIIC-PUBLIC-CERT", "attribute_mapping": {"email": "mail", "group": "memberOf"}},
+    "saml": {
+        "entity_id": "globex-idp",
+        "idp_url": "https://idp.globex.example/sso",
+        "idp_cert": "MIIC-PUBLIC-CERT",
+        "attribute_mapping": {"email": "mail", "group": "memberOf"},
+    },
     "role_mappings": [{"groups": ["globex-admins"], "role": "Tenant Admin"}, {"groups": ["staff", "contractors"], "role": "Member"}],
     "domains": ["globex.example"],
 }
@@ -103,7 +108,10 @@ def test_saml_with_role_mappings_info_adoption_and_delete(playbook: t.Any, emula
     run = playbook.run([task("saml", SAML), task("oidc", OIDC)])
     assert run.rc == 0, run.stdout
     saml = sso_state(emulator, "globex")[""]["saml"]
-    assert sorted((m["role"]["name"], tuple(m["groups"])) for m in saml["groupsMapping"]) == [("Member", ("contractors", "staff")), ("Tenant Admin", ("globex-admins",))]
+    assert sorted((m["role"]["name"], tuple(m["groups"])) for m in saml["groupsMapping"]) == [
+        ("Member", ("contractors", "staff")),
+        ("Tenant Admin", ("globex-admins",)),
+    ]
     emulator.clear_log()
     adopt = playbook.run([task("read", {}, module=INFO, register="current"), {"name": "adopt", M: None, "args": "{{ item }}", "loop": "{{ current.sso }}"}])
     assert adopt.rc == 0, adopt.stdout + adopt.stderr
@@ -120,7 +128,10 @@ def test_saml_with_role_mappings_info_adoption_and_delete(playbook: t.Any, emula
     ("args", "fields"),
     [
         ({**OIDC, "tenant_id": "ghost"}, ["tenant_id"]),
-        ({**SAML, "role_mappings": [{"groups": ["x"], "role": "Ghost Role"}], "default_sso_roles": ["Nope"]}, ["role_mappings[0].role", "default_sso_roles[0]"]),
+        (
+            {**SAML, "role_mappings": [{"groups": ["x"], "role": "Ghost Role"}], "default_sso_roles": ["Nope"]},
+            ["role_mappings[0].role", "default_sso_roles[0]"],
+        ),
         ({**OIDC, "redirect_url": f"https://app.example.com/?k={SECRET}"}, ["redirect_url"]),
         ({**OIDC, "oidc": {**OIDC["oidc"], "client_id": SECRET}}, ["oidc.client_id"]),
         ({**SAML, "saml": {**SAML["saml"], "idp_cert": "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----"}}, ["saml.idp_cert"]),

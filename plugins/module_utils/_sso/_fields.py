@@ -208,7 +208,8 @@ def protocol_of(answer: Record) -> str | None:
 def current_view(answer: Record) -> Record:
     """One configuration answer in the module's shape, every field (absent = empty); never a secret."""
     protocol = protocol_of(answer)
-    tenant = answer.get("tenant") if isinstance(answer.get("tenant"), dict) else {}
+    raw_tenant = answer.get("tenant")
+    tenant: Record = raw_tenant if isinstance(raw_tenant, dict) else {}
     view: Record = {"sso_id": str(answer.get("ssoId") or ""), "protocol": protocol, "domains": norm_domains(tenant.get("domains") or [])}
     if answer.get("displayName"):
         view["display_name"] = str(answer["displayName"])

@@ -182,8 +182,8 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     if declared.state == "absent":
         if answer is None or (not declared.sso_id and not configured):
             return Plan([_change.Change(TARGET, label, "unchanged")], "single")
-        before = {k: v for k, v in (view or {}).items() if k not in ("sso_id",)}
-        return Plan([_change.Change(TARGET, label, "delete", before=before, after=None, apply=_deleter(tid, declared.sso_id))], "single")
+        existing = {k: v for k, v in (view or {}).items() if k not in ("sso_id",)}
+        return Plan([_change.Change(TARGET, label, "delete", before=existing, after=None, apply=_deleter(tid, declared.sso_id))], "single")
     if params.get("role_mappings") or params.get("default_sso_roles"):
         problems.extend(role_problems(client, params))
     needs_new = bool(declared.sso_id) and answer is None
@@ -196,8 +196,8 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     if problems:
         return Plan([], "single")
     fields = declared.fields
-    before = _managed(view, fields) if configured and view is not None else None
-    after = _managed(merged, fields)
+    before: Record | None = _managed(view, fields) if configured and view is not None else None
+    after: Record = _managed(merged, fields)
     send_secret = bool(declared.secret) and (not same or params.get("update_secret") == "always" or before != after)
     if send_secret:
         after = _secret_shown(after)

@@ -55,20 +55,36 @@ def static_problems(params: t.Mapping[str, t.Any]) -> list[Problem]:
         add("redirect_url", "must be an absolute http(s) URL.", "Set redirect_url to the URL users return to after SSO, e.g. https://app.example.com/.")
     if protocol == "saml":
         if section.get("metadata_url") and any(section.get(k) for k in ("idp_url", "idp_cert")):
-            add("saml.metadata_url", "given together with saml.idp_url/idp_cert.", "Configure SAML either by metadata_url or by entity_id, idp_url and idp_cert.")
-        certs = [("saml.idp_cert", section.get("idp_cert"))] + [(f"saml.idp_additional_certs[{i}]", c) for i, c in enumerate(section.get("idp_additional_certs") or [])]
+            add(
+                "saml.metadata_url",
+                "given together with saml.idp_url/idp_cert.",
+                "Configure SAML either by metadata_url or by entity_id, idp_url and idp_cert.",
+            )
+        certs = [("saml.idp_cert", section.get("idp_cert"))] + [
+            (f"saml.idp_additional_certs[{i}]", c) for i, c in enumerate(section.get("idp_additional_certs") or [])
+        ]
         for field, cert in certs:
             if cert and _PRIVATE_KEY.search(str(cert)):
-                add(field, "holds a private key (a secret) where the IdP's public certificate belongs; it was not sent.", f"Put the IdP's public certificate in {field}, and rotate that key: it left its vault.")
+                add(
+                    field,
+                    "holds a private key (a secret) where the IdP's public certificate belongs; it was not sent.",
+                    f"Put the IdP's public certificate in {field}, and rotate that key: it left its vault.",
+                )
     secret = (params.get("oidc") or {}).get("client_secret")
     if protocol == "oidc" and secret is not None and not str(secret).strip():
         add("oidc.client_secret", "must not be empty.", "Set the client secret your identity provider issued, or leave client_secret out.")
     if secret:
-        scan = {k: params.get(k) for k in ("tenant_id", "sso_id", "display_name", "redirect_url", "domains", "role_mappings", "default_sso_roles", "known_roles")}
+        scan = {
+            k: params.get(k) for k in ("tenant_id", "sso_id", "display_name", "redirect_url", "domains", "role_mappings", "default_sso_roles", "known_roles")
+        }
         scan["oidc"] = {k: v for k, v in (params.get("oidc") or {}).items() if k != "client_secret"}
         for path, value in _walk(scan, ""):
             if value and (value == str(secret) or (len(str(secret)) >= 8 and str(secret) in value)):
-                add(path, "holds the value of oidc.client_secret (a secret in a field that is logged); nothing was sent.", f"Move the secret to oidc.client_secret only, fix {path}, and rotate the secret.")
+                add(
+                    path,
+                    "holds the value of oidc.client_secret (a secret in a field that is logged); nothing was sent.",
+                    f"Move the secret to oidc.client_secret only, fix {path}, and rotate the secret.",
+                )
     if params.get("update_secret") == "always" and not secret:
         add("update_secret", "'always' needs oidc.client_secret.", "Give oidc.client_secret, or set update_secret: on_create.")
     for index, domain in enumerate(params.get("domains") or []):

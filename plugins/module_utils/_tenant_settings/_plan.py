@@ -71,9 +71,7 @@ def _static_problems(item: Item, raw: Record) -> list[Problem]:
         if value is not None and value <= 0:
             problems.append(_problem(item, f"session.{name}", f"must be a positive number, got {value}.", f"Set session.{name} to 1 or more."))
         if value is not None and unit is None:
-            problems.append(
-                _problem(item, f"session.{name}_unit", "is required with a duration.", f"Add session.{name}_unit (minutes, hours, days or weeks).")
-            )
+            problems.append(_problem(item, f"session.{name}_unit", "is required with a duration.", f"Add session.{name}_unit (minutes, hours, days or weeks)."))
         if unit is not None and value is None:
             problems.append(_problem(item, f"session.{name}", "a unit without its value.", f"Add session.{name}, or remove session.{name}_unit."))
     session = item.session or {}
@@ -113,7 +111,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
 
 def _read(client: t.Any, path: str, params: Record) -> Record | None:
     try:
-        return client.get(path, params=params)
+        return dict(client.get(path, params=params))
     except DescopeAPIError as exc:
         _change.raise_for_not_found(exc)
         return None
