@@ -7,14 +7,14 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: descope_sso
 short_description: Manage a Descope tenant's SSO connection (OIDC or SAML)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Configures the SSO connection of one tenant, OIDC or SAML (by metadata URL or by fields), with its attribute
     mapping, group-to-role mapping (SAML), default SSO roles, SSO domains and redirect URL, or removes it.
   - Only the fields you set are managed; a field left out keeps its value. The configure calls replace the whole
     connection, so a write sends the current connection with your fields merged in.
   - Everything is checked before the first write and every problem is reported at once, naming the field and
-    the fix: an unknown tenant, a role mapping or default role naming a role that does not exist (checked with
+    the fix. Checked are an unknown tenant, a role mapping or default role naming a role that does not exist (checked with
     C(GET /v1/mgmt/role/all), plus the tenant's own roles), a secret in a field that is logged, a private key
     where the IdP certificate belongs, non-https IdP URLs, malformed domains. On any problem nothing is written.
   - Check mode reads the current connection and roles, predicts exactly what a real run writes, and sends no write.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: descope_sso_admin_link
 short_description: Generate the SSO setup link for a Descope tenant's admin, without logging it
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Generates the link with which a customer's IT admin configures their tenant's SSO in Descope's SSO setup suite
     (C(POST /v2/mgmt/tenant/adminlinks/sso/generate)).

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: descope_sso_info
 short_description: Read Descope tenants' SSO connections in the shape descope_sso accepts
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the configured SSO connections (OIDC and SAML) of every tenant, or of the tenants in O(tenant_ids).
   - Each item of RV(sso) holds exactly the options of M(descope.mgmt.descope_sso), so looping over them adopts an
@@ -56,7 +56,7 @@ sso:
   elements: dict
   sample: [{"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta", "client_id": "0oa1"}, "domains": ["acme.com"]}]
 secrets_not_exported:
-  description: The secrets the export could not include (C(<tenant>[/<sso_id>]: oidc.client_secret)).
+  description: "The secrets the export could not include, as C(<tenant>[/<sso_id>]: oidc.client_secret)."
   returned: success
   type: list
   elements: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: descope_tenant_settings
 short_description: Manage a Descope tenant's session settings and password policy
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Manages, per tenant, the session settings (session, refresh and step-up token expiry, inactivity timeout,
     just-in-time provisioning) and the password policy of Descope tenants.
@@ -391,9 +391,11 @@ options:
   authoritative:
     description:
       - When V(true), every field of a declared section that the task leaves out is reset to its default (listed
-        with each field). The session defaults are those Descope documents for a new project (10-minute session
-        token, 4-week refresh token) and V(enabled=false), which makes the tenant follow the project's settings;
-        the password defaults are a new project's policy (minimum length 8, nothing else required).
+        with each field). V(session.enabled=false) makes the tenant follow the project's session settings (Descope
+        tenant settings guide, U(https://docs.descope.com/customize/tenant/)). No public source states the other
+        defaults; they are a new tenant's values as the collection's API emulator models them (10-minute session
+        and step-up tokens, 4-week refresh token, 12-hour inactivity; password minimum length 8, nothing else
+        required). Declare a field to be independent of them.
       - When V(false) (the default), fields you leave out keep whatever value they have.
     type: bool
     default: false

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: descope_tenant_settings_info
 short_description: Read Descope tenants' session settings and password policies in the shape descope_tenant_settings accepts
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the session settings and the password policy of every tenant, or of the tenants in O(tenant_ids).
   - RV(tenant_settings) has exactly the item shape of O(descope.mgmt.descope_tenant_settings#module:tenants), with every

@@ -122,6 +122,7 @@ def test_set_mode_and_info_adoption_zero_writes(playbook: t.Any, emulator: t.Any
             ["tenant_id", "password_policy.min_length", "password_policy.password_strength_score", "session.session_token_expiration"],
         ),
         ({"tenant_id": "acme"}, ["session"]),
+        ({"tenant_id": "acme", "session": {"session_token_expiration": 5, "session_token_expiration_unit": "weeks"}}, ["session.session_token_expiration"]),
     ],
 )
 def test_hostile_inputs_write_nothing_and_name_every_field(playbook: t.Any, emulator: t.Any, args: dict[str, t.Any], fields: list[str]) -> None:

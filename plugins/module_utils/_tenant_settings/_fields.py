@@ -61,11 +61,11 @@ PASSWORD_FIELDS: tuple[tuple[str, str, str], ...] = (
 # allow 1..64; the strength score is zxcvbn's 0..4). Other counts only need to be >= 0.
 PASSWORD_RANGES = {"min_length": (1, 64), "password_strength_score": (0, 4)}
 
-# What ``authoritative: true`` resets an undeclared field to. Session: the values Descope documents for a
-# new project (Session Management guide, docs.descope.com/manage/session: 10-minute session token, 4-week
-# refresh token) and the emulator's defaults for the rest (no public source); ``enabled: false`` means the
-# tenant follows the project settings. Password: a new project's policy as the emulator models it
-# (go-sdk PasswordSettings zero values, minLength 8 = the console default; no public source for the rest).
+# What ``authoritative: true`` resets an undeclared field to. ``enabled: false`` = the tenant follows the
+# project's session settings (docs.descope.com/customize/tenant: the tenant-level configuration takes precedence
+# only once enabled, "Custom" in the console). No public source states the other defaults: the values are those
+# the emulator models for a new tenant (tests/emulator/tenants.py default_settings, settings.py
+# default_password_settings: go-sdk PasswordSettings zero values, minLength 8), and the module docs say so.
 SESSION_DEFAULTS: Record = {
     "enabled": False,
     "session_token_expiration": 10,

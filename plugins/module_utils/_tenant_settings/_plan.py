@@ -186,9 +186,37 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
                     "Create it first (descope.mgmt.descope_tenant), or fix the id; descope.mgmt.descope_tenant_info lists the tenants.",
                 )
             )
+    for item in items:
+        problems.extend(_expiry_order(item))
     if problems:
         return Plan([], mode)
     return Plan([plan_item(item) for item in items], mode)
+
+
+_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}
+
+
+def _expiry_order(item: Item) -> list[Problem]:
+    """The session token may not outlive the refresh token (docs.descope.com/customize/tenant), checked on the
+    settings as they would be after the write, so a change to either side is caught."""
+    if item.session is None or item.current_session is None:
+        return []
+    touched = {"session_token_expiration", "refresh_token_expiration", "session_token_expiration_unit", "refresh_token_expiration_unit"}
+    if not touched & set(item.session):
+        return []
+    merged = {**session_view(item.current_session), **item.session}
+    session = int(merged["session_token_expiration"]) * _MINUTES[merged["session_token_expiration_unit"]]
+    refresh = int(merged["refresh_token_expiration"]) * _MINUTES[merged["refresh_token_expiration_unit"]]
+    if session <= refresh:
+        return []
+    return [
+        _problem(
+            item,
+            "session.session_token_expiration",
+            "the session token would outlive the refresh token.",
+            "Shorten session.session_token_expiration or lengthen session.refresh_token_expiration.",
+        )
+    ]
 
 
 def report(ctx: TaskContext, planned: Plan) -> Record:
