@@ -207,7 +207,7 @@ def _expiry_order(item: Item) -> list[Problem]:
     merged = {**session_view(item.current_session), **item.session}
     session = int(merged["session_token_expiration"]) * _MINUTES[merged["session_token_expiration_unit"]]
     refresh = int(merged["refresh_token_expiration"]) * _MINUTES[merged["refresh_token_expiration_unit"]]
-    if session <= refresh:
+    if session <= refresh or session <= 0 or refresh <= 0:  # a non-positive value is already reported
         return []
     return [
         _problem(

@@ -1,0 +1,103 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SSO spec: API shapes and request bodies pinned by hand, static checks, in-process runs against the emulator."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from harness import run_spec
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _sso
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import current_view, export_view, oidc_request, saml_request
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._validate import static_problems
+
+SECRET = "0123456789-secret-abcdef"  # noqa: S105  # test value
+
+# A GET /v2/mgmt/sso/settings answer (go-sdk SSOTenantSettingsResponse) for a SAML tenant
+SAML_ANSWER = {
+    "tenant": {"id": "acme", "name": "Acme", "domains": ["Acme.com"]},
+    "ssoId": "",
+    "saml": {
+        "idpEntityId": "e",
+        "idpSSOUrl": "https://idp/sso",
+        "idpCertificate": "CERT",
+        "idpMetadataUrl": "",
+        "spACSUrl": "https://sp/acs",
+        "attributeMapping": {"email": "mail", "name": ""},
+        "groupsMapping": [{"role": {"id": "R1", "name": "b"}, "groups": ["g2", "g1"]}, {"role": {"id": "R2", "name": "a"}, "groups": ["g3"]}],
+        "redirectUrl": "https://app/",
+    },
+}
+
+
+def test_saml_answer_to_module_shape() -> None:
+    view = current_view(SAML_ANSWER)
+    assert view["protocol"] == "saml" and view["domains"] == ["acme.com"] and view["redirect_url"] == "https://app/"
+    assert view["saml"]["idp_url"] == "https://idp/sso" and view["saml"]["entity_id"] == "e" and view["saml"]["attribute_mapping"] == {"email": "mail"}
+    assert view["role_mappings"] == [{"role": "a", "groups": ["g3"]}, {"role": "b", "groups": ["g1", "g2"]}]
+    exported = export_view(view, "acme")
+    assert exported == {
+        "tenant_id": "acme",
+        "protocol": "saml",
+        "saml": {"entity_id": "e", "idp_url": "https://idp/sso", "idp_cert": "CERT", "sp_acs_url": "https://sp/acs", "attribute_mapping": {"email": "mail"}},
+        "redirect_url": "https://app/",
+        "domains": ["acme.com"],
+        "role_mappings": [{"role": "a", "groups": ["g3"]}, {"role": "b", "groups": ["g1", "g2"]}],
+    }
+
+
+def test_request_bodies() -> None:
+    merged = {"saml": {"metadata_url": "https://idp/m.xml", "idp_url": "https://old"}, "role_mappings": [{"role": "a", "groups": ["g"]}], "domains": ["x.com"], "default_sso_roles": []}
+    path, body = saml_request("acme", "", merged)
+    assert path == "/v1/mgmt/sso/saml/metadata"
+    assert body == {
+        "tenantId": "acme",
+        "settings": {"idpMetadataUrl": "https://idp/m.xml", "roleMappings": [{"groups": ["g"], "roleName": "a"}], "defaultSSORoles": [], "replaceDefaultSSORoles": True},
+        "redirectUrl": "",
+        "domains": ["x.com"],
+    }
+    path, body = oidc_request("acme", "sso2", {"oidc": {"name": "Okta", "client_id": "c", "scope": ["openid"]}, "redirect_url": "https://r/"}, SECRET)
+    assert path == "/v1/mgmt/sso/oidc"
+    assert body == {
+        "tenantId": "acme",
+        "ssoId": "sso2",
+        "settings": {"name": "Okta", "clientId": "c", "scope": ["openid"], "redirectUrl": "https://r/", "clientSecret": SECRET},
+        "domains": [],
+    }
+    assert "clientSecret" not in oidc_request("acme", "", {"oidc": {"name": "n", "client_id": "c"}}, None)[1]["settings"]
+
+
+def test_a_secret_anywhere_else_is_named_never_echoed() -> None:
+    params = {
+        "tenant_id": "acme",
+        "state": "present",
+        "protocol": "oidc",
+        "oidc": {"name": "n", "client_id": "c", "client_secret": SECRET, "attribute_mapping": {"email": f"x{SECRET}y"}},
+        "domains": [SECRET],
+    }
+    problems = static_problems(params)
+    assert sorted(p.field for p in problems) == ["domains[0]", "domains[0]", "oidc.attribute_mapping.email"]
+    assert SECRET not in json.dumps([p.as_dict() for p in problems])
+
+
+def run(emulator: t.Any, params: dict[str, t.Any], check: bool = False) -> dict[str, t.Any]:
+    return run_spec(_sso.SPEC, params, check, True, emulator.env)
+
+
+def test_protocol_switch_and_additional_configuration(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    first = run(emulator, {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta", "client_id": "c", "client_secret": SECRET}})
+    assert first["sso"]["action"] == "created" and SECRET not in json.dumps(first)
+    switched = run(emulator, {"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}})
+    assert switched["sso"]["action"] == "updated" and switched["sso"]["before"]["protocol"] == "oidc"
+    stored = {c["ssoId"]: c for c in emulator.state()["sso"]["acme"]}
+    assert stored[""]["oidc"] == {} and stored[""]["saml"]["idpMetadataUrl"] == "https://idp/m.xml"
+    missing_name = run(emulator, {"tenant_id": "acme", "sso_id": "eu", "protocol": "saml", "saml": {"metadata_url": "https://idp/eu.xml"}})
+    assert missing_name["failed"] is True and [p["field"] for p in missing_name["validation_errors"]] == ["display_name"]
+    extra = run(emulator, {"tenant_id": "acme", "sso_id": "eu", "display_name": "EU", "protocol": "saml", "saml": {"metadata_url": "https://idp/eu.xml"}})
+    assert extra["sso"]["action"] == "created" and extra["sso"]["id"] == "acme/eu"
+    assert {c["ssoId"] for c in emulator.state()["sso"]["acme"]} == {"", "eu"}
+    again = run(emulator, {"tenant_id": "acme", "sso_id": "eu", "display_name": "EU", "protocol": "saml", "saml": {"metadata_url": "https://idp/eu.xml"}})
+    assert again["changed"] is False
