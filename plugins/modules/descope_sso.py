@@ -259,7 +259,7 @@ options:
     elements: str
     default: []
 notes:
-  - Reads per task: the tenant, its SSO configurations, and the roles when mappings or default roles are declared.
+  - Reads per task are the tenant, its SSO configurations, and the roles when mappings or default roles are declared.
   - One write when anything differs (two when an additional configuration is created).
   - "What drift detection can see: every field above except O(oidc.client_secret). What it cannot: the secret,
     and IdP fields Descope fills from O(saml.metadata_url)."
@@ -356,7 +356,7 @@ api_requests:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
-from ansible_collections.descope.mgmt.plugins.module_utils._sso import SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._sso import SPEC
 
 
 def main() -> None:

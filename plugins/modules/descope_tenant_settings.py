@@ -46,62 +46,62 @@ options:
     suboptions:
       enabled:
         description:
-          - Whether the tenant uses its own session settings (V(false): the project's settings apply).
-          - Default with O(authoritative=true): V(false).
+          - Whether the tenant uses its own session settings (V(false) means the project's settings apply).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       session_token_expiration:
         description:
           - How long a session token is valid, in O(session.session_token_expiration_unit) (Descope refuses less than 3 minutes).
-          - Default with O(authoritative=true): V(10).
+          - Default with O(authoritative=true) is V(10).
         type: int
       session_token_expiration_unit:
         description:
           - Unit of O(session.session_token_expiration); required together with it.
-          - Default with O(authoritative=true): V(minutes).
+          - Default with O(authoritative=true) is V(minutes).
         type: str
         choices: [minutes, hours, days, weeks]
       refresh_token_expiration:
         description:
           - How long a refresh token is valid, in O(session.refresh_token_expiration_unit).
-          - Default with O(authoritative=true): V(4).
+          - Default with O(authoritative=true) is V(4).
         type: int
       refresh_token_expiration_unit:
         description:
           - Unit of O(session.refresh_token_expiration); required together with it.
-          - Default with O(authoritative=true): V(weeks).
+          - Default with O(authoritative=true) is V(weeks).
         type: str
         choices: [minutes, hours, days, weeks]
       stepup_token_expiration:
         description:
           - How long a step-up token is valid, in O(session.stepup_token_expiration_unit).
-          - Default with O(authoritative=true): V(10).
+          - Default with O(authoritative=true) is V(10).
         type: int
       stepup_token_expiration_unit:
         description:
           - Unit of O(session.stepup_token_expiration); required together with it.
-          - Default with O(authoritative=true): V(minutes).
+          - Default with O(authoritative=true) is V(minutes).
         type: str
         choices: [minutes, hours, days, weeks]
       enable_inactivity:
         description:
           - Whether an inactive session ends after O(session.inactivity_time).
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       inactivity_time:
         description:
           - Inactivity timeout, in O(session.inactivity_time_unit).
-          - Default with O(authoritative=true): V(12).
+          - Default with O(authoritative=true) is V(12).
         type: int
       inactivity_time_unit:
         description:
           - Unit of O(session.inactivity_time); required together with it.
-          - Default with O(authoritative=true): V(hours).
+          - Default with O(authoritative=true) is V(hours).
         type: str
         choices: [minutes, hours, days, weeks]
       jit_disabled:
         description:
           - Disable just-in-time user provisioning through this tenant's SSO.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
   password_policy:
     description:
@@ -112,102 +112,102 @@ options:
       enabled:
         description:
           - Whether password authentication is enabled for the tenant.
-          - Default with O(authoritative=true): V(true).
+          - Default with O(authoritative=true) is V(true).
         type: bool
       min_length:
         description:
           - Minimum password length (1 to 64).
-          - Default with O(authoritative=true): V(8).
+          - Default with O(authoritative=true) is V(8).
         type: int
       lowercase:
         description:
           - Require a lowercase letter.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       uppercase:
         description:
           - Require an uppercase letter.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       number:
         description:
           - Require a digit.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       non_alphanumeric:
         description:
           - Require a non-alphanumeric character.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       expiration:
         description:
           - Whether passwords expire.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       expiration_weeks:
         description:
           - Weeks until a password expires (0 or more).
-          - Default with O(authoritative=true): V(0).
+          - Default with O(authoritative=true) is V(0).
         type: int
       reuse:
         description:
           - Whether reuse of recent passwords is prevented.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       reuse_amount:
         description:
           - How many previous passwords cannot be reused (0 or more).
-          - Default with O(authoritative=true): V(0).
+          - Default with O(authoritative=true) is V(0).
         type: int
       lock:
         description:
           - Lock the account after O(password_policy.lock_attempts) failures.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       lock_attempts:
         description:
           - Failed attempts before the account is locked (0 or more).
-          - Default with O(authoritative=true): V(0).
+          - Default with O(authoritative=true) is V(0).
         type: int
       temp_lock:
         description:
           - Temporarily lock the account after failures.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       temp_lock_attempts:
         description:
           - Failed attempts before a temporary lock (0 or more).
-          - Default with O(authoritative=true): V(0).
+          - Default with O(authoritative=true) is V(0).
         type: int
       temp_lock_duration:
         description:
           - Duration of a temporary lock, in minutes (0 or more).
-          - Default with O(authoritative=true): V(0).
+          - Default with O(authoritative=true) is V(0).
         type: int
       enable_password_strength:
         description:
           - Require a minimum password strength score.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       password_strength_score:
         description:
           - Minimum strength score (0 to 4).
-          - Default with O(authoritative=true): V(0).
+          - Default with O(authoritative=true) is V(0).
         type: int
       any_letter:
         description:
           - Require any letter.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
       disallowed_characters:
         description:
           - Characters a password may not contain.
-          - Default with O(authoritative=true): V().
+          - Default with O(authoritative=true) is V().
         type: str
       disallow_email_match:
         description:
           - Refuse passwords that match the user's email.
-          - Default with O(authoritative=true): V(false).
+          - Default with O(authoritative=true) is V(false).
         type: bool
   tenants:
     description:
@@ -227,62 +227,62 @@ options:
         suboptions:
           enabled:
             description:
-              - Whether the tenant uses its own session settings (V(false): the project's settings apply).
-              - Default with O(authoritative=true): V(false).
+              - Whether the tenant uses its own session settings (V(false) means the project's settings apply).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           session_token_expiration:
             description:
               - How long a session token is valid, in O(session.session_token_expiration_unit) (Descope refuses less than 3 minutes).
-              - Default with O(authoritative=true): V(10).
+              - Default with O(authoritative=true) is V(10).
             type: int
           session_token_expiration_unit:
             description:
               - Unit of O(session.session_token_expiration); required together with it.
-              - Default with O(authoritative=true): V(minutes).
+              - Default with O(authoritative=true) is V(minutes).
             type: str
             choices: [minutes, hours, days, weeks]
           refresh_token_expiration:
             description:
               - How long a refresh token is valid, in O(session.refresh_token_expiration_unit).
-              - Default with O(authoritative=true): V(4).
+              - Default with O(authoritative=true) is V(4).
             type: int
           refresh_token_expiration_unit:
             description:
               - Unit of O(session.refresh_token_expiration); required together with it.
-              - Default with O(authoritative=true): V(weeks).
+              - Default with O(authoritative=true) is V(weeks).
             type: str
             choices: [minutes, hours, days, weeks]
           stepup_token_expiration:
             description:
               - How long a step-up token is valid, in O(session.stepup_token_expiration_unit).
-              - Default with O(authoritative=true): V(10).
+              - Default with O(authoritative=true) is V(10).
             type: int
           stepup_token_expiration_unit:
             description:
               - Unit of O(session.stepup_token_expiration); required together with it.
-              - Default with O(authoritative=true): V(minutes).
+              - Default with O(authoritative=true) is V(minutes).
             type: str
             choices: [minutes, hours, days, weeks]
           enable_inactivity:
             description:
               - Whether an inactive session ends after O(session.inactivity_time).
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           inactivity_time:
             description:
               - Inactivity timeout, in O(session.inactivity_time_unit).
-              - Default with O(authoritative=true): V(12).
+              - Default with O(authoritative=true) is V(12).
             type: int
           inactivity_time_unit:
             description:
               - Unit of O(session.inactivity_time); required together with it.
-              - Default with O(authoritative=true): V(hours).
+              - Default with O(authoritative=true) is V(hours).
             type: str
             choices: [minutes, hours, days, weeks]
           jit_disabled:
             description:
               - Disable just-in-time user provisioning through this tenant's SSO.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
       password_policy:
         description: The tenant's password policy, as O(password_policy).
@@ -291,102 +291,102 @@ options:
           enabled:
             description:
               - Whether password authentication is enabled for the tenant.
-              - Default with O(authoritative=true): V(true).
+              - Default with O(authoritative=true) is V(true).
             type: bool
           min_length:
             description:
               - Minimum password length (1 to 64).
-              - Default with O(authoritative=true): V(8).
+              - Default with O(authoritative=true) is V(8).
             type: int
           lowercase:
             description:
               - Require a lowercase letter.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           uppercase:
             description:
               - Require an uppercase letter.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           number:
             description:
               - Require a digit.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           non_alphanumeric:
             description:
               - Require a non-alphanumeric character.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           expiration:
             description:
               - Whether passwords expire.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           expiration_weeks:
             description:
               - Weeks until a password expires (0 or more).
-              - Default with O(authoritative=true): V(0).
+              - Default with O(authoritative=true) is V(0).
             type: int
           reuse:
             description:
               - Whether reuse of recent passwords is prevented.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           reuse_amount:
             description:
               - How many previous passwords cannot be reused (0 or more).
-              - Default with O(authoritative=true): V(0).
+              - Default with O(authoritative=true) is V(0).
             type: int
           lock:
             description:
               - Lock the account after O(password_policy.lock_attempts) failures.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           lock_attempts:
             description:
               - Failed attempts before the account is locked (0 or more).
-              - Default with O(authoritative=true): V(0).
+              - Default with O(authoritative=true) is V(0).
             type: int
           temp_lock:
             description:
               - Temporarily lock the account after failures.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           temp_lock_attempts:
             description:
               - Failed attempts before a temporary lock (0 or more).
-              - Default with O(authoritative=true): V(0).
+              - Default with O(authoritative=true) is V(0).
             type: int
           temp_lock_duration:
             description:
               - Duration of a temporary lock, in minutes (0 or more).
-              - Default with O(authoritative=true): V(0).
+              - Default with O(authoritative=true) is V(0).
             type: int
           enable_password_strength:
             description:
               - Require a minimum password strength score.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           password_strength_score:
             description:
               - Minimum strength score (0 to 4).
-              - Default with O(authoritative=true): V(0).
+              - Default with O(authoritative=true) is V(0).
             type: int
           any_letter:
             description:
               - Require any letter.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
           disallowed_characters:
             description:
               - Characters a password may not contain.
-              - Default with O(authoritative=true): V().
+              - Default with O(authoritative=true) is V().
             type: str
           disallow_email_match:
             description:
               - Refuse passwords that match the user's email.
-              - Default with O(authoritative=true): V(false).
+              - Default with O(authoritative=true) is V(false).
             type: bool
   authoritative:
     description:
@@ -519,7 +519,7 @@ api_requests:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings import SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings import SPEC
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
     INFO_MODULE_KWARGS,
     MODULE_KWARGS,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._info import capture, export_tenant, restore_params, run_info
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._info import capture, export_tenant, plan_restore, restore_params, run_info
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import TARGET, declare, plan
 
 SPEC = ResourceSpec(
@@ -51,4 +51,4 @@ ADMIN_LINK_SPEC = ResourceSpec(
     run=run_admin_link,
 )
 
-__all__ = ["ADMIN_LINK_SPEC", "INFO_SPEC", "SPEC", "capture", "export_tenant", "restore_params"]
+__all__ = ["ADMIN_LINK_SPEC", "INFO_SPEC", "SPEC", "capture", "export_tenant", "plan_restore", "restore_params"]

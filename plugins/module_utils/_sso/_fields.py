@@ -93,7 +93,7 @@ OIDC_OPTIONS: dict[str, dict[str, t.Any]] = {
     "client_id": {"type": "str"},
     "client_secret": {"type": "str", "no_log": True},
     "auth_url": {"type": "str"},
-    "token_url": {"type": "str"},
+    "token_url": {"type": "str", "no_log": False},  # a URL, not a token
     "user_data_url": {"type": "str"},
     "jwks_url": {"type": "str"},
     "issuer": {"type": "str"},

@@ -8,10 +8,11 @@ Secrets cannot be exported: the API never returns the OIDC client secret. The re
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_LOAD_ALL, Record, current_view, export_view
 
@@ -67,6 +68,25 @@ def restore_params(item: Record) -> Record:
     params.setdefault("update_secret", "on_create")
     params.setdefault("known_roles", [])
     return params
+
+
+def plan_restore(ctx: TaskContext, captured: Record) -> list[t.Any]:
+    """The restore changes of a capture (one per connection), for the backup spec to apply; every problem of every
+    item is raised at once (``DescopeValidationError``) and nothing is written here. Roles are restored first by
+    the caller, so the mapping checks see them; ``known_roles`` may name those a check-mode restore plans."""
+    from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, plan  # noqa: PLC0415  # one-way import
+
+    changes: list[t.Any] = []
+    problems: list[Problem] = []
+    for item in captured.get("sso") or []:
+        sub = dataclasses.replace(ctx, params={**ctx.params, **restore_params(item)})
+        found: list[Problem] = []
+        planned = plan(sub, declare(sub, found), found)
+        problems.extend(found)
+        changes.extend(planned.changes)
+    if problems:
+        raise DescopeValidationError(problems)
+    return changes
 
 
 def run_info(ctx: TaskContext) -> Outcome:

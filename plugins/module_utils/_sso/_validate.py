@@ -89,7 +89,11 @@ def static_problems(params: t.Mapping[str, t.Any]) -> list[Problem]:
         add("update_secret", "'always' needs oidc.client_secret.", "Give oidc.client_secret, or set update_secret: on_create.")
     for index, domain in enumerate(params.get("domains") or []):
         if not _DOMAIN_RE.match(str(domain).strip().lower()):
-            add(f"domains[{index}]", "is not a domain name (the value is not repeated here: it could be a secret).", "Use a bare domain such as example.com (no scheme, no @, no path).")
+            add(
+                f"domains[{index}]",
+                "is not a domain name (the value is not repeated here: it could be a secret).",
+                "Use a bare domain such as example.com (no scheme, no @, no path).",
+            )
     for index, mapping in enumerate(params.get("role_mappings") or []):
         if not str(mapping.get("role") or "").strip():
             add(f"role_mappings[{index}].role", "must not be empty.", "Name an existing role.")

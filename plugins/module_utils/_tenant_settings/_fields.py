@@ -108,14 +108,14 @@ _TYPE = {"bool": "bool", "int": "int", "str": "str", "duration": "int"}
 def _session_options() -> dict[str, dict[str, t.Any]]:
     options: dict[str, dict[str, t.Any]] = {}
     for name, _api, kind in SESSION_FIELDS:
-        options[name] = {"type": _TYPE[kind]}
+        options[name] = {"type": _TYPE[kind], "no_log": False}  # "token" in the name is a duration, not a secret
         if kind == "duration":
             options[f"{name}_unit"] = {"type": "str", "choices": list(UNITS)}
     return options
 
 
 SESSION_OPTIONS = _session_options()
-PASSWORD_OPTIONS: dict[str, dict[str, t.Any]] = {name: {"type": _TYPE[kind], "no_log": False} for name, _api, kind in PASSWORD_FIELDS}
+PASSWORD_OPTIONS: dict[str, dict[str, t.Any]] = {name: {"type": _TYPE[kind]} for name, _api, kind in PASSWORD_FIELDS}
 SESSION_KEYS = tuple(SESSION_OPTIONS)
 PASSWORD_KEYS = tuple(PASSWORD_OPTIONS)
 

@@ -91,7 +91,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     params = ctx.params
     authoritative = bool(params.get("authoritative"))
     set_mode = params.get("tenants") is not None
-    raws = [(i, r) for i, r in enumerate(params.get("tenants") or [])] if set_mode else [(None, params)]
+    raws: list[tuple[int | None, t.Any]] = list(enumerate(params.get("tenants") or [])) if set_mode else [(None, params)]
     items: list[Item] = []
     seen: dict[str, int | None] = {}
     for index, raw in raws:

@@ -49,12 +49,22 @@ def test_saml_answer_to_module_shape() -> None:
 
 
 def test_request_bodies() -> None:
-    merged = {"saml": {"metadata_url": "https://idp/m.xml", "idp_url": "https://old"}, "role_mappings": [{"role": "a", "groups": ["g"]}], "domains": ["x.com"], "default_sso_roles": []}
+    merged = {
+        "saml": {"metadata_url": "https://idp/m.xml", "idp_url": "https://old"},
+        "role_mappings": [{"role": "a", "groups": ["g"]}],
+        "domains": ["x.com"],
+        "default_sso_roles": [],
+    }
     path, body = saml_request("acme", "", merged)
     assert path == "/v1/mgmt/sso/saml/metadata"
     assert body == {
         "tenantId": "acme",
-        "settings": {"idpMetadataUrl": "https://idp/m.xml", "roleMappings": [{"groups": ["g"], "roleName": "a"}], "defaultSSORoles": [], "replaceDefaultSSORoles": True},
+        "settings": {
+            "idpMetadataUrl": "https://idp/m.xml",
+            "roleMappings": [{"groups": ["g"], "roleName": "a"}],
+            "defaultSSORoles": [],
+            "replaceDefaultSSORoles": True,
+        },
         "redirectUrl": "",
         "domains": ["x.com"],
     }
@@ -101,3 +111,23 @@ def test_protocol_switch_and_additional_configuration(emulator: t.Any) -> None:
     assert {c["ssoId"] for c in emulator.state()["sso"]["acme"]} == {"", "eu"}
     again = run(emulator, {"tenant_id": "acme", "sso_id": "eu", "display_name": "EU", "protocol": "saml", "saml": {"metadata_url": "https://idp/eu.xml"}})
     assert again["changed"] is False
+
+
+def test_capture_then_restore_round_trip_without_secrets(emulator: t.Any) -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import execute
+
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}, {"id": "globex", "name": "Globex"}], roles=[{"name": "a"}])
+    run(emulator, {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta", "client_id": "c", "client_secret": SECRET}, "domains": ["acme.com"]})
+    run(emulator, {"tenant_id": "globex", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}, "role_mappings": [{"role": "a", "groups": ["g"]}]})
+    ctx = TaskContext(module="descope_backup", params={}, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
+    captured = _sso.capture(ctx.client())
+    assert SECRET not in json.dumps(captured) and captured["secrets_not_captured"] == ["acme: oidc.client_secret"]
+    assert [x["tenant_id"] for x in captured["sso"]] == ["acme", "globex"]
+    assert all(c.action == "unchanged" for c in _sso.plan_restore(ctx, captured))  # nothing drifted: nothing to write
+    run(emulator, {"tenant_id": "globex", "state": "absent"})
+    changes = _sso.plan_restore(ctx, captured)
+    assert [(c.target_id, c.action) for c in changes] == [("acme", "unchanged"), ("globex", "create")]
+    execute(changes, ctx.client(), check_mode=False)
+    stored = {c["ssoId"]: c for c in emulator.state()["sso"]["globex"]}[""]["saml"]
+    assert stored["idpMetadataUrl"] == "https://idp/m.xml" and stored["groupsMapping"][0]["role"]["name"] == "a"

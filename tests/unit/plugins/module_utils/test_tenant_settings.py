@@ -100,3 +100,21 @@ def test_pending_tenant_is_planned_as_new_in_check_mode_only(emulator: t.Any) ->
     real = run(emulator, params)
     assert real["failed"] is True and real["validation_errors"][0]["field"] == "tenant_id"
     assert emulator.writes() == []
+
+
+def test_capture_then_restore_puts_edited_settings_back(emulator: t.Any) -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import execute
+
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    run(emulator, {"tenant_id": "acme", "session": {"inactivity_time": 45, "inactivity_time_unit": "minutes"}, "password_policy": {"min_length": 14}})
+    ctx = TaskContext(module="descope_backup", params={}, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
+    captured = _tenant_settings.capture(ctx.client())
+    assert [x["tenant_id"] for x in captured["tenant_settings"]] == ["acme"]
+    emulator.api("POST", "/v1/mgmt/password/settings", json={"tenantId": "acme", "minLength": 6, "uppercase": True})  # a console edit
+    changes = _tenant_settings.plan_restore(ctx, captured)
+    assert [(c.target_id, c.action) for c in changes] == [("acme", "update")]
+    assert changes[0].before is not None and changes[0].before["password_policy"]["min_length"] == 6
+    execute(changes, ctx.client(), check_mode=False)
+    policy = emulator.state()["passwordSettings"]["acme"]
+    assert policy["minLength"] == 14 and policy["uppercase"] is False
