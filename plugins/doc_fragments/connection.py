@@ -73,4 +73,11 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
+  async:
+    description:
+      - "Not supported. A task with C(async) is refused before any request, on the controller and on the module path,
+        with the message C(does not support async: remove async and poll from the task). Nothing is changed."
+      - The module already sends its writes concurrently (the C(concurrency) option, where the module has one); run long tasks
+        without C(async), or split them.
+    support: none
 """

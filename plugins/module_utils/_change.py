@@ -156,18 +156,3 @@ def raise_for_not_found(exc: DescopeAPIError) -> None:
     """Re-raise unless the error means 'absent' (404, or Descope's 400 not-found)."""
     if not exc.is_not_found:
         raise exc
-
-
-def audit_block(
-    module: str, project_id: str | None, check_mode: bool, changes: list[Change], extra_ops: list[dict[str, t.Any]] | None = None
-) -> dict[str, t.Any]:
-    operations = [c.as_operation(check_mode) for c in changes if c.changed or c.outcome == "failed"]
-    operations.extend(extra_ops or [])
-    return {
-        "version": AUDIT_VERSION,
-        "module": module,
-        "project_id": project_id,
-        "check_mode": check_mode,
-        "operations": operations,
-        "counts": counts(changes),
-    }

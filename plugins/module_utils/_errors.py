@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+
 # Descope answers "not found" either as 404 or as 400 with a not-found code/description
 # (reference descope-api.md section 2); both mean the object is absent.
 _NOT_FOUND_WORDS = ("not found", "notfound", "does not exist", "doesn't exist", "unknown")
@@ -26,9 +28,6 @@ class DescopeError(Exception):
         return {"kind": self.kind, "message": str(self)}
 
     def to_result(self) -> dict[str, t.Any]:
-        # imported here to avoid a cycle: the hint catalogue reads error dicts built by this module
-        from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
-
         error = self.error_dict()
         hint = one_line(error)
         msg = str(self)

@@ -13,7 +13,9 @@ for every module (docs/architecture.md, "Adding a resource"):
     result: the resource keys (``report``), diff, ``descope_audit``, the failure message
 
 Read-only modules (the ``_info`` ones) and file-only work (backup, retention) set ``run`` instead of
-``declare``/``plan``: the pipeline still checks the shared options and builds the audit envelope.
+``plan``: the pipeline still runs ``declare`` (the checks), the shared option checks and builds the audit
+envelope. A module whose states are different work (descope_backup: back up, retention, restore) sets
+``select``, which returns the spec for the task's parameters.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ Planner = t.Callable[[TaskContext, t.Any, list[Problem]], Plan]
 Report = t.Callable[[TaskContext, Plan], Json]
 AuditView = t.Callable[[Json, Plan], Json]
 Runner = t.Callable[[TaskContext], Outcome]
+Selector = t.Callable[[t.Mapping[str, t.Any]], "ResourceSpec"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,11 +91,12 @@ class ResourceSpec:
     report: Report | None = None  # the resource keys and msg of a success; default: ``<target>``/``<target>s`` items
     audit_view: AuditView | None = None  # what the audit trail keeps of one operation (e.g. a digest, not a flow graph)
     run: Runner | None = None
+    select: Selector | None = None  # a module whose states are different work (descope_backup) picks the spec per task
     writes: bool = True  # False for the _info modules: they run even when the audit trail is blocked
 
     def __post_init__(self) -> None:
-        if (self.run is None) == (self.plan is None):
-            raise ValueError(f"{self.module}: a spec sets either plan or run")
+        if sum(x is not None for x in (self.plan, self.run, self.select)) != 1:
+            raise ValueError(f"{self.module}: a spec sets exactly one of plan, run or select")
 
 
 def concurrency_of(params: t.Mapping[str, t.Any]) -> int:

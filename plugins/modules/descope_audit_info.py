@@ -82,6 +82,9 @@ attributes:
   action:
     description: The action plugin reads the trail on the controller, where the callback writes it.
     support: full
+  async:
+    description: Not supported; a task with C(async) is refused by Ansible before the trail is read.
+    support: none
 notes:
   - The trail is written on the controller, so the action plugin always reads it there, whatever the task's host.
   - Unreadable lines are skipped from RV(entries); O(verify=true) reports them.

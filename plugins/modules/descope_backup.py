@@ -314,7 +314,7 @@ hint:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.descope.mgmt.plugins.module_utils._backup import SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._backup import SPEC
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
 
 

@@ -106,6 +106,7 @@ options:
     description:
       - How many export or import requests run at the same time in set mode.
       - Lower it if Descope rate-limits the run.
+      - From 1 to 16; any other value is rejected before any request.
     type: int
     default: 4
 notes:
@@ -270,7 +271,7 @@ hint:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.descope.mgmt.plugins.module_utils._flow import SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._flow import SPEC
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
 
 

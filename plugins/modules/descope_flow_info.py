@@ -59,6 +59,7 @@ options:
   concurrency:
     description:
       - How many export requests run at the same time.
+      - From 1 to 16; any other value is rejected before any request.
     type: int
     default: 4
 notes:

@@ -352,7 +352,7 @@ api_requests:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant import SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant import SPEC
 
 
 def main() -> None:

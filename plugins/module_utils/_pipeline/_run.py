@@ -27,8 +27,12 @@ def _raise_if(problems: list[Problem]) -> None:
 
 
 def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
+    if spec.select is not None:
+        spec = spec.select(ctx.params)
     problems = option_problems(spec, ctx.params)
     if spec.run is not None:
+        if spec.declare is not None:
+            spec.declare(ctx, problems)
         _raise_if(problems)
         outcome = spec.run(ctx)
         result = dict(outcome.result)
@@ -38,7 +42,8 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     declared = spec.declare(ctx, problems) if spec.declare is not None else None
     if not spec.read_despite_problems:
         _raise_if(problems)
-    assert spec.plan is not None  # noqa: S101  # ResourceSpec.__post_init__ guarantees it
+    if spec.plan is None:  # pragma: no cover  # ResourceSpec.__post_init__ guarantees one of plan/run/select
+        raise DescopeError(f"{spec.module}: the resource spec has nothing to run.")
     plan = spec.plan(ctx, declared, problems)
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import pathlib
@@ -156,7 +157,7 @@ def test_backup_layout_manifest_modes_and_no_key(seeded: t.Any, tmp_path: pathli
     assert manifest["snapshot"]["status"] == "ok" and manifest["counts"]["snapshot_files"] > 0
     assert set(manifest["files"]) >= {"tenants.json", "flows/sign-in.json", "flows/sign-up-or-in.json", "theme.json", "snapshot/project.json"}
     for rel, digest in manifest["files"].items():
-        assert _backup.sha256_file(str(path / rel)) == digest
+        assert hashlib.sha256((path / rel).read_bytes()).hexdigest() == digest  # plain sha256, not the code under test
     # tenants.json: parents before children, items descope_tenant accepts
     tenants = json.loads((path / "tenants.json").read_text())["tenants"]
     assert [x["id"] for x in tenants] == ["acme", "globex", "acme-eu"]
@@ -203,7 +204,7 @@ def test_backup_is_idempotent_and_force_writes(seeded: t.Any, tmp_path: pathlib.
 
 def test_backup_same_second_gets_a_suffix(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fixed = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    monkeypatch.setattr(_backup, "now", lambda: fixed)
+    monkeypatch.setattr(_backup._layout, "now", lambda: fixed)
     run(seeded, tmp_path)
     run(seeded, tmp_path, force=True)
     assert backups(tmp_path, seeded.project_id) == ["20260102T030405Z", "20260102T030405Z-1"]
@@ -458,9 +459,9 @@ def make_backups(emulator: t.Any, root: pathlib.Path, ages_days: list[int], monk
     base = datetime.datetime.now(UTC).replace(microsecond=0)
     for age in ages_days:
         moment = base - datetime.timedelta(days=age)
-        monkeypatch.setattr(_backup, "now", lambda moment=moment: moment)
+        monkeypatch.setattr(_backup._layout, "now", lambda moment=moment: moment)
         run(emulator, root, force=True)
-    monkeypatch.setattr(_backup, "now", lambda: base)
+    monkeypatch.setattr(_backup._layout, "now", lambda: base)
     return backups(root, emulator.project_id)
 
 
@@ -519,7 +520,7 @@ def test_failed_write_leaves_no_partial_backup(seeded: t.Any, tmp_path: pathlib.
             raise OSError(28, "No space left on device")
         pathlib.Path(path).write_bytes(data)
 
-    monkeypatch.setattr(_backup, "_write_private", broken)
+    monkeypatch.setattr(_backup._store, "_write_private", broken)
     result = run(seeded, tmp_path)
     assert result.get("failed") and "No space left" in result["msg"] and "nothing was kept" in result["msg"]
     assert list((tmp_path / seeded.project_id).iterdir()) == []
@@ -607,3 +608,44 @@ def test_retention_diff_lists_before_and_after(emulator: t.Any, tmp_path: pathli
     names = make_backups(emulator, tmp_path, [2, 1], monkeypatch)
     result = run(emulator, tmp_path, diff=True, state="absent", keep_last=1)
     assert result["diff"][0]["before"]["backups"] == names and result["diff"][0]["after"]["backups"] == names[1:]
+
+
+def test_restore_uses_the_bytes_it_verified_not_the_file_changed_afterwards(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file rewritten between verification and use (a race, or an attacker) is never read: restore parses the verified bytes."""
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    mutate(seeded)
+    real = _backup._restore.verify_contents
+
+    def verify_then_tamper(where: str, project_id: str) -> t.Any:
+        verified = real(where, project_id)
+        tampered = {"tenants": [{"id": "intruder", "name": "Intruder"}]}
+        (path / "tenants.json").write_text(json.dumps(tampered))  # after the checksums were checked
+        return verified
+
+    monkeypatch.setattr(_backup._restore, "verify_contents", verify_then_tamper)
+    result = run(seeded, tmp_path, state="restored", backup="latest", prune=True)
+    assert "failed" not in result, result
+    ids = {x["id"] for x in seeded.state()["tenants"]}
+    assert "intruder" not in ids and ids == {"acme", "globex", "acme-eu"}
+
+
+def test_restore_reads_and_plans_flows_before_writing_any_tenant(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    """The flow list failing is found while planning: no tenant is written first (it used to be, then the flows failed)."""
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.clear_log()
+    seeded.faults({"path": "/v1/mgmt/flow/list", "kind": "status", "status": 500})
+    result = run(seeded, tmp_path, state="restored", backup="latest", prune=True, retries=0)
+    assert result.get("failed") and result["error"]["status"] == 500, result
+    assert seeded.writes() == []
+
+
+def test_restore_skips_flows_and_snapshot_after_a_tenant_write_failed(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.clear_log()
+    seeded.faults({"path": "/v1/mgmt/tenant/create", "kind": "status", "status": 400})
+    result = run(seeded, tmp_path, state="restored", backup="latest", prune=True, retries=0)
+    assert result.get("failed") and "tenant writes failed, so flows, the theme and the snapshot were not restored" in result["msg"]
+    assert not [w for w in seeded.writes() if "/flow/" in w["path"] or "/theme/" in w["path"] or "/snapshot/" in w["path"]]
+    assert {x["action"] for x in result["flows"]} <= {"skipped", "unchanged"} and result["descope_audit"]["operations"][-1]["outcome"] == "failed"

@@ -327,6 +327,34 @@ def test_set_mode_creates_parents_before_children_and_deletes_children_first(emu
     assert set(phases) == {"root", "child", "grandchild"}
 
 
+def test_deletes_children_before_parents_in_request_order(emulator: t.Any) -> None:
+    """Each delete after the first fails (scripted 500), so the one tenant gone shows which delete was sent first.
+
+    Deleting in any other order leaves a different tenant behind; the emulator's log (seq order) must show
+    exactly one successful delete followed by the failed ones. Repeated until the chain is gone.
+    """
+    seed(
+        emulator,
+        {"id": "root", "name": "R"},
+        {"id": "child", "name": "C", "parent": "root"},
+        {"id": "grandchild", "name": "GC", "parent": "child"},
+    )
+    absent = {"tenants": [{"id": x, "state": "absent"} for x in ("root", "child", "grandchild")], "retries": 0, "concurrency": 8}
+    remaining = [{"root", "child"}, {"root"}, set()]
+    for expected in remaining:
+        emulator.clear_log()
+        emulator.faults({"path": "/v1/mgmt/tenant/delete", "kind": "status", "status": 500, "after": 1})
+        result = run(emulator, absent)
+        emulator.clear_faults()
+        assert set(state(emulator)) == expected, result["msg"]
+        deletes = sorted((w for w in emulator.writes() if w["path"] == "/v1/mgmt/tenant/delete"), key=lambda w: w["seq"])
+        assert [w["status"] for w in deletes] == [200] + [500] * len(expected), deletes
+        # the remaining tenants were declared absent too, but the first delete was the deepest child
+        absent = {**absent, "tenants": [{"id": x, "state": "absent"} for x in sorted(expected)]}
+        if not expected:
+            break
+
+
 def test_phases_order_parents_and_children() -> None:
     existing = {"r": {"id": "r", "name": "R"}, "c": {"id": "c", "name": "C", "parent": "r"}}
     changes = [

@@ -153,8 +153,6 @@ def test_every_module_with_writes_or_exports_has_the_concurrency_option() -> Non
 @pytest.mark.parametrize("module", CONCURRENT)
 @pytest.mark.parametrize("value", [0, -1, 17, 1000])
 def test_concurrency_outside_1_to_16_is_rejected_by_every_module(emulator: t.Any, tmp_path: t.Any, module: str, value: int) -> None:
-    if module.startswith("descope_flow"):
-        pytest.xfail("descope_flow is ported onto the pipeline in the next commit")  # removed there
     minimal = {
         "descope_backup": {"backup_dir": str(tmp_path)},
         "descope_flow": {"flow_id": "f1", "state": "absent"},

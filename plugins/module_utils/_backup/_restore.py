@@ -1,0 +1,331 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""descope_backup state=restored: verify, plan everything through the tenant and flow specs, then write (FOR INTERNAL COLLECTION USE ONLY).
+
+1. ``declare``: verify every checksum (and refuse unlisted files) before any request, keeping the bytes
+   that were verified; parse tenants, flows, the theme and the snapshot from those bytes only (a file
+   changed after verification is never read).
+2. ``plan``: tenants through ``_tenant.plan_tenants``, flows and the theme through ``_flow.plan`` (the
+   same planning as descope_tenant and descope_flow, so only differences are written, with the same
+   diffs), then the snapshot (export, and ``snapshot/validate`` when it differs). Everything that can
+   still refuse does so before the first write.
+3. The pipeline applies the plan in stages: tenants, then flows and the theme, then the snapshot; a
+   failure in one stage skips the later ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
+    FLOWS_DIR,
+    PATH_SNAPSHOT_EXPORT,
+    PATH_SNAPSHOT_IMPORT,
+    PATH_SNAPSHOT_VALIDATE,
+    SECTIONS,
+    SNAPSHOT_DIR,
+    TENANTS_FILE,
+    THEME_FILE,
+    Json,
+    _strip_volatile,
+    is_licence_refusal,
+)
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import _backup_dir, _summary
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import resolve_backup, verify_contents
+from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, operation
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
+
+DONE = ("ok", "check")
+STAGE_TENANTS, STAGE_FLOWS, STAGE_SNAPSHOT = 0, 1, 2
+
+
+@dataclasses.dataclass
+class Verified:
+    """A verified backup and what was parsed from its verified bytes."""
+
+    path: str
+    manifest: Json
+    sections: list[str]
+    notes: list[str]
+    tenants: list[Json]
+    flows: _flow.Declared | None
+    snapshot_files: dict[str, t.Any]
+
+
+def _text(contents: dict[str, bytes], rel: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return contents[rel].decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem(field="$", message=f"is not UTF-8 text ({exc}).", fix="restore from another backup.", source=rel)]
+
+
+def _json(contents: dict[str, bytes], rel: str) -> tuple[t.Any, list[Problem]]:
+    text, problems = _text(contents, rel)
+    return (None, problems) if text is None else _flow.parse_json_text(text, rel)
+
+
+def _load_tenants(contents: dict[str, bytes]) -> tuple[list[Json], list[Problem]]:
+    if TENANTS_FILE not in contents:
+        return [], [Problem(field="$", message="file not found.", fix="restore from another backup.", source=TENANTS_FILE)]
+    data, problems = _json(contents, TENANTS_FILE)
+    if problems:
+        return [], problems
+    tenants = data.get("tenants") if isinstance(data, dict) else None
+    if not isinstance(tenants, list) or not all(isinstance(x, dict) for x in tenants):
+        return [], [Problem(field="$.tenants", message="must be a list of tenant items.", fix="restore from another backup.", source=TENANTS_FILE)]
+    return tenants, []
+
+
+def _snapshot_files(contents: dict[str, bytes], manifest: Json) -> tuple[dict[str, t.Any], list[Problem]]:
+    kinds = (manifest.get("snapshot") or {}).get("files") or {}
+    files: dict[str, t.Any] = {}
+    problems: list[Problem] = []
+    for key, kind in sorted(kinds.items()):
+        rel = f"{SNAPSHOT_DIR}/{key}"
+        if rel not in contents:
+            problems.append(Problem(field="$", message="file not found.", fix="restore from another backup.", source=rel))
+            continue
+        value, found = _json(contents, rel) if kind == "json" else _text(contents, rel)
+        problems.extend(found)
+        files[key] = value
+    return files, problems
+
+
+def _flow_files(path: str, contents: dict[str, bytes]) -> list[tuple[str, str, t.Any, list[Problem]]]:
+    prefix = f"{FLOWS_DIR}/"
+    names = sorted(rel[len(prefix) :] for rel in contents if rel.startswith(prefix) and rel.endswith(".json") and "/" not in rel[len(prefix) :])
+    return [(name, os.path.join(path, FLOWS_DIR, name), *_json(contents, prefix + name)) for name in names]
+
+
+def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
+    """Verify and parse the backup; every local problem is reported at once, before any request."""
+    if problems:
+        return None  # an option problem (backup_dir, include...): do not touch files yet
+    p = ctx.params
+    project_id = ctx.settings.project_id
+    root = os.path.join(_backup_dir(ctx, must_exist=True), project_id)
+    path = resolve_backup(str(p["backup"]), root, project_id)
+    manifest, contents = verify_contents(path, project_id)  # a backup that does not verify is never used
+    include = [s for s in SECTIONS if s in (p.get("include") or SECTIONS)]
+    in_backup = set(manifest.get("include") or [])
+    notes = [f"{s} not restored: the backup does not hold it" for s in include if s not in in_backup]
+    sections = [s for s in include if s in in_backup]
+    snap = manifest.get("snapshot") or {}
+    if "snapshot" in sections and snap.get("status") != "ok":
+        notes.append(f"snapshot not restored: the backup has none ({snap.get('reason') or snap.get('status')})")
+        sections.remove("snapshot")
+    prune = bool(p.get("prune"))
+    tenants: list[Json] = []
+    if "tenants" in sections:
+        tenants, found = _load_tenants(contents)
+        problems.extend(found)
+    flow_files = _flow_files(path, contents) if "flows" in sections else []
+    has_flows = bool(flow_files)
+    if "flows" in sections and not has_flows:
+        if prune:
+            problems.append(
+                Problem(
+                    field="prune",
+                    source=FLOWS_DIR,
+                    message="the backup holds no flow, and prune=true would delete every unprotected flow.",
+                    fix="delete the flows by id with descope_flow state=absent, or restore without prune.",
+                )
+            )
+        else:
+            notes.append("flows: the backup holds none")
+    docs = _flow.docs_from_files(os.path.join(path, FLOWS_DIR), flow_files, prune, problems, ctx.warn) if has_flows else []
+    theme: Json | None = None
+    use_theme = "theme" in sections and THEME_FILE in contents
+    if use_theme:
+        data, found = _json(contents, THEME_FILE)
+        problems.extend(found)
+        if not found:
+            theme, found = _flow.parse_theme(data, os.path.join(path, THEME_FILE))
+            problems.extend(found)
+    flows = None
+    if has_flows or use_theme:
+        flows = _flow.Declared(
+            docs,
+            "set",
+            theme,
+            os.path.join(path, THEME_FILE) if use_theme else "",
+            prune=prune and has_flows,
+            protected=frozenset(p.get("protected_ids") or []),
+        )
+    snapshot_files: dict[str, t.Any] = {}
+    if "snapshot" in sections:
+        snapshot_files, found = _snapshot_files(contents, manifest)
+        problems.extend(found)
+    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files)
+
+
+def _norm_snapshot(value: t.Any) -> str:
+    return _flow.canonical(_strip_volatile(value))
+
+
+def _plan_snapshot(client: t.Any, files: dict[str, t.Any], notes: list[str]) -> Change | None:
+    """Compare with the live snapshot; when settings differ, validate (a read) and plan one import."""
+    try:
+        live = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files") or {}
+    except DescopeAPIError as exc:
+        if not is_licence_refusal(exc):
+            raise
+        notes.append("snapshot not restored: the project's licence does not allow snapshots")
+        return None
+    # Flows and the theme are restored (and compared) by the flow engine; keys only the live project has
+    # are left alone by an import, so they are not differences either.
+    differing = sorted(k for k in files if not k.startswith(("flows/", "theme/")) and _norm_snapshot(files[k]) != _norm_snapshot(live.get(k)))
+    digests = {k: _flow.digest(_strip_volatile(files[k])) for k in differing}
+    if not differing:
+        return Change("snapshot", "snapshot", "unchanged")
+    answer = client.post(PATH_SNAPSHOT_VALIDATE, {"files": files}, read=True)
+    failures = [str(f) for f in answer.get("failures") or []]
+    missing = answer.get("missingSecrets") or {}
+    missing_names = [str(s.get("name") or s.get("id")) for group in missing.values() if isinstance(group, list) for s in group if isinstance(s, dict)]
+    if answer.get("ok") is False or failures or missing_names:
+        detail = "; ".join(failures) or "validation failed"
+        if missing_names:
+            detail += f"; secrets needed for: {', '.join(missing_names)}"
+        raise DescopeValidationError(
+            [
+                Problem(
+                    field="snapshot",
+                    source=SNAPSHOT_DIR,
+                    message=f"Descope refused the backed-up snapshot: {detail}.",
+                    fix="restore without it (include without snapshot), or add the missing connectors/secrets first.",
+                )
+            ]
+        )
+    before = {k: (_flow.digest(_strip_volatile(live[k])) if k in live else None) for k in differing}
+
+    def apply(c: t.Any) -> None:
+        c.post(PATH_SNAPSHOT_IMPORT, {"files": files})
+
+    return Change("snapshot", "snapshot", "import", before={"files": before}, after={"files": digests}, apply=apply, phase=10)
+
+
+def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) -> Plan:
+    """Plan tenants, flows, the theme and the snapshot; anything that refuses raises before the first write."""
+    if verified is None:  # declare returns None only with problems, and the pipeline stops on those
+        return Plan([])
+    tenant_changes: list[Change] = []
+    if "tenants" in verified.sections:
+        domains = [d for x in verified.tenants for d in x.get("self_provisioning_domains") or []]
+        tenant_params = {
+            "tenants": verified.tenants,
+            "prune": bool(ctx.params.get("prune")),
+            "protected_ids": list(ctx.params.get("protected_ids") or []),
+            "concurrency": ctx.params.get("concurrency"),
+            # a backup whose tenants shared a domain was taken from a project that allowed it
+            "allow_duplicate_domains": len(domains) != len(set(domains)),
+        }
+        tenant_changes = _tenant.plan_tenants(ctx, tenant_params)
+    flow_plan = _flow.plan(ctx, verified.flows, []) if verified.flows is not None else None
+    notes = list(verified.notes)
+    snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes) if "snapshot" in verified.sections else None
+    for change in tenant_changes:
+        change.stage = STAGE_TENANTS
+    flow_changes = flow_plan.changes if flow_plan is not None else []
+    for change in flow_changes:
+        change.stage = STAGE_FLOWS
+    snapshot_changes = [snapshot_change] if snapshot_change is not None else []
+    for change in snapshot_changes:
+        change.stage = STAGE_SNAPSHOT
+    data = {"verified": verified, "notes": notes, "flow_plan": flow_plan, "tenants": tenant_changes, "snapshot": snapshot_change}
+    # audit order: tenants and the snapshot, then flows and the theme (as descope_flow reports them)
+    return Plan(tenant_changes + snapshot_changes + flow_changes, "set", data)
+
+
+def audit_view(op: Json, planned: Plan) -> Json:
+    flow_plan = planned.data["flow_plan"]
+    if op["target_type"] in ("flow", "theme") and flow_plan is not None:
+        return _flow.audit_view(op, flow_plan)
+    return op
+
+
+def report(ctx: TaskContext, planned: Plan) -> Json:
+    verified: Verified = planned.data["verified"]
+    path, manifest = verified.path, verified.manifest
+    notes: list[str] = planned.data["notes"]
+    tenant_changes: list[Change] = planned.data["tenants"]
+    snapshot_change: Change | None = planned.data["snapshot"]
+    flow_plan: Plan | None = planned.data["flow_plan"]
+    flow_changes = flow_plan.changes if flow_plan is not None else []
+    flow_result = _flow.report(ctx, flow_plan) if flow_plan is not None else {}
+    snapshot_changes = [snapshot_change] if snapshot_change is not None else []
+    changed = any(c.changed and c.outcome in DONE for c in planned.changes)
+    result: Json = {
+        "changed": changed,
+        "backup": _summary(path, manifest),
+        "tenants": [c.as_result() for c in tenant_changes],
+        "flows": flow_result.get("flows") or [],
+    }
+    if "theme" in flow_result:
+        result["theme"] = flow_result["theme"]
+    if snapshot_change is not None:
+        result["snapshot"] = {
+            "action": snapshot_change.result_action,
+            "changed": snapshot_change.changed and snapshot_change.outcome in DONE,
+            "files": sorted((snapshot_change.after or {}).get("files") or {}),
+        }
+        if snapshot_change.error:
+            result["snapshot"]["error"] = snapshot_change.error
+    if notes:
+        result["notes"] = notes
+    if ctx.diff:
+        diff = diff_entries([c for c in tenant_changes if c.outcome in DONE])
+        diff.extend(flow_result.get("diff") or [])
+        diff.extend(diff_entries([c for c in snapshot_changes if c.outcome in DONE]))
+        result["diff"] = diff
+
+    tenants_failed = any(c.outcome in ("failed", "skipped") for c in tenant_changes)
+    flows_failed = any(c.outcome in ("failed", "skipped") for c in flow_changes)
+    stopped = None
+    if tenants_failed:
+        stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
+    elif flows_failed:
+        stopped = "flow or theme writes failed, so the snapshot was not restored"
+    name = str(manifest.get("name") or os.path.basename(path))
+    after = {"path": path, "content_sha256": manifest.get("content_sha256")}
+    restore_op = operation("restore", "backup", name, changed, "restored" if changed else "unchanged", ctx.check_mode, after=after)
+    failed_items = [c for c in planned.changes if c.outcome in ("failed", "skipped")]
+    if failed_items or stopped:
+        # the summary line must not read "restored/ok" when part of the restore failed or was not attempted
+        restore_op.update(
+            action="failed", outcome="failed", error={"kind": "partial", "message": stopped or f"{len(failed_items)} item(s) failed or were skipped"}
+        )
+    planned.extra_operations.append(restore_op)
+
+    n_written = sum(1 for c in planned.changes if c.changed and c.outcome in DONE)
+    if ctx.check_mode:
+        text = f"Check mode: restoring backup {name} would write {n_written} change(s)." if changed else f"The project already matches backup {name}."
+    else:
+        text = f"Restored backup {name}: {n_written} change(s) written." if changed else f"The project already matches backup {name}; nothing written."
+    flow_tally: dict[str, int] = {}
+    for item in result["flows"]:
+        flow_tally[str(item.get("action"))] = flow_tally.get(str(item.get("action")), 0) + 1
+    text += f" Tenants: {_tally_text(counts(tenant_changes))}; flows: {_tally_text(flow_tally)}."
+    if notes:
+        text += " Note: " + "; ".join(notes) + "."
+    if failed_items:
+        error = first_error(planned.changes) or {"kind": "api", "message": "write failed"}
+        hint = one_line(error)
+        result["failed"] = True
+        result["error"] = error
+        result["hint"] = hint
+        detail = error.get("message") or error.get("description") or error.get("status")
+        flow_msg = f" Flows: {flow_result.get('msg')}" if flows_failed and not tenants_failed else ""
+        text = f"Restore incomplete: {stopped or 'a write failed'} ({detail}).{flow_msg}" + (f" Hint: {hint}" if hint else "") + " " + text
+    result["msg"] = text
+    return result
+
+
+def _tally_text(counts: t.Mapping[str, t.Any]) -> str:
+    parts = [f"{v} {k}" for k, v in counts.items() if v]
+    return ", ".join(parts) if parts else "none"

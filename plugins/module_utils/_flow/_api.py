@@ -1,0 +1,67 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Flow and theme API calls: list, export on a bounded pool, import, one batched delete (FOR INTERNAL COLLECTION USE ONLY)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import PATH_DELETE, PATH_EXPORT, PATH_LIST, Json
+
+
+class _BatchDelete:
+    """One ``flow/delete`` request for every removed flow, shared by their Change objects."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self._lock = threading.Lock()
+        self._done = False
+        self._error: DescopeError | None = None
+
+    def __call__(self, client: t.Any) -> None:
+        with self._lock:
+            if not self._done:
+                self._done = True
+                try:
+                    client.post(PATH_DELETE, {"ids": self.ids})
+                except DescopeError as exc:
+                    self._error = exc
+        if self._error is not None:
+            raise self._error
+
+
+def export_all(client: t.Any, ids: list[str], concurrency: int) -> dict[str, Json | None]:
+    """Export the given flows (v2) on a bounded pool; a flow that vanished since the list is None."""
+
+    def one(flow_id: str) -> Json | None:
+        try:
+            body = client.post(PATH_EXPORT, {"flowId": flow_id}, read=True)
+        except DescopeAPIError as exc:
+            _change.raise_for_not_found(exc)
+            return None
+        flow = body.get("flow")
+        return flow if isinstance(flow, dict) else None
+
+    if not ids:
+        return {}
+    workers = max(1, min(concurrency, len(ids)))
+    if workers == 1:
+        return {i: one(i) for i in ids}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(ids, pool.map(one, ids), strict=False))
+
+
+def _poster(path: str, body: Json) -> t.Callable[[t.Any], None]:
+    def apply(client: t.Any) -> None:
+        client.post(path, body)
+
+    return apply
+
+
+def list_flows(client: t.Any) -> list[Json]:
+    body = client.post(PATH_LIST, {}, read=True)
+    return [f for f in body.get("flows") or [] if isinstance(f, dict) and isinstance(f.get("id"), str)]

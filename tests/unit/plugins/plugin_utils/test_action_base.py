@@ -1,0 +1,58 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""validate_args and scrub: the in-process path validates and masks exactly as AnsibleModule does."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _backup, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import ASYNC_REFUSED, scrub, validate_args
+
+
+def test_defaults_are_applied_like_the_module() -> None:
+    params, _no_log = validate_args(_tenant.SPEC, {"id": "a", "name": "A"})
+    assert params["state"] == "present" and params["concurrency"] == 4 and params["cascade"] is False and params["validate_certs"] is True
+
+
+def test_types_are_converted_like_the_module() -> None:
+    params, _no_log = validate_args(_tenant.SPEC, {"id": "a", "name": "A", "disabled": "yes", "concurrency": "8"})
+    assert params["disabled"] is True and params["concurrency"] == 8
+
+
+@pytest.mark.parametrize(
+    ("spec", "args", "expected"),
+    [
+        (_tenant.SPEC, {"id": "a", "tenants": []}, "mutually exclusive"),
+        (_tenant.SPEC, {}, "one of the following is required"),
+        (_flow.SPEC, {"src_dir": "x", "flow_id": "f"}, "mutually exclusive"),
+        (_flow.SPEC, {"flow_id": "f", "prune": True}, "prune is True but all of the following are missing: src_dir"),
+        (_backup.SPEC, {"backup_dir": "/b", "state": "restored"}, "state is restored but all of the following are missing: backup"),
+        (_tenant.SPEC, {"id": "a", "colour": "red"}, "Unsupported parameters for (descope_tenant) module: colour"),
+        (_tenant.SPEC, {"id": "a", "state": "gone"}, "value of state must be one of: present, absent"),
+    ],
+)
+def test_the_module_kwargs_are_enforced_with_ansibles_messages(spec: object, args: dict[str, object], expected: str) -> None:
+    with pytest.raises(AnsibleActionFail) as caught:
+        validate_args(spec, args)  # type: ignore[arg-type]
+    assert expected in caught.value.message
+
+
+def test_no_log_values_are_collected_and_scrubbed_like_exit_json() -> None:
+    key = "K2SecretKeyForScrubbing000000001"
+    _params, no_log = validate_args(_tenant.SPEC, {"id": "a", "name": "A", "management_key": key})
+    assert key in no_log
+    result = {"tenant": {"after": {"name": key}}, "msg": f"saw {key}"}
+    assert scrub(result, no_log) == remove_values(result, no_log)
+    assert key not in repr(scrub(result, no_log))
+
+
+def test_nothing_to_scrub_returns_the_result_unchanged() -> None:
+    result = {"changed": False}
+    assert scrub(result, set()) is result
+
+
+def test_the_async_refusal_names_the_module_and_the_fix() -> None:
+    assert ASYNC_REFUSED.format(module="descope_flow").startswith("descope.mgmt.descope_flow does not support async: remove async and poll")
