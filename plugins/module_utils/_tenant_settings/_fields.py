@@ -115,7 +115,9 @@ def _session_options() -> dict[str, dict[str, t.Any]]:
 
 
 SESSION_OPTIONS = _session_options()
-PASSWORD_OPTIONS: dict[str, dict[str, t.Any]] = {name: {"type": _TYPE[kind]} for name, _api, kind in PASSWORD_FIELDS}
+PASSWORD_OPTIONS: dict[str, dict[str, t.Any]] = {
+    name: {"type": _TYPE[kind], "no_log": False} for name, _api, kind in PASSWORD_FIELDS
+}  # policy values, not passwords
 SESSION_KEYS = tuple(SESSION_OPTIONS)
 PASSWORD_KEYS = tuple(PASSWORD_OPTIONS)
 

@@ -131,3 +131,17 @@ def test_capture_then_restore_round_trip_without_secrets(emulator: t.Any) -> Non
     execute(changes, ctx.client(), check_mode=False)
     stored = {c["ssoId"]: c for c in emulator.state()["sso"]["globex"]}[""]["saml"]
     assert stored["idpMetadataUrl"] == "https://idp/m.xml" and stored["groupsMapping"][0]["role"]["name"] == "a"
+
+
+def test_requests_for_a_no_op_and_for_a_change(emulator: t.Any) -> None:
+    """Figures in docs/performance.md: tenant + configurations (+ roles when mappings are declared) read, one write."""
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], roles=[{"name": "a"}])
+    params = {"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}, "role_mappings": [{"role": "a", "groups": ["g"]}]}
+    run(emulator, params)
+    emulator.clear_log()
+    assert run(emulator, params)["changed"] is False
+    log = emulator.requests()
+    assert [r["path"] for r in log] == ["/v1/mgmt/tenant", "/v2/mgmt/sso/settings/all", "/v1/mgmt/role/all"]
+    emulator.clear_log()
+    assert run(emulator, {**params, "domains": ["acme.com"]})["changed"] is True
+    assert [r["path"] for r in emulator.requests() if r["write"]] == ["/v1/mgmt/sso/saml/metadata"]

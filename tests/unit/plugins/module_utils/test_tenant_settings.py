@@ -118,3 +118,22 @@ def test_capture_then_restore_puts_edited_settings_back(emulator: t.Any) -> None
     execute(changes, ctx.client(), check_mode=False)
     policy = emulator.state()["passwordSettings"]["acme"]
     assert policy["minLength"] == 14 and policy["uppercase"] is False
+
+
+def test_requests_for_a_no_op_and_for_k_changes(emulator: t.Any) -> None:
+    """Figures in docs/performance.md: per tenant one read per declared section, one write per changed section."""
+    emulator.seed(tenants=[{"id": f"t{i}", "name": f"T{i}"} for i in range(5)])
+    items = [
+        {"tenant_id": f"t{i}", "session": {"inactivity_time": 30, "inactivity_time_unit": "minutes"}, "password_policy": {"min_length": 10}} for i in range(5)
+    ]
+    assert run(emulator, {"tenants": items})["changed"] is True
+    emulator.clear_log()
+    assert run(emulator, {"tenants": items})["changed"] is False
+    log = emulator.requests()
+    assert (sum(1 for r in log if not r["write"]), sum(1 for r in log if r["write"])) == (10, 0)
+    items[1]["password_policy"]["min_length"] = 11
+    items[3]["session"]["inactivity_time"] = 31
+    emulator.clear_log()
+    assert run(emulator, {"tenants": items})["changed"] is True
+    log = emulator.requests()
+    assert (sum(1 for r in log if not r["write"]), sum(1 for r in log if r["write"])) == (10, 2)
