@@ -162,13 +162,14 @@ def test_known_roles_let_check_mode_pass_before_roles_exist(playbook: t.Any, emu
     assert run.task("saml")["sso"]["action"] == "created"
 
 
-def test_admin_link_registered_but_never_printed_or_audited(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("in_process", ["true", "false"])
+def test_admin_link_registered_but_never_printed_or_audited(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, in_process: str) -> None:
     emulator.seed(tenants=TENANTS)
     tasks = [
         task("link", {"tenant_id": "acme", "email": "it@acme.com", "expire_time": 3600}, module=LINK, register="link"),
         {"name": "use", "ansible.builtin.copy": {"content": "{{ link.admin_link }}", "dest": str(tmp_path / "link.txt"), "mode": "0600"}, "no_log": True},
     ]
-    run = playbook.run(tasks, callbacks=["descope.mgmt.descope_audit"], args=["-vvvv"])
+    run = playbook.run(tasks, callbacks=["descope.mgmt.descope_audit"], args=["-vvvv"], env={"DESCOPE_MGMT_IN_PROCESS": in_process})
     assert run.rc == 0, run.stdout + run.stderr
     link = (tmp_path / "link.txt").read_text(encoding="utf-8")
     assert link.startswith("https://emulator.invalid/sso-setup?t=")
