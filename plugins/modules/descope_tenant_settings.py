@@ -202,7 +202,7 @@ options:
       disallowed_characters:
         description:
           - Characters a password may not contain.
-          - Default with O(authoritative=true) is V().
+          - Default with O(authoritative=true) is an empty string (no character refused).
         type: str
       disallow_email_match:
         description:
@@ -381,7 +381,7 @@ options:
           disallowed_characters:
             description:
               - Characters a password may not contain.
-              - Default with O(authoritative=true) is V().
+              - Default with O(authoritative=true) is an empty string (no character refused).
             type: str
           disallow_email_match:
             description:
