@@ -11,6 +11,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from emulator import seed_data
 from harness import run_spec
 
 
@@ -21,7 +22,8 @@ class InProcess:
     def fresh(self, tenants: list[dict[str, t.Any]] | None = None) -> None:
         self.server.reset()
         if tenants:
-            self.server.seed(tenants=tenants)
+            # the seed replaces the project: keep the built-in attribute definitions and roles tenants refer to
+            self.server.seed(tenants=tenants, customAttributes=seed_data.CUSTOM_ATTRIBUTES, permissions=seed_data.PERMISSIONS, roles=seed_data.ROLES)
         self.server.clear_log()
 
     def run(self, module: str, params: dict[str, t.Any], check: bool = False) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:

@@ -27,14 +27,21 @@ bad_scalars = st.sampled_from([0, 1.5, True, [], {}, "", "has space"])
 names = st.sampled_from(["Acme", "Beta", "Existing parent", "Existing child", "acme", "Ünïcode ✓"])
 domains = st.sampled_from(["acme.com", "beta.io", "taken.com", "ACME.com", "xn--bcher-kva.example"])
 bad_domains = st.sampled_from(["@acme.com", "http://acme.com", "acme", "*.acme.com", "a..com", "-x.com", " "])
-attr_values = st.one_of(st.text(max_size=5), st.integers(-5, 5), st.booleans(), st.lists(st.text(max_size=3), max_size=2))
+# Tenant custom attributes are typed per project (the emulator's built-in project, like the real API):
+# a valid value matches its definition. plan: singleselect, seats: number, beta: boolean, features: multiselect.
+attr_values = {
+    "plan": st.sampled_from(["free", "starter", "pro", "enterprise"]),
+    "seats": st.one_of(st.integers(-5, 5), st.floats(0, 10, allow_nan=False)),
+    "beta": st.booleans(),
+    "features": st.lists(st.sampled_from(["audit", "scim", "sso"]), max_size=2, unique=True),
+}
 
 
 VALID = {
     "id": ids,
     "name": names,
     "self_provisioning_domains": st.lists(domains, max_size=2),
-    "custom_attributes": st.dictionaries(st.sampled_from(["plan", "seats"]), attr_values, max_size=2),
+    "custom_attributes": st.fixed_dictionaries({}, optional=attr_values),
     "enforce_sso": st.booleans(),
     "disabled": st.booleans(),
     "parent_tenant_id": ids,
