@@ -166,6 +166,8 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     exists, answer = _read(client, declared)
     tid = declared.tenant_id
     pending = ctx.check_mode and tid in (params.get("pending_tenants") or [])
+    if not exists and declared.state == "absent":
+        return Plan([_change.Change(TARGET, tid, "unchanged")], "single")  # no tenant, no connection: the goal is met
     if not exists and not pending:
         problems.append(
             Problem(

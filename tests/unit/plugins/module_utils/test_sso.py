@@ -145,3 +145,10 @@ def test_requests_for_a_no_op_and_for_a_change(emulator: t.Any) -> None:
     emulator.clear_log()
     assert run(emulator, {**params, "domains": ["acme.com"]})["changed"] is True
     assert [r["path"] for r in emulator.requests() if r["write"]] == ["/v1/mgmt/sso/saml/metadata"]
+
+
+def test_absent_on_a_missing_tenant_is_met_not_an_error(emulator: t.Any) -> None:
+    emulator.seed(tenants=[])
+    emulator.clear_log()
+    result = run(emulator, {"tenant_id": "gone", "state": "absent"})
+    assert result["changed"] is False and "failed" not in result and emulator.writes() == []
