@@ -115,7 +115,7 @@ class Module:
 MODULES = {
     m.name: m
     for m in (
-        Module("tenant_single", "descope_tenant", "/v1/mgmt/tenant", "/v1/mgmt/tenant/create", ("solo",)),
+        Module("tenant_single", "descope_tenant", "/v1/mgmt/tenant/search", "/v1/mgmt/tenant/create", ("solo",)),
         Module("tenant_set", "descope_tenant", "/v1/mgmt/tenant/all", "/v1/mgmt/tenant/create", ("ta", "tb", "tc", "td")),
         Module("tenant_info", "descope_tenant_info", "/v1/mgmt/tenant/all", None, ()),
         Module("flow_single", "descope_flow", "/v1/mgmt/flow/list", "/v2/mgmt/flow/import", ("fault-flow",)),

@@ -34,7 +34,9 @@ class FlowDoc:
     index: int | None = None
 
     def import_body(self) -> Json:
-        return {"flowId": self.flow_id, "flow": self.flow}
+        # OAS ImportFlowRequest is {flow, skipRender, changelog}; go-sdk ImportFlow sends {"flow": ...} only.
+        # The id travels inside the flow (``flow.flowId``, set to ``flow_id`` by the parser).
+        return {"flow": self.flow}
 
 
 class _Collector:

@@ -69,7 +69,7 @@ def test_v1_and_v2_fixtures_parse_and_v1_maps_to_v2() -> None:
     assert "etag" not in doc.flow["metadata"] and "version" not in doc.flow["metadata"]
     assert doc.flow["contents"]["startTask"] == "login"
     v2doc, problems = _flow.parse_flow(load(V2_FILE), "v2/sign-up-or-in.json", None)
-    assert problems == [] and v2doc is not None and v2doc.form == "v2" and v2doc.import_body()["flowId"] == "sign-up-or-in"
+    assert problems == [] and v2doc is not None and v2doc.form == "v2" and v2doc.import_body() == {"flow": v2doc.flow} and v2doc.flow["flowId"] == "sign-up-or-in"
 
 
 def test_v2_to_v1_round_trips_through_compare_form() -> None:
@@ -133,7 +133,7 @@ def test_compare_form_ignores_server_fields_empties_and_order() -> None:
     doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
     assert doc is not None
     server = copy.deepcopy(doc.flow)
-    server["metadata"].update(version=9, etag="9-abc", modifiedTime="2026-01-01T00:00:00Z", fingerprint="fp", disabled=False)
+    server["metadata"].update(version=9, etag="9-abc", modifiedTime="1767225600", disabled=False)
     server["screens"].reverse()
     server["references"]["oauth"] = list(reversed(server["references"]["oauth"] + ["apple"]))
     local = copy.deepcopy(doc.flow)
@@ -346,6 +346,55 @@ def test_not_found_on_export_means_create(emulator: t.Any) -> None:
     emulator.faults({"path": "/v2/mgmt/flow/export", "kind": "status", "status": 404, "count": 1})
     result = run_flow(emulator, src=str(V2_FILE))
     assert result["flow"]["action"] == "created"
+
+
+def test_unrelated_400_on_export_of_a_listed_flow_fails_instead_of_planning_a_create(emulator: t.Any) -> None:
+    # A 400 of a flow the listing has is not "absent", whatever it says: the listing is read again and
+    # still has it, so the task fails rather than planning a blind overwrite of a flow it could not read.
+    body = '{"errorCode": "E011003", "errorDescription": "unknown export option"}'
+    emulator.faults({"path": "/v2/mgmt/flow/export", "kind": "status", "status": 400, "body": body, "count": 1})
+    result = run_flow(emulator, src=str(V2_FILE))
+    assert result.get("failed") and emulator.writes() == []
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_a_flow_gone_between_list_and_export_is_absent_for_both_not_found_styles(status: int) -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+    from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import PATH_EXPORT, PATH_LIST
+
+    calls: list[str] = []
+
+    class Client:
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False) -> dict[str, t.Any]:
+            calls.append(path)
+            if path == PATH_EXPORT:
+                raise DescopeAPIError(status, "POST", path, error_description="Request is invalid")
+            return {"flows": [{"id": "other"}]}  # the fresh listing no longer has it
+
+    assert _flow.export_all(Client(), ["gone"], 1) == {"gone": None}
+    assert calls == [PATH_EXPORT] + ([PATH_LIST] if status == 400 else [])
+
+
+def test_import_sends_only_the_flow_and_passes_strict_mode(emulator: t.Any) -> None:
+    # OAS ImportFlowRequest {flow, skipRender, changelog}: a top-level flowId is refused in strict mode
+    emulator.config(strict=True)
+    result = run_flow(emulator, src=str(V2_FILE))
+    assert not result.get("failed"), result.get("msg")
+    assert emulator.state()["flows"]["sign-up-or-in"]["metadata"]["name"] == "Sign Up or In"
+    doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
+    assert doc is not None and doc.import_body() == {"flow": doc.flow} and doc.flow["flowId"] == "sign-up-or-in"
+
+
+def test_fingerprint_is_a_setting_compared_and_deployed(emulator: t.Any) -> None:
+    run_flow(emulator, src=str(V2_FILE))
+    on = load(V2_FILE)
+    on["flow"]["metadata"]["fingerprint"] = True
+    turned_on = run_flow(emulator, definition=on, flow_id="sign-up-or-in")
+    assert turned_on["changed"] and turned_on["flow"]["action"] == "updated"
+    assert emulator.state()["flows"]["sign-up-or-in"]["metadata"].get("fingerprint") is True
+    assert run_flow(emulator, definition=on, flow_id="sign-up-or-in")["changed"] is False
+    turned_off = run_flow(emulator, check=True, src=str(V2_FILE))
+    assert turned_off["changed"] and "fingerprint" in turned_off["flow"]["summary"]
 
 
 def test_v1_file_keeps_the_references_descope_has(emulator: t.Any) -> None:
