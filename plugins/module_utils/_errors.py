@@ -14,6 +14,7 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 
+
 class DescopeError(Exception):
     """Base class: carries a machine-readable ``error`` dict and the one-line hint."""
 

@@ -95,9 +95,10 @@ options:
   theme:
     description:
       - >-
-        The project theme to import, as a path to a theme export (C({"theme": {"styles", "componentsVersion",
-        "references"}}), as written by M(descope.mgmt.descope_flow_info) with O(descope.mgmt.descope_flow_info#module:theme=true))
-        or as the same content in a dict. The v1 form (C(cssTemplate)) is accepted too.
+        The project theme to import, as a path to a theme export (the theme object C({"styles", "componentsVersion",
+        "references"}) as written by M(descope.mgmt.descope_flow_info) with O(descope.mgmt.descope_flow_info#module:theme=true)
+        and by C(descope theme export) of the Descope CLI, or the same wrapped as C({"theme": ...}))
+        or as the same content in a dict. A v1 theme export (C(cssTemplate)) is refused with a validation error.
       - The theme is compared the same way as flows (empty values dropped, reference lists sorted) and imported
         only when it differs. There is one theme per project.
       - Relative paths are looked up like O(src).

@@ -39,7 +39,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import 
     dump_file_text,
     jpath,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._info import export_document, run_info, write_if_changed
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._info import export_document, export_theme, run_info, write_if_changed
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._load import Declared, declare, docs_from_files, load_dir, load_theme
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._parse import (
     detect_form,
@@ -97,6 +97,7 @@ __all__ = [
     "dump_file_text",
     "export_all",
     "export_document",
+    "export_theme",
     "jpath",
     "list_flows",
     "load_dir",

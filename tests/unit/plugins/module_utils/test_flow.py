@@ -69,7 +69,9 @@ def test_v1_and_v2_fixtures_parse_and_v1_maps_to_v2() -> None:
     assert "etag" not in doc.flow["metadata"] and "version" not in doc.flow["metadata"]
     assert doc.flow["contents"]["startTask"] == "login"
     v2doc, problems = _flow.parse_flow(load(V2_FILE), "v2/sign-up-or-in.json", None)
-    assert problems == [] and v2doc is not None and v2doc.form == "v2" and v2doc.import_body() == {"flow": v2doc.flow} and v2doc.flow["flowId"] == "sign-up-or-in"
+    assert (
+        problems == [] and v2doc is not None and v2doc.form == "v2" and v2doc.import_body() == {"flow": v2doc.flow} and v2doc.flow["flowId"] == "sign-up-or-in"
+    )
 
 
 def test_v2_to_v1_round_trips_through_compare_form() -> None:
@@ -168,8 +170,12 @@ def test_summary_names_screens_tasks_and_metadata() -> None:
 def test_theme_forms() -> None:
     theme, problems = _flow.parse_theme(load(THEME_FILE), "theme.json")
     assert problems == [] and theme is not None and theme["styles"]["light"]["globals"]["fontFamily"] == "Inter"
+    # a v1 theme is refused with the field and the fix, never mapped silently onto v2 styles
     v1, problems = _flow.parse_theme({"theme": {"id": "theme", "version": 3, "cssTemplate": {"light": {}}, "codeMode": False}}, "t")
-    assert problems == [] and v1 == {"styles": {"light": {}}, "componentsVersion": "", "references": {}}
+    assert v1 is None and [p.field for p in problems] == ["$.theme.cssTemplate"] and "v2 form" in problems[0].fix
+    # the bare theme object descopecli writes (theme/crud.go) reads the same as the wrapped form
+    bare, problems = _flow.parse_theme(load(THEME_FILE)["theme"], "cli-theme.json")
+    assert problems == [] and bare == theme
     _t, problems = _flow.parse_theme({"theme": {"styles": []}}, "t.json")
     assert [p.field for p in problems] == ["$.theme.styles"]
     _t, problems = _flow.parse_theme({"x": 1}, "t.json")
