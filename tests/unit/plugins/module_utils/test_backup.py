@@ -392,6 +392,65 @@ def test_restore_snapshot_validates_then_imports(seeded: t.Any, tmp_path: pathli
     assert run(seeded, tmp_path, state="restored", backup="latest")["changed"] is False and seeded.writes() == []
 
 
+def test_snapshot_layout_of_the_emulator_is_pinned(seeded: t.Any) -> None:
+    """The layout the restore is tested against (tests/emulator/project.py): a change must be deliberate.
+    Only snapshot.json and the per-flow folder follow a public source (descopecli snapshot/)."""
+    files = seeded.api("POST", "/v1/mgmt/project/snapshot/export", json={}).json()["files"]
+    shapes = {k if not k.startswith("flows/") else "flows/<id>/" + k.split("/", 2)[2].split("-", 1)[0] for k in files}
+    assert shapes == {
+        "snapshot.json",
+        "project.json",
+        "theme/theme.json",
+        "flows/<id>/metadata.json",
+        "flows/<id>/contents.json",
+        "flows/<id>/screen",
+        "connectors/CN2httpConnector000000000001.json",
+        "assets/logo.png",
+    }
+
+
+def test_restore_never_resends_flows_or_the_theme_in_the_snapshot(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils import _client
+
+    run(seeded, tmp_path)
+    mutate(seeded)  # flows, theme and tenants differ from the backup
+    assert seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"}).status_code == 200
+    sent: list[tuple[str, t.Any]] = []
+    real = _client.DescopeClient.request
+
+    def recording(self: t.Any, method: str, path: str, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        sent.append((path, kwargs.get("body")))
+        return real(self, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(_client.DescopeClient, "request", recording)
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert "failed" not in result, result.get("msg")
+    (imported,) = [body for path, body in sent if path == "/v1/mgmt/project/snapshot/import"]
+    (validated,) = [body for path, body in sent if path == "/v1/mgmt/project/snapshot/validate"]
+    for body in (imported, validated):
+        keys = set(body["files"])
+        assert "project.json" in keys and not any(k.startswith("flows/") for k in keys) and "theme/theme.json" not in keys
+    # the flow and theme steps restored them on their own, and the project name came back through the snapshot
+    assert seeded.state()["name"] != "Renamed" and result["theme"]["action"] == "updated"
+    assert result["snapshot"]["files"] == ["project.json"]
+
+
+def test_backup_stores_snapshot_images_as_the_bytes_the_cli_writes(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    import base64
+
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    exported = seeded.api("POST", "/v1/mgmt/project/snapshot/export", json={}).json()["files"]["assets/logo.png"]
+    assert (path / "snapshot" / "assets" / "logo.png").read_bytes() == base64.b64decode(exported)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["snapshot"]["files"]["assets/logo.png"] == "binary" and manifest["format_version"] == 2
+    flow = json.loads((path / "flows" / "sign-in.json").read_text())
+    assert "flow" not in flow and flow["flowId"] == "sign-in"  # the bare object: `descope flow import` reads it as is
+    assert "styles" in json.loads((path / "theme.json").read_text())
+    # and the same backup restores to "no differences" (the image goes back as the same base64 text)
+    seeded.clear_log()
+    assert run(seeded, tmp_path, state="restored", backup="latest")["changed"] is False and seeded.writes() == []
+
+
 def test_restore_refuses_a_snapshot_descope_rejects_before_any_write(seeded: t.Any, tmp_path: pathlib.Path) -> None:
     run(seeded, tmp_path)
     mutate(seeded)

@@ -300,6 +300,23 @@ def test_prune_refuses_an_empty_directory(emulator: t.Any, tmp_path: pathlib.Pat
     assert result["failed"] and "prune" in result["msg"] and emulator.requests() == []
 
 
+def test_cli_and_wrapped_files_deploy_the_same_in_src_src_dir_and_theme(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    wrapped = load(V2_FILE)
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "wrapped").mkdir()
+    (tmp_path / "cli" / "sign-up-or-in.json").write_text(json.dumps(wrapped["flow"]))  # descopecli flow export
+    (tmp_path / "wrapped" / "sign-up-or-in.json").write_text(json.dumps(wrapped))
+    (tmp_path / "cli" / "theme.json").write_text(json.dumps(load(THEME_FILE)["theme"]))  # descopecli theme export
+    first = run_flow(emulator, src=str(tmp_path / "cli" / "sign-up-or-in.json"), theme=str(tmp_path / "cli" / "theme.json"))
+    assert first["changed"] and not first.get("failed"), first.get("msg")
+    emulator.clear_log()
+    for src in (tmp_path / "wrapped" / "sign-up-or-in.json", tmp_path / "cli" / "sign-up-or-in.json"):
+        assert run_flow(emulator, src=str(src), theme=str(THEME_FILE))["changed"] is False
+    warnings: list[str] = []
+    again = run_flow(emulator, src_dir=str(tmp_path / "cli"), theme=str(tmp_path / "cli" / "theme.json"), warnings=warnings)
+    assert again["changed"] is False and emulator.writes() == [] and warnings == []  # the bare theme is not read as a flow
+
+
 def test_theme_compare_before_write(emulator: t.Any) -> None:
     emulator.clear_log()
     first = run_flow(emulator, theme=str(THEME_FILE), diff=True)
@@ -324,6 +341,9 @@ def test_info_lists_and_exports_for_a_clean_redeploy(emulator: t.Any, tmp_path: 
     assert first["changed"] is True and sorted(p.name for p in dest.iterdir()) == ["sign-in.json", "sign-up-or-in.json", "theme.json"]
     text = (dest / "sign-in.json").read_text()
     assert text == json.dumps(json.loads(text), sort_keys=True, indent=2) + "\n"
+    # the bare objects descopecli writes and reads (flow/crud.go, theme/crud.go): no {"flow": ...} wrapper
+    assert "flow" not in json.loads(text) and json.loads(text)["flowId"] == "sign-in"
+    assert "theme" not in json.loads((dest / "theme.json").read_text()) and "styles" in json.loads((dest / "theme.json").read_text())
     assert first["descope_audit"]["counts"]["exported"] == 3
     second = run_info(emulator, dest=str(dest), theme=True)
     assert second["changed"] is False and all(not f["changed"] for f in second["files"])
