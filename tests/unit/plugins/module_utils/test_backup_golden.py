@@ -123,7 +123,7 @@ def test_the_golden_v1_backup_still_verifies_and_reads(tmp_path: pathlib.Path) -
 
     files, problems = _restore._snapshot_files(contents, manifest)
     assert problems == [] and files == {"project.json": {"name": "Golden", "version": 3}, "notes/readme.txt": "plain text\n"}
-    (name, _shown, data, read_problems), = _restore._flow_files(str(target), contents)
+    ((name, _shown, data, read_problems),) = _restore._flow_files(str(target), contents)
     doc, flow_problems = _flow.parse_flow(data, name, "sign-up-or-in")
     assert read_problems == [] and flow_problems == [] and doc is not None and doc.flow["metadata"]["name"] == "Sign Up or In"
     theme, theme_problems = _flow.parse_theme(json.loads(contents["theme.json"]), "theme.json")
