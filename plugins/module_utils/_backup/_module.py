@@ -10,6 +10,7 @@ import shutil
 from ansible_collections.descope.mgmt.plugins.module_utils._backup import _layout
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._capture import build_manifest, capture, render_files
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
+    ALL_SECTIONS,
     MANIFEST,
     PROJECT_ID_RE,
     SECTIONS,
@@ -97,7 +98,7 @@ def run_backup(ctx: TaskContext) -> Outcome:
     project_id = ctx.settings.project_id
     backup_dir = _backup_dir(ctx, must_exist=False)
     root = project_dir(backup_dir, project_id)
-    include = [s for s in SECTIONS if s in (p.get("include") or SECTIONS)]
+    include = [s for s in ALL_SECTIONS if s in (p.get("include") or SECTIONS)]
     client = ctx.client()
     cap = capture(client, include, concurrency_of(p))
     if cap.snapshot_status == "unavailable":
@@ -139,7 +140,10 @@ def run_backup(ctx: TaskContext) -> Outcome:
             "changed": True,
             "backup": _summary(path, manifest),
             "msg": f"{verb} backup {name}: {counts['tenants']} tenant(s), {counts['flows']} flow(s), theme {'yes' if counts['theme'] else 'no'}, "
-            f"snapshot {cap.snapshot_status}" + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "") + ".",
+            f"snapshot {cap.snapshot_status}"
+            + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "")
+            + (f", {counts['roles']} role(s), {counts['permissions']} permission(s)" if "roles" in counts else "")
+            + ".",
         }
         ops = [
             _op(
