@@ -1,10 +1,12 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The stored audit formats pinned by golden files written once (golden/descope_audit_block.json, golden/audit_lines_v1.jsonl).
+"""The stored audit formats pinned by golden files written once (golden/descope_audit_block.json, golden/audit_lines_v*.jsonl).
 
 1. ``descope_audit``, the module-to-callback contract, as the shared pipeline builds it for a fixed task
    (check mode, so durations are 0 and nothing is written);
-2. the JSONL lines the audit trail stores for that block (format ``v: 1``, hash chain from GENESIS).
+2. the JSONL lines the audit trail stores for that block: format 2, sealed with SHA-256 (no key) and with
+   HMAC-SHA256 (key ``GOLDEN_KEY``), chained from GENESIS; format 1 lines (written before the keyed chain)
+   must still verify.
 
 Run this file with ``--write`` (collection importable, emulator settings in the environment) only to
 create new golden files on purpose, together with a format version bump.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import pathlib
 import sys
@@ -45,9 +48,12 @@ def block_for(emulator: t.Any) -> dict[str, t.Any]:
     return t.cast(dict[str, t.Any], block)
 
 
-def lines_for(block: dict[str, t.Any]) -> list[str]:
+GOLDEN_KEY = "golden-audit-key-0123456789"
+
+
+def lines_for(block: dict[str, t.Any], key: str | None = None) -> list[str]:
     records = _audit.build_records({**META, "module": block["module"]}, block, failed=False, now=NOW)
-    return [_audit.serialise(r) for r in _audit.chain(records, _audit.GENESIS)]
+    return [_audit.serialise(r) for r in _audit.seal(records, _audit.GENESIS, key)]
 
 
 def test_descope_audit_block_matches_the_golden_block(emulator: t.Any) -> None:
@@ -57,19 +63,37 @@ def test_descope_audit_block_matches_the_golden_block(emulator: t.Any) -> None:
 
 def test_audit_lines_match_the_golden_lines() -> None:
     block = json.loads((GOLDEN / "descope_audit_block.json").read_text(encoding="utf-8"))
-    golden = (GOLDEN / "audit_lines_v1.jsonl").read_text(encoding="utf-8").splitlines()
-    assert lines_for(block) == golden
+    assert lines_for(block) == (GOLDEN / "audit_lines_v2.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines_for(block, GOLDEN_KEY) == (GOLDEN / "audit_lines_v2_keyed.jsonl").read_text(encoding="utf-8").splitlines()
 
 
-def test_golden_lines_form_a_plain_sha256_chain() -> None:
-    """Checked with hashlib and json only: the chain rule itself, independent of the code under test."""
-    prev = "0" * 64
-    for text in (GOLDEN / "audit_lines_v1.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(text)
-        body = {k: v for k, v in record.items() if k != "hash"}
-        assert record["prev"] == prev and record["v"] == 1
-        assert record["hash"] == hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")).hexdigest()
-        prev = record["hash"]
+def _body(record: dict[str, t.Any]) -> bytes:
+    body = {k: v for k, v in record.items() if k not in ("hash", "sig")}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def test_golden_lines_form_a_plain_chain() -> None:
+    """Checked with hashlib, hmac and json only: the chain rule itself, independent of the code under test."""
+    for name, key, version in (("audit_lines_v1.jsonl", None, 1), ("audit_lines_v2.jsonl", None, 2), ("audit_lines_v2_keyed.jsonl", GOLDEN_KEY, 2)):
+        prev = "0" * 64
+        for text in (GOLDEN / name).read_text(encoding="utf-8").splitlines():
+            record = json.loads(text)
+            assert record["prev"] == prev and record["v"] == version, name
+            if key:
+                assert record["alg"] == "hmac-sha256"
+                assert record["hash"] == hmac.new(key.encode(), _body(record), hashlib.sha256).hexdigest()
+            else:
+                assert record["hash"] == hashlib.sha256(_body(record)).hexdigest()
+            prev = record["hash"]
+
+
+def test_format_1_lines_still_verify(tmp_path: pathlib.Path) -> None:
+    """A trail written before the keyed chain (format 1) is still read and verified as intact, unkeyed."""
+    (tmp_path / "2026-01-02.jsonl").write_text((GOLDEN / "audit_lines_v1.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    result = _audit.verify(str(tmp_path))
+    assert result.lines == len((GOLDEN / "audit_lines_v1.jsonl").read_text(encoding="utf-8").splitlines())
+    assert result.problems == [] and result.torn_lines == []
+    assert result.forgery_detectable is False
 
 
 if __name__ == "__main__" and "--write" in sys.argv:  # pragma: no cover - run once by hand
@@ -85,4 +109,5 @@ if __name__ == "__main__" and "--write" in sys.argv:  # pragma: no cover - run o
     finally:
         running.stop()
     (GOLDEN / "descope_audit_block.json").write_text(json.dumps(written, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    (GOLDEN / "audit_lines_v1.jsonl").write_text("\n".join(lines_for(written)) + "\n", encoding="utf-8")
+    (GOLDEN / "audit_lines_v2.jsonl").write_text("\n".join(lines_for(written)) + "\n", encoding="utf-8")
+    (GOLDEN / "audit_lines_v2_keyed.jsonl").write_text("\n".join(lines_for(written, GOLDEN_KEY)) + "\n", encoding="utf-8")
