@@ -18,6 +18,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     norm,
     role_label,
     show,
+    type_name,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 
@@ -70,7 +71,7 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
     if not isinstance(raw, dict):
         item.valid = False
         problems.append(
-            item.problem("item", f"must be a mapping of {kind} fields, got {type(raw).__name__}.", f"Write each {kind} as a YAML mapping (name, ...).")
+            item.problem("item", f"must be a mapping of {kind} fields, got {type_name(raw)}.", f"Write each {kind} as a YAML mapping (name, ...).")
         )
         return item
     for key in sorted(set(raw) - set(keys), key=str):
@@ -101,7 +102,7 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
             continue
         if not isinstance(value, _TYPES[ftype]):
             item.valid = False
-            problems.append(item.problem(option, f"must be {_TYPE_NAMES[ftype]}, got {type(value).__name__}.", f"Set {option} to {_TYPE_NAMES[ftype]}."))
+            problems.append(item.problem(option, f"must be {_TYPE_NAMES[ftype]}, got {type_name(value)}.", f"Set {option} to {_TYPE_NAMES[ftype]}."))
             continue
         if ftype == "set":
             bad = False
