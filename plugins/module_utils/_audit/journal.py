@@ -14,6 +14,7 @@ that finds the journal unlocked.
 from __future__ import annotations
 
 import collections
+import contextlib
 import fcntl
 import glob
 import itertools
@@ -61,18 +62,16 @@ def note_many(changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.
                 changes = [c for c in changes if getattr(c, "_audit_journal_state", None) != SENT]
             ops = [_op_id(change, state) for change in changes]
             for change in changes:
-                try:
+                with contextlib.suppress(AttributeError):
                     change._audit_journal_state = state  # pylint: disable=protected-access
-                except AttributeError:
-                    pass
         if not changes:
             return
         settings = getattr(client, "settings", None)
         secrets = records.secret_values(os.environ)
         lines = []
-        for op, change in zip(ops, changes):
+        for index, change in enumerate(changes):
             entry = {
-                "op": op,
+                "op": ops[index],
                 "state": state,
                 "time": records.iso(records.utc_now()),
                 "project_id": getattr(settings, "project_id", None),

@@ -70,9 +70,7 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
     keys, fields = (ROLE_KEYS, ROLE_FIELDS) if kind == "role" else (PERMISSION_KEYS, PERMISSION_FIELDS)
     if not isinstance(raw, dict):
         item.valid = False
-        problems.append(
-            item.problem("item", f"must be a mapping of {kind} fields, got {type_name(raw)}.", f"Write each {kind} as a YAML mapping (name, ...).")
-        )
+        problems.append(item.problem("item", f"must be a mapping of {kind} fields, got {type_name(raw)}.", f"Write each {kind} as a YAML mapping (name, ...)."))
         return item
     for key in sorted(set(raw) - set(keys), key=str):
         item.valid = False

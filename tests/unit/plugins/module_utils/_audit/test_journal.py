@@ -103,4 +103,3 @@ def test_roles_and_permissions_reconciled_name_their_module(tmp_path: pathlib.Pa
         journal.note(types.SimpleNamespace(target_type=kind, target_id="a", action="create", before=None, after=None, error=None), CLIENT, "sent", env)
     os.close(fd)
     assert [r["module"] for r in journal.reconcile_abandoned(directory, KEY)] == ["descope_role", "descope_permission"]
-
