@@ -56,6 +56,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+missing_names:
+  description: Requested O(names) that exist in none of the scopes read (the project and O(tenant_ids)).
+  returned: when some do not exist
+  type: list
+  elements: str
 roles:
   description: The roles, project roles first, then by tenant and name.
   returned: success

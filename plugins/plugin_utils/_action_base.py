@@ -35,6 +35,14 @@ ASYNC_REFUSED = (
 )
 
 
+def async_refusal(spec: ResourceSpec) -> str:
+    """The refusal for this module: the concurrency option is named only where the module has one (roles batch their writes)."""
+    if spec.rules.concurrency:
+        return ASYNC_REFUSED.format(module=spec.module)
+    how = " and already batches its writes" if spec.writes else ""
+    return f"descope.mgmt.{spec.module} does not support async: remove async and poll from the task. It runs on the controller{how}. Nothing was changed."
+
+
 def validate_args(spec: ResourceSpec, args: t.Mapping[str, t.Any]) -> tuple[dict[str, t.Any], set[str]]:
     """The task arguments validated exactly as AnsibleModule would (types, defaults, mutually_exclusive, required_if...).
 
@@ -143,7 +151,7 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         spec = self.SPEC
         if self._task.async_val:
             # refused on both paths, before anything runs (ActionBase's generic refusal names no fix)
-            raise AnsibleActionFail(ASYNC_REFUSED.format(module=spec.module))
+            raise AnsibleActionFail(async_refusal(spec))
         result: dict[str, t.Any] = super().run(tmp, task_vars)
         del tmp
         # set by the descope_audit callback (required=true) in the controller when the trail cannot be written

@@ -14,11 +14,13 @@ that finds the journal unlocked.
 from __future__ import annotations
 
 import collections
+import contextlib
 import fcntl
 import glob
 import itertools
 import json
 import os
+import threading
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import records, writer
@@ -26,8 +28,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._audit import records
 ENV_JOURNAL = "_DESCOPE_AUDIT_JOURNAL"
 JOURNAL_DIR = "journal"
 SENT = "sent"
-_MODULES = {"tenant": "descope_tenant", "flow": "descope_flow", "theme": "descope_flow"}
+# the module that usually writes each type (a descope_role task may also write permissions; restore writes them all)
+_MODULES = {"tenant": "descope_tenant", "flow": "descope_flow", "theme": "descope_flow", "role": "descope_role", "permission": "descope_permission"}
 _SEQ = itertools.count(1)
+_LOCK = threading.Lock()  # a batch and its members' workers note the same changes at once: one of them writes each
 
 
 def _op_id(change: t.Any, state: str) -> str:
@@ -44,27 +48,46 @@ def _op_id(change: t.Any, state: str) -> str:
 
 def note(change: t.Any, client: t.Any, state: str, environ: t.Mapping[str, str] | None = None) -> None:
     """Engine hook: record that ``change`` is about to be sent (``state='sent'``) or how it ended. Never raises."""
+    note_many([change], client, state, environ)
+
+
+def note_many(changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.Mapping[str, str] | None = None) -> None:
+    """``note`` for many changes in one write and one fsync (a batch request sends them all at once). Never raises."""
     path = (environ if environ is not None else os.environ).get(ENV_JOURNAL)
     if not path:
         return
     try:
+        with _LOCK:  # which changes to note and their op ids; the I/O runs outside, so workers' fsyncs overlap
+            if state == SENT:  # noted as sent once: a batch notes its members before its request, then each member's worker does
+                changes = [c for c in changes if getattr(c, "_audit_journal_state", None) != SENT]
+            ops = [_op_id(change, state) for change in changes]
+            for change in changes:
+                with contextlib.suppress(AttributeError):
+                    change._audit_journal_state = state  # pylint: disable=protected-access
+        if not changes:
+            return
         settings = getattr(client, "settings", None)
         secrets = records.secret_values(os.environ)
-        entry = {
-            "op": _op_id(change, state),
-            "state": state,
-            "time": records.iso(records.utc_now()),
-            "project_id": getattr(settings, "project_id", None),
-            "target_type": getattr(change, "target_type", None),
-            "target_id": getattr(change, "target_id", None),
-            "operation": getattr(change, "action", None),
-            "before": records.redact(getattr(change, "before", None), secrets),
-            "after": records.redact(getattr(change, "after", None), secrets),
-            "error": records.redact(getattr(change, "error", None), secrets) if state != SENT else None,
-        }
+        lines = []
+        for index, change in enumerate(changes):
+            entry = {
+                "op": ops[index],
+                "state": state,
+                "time": records.iso(records.utc_now()),
+                "project_id": getattr(settings, "project_id", None),
+                "target_type": getattr(change, "target_type", None),
+                "target_id": getattr(change, "target_id", None),
+                "operation": getattr(change, "action", None),
+                "before": records.redact(getattr(change, "before", None), secrets),
+                "after": records.redact(getattr(change, "after", None), secrets),
+                "error": records.redact(getattr(change, "error", None), secrets) if state != SENT else None,
+            }
+            lines.append(json.dumps(entry, sort_keys=True, default=str) + "\n")
+        data = "".join(lines).encode("utf-8")
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: no journal unless the callback opened one
         try:
-            os.write(fd, (json.dumps(entry, sort_keys=True, default=str) + "\n").encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data) :]
             if state == SENT:
                 os.fsync(fd)  # the intent is on disk before the request leaves
         finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import (
     PERM_ALL,
     ROLE_ALL,
@@ -84,12 +85,15 @@ class Batch:
         self.wrap = wrap  # item bodies -> the batch request body
         self.tolerate_not_found = tolerate_not_found  # deletes: already gone is the goal
         self.bodies: list[Record] = []
+        self.changes: list[t.Any] = []  # the members' changes, noted in the audit journal before the one request
         self._lock = threading.Lock()
         self._sent = False
         self._error: DescopeError | None = None
 
-    def member(self, body: Record) -> t.Callable[[t.Any], None]:
+    def member(self, body: Record, change: t.Any = None) -> t.Callable[[t.Any], None]:
         self.bodies.append(body)
+        if change is not None:
+            self.changes.append(change)
         return self._apply
 
     def _apply(self, client: t.Any) -> None:
@@ -106,6 +110,9 @@ class Batch:
     def _send(self, client: t.Any) -> None:
         if not self.bodies:  # pragma: no cover  # a batch exists only once a member was added
             raise DescopeError("internal: an empty batch was about to be sent (refused: an empty delete filter deletes everything)")
+        # the one request writes every member: all of them are in the journal before it leaves, so a run
+        # killed now leaves each as possibly written (the engine noted only the member whose worker got here)
+        journal.note_many(self.changes, client, journal.SENT)
         if len(self.bodies) == 1:
             self._single(client, self.bodies[0])
             return

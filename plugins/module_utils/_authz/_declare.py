@@ -18,6 +18,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     norm,
     role_label,
     show,
+    type_name,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 
@@ -69,9 +70,7 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
     keys, fields = (ROLE_KEYS, ROLE_FIELDS) if kind == "role" else (PERMISSION_KEYS, PERMISSION_FIELDS)
     if not isinstance(raw, dict):
         item.valid = False
-        problems.append(
-            item.problem("item", f"must be a mapping of {kind} fields, got {type(raw).__name__}.", f"Write each {kind} as a YAML mapping (name, ...).")
-        )
+        problems.append(item.problem("item", f"must be a mapping of {kind} fields, got {type_name(raw)}.", f"Write each {kind} as a YAML mapping (name, ...)."))
         return item
     for key in sorted(set(raw) - set(keys), key=str):
         item.valid = False
@@ -101,7 +100,7 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
             continue
         if not isinstance(value, _TYPES[ftype]):
             item.valid = False
-            problems.append(item.problem(option, f"must be {_TYPE_NAMES[ftype]}, got {type(value).__name__}.", f"Set {option} to {_TYPE_NAMES[ftype]}."))
+            problems.append(item.problem(option, f"must be {_TYPE_NAMES[ftype]}, got {type_name(value)}.", f"Set {option} to {_TYPE_NAMES[ftype]}."))
             continue
         if ftype == "set":
             bad = False

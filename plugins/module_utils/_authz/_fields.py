@@ -123,6 +123,11 @@ def show(text: t.Any) -> str:
     return "'" + "".join(out)[:120] + ("..." if len(out) > 120 else "") + "'"
 
 
+def type_name(value: t.Any) -> str:
+    """The plain Python type of a value (Ansible 2.19+ passes str/dict subclasses with internal names such as _AnsibleTaggedStr)."""
+    return next(c.__name__ for c in type(value).__mro__ if c.__module__ == "builtins")
+
+
 def name_problem(value: t.Any) -> str | None:
     """Why a permission, role or tenant name cannot be sent (None: it can).
 
@@ -131,7 +136,7 @@ def name_problem(value: t.Any) -> str | None:
     invisible characters that print as nothing).
     """
     if not isinstance(value, str):
-        return f"must be a string, got {type(value).__name__}"
+        return f"must be a string, got {type_name(value)}"
     if not value.strip():
         return "is empty or only blanks"
     if value != value.strip():

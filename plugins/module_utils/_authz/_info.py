@@ -47,5 +47,12 @@ def run_role_info(ctx: TaskContext) -> Outcome:
         scopes.add("")
     records = _api.load_roles(ctx.client(), scopes, names or None)
     items = role_items(records)
-    result: Record = {"changed": False, "roles": items, "msg": f"Found {len(items)} role(s)."}
+    missing = sorted(set(names) - {x["name"] for x in items})  # in none of the scopes read (as descope_permission_info reports)
+    result: Record = {
+        "changed": False,
+        "roles": items,
+        "msg": f"Found {len(items)} role(s)." + (f" Not found: {', '.join(missing)}." if missing else ""),
+    }
+    if missing:
+        result["missing_names"] = missing
     return Outcome(result, [], dict(_NO_COUNTS))

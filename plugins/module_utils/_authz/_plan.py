@@ -131,7 +131,7 @@ class _Planner:
         if current is None:
             body = {"name": item.name, **_api_body(item.fields, PERMISSION_FIELDS)}
             change = Change("permission", item.name, "create", before=None, after=permission_view(body), phase=P_CREATE, stage=P_CREATE)
-            change.apply = self._batch(P_CREATE, "", PERM_CREATE, lambda b: {"permissions": b}).member(body)
+            change.apply = self._batch(P_CREATE, "", PERM_CREATE, lambda b: {"permissions": b}).member(body, change)
             self.changes.append(change)
             return
         view = permission_view(current)
@@ -143,12 +143,12 @@ class _Planner:
         merged = {**view, **item.fields}
         body = {"name": item.name, "newName": item.name, "description": merged["description"]}
         change = Change("permission", item.name, "update", before=before, after=after, phase=P_UPDATE, stage=P_UPDATE)
-        change.apply = self._batch(P_UPDATE, "", PERM_UPDATE, lambda b: {"permissions": b}).member(body)
+        change.apply = self._batch(P_UPDATE, "", PERM_UPDATE, lambda b: {"permissions": b}).member(body, change)
         self.changes.append(change)
 
     def _permission_delete(self, name: str, current: Record) -> None:
         change = Change("permission", name, "delete", before=permission_view(current), after=None, phase=P_DELETE, stage=P_DELETE)
-        change.apply = self._batch(P_DELETE, "", PERM_DELETE, lambda b: {"names": [x["name"] for x in b]}, True).member({"name": name})
+        change.apply = self._batch(P_DELETE, "", PERM_DELETE, lambda b: {"names": [x["name"] for x in b]}, True).member({"name": name}, change)
         self.changes.append(change)
 
     # ------------------------------------------------------------------ roles
@@ -192,7 +192,7 @@ class _Planner:
         if current is None:
             body = {"name": item.name, **scope, **_api_body(item.fields, ROLE_FIELDS)}
             change = Change("role", item.label, "create", before=None, after=role_view(body), phase=R_CREATE, stage=R_CREATE)
-            change.apply = self._batch(R_CREATE, group, ROLE_CREATE, lambda b: {"roles": b}).member(body)
+            change.apply = self._batch(R_CREATE, group, ROLE_CREATE, lambda b: {"roles": b}).member(body, change)
             self.changes.append(change)
             return
         view = role_view(current)
@@ -205,7 +205,7 @@ class _Planner:
         merged = {**view, **item.fields}  # the update replaces the record: unmanaged fields keep their value
         body = {"name": item.name, "newName": item.name, **scope, **_api_body(merged, ROLE_FIELDS)}
         change = Change("role", item.label, "update", before=before, after=after, phase=R_UPDATE, stage=R_UPDATE)
-        change.apply = self._batch(R_UPDATE, group, ROLE_UPDATE, lambda b: {"roles": b}).member(body)
+        change.apply = self._batch(R_UPDATE, group, ROLE_UPDATE, lambda b: {"roles": b}).member(body, change)
         self.changes.append(change)
 
     def _role_delete(self, key: RoleKey, current: Record) -> None:
@@ -217,7 +217,7 @@ class _Planner:
             return {"roleNames": [x["name"] for x in bodies], **({"tenantId": tenant} if tenant else {})}
 
         change = Change("role", role_label(tenant, name), "delete", before=role_view(current), after=None, phase=R_DELETE, stage=R_DELETE)
-        change.apply = self._batch(R_DELETE, tenant, ROLE_DELETE, wrap, True).member(body)
+        change.apply = self._batch(R_DELETE, tenant, ROLE_DELETE, wrap, True).member(body, change)
         self.changes.append(change)
 
     def _batch(self, phase: int, scope: str, path: str, wrap: t.Callable[[list[Record]], Record], deletes: bool = False) -> _api.Batch:

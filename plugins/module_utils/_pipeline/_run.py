@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import records as _audit_records
 from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
@@ -86,7 +87,29 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if stats is not None:
         result["api_requests"] = stats
     ctx.close()
-    return result
+    return t.cast(Json, _without_secrets(result, ctx))
+
+
+def _without_secrets(value: t.Any, ctx: TaskContext) -> t.Any:
+    """The result with the management key (and the audit key/token) masked wherever it appears, whichever field it came in.
+
+    A key pasted into a description or a name would otherwise reach the diff, the result and -v output:
+    no_log covers only the options that are declared secret.
+    """
+    secrets = _audit_records.secret_values(ctx.environ, [ctx.params.get("management_key")])
+    if not secrets:
+        return value
+
+    def walk(item: t.Any) -> t.Any:
+        if isinstance(item, str):
+            return _audit_records.scrub_text(item, secrets)
+        if isinstance(item, dict):
+            return {walk(k) if isinstance(k, str) else k: walk(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(value)
 
 
 def run_module(module: t.Any, spec: ResourceSpec) -> None:

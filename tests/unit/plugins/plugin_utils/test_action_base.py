@@ -8,8 +8,8 @@ import pytest
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _backup, _flow, _tenant
-from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import ASYNC_REFUSED, scrub, validate_args
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _backup, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import ASYNC_REFUSED, async_refusal, scrub, validate_args
 
 
 def test_defaults_are_applied_like_the_module() -> None:
@@ -56,3 +56,10 @@ def test_nothing_to_scrub_returns_the_result_unchanged() -> None:
 
 def test_the_async_refusal_names_the_module_and_the_fix() -> None:
     assert ASYNC_REFUSED.format(module="descope_flow").startswith("descope.mgmt.descope_flow does not support async: remove async and poll")
+
+
+def test_the_async_refusal_names_the_concurrency_option_only_where_it_exists() -> None:
+    assert "see the concurrency option" in async_refusal(_tenant.SPEC)
+    for spec in (_authz.ROLE_SPEC, _authz.PERMISSION_SPEC, _authz.ROLE_INFO_SPEC):
+        message = async_refusal(spec)
+        assert message.startswith(f"descope.mgmt.{spec.module} does not support async: remove async and poll") and "concurrency" not in message

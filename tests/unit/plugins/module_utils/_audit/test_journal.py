@@ -77,3 +77,29 @@ def test_secrets_never_reach_the_journal(tmp_path: pathlib.Path, monkeypatch: t.
     text = pathlib.Path(path).read_text()
     os.close(fd)
     assert "hunter2" not in text and "K2SecretJournalCanary" not in text and _audit.REDACTED in text
+
+
+def test_a_batch_member_noted_sent_twice_is_one_operation(tmp_path: pathlib.Path) -> None:
+    # a batch notes every member as sent before its one request; each member's own note later must not add a second operation
+    directory = str(tmp_path)
+    path, fd = journal.open_run(directory, "run-b", {})
+    env = {journal.ENV_JOURNAL: path}
+    members = [_change(x) for x in "xyz"]
+    for change in members:
+        journal.note(change, CLIENT, "sent", env)
+    journal.note(members[0], CLIENT, "sent", env)
+    journal.note(members[0], CLIENT, "ok", env)
+    journal.note(members[1], CLIENT, "sent", env)
+    os.close(fd)  # killed before the answer reached y and z
+    added = journal.reconcile_abandoned(directory, KEY)
+    assert [(r["target_id"], r["outcome"]) for r in added] == [("x", "ok"), ("y", "unknown"), ("z", "unknown")]
+
+
+def test_roles_and_permissions_reconciled_name_their_module(tmp_path: pathlib.Path) -> None:
+    directory = str(tmp_path)
+    path, fd = journal.open_run(directory, "run-m", {})
+    env = {journal.ENV_JOURNAL: path}
+    for kind in ("role", "permission"):
+        journal.note(types.SimpleNamespace(target_type=kind, target_id="a", action="create", before=None, after=None, error=None), CLIENT, "sent", env)
+    os.close(fd)
+    assert [r["module"] for r in journal.reconcile_abandoned(directory, KEY)] == ["descope_role", "descope_permission"]

@@ -5,10 +5,15 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
+import os
+import pathlib
+import types
 import typing as t
 
 import pytest
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 
@@ -98,3 +103,25 @@ def test_not_found_on_a_create_is_not_swallowed() -> None:
     client = FakeClient(fail={"/v1/mgmt/role/create": not_found("/v1/mgmt/role/create")})
     with pytest.raises(DescopeAPIError):
         _api.Batch("/v1/mgmt/role/create", lambda b: {"roles": b}).member({"name": "a", "tenantId": "gone"})(client)
+
+
+def test_a_batch_notes_every_member_in_the_journal_before_its_one_request(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a run killed during the request must leave every member in the journal, not only those a worker had reached
+    path, fd = journal.open_run(str(tmp_path), "run-batch", {})
+    monkeypatch.setenv(journal.ENV_JOURNAL, path)
+    lines: list[str] = []
+
+    class Recording(FakeClient):
+        settings = types.SimpleNamespace(project_id="P2batch")
+
+        def post(self, path_: str, body: t.Any, read: bool = False) -> t.Any:
+            with open(path, encoding="utf-8") as handle:
+                lines.extend(handle.read().splitlines()[1:])
+            return super().post(path_, body, read)
+
+    batch = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b})
+    changes = [types.SimpleNamespace(target_type="permission", target_id=f"p{i}", action="create", before=None, after=None, error=None) for i in range(50)]
+    applies = [batch.member({"name": c.target_id}, c) for c in changes]
+    applies[0](Recording())
+    os.close(fd)
+    assert sorted(json.loads(x)["target_id"] for x in lines) == sorted(c.target_id for c in changes)

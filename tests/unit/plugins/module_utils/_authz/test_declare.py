@@ -41,3 +41,22 @@ def test_every_problem_is_reported_with_item_field_and_fix() -> None:
         "permissions[3].extra",
     ]
     assert all(p.fix for p in problems)
+
+
+class _TaggedStr(str):
+    """What Ansible 2.19+ passes for a templated string (a str subclass with an internal name)."""
+
+
+class _TaggedDict(dict):  # type: ignore[type-arg]
+    pass
+
+
+def test_wrong_types_are_named_by_their_plain_type_not_ansibles_internal_class() -> None:
+    problems: list[Problem] = []
+    declare_roles({"roles": [{"name": "r", "permission_names": _TaggedStr("admin")}, {"name": _TaggedDict()}], "permissions": [_TaggedStr("p")]}, problems)
+    messages = sorted(f"{p.field}: {p.message}" for p in problems)
+    assert messages == [
+        "permissions[0].item: must be a mapping of permission fields, got str.",
+        "roles[0].permission_names: must be a list of strings, got str.",
+        "roles[1].name: must be a string, got dict.",
+    ]

@@ -25,3 +25,11 @@ def test_role_info_scopes(emulator: t.Any) -> None:
     assert [(r["name"], r.get("tenant_id")) for r in both] == [("p", None), ("t", "acme")]
     only = run_spec("descope_role_info", {"tenant_ids": ["acme"], "include_project_roles": False}, environ=emulator.env)["roles"]
     assert [r["name"] for r in only] == ["t"]
+
+
+def test_role_info_names_the_requested_roles_it_did_not_find_like_permission_info(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], roles=[{"name": "p"}, {"name": "t", "tenantId": "acme"}])
+    result = run_spec("descope_role_info", {"names": ["p", "t", "admn"], "tenant_ids": ["acme"]}, environ=emulator.env)
+    assert [r["name"] for r in result["roles"]] == ["p", "t"]
+    assert result["missing_names"] == ["admn"] and result["msg"] == "Found 2 role(s). Not found: admn."
+    assert "missing_names" not in run_spec("descope_role_info", {"names": ["p"]}, environ=emulator.env)
