@@ -112,6 +112,7 @@ class DescopeClient:
         self._lock = threading.Lock()
         self._license_lock = threading.Lock()
         self._paused_until = 0.0
+        self._served = 0  # answers other than 429: the progress a rate-limited request waits on
         self._pacing_reported = False
         self.license_tier: str | None = None
         self._license_done = not settings.license_handshake
@@ -197,6 +198,7 @@ class DescopeClient:
         attempts_left = retries
         throttles_left = retries * RATE_LIMIT_RETRY_FACTOR
         counter = "reads" if kind == READ else "writes"
+        served_mark = self._served
         while True:
             self._wait_for_shared_pause()
             sent_at = self.pacer.acquire()
@@ -223,10 +225,18 @@ class DescopeClient:
             status = response.status_code
             if status != 429:
                 self.pacer.accepted(sent_at)
+                with self._lock:
+                    self._served += 1
             if status == 429:
                 self.pacer.throttled(sent_at)
-                if throttles_left > 0:
+                # The budget counts only 429s with no progress: while the API answered any request of this client
+                # since this one's previous attempt, the limit is a queue, not a refusal, so the item waits its turn
+                # instead of failing after a fixed count a loaded machine exhausts. A server refusing everything still ends it.
+                with self._lock:
+                    progressed, served_mark = self._served > served_mark, self._served
+                if not progressed:
                     throttles_left -= 1
+                if throttles_left >= 0 and retries > 0:
                     self._pause_for_rate_limit(method, path, response)
                     continue
             elif attempts_left > 0 and (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)):
