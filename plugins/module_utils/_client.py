@@ -238,6 +238,9 @@ class DescopeClient:
                     throttles_left -= 1
                 if throttles_left >= 0 and retries > 0:
                     self._pause_for_rate_limit(method, path, response)
+                    if not progressed:  # nobody is being served: back off as for a 5xx, so a burst is not a spin
+                        stalled = retries * RATE_LIMIT_RETRY_FACTOR - throttles_left
+                        time.sleep(min(self.settings.retry_max_wait, _stall_backoff(stalled)))
                     continue
             elif attempts_left > 0 and (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)):
                 attempts_left -= 1
@@ -389,6 +392,12 @@ def _retry_after(response: t.Any) -> float:
     except ValueError:
         value = DEFAULT_RETRY_AFTER
     return max(0.0, value)
+
+
+def _stall_backoff(stalled: int) -> float:
+    # 0.05 s, 0.1 s, 0.2 s ... 1 s, each shortened by up to half at random: with the default budget (16) a run gives
+    # up only after about 12 s in which the API served none of its requests
+    return float(min(1.0, BACKOFF_FACTOR / 4 * 2 ** max(0, stalled - 1)) * (1.0 - BACKOFF_JITTER * _jitter()))
 
 
 def _jitter() -> float:
