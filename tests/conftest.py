@@ -25,7 +25,7 @@ def emulator_server():
     """The emulator process for the whole session; yields an EmulatorControl (no reset)."""
     if EmulatorControl is None:
         pytest.skip("requests is not installed")
-    running = EmulatorProcess(timeout=START_TIMEOUT)
+    running = EmulatorProcess(timeout=START_TIMEOUT, strict=True)  # any undeclared request field fails the test
     try:
         # tests count exact requests; the licence handshake (one GET per client) is tested on its own
         # (test_client.py, tests/integration/test_credentials_safety.py), so it is off for the rest

@@ -14,10 +14,6 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 
-# Descope answers "not found" either as 404 or as 400 with a not-found code/description
-# (reference descope-api.md section 2); both mean the object is absent.
-_NOT_FOUND_WORDS = ("not found", "notfound", "does not exist", "doesn't exist", "unknown")
-
 
 class DescopeError(Exception):
     """Base class: carries a machine-readable ``error`` dict and the one-line hint."""
@@ -77,12 +73,11 @@ class DescopeAPIError(DescopeError):
 
     @property
     def is_not_found(self) -> bool:
-        if self.status == 404:
-            return True
-        if self.status != 400:
-            return False
-        text = " ".join(p for p in (self.error_description, self.error_message) if p).lower()
-        return any(word in text for word in _NOT_FOUND_WORDS)
+        # Only a 404 says "absent" (the live evidence: descope-ruby-sdk integration tests, 404 for a missing
+        # user). Descope's 400 texts are unpublished, so no wording is guessed: a word such as "unknown" in an
+        # unrelated 400 must never turn a failed delete into "already deleted". Callers that must tell a 400
+        # not-found from a real refusal read whether the object exists (tenant/search by id, the flow list).
+        return self.status == 404
 
     @property
     def is_rate_limited(self) -> bool:

@@ -11,14 +11,16 @@ version_added: 0.1.0
 description:
   - >-
     O(state=present) writes one backup of the project: every tenant with its settings, every flow (exported in the v2
-    form), the theme, and the project snapshot when the project's plan allows it. When Descope refuses the snapshot for
-    licence reasons, the manifest and the result say so (RV(backup.snapshot.status=unavailable)) and the backup still
+    form), the theme, and the project snapshot when the project's plan allows it. When Descope refuses the snapshot
+    (any 4xx answer but 401 and 429, most likely a plan without snapshots), the task warns, the manifest and the
+    result say so with Descope's status, code and text (RV(backup.snapshot.status=unavailable)) and the backup still
     succeeds with the rest.
   - >-
     Layout: C(<backup_dir>/<project_id>/<UTC time, for example 20261124T071500Z>/) holding C(tenants.json)
     (C({"tenants": [...]}), items in the shape M(descope.mgmt.descope_tenant) reads, parents before children),
     C(flows/<flow_id>.json) (exactly the files M(descope.mgmt.descope_flow) deploys with O(descope.mgmt.descope_flow#module:src_dir)),
-    C(theme.json) (for O(descope.mgmt.descope_flow#module:theme)), C(snapshot/) (the snapshot's files, one per key) and
+    C(theme.json) (for O(descope.mgmt.descope_flow#module:theme)), C(snapshot/) (the snapshot's files, one per key,
+    images stored as image files) and
     C(manifest.json) (format version, project id, UTC time, collection version, counts, snapshot status and the SHA-256
     of every file).
   - >-
@@ -136,8 +138,15 @@ notes:
     A tenant file can be used directly:
     C(tenants: "{{ (lookup('ansible.builtin.file', path + '/tenants.json') | from_json).tenants }}"), or as a
     C(vars_files) entry, which defines the variable C(tenants).
-  - The snapshot needs a Pro licence or above. Flows and the theme inside it are restored by the flow engine; the
-    snapshot is imported only when other project settings differ.
+  - >-
+    Backup format 2: the flow and theme files are the bare objects the Descope CLI writes and reads, and the
+    C(snapshot/) directory is laid out like C(descope project snapshot export). Format 1 backups (wrapped flow and
+    theme files, images as base64 text) are still verified and restored.
+  - >-
+    The snapshot needs a Pro licence or above. Flows and the theme inside it are restored by the flow engine and are
+    never sent again with the snapshot; the snapshot is imported only when other project settings differ. Descope
+    documents that a snapshot import overrides the current configuration; what it does to settings absent from the
+    snapshot is unpublished, so preview a restore with check mode.
 seealso:
   - module: descope.mgmt.descope_tenant
     description: The tenant engine restores use.
@@ -216,7 +225,7 @@ backup:
     format_version:
       description: The backup format version.
       type: int
-      sample: 1
+      sample: 2
     collection_version:
       description: The descope.mgmt version that wrote the backup.
       type: str
@@ -231,10 +240,10 @@ backup:
     snapshot:
       description: Whether the backup holds the project snapshot.
       type: dict
-      sample: {"status": "unavailable", "reason": "the project's licence does not allow snapshots (HTTP 403 E112601)"}
+      sample: {"status": "unavailable", "reason": "Descope refused the snapshot export (HTTP 403, E112601); snapshots need a Pro licence or above"}
       contains:
         status:
-          description: V(ok), V(unavailable) (the licence does not allow snapshots) or V(not_included).
+          description: V(ok), V(unavailable) (Descope refused the snapshot export, see C(reason)) or V(not_included).
           type: str
           sample: ok
         reason:

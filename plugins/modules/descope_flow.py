@@ -13,11 +13,11 @@ description:
     of exports (O(src_dir)), and optionally the project theme (O(theme)).
   - >-
     Accepts both export forms. The v1 (console) form is C({"flow": {"id", "name", "dsl", ...}, "screens": [...]}); the
-    v2 form is C({"flow": {"flowId", "metadata", "contents", "screens", "references"}}), as written by
-    M(descope.mgmt.descope_flow_info) and the Descope CLI. A bare v2 flow object (without the C(flow) wrapper) is
-    accepted too. Everything is converted to v2 and imported with the v2 import endpoint.
+    v2 form is the flow object C({"flowId", "metadata", "contents", "screens", "references"}), as written by
+    M(descope.mgmt.descope_flow_info) and C(descope flow export) of the Descope CLI, or the same wrapped as
+    C({"flow": {...}}) (files written by earlier versions of this collection). Everything is converted to v2 and imported with the v2 import endpoint.
   - Compares normalised content before writing. Both sides are converted to v2, then what Descope manages itself is
-    dropped (C(version), C(etag), C(modifiedTime), C(fingerprint), the flow id), empty values are treated as absent
+    dropped (C(version), C(etag), C(modifiedTime), the flow id; C(metadata.fingerprint) is a setting and is compared), empty values are treated as absent
     (C(disabled=false) equals a missing C(disabled)), and lists whose order means nothing are sorted (screens by
     C(screenId), the C(references) lists). A flow is imported only when this normalised content differs, so a
     second run makes no write request.
@@ -95,9 +95,10 @@ options:
   theme:
     description:
       - >-
-        The project theme to import, as a path to a theme export (C({"theme": {"styles", "componentsVersion",
-        "references"}}), as written by M(descope.mgmt.descope_flow_info) with O(descope.mgmt.descope_flow_info#module:theme=true))
-        or as the same content in a dict. The v1 form (C(cssTemplate)) is accepted too.
+        The project theme to import, as a path to a theme export (the theme object C({"styles", "componentsVersion",
+        "references"}) as written by M(descope.mgmt.descope_flow_info) with O(descope.mgmt.descope_flow_info#module:theme=true)
+        and by C(descope theme export) of the Descope CLI, or the same wrapped as C({"theme": ...}))
+        or as the same content in a dict. A v1 theme export (C(cssTemplate)) is refused with a validation error.
       - The theme is compared the same way as flows (empty values dropped, reference lists sorted) and imported
         only when it differs. There is one theme per project.
       - Relative paths are looked up like O(src).

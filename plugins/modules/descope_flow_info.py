@@ -12,10 +12,12 @@ description:
   - Lists the flows of a Descope project (id, name, description, disabled).
   - >-
     With O(dest), exports the selected flows (O(flow_ids), or all) to C(<dest>/<flow_id>.json) in the v2 form
-    C({"flow": {"flowId", "metadata", "contents", "screens", "references"}}), written with sorted keys and
+    C({"flowId", "metadata", "contents", "screens", "references"}) (the bare flow object the Descope CLI writes with
+    C(descope flow export) and reads with C(descope flow import)), written with sorted keys and
     two-space indentation, so exports diff cleanly in git and M(descope.mgmt.descope_flow) deploys them unchanged
     (a redeploy of a fresh export makes no write request).
-  - With O(theme=true), also exports the project theme to C(<dest>/theme.json).
+  - With O(theme=true), also exports the project theme to C(<dest>/theme.json), the bare theme object
+    C({"styles", "componentsVersion", "references"}) as C(descope theme export) writes it.
   - A file is written only when its content differs (atomically, through a temporary file in O(dest)); the task
     reports C(changed) only then. Check mode writes no file and reports what would be written.
 author:

@@ -282,7 +282,7 @@ def tail(proc: subprocess.CompletedProcess[str], lines: int = 25) -> str:
 # ---------------------------------------------------------------- the test
 @pytest.fixture(scope="module")
 def seeded_emulator() -> t.Iterator[EmulatorProcess]:
-    running = EmulatorProcess(args=("--seed", str(SEED)))
+    running = EmulatorProcess(args=("--seed", str(SEED)), strict=True)
     try:
         yield running
     finally:

@@ -164,7 +164,7 @@ def emulator_server(emulator_server: t.Any) -> t.Iterator[t.Any]:  # pylint: dis
     if not CANARY:
         yield emulator_server
         return
-    running = EmulatorProcess(args=("--management-key", CANARY_KEY))
+    running = EmulatorProcess(args=("--management-key", CANARY_KEY), strict=True)
     try:
         if running.env.get("DESCOPE_MANAGEMENT_KEY") != CANARY_KEY:
             raise RuntimeError("the canary emulator did not start")

@@ -82,7 +82,7 @@ def test_tampered_backup_is_refused_with_zero_writes(playbook: t.Any, seeded: t.
     backup = next(root.iterdir())
     flow_file = backup / "flows" / "sign-in.json"
     data = json.loads(flow_file.read_text())
-    data["flow"]["metadata"]["name"] = "Tampered"
+    data["metadata"]["name"] = "Tampered"  # format 2: the bare flow object, as the Descope CLI writes it
     flow_file.write_text(json.dumps(data))
     seeded.clear_log()
     result = playbook.run([RESTORE])

@@ -188,7 +188,7 @@ def test_flow_deploy_drift_export_delete(live: LiveTarget, run_prefix: str, crea
     ok(live, rest)
     assert rest.task("fix")["flow"]["action"] == "updated"
     assert [x["id"] for x in rest.task("export")["flows"]] == [fid] and rest.task("export")["changed"] is True
-    exported = json.loads((playbook.workdir / "exported" / f"{fid}.json").read_text(encoding="utf-8"))["flow"]["metadata"]
+    exported = json.loads((playbook.workdir / "exported" / f"{fid}.json").read_text(encoding="utf-8"))["metadata"]  # the bare object the Descope CLI reads
     assert exported["name"] == f"{run_prefix} flow" and exported["description"] == "descope.mgmt live test copy"
     assert rest.task("redeploy")["changed"] is False  # what descope_flow_info writes deploys unchanged
     assert rest.task("absent")["changed"] is True and rest.task("absent again")["changed"] is False

@@ -32,7 +32,7 @@ LIVE_TESTS = 5  # the test functions of tests/live/test_live.py
 @pytest.fixture
 def canary_emulator():
     key = "K2LiveCanary" + secrets.token_hex(16)
-    with EmulatorProcess(args=("--management-key", key)) as running:
+    with EmulatorProcess(args=("--management-key", key), strict=True) as running:
         assert running.env["DESCOPE_MANAGEMENT_KEY"] == key
         yield EmulatorControl(running.env)
 

@@ -115,7 +115,7 @@ class Module:
 MODULES = {
     m.name: m
     for m in (
-        Module("tenant_single", "descope_tenant", "/v1/mgmt/tenant", "/v1/mgmt/tenant/create", ("solo",)),
+        Module("tenant_single", "descope_tenant", "/v1/mgmt/tenant/search", "/v1/mgmt/tenant/create", ("solo",)),
         Module("tenant_set", "descope_tenant", "/v1/mgmt/tenant/all", "/v1/mgmt/tenant/create", ("ta", "tb", "tc", "td")),
         Module("tenant_info", "descope_tenant_info", "/v1/mgmt/tenant/all", None, ()),
         Module("flow_single", "descope_flow", "/v1/mgmt/flow/list", "/v2/mgmt/flow/import", ("fault-flow",)),
@@ -192,30 +192,13 @@ FAULTS = [
         params={"retries": 1},
     ),
     Fault("drop", {"kind": "drop", "count": 1}, "read", True),
-    Fault(
-        "drop-before-write",
-        {"kind": "drop", "count": 1},
-        "write",
-        False,
-        "network",
-        None,
-        "may have been applied",
-        "may or may not have been applied",
-        applied=False,
-    ),
-    Fault(
-        "drop-after-write",
-        {"kind": "drop", "apply": True, "count": 1},
-        "write",
-        False,
-        "network",
-        None,
-        "may have been applied",
-        "may or may not have been applied",
-        applied=True,
-    ),
+    # Every write of these modules is safe to repeat (issue 15): a create whose answer was lost reads whether it
+    # landed before sending it again (``resolve``), updates/deletes/imports are idempotent. So a lost answer,
+    # before or after the write landed, and a timeout all converge without a duplicate or a false failure.
+    Fault("drop-before-write", {"kind": "drop", "count": 1}, "write", True),
+    Fault("drop-after-write", {"kind": "drop", "apply": True, "count": 1}, "write", True),
     Fault("timeout", {"kind": "delay", "seconds": 2, "count": 1}, "read", True),
-    Fault("timeout", {"kind": "delay", "seconds": 2, "count": 1}, "write", False, "network", None, "may have been applied", "raise 'timeout'", applied=None),
+    Fault("timeout", {"kind": "delay", "seconds": 2, "count": 1}, "write", True),
     Fault("malformed", {"kind": "malformed", "count": 1}, "read", True),
     Fault("malformed-persistent", {"kind": "malformed", "count": None}, "read", False, "api", 200, "empty or non-JSON body", "proxy", params={"retries": 1}),
     Fault(

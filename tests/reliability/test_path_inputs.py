@@ -130,7 +130,7 @@ def test_flow_info_replaces_a_symlink_in_dest_instead_of_writing_through_it(engi
     (dest / "sign-in.json").symlink_to(outside / "sign-in.json")
     out = engine.run("descope_flow_info", {**FAST, "dest": str(dest)})
     assert not out.failed, out.result.get("msg")
-    assert not (dest / "sign-in.json").is_symlink() and json.loads((dest / "sign-in.json").read_text(encoding="utf-8"))["flow"]
+    assert not (dest / "sign-in.json").is_symlink() and json.loads((dest / "sign-in.json").read_text(encoding="utf-8"))["flowId"] == "sign-in"
 
 
 def test_src_dir_symlink_to_an_outside_file_is_read_not_echoed(engine: t.Any, tmp_path: pathlib.Path, outside: pathlib.Path) -> None:

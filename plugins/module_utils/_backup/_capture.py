@@ -25,8 +25,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     _json_text,
     _problem,
     _strip_volatile,
-    is_licence_refusal,
+    encode_snapshot_value,
+    is_snapshot_refusal,
     iso,
+    refusal_reason,
     safe_relpath,
     sha256_bytes,
 )
@@ -106,10 +108,10 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
         try:
             files = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files")
         except DescopeAPIError as exc:
-            if not is_licence_refusal(exc):
+            if not is_snapshot_refusal(exc):
                 raise
             cap.snapshot_status = "unavailable"
-            cap.snapshot_reason = f"the project's licence does not allow snapshots (HTTP {exc.status} {exc.error_code or ''}".strip() + ")"
+            cap.snapshot_reason = refusal_reason(exc)
         else:
             cap.snapshot_files = files if isinstance(files, dict) else {}
             cap.snapshot_status = "ok"
@@ -117,7 +119,7 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
 
 
 def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
-    """The backup's files (relative path -> bytes) and the kind of every snapshot key (json|text)."""
+    """The backup's files (relative path -> bytes) and the kind of every snapshot key (json|text|binary)."""
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     if cap.tenants is not None:
@@ -132,9 +134,10 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
                 )
             )
             continue
+        # the bare flow and theme objects: what descopecli writes and reads (flow/crud.go, theme/crud.go)
         files[f"{FLOWS_DIR}/{fid}.json"] = _json_text(_flow.export_document(flow))
     if cap.theme is not None:
-        files[THEME_FILE] = _json_text({"theme": cap.theme})
+        files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))
     if cap.authz is not None:
         files[ROLES_FILE] = _json_text(cap.authz)
     kinds: dict[str, str] = {}
@@ -148,12 +151,7 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
                 )
             )
             continue
-        if isinstance(value, str):
-            kinds[key] = "text"
-            files[f"{SNAPSHOT_DIR}/{key}"] = value.encode("utf-8")
-        else:
-            kinds[key] = "json"
-            files[f"{SNAPSHOT_DIR}/{key}"] = _json_text(value)
+        kinds[key], files[f"{SNAPSHOT_DIR}/{key}"] = encode_snapshot_value(key, value)
     if problems:
         raise DescopeValidationError(problems)
     return files, kinds

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import hashlib
 import os
@@ -17,7 +19,11 @@ from ansible_collections.descope.mgmt.plugins.module_utils._options import with_
 Json = dict[str, t.Any]
 
 FORMAT = "descope.mgmt.backup"
-FORMAT_VERSION = 1
+# 2: flow and theme files are the bare objects the Descope CLI writes and reads (descopecli flow/crud.go,
+#    theme/crud.go), snapshot images are stored as decoded bytes like descopecli snapshot/export.go
+#    (manifest kind "binary"). 1: flows/theme wrapped ({"flow": ...}, {"theme": ...}), images as base64 text.
+# Every version up to FORMAT_VERSION is read.
+FORMAT_VERSION = 2
 COLLECTION_VERSION = "0.1.0"  # kept equal to galaxy.yml by a unit test (modules cannot read galaxy.yml)
 SECTIONS = ("tenants", "flows", "theme", "snapshot")
 # Opt-in sections (include them by name); not in the default until a format version bump makes them so.
@@ -41,10 +47,9 @@ PROJECT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 # Keys of snapshot JSON files that the server changes on every write; they never count as a content change.
 VOLATILE_KEYS = frozenset({"version", "etag", "modifiedTime"})
-# Descope answers a snapshot call on a plan without it with 403 (E112601 in the emulator; the real code is
-# UNCERTAIN), so a licence refusal is recognised by the code or by the wording.
-LICENCE_CODES = frozenset({"E112601"})
-LICENCE_WORDS = ("licen", "plan does not", "upgrade", "not allowed for your")
+# Snapshot files the CLI writes as text (descopecli snapshot/export.go writeAsset, import.go readFile);
+# every other string value is an asset the API sends as base64 and the CLI writes decoded.
+TEXT_SUFFIXES = (".txt", ".html")
 CONCURRENCY_MIN = 1
 CONCURRENCY_MAX = 16
 
@@ -130,13 +135,39 @@ def _strip_volatile(value: t.Any) -> t.Any:
     return value
 
 
-def is_licence_refusal(exc: DescopeAPIError) -> bool:
-    if exc.status not in (402, 403):
-        return False
-    if exc.error_code in LICENCE_CODES:
-        return True
-    text = " ".join(p for p in (exc.error_description, exc.error_message) if p).lower()
-    return any(word in text for word in LICENCE_WORDS)
+def is_snapshot_refusal(exc: DescopeAPIError) -> bool:
+    """A snapshot call refused for this project (a plan without snapshots, most likely).
+
+    Snapshots need a Pro licence or above (node-sdk ``lib/management/project.ts``, go-sdk ``descope/sdk/mgmt.go``)
+    but the refusal's status, code and text are unpublished, so every 4xx except 401 (bad key) and 429 (rate
+    limit, retried by the client) counts, and the caller keeps the raw status/code/description as the reason.
+    """
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 429)
+
+
+def refusal_reason(exc: DescopeAPIError) -> str:
+    detail = ": ".join(p for p in (exc.error_code, exc.error_description, exc.error_message) if p)
+    return f"Descope refused the snapshot export (HTTP {exc.status}{', ' + detail if detail else ''}); snapshots need a Pro licence or above"
+
+
+def encode_snapshot_value(key: str, value: t.Any) -> tuple[str, bytes]:
+    """A snapshot file as stored on disk, the way descopecli writes it: (kind, bytes); kind json|text|binary."""
+    if not isinstance(value, str):
+        return "json", _json_text(value)
+    if not key.lower().endswith(TEXT_SUFFIXES):
+        try:
+            data = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            data = None
+        # only when the text is exactly the encoding of those bytes: reading it back gives the same string
+        if data is not None and base64.b64encode(data).decode("ascii") == value:
+            return "binary", data
+    return "text", value.encode("utf-8")
+
+
+def decode_snapshot_bytes(kind: str, data: bytes) -> str:
+    """The API value of a stored ``binary`` snapshot file (base64, as descopecli snapshot/import.go sends it)."""
+    return base64.b64encode(data).decode("ascii") if kind == "binary" else data.decode("utf-8")
 
 
 def _problem(field: str, message: str, fix: str) -> Problem:

@@ -102,7 +102,12 @@ def run_backup(ctx: TaskContext) -> Outcome:
     client = ctx.client()
     cap = capture(client, include, concurrency_of(p))
     if cap.snapshot_status == "unavailable":
-        ctx.warn(f"The project snapshot was not backed up: {cap.snapshot_reason}. Tenants, flows and the theme were.")
+        others = [s for s in include if s != "snapshot"]
+        ctx.warn(
+            f"The project snapshot was skipped: {cap.snapshot_reason}. "
+            + (f"The rest of the backup ({', '.join(others)}) was taken; " if others else "")
+            + "the reason is kept in the manifest (snapshot.reason). Leave snapshot out of include to silence this warning."
+        )
     files, kinds = render_files(cap)
     content = cap.content_sha256()
     valid, _skipped = list_backups(root, project_id)

@@ -33,7 +33,9 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     THEME_FILE,
     Json,
     _strip_volatile,
-    is_licence_refusal,
+    decode_snapshot_bytes,
+    is_snapshot_refusal,
+    refusal_reason,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import _backup_dir, _summary
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import resolve_backup, verify_contents
@@ -61,6 +63,7 @@ class Verified:
     flows: _flow.Declared | None
     snapshot_files: dict[str, t.Any]
     authz: Json | None = None  # roles.json, when the "roles" section is restored
+    theme_form: Json | None = None  # the backed-up theme (compare form): its snapshot file is left to the theme step
 
 
 def _text(contents: dict[str, bytes], rel: str) -> tuple[str | None, list[Problem]]:
@@ -107,6 +110,9 @@ def _snapshot_files(contents: dict[str, bytes], manifest: Json) -> tuple[dict[st
         rel = f"{SNAPSHOT_DIR}/{key}"
         if rel not in contents:
             problems.append(Problem(field="$", message="file not found.", fix="restore from another backup.", source=rel))
+            continue
+        if kind == "binary":  # format 2: an asset stored decoded, as descopecli writes it; the API takes base64
+            files[key] = decode_snapshot_bytes(kind, contents[rel])
             continue
         value, found = _json(contents, rel) if kind == "json" else _text(contents, rel)
         problems.extend(found)
@@ -165,6 +171,11 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
         if not found:
             theme, found = _flow.parse_theme(data, os.path.join(path, THEME_FILE))
             problems.extend(found)
+    theme_form = None
+    if "snapshot" in sections and THEME_FILE in contents:
+        data, found = _json(contents, THEME_FILE)
+        parsed = _flow.parse_theme(data, THEME_FILE)[0] if not found else None
+        theme_form = _flow.theme_compare_form(parsed) if parsed is not None else None
     flows = None
     if has_flows or use_theme:
         flows = _flow.Declared(
@@ -183,25 +194,46 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     if "roles" in sections:
         authz, found = _load_authz(contents)
         problems.extend(found)
-    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files, authz)
+    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files, authz, theme_form)
 
 
 def _norm_snapshot(value: t.Any) -> str:
     return _flow.canonical(_strip_volatile(value))
 
 
-def _plan_snapshot(client: t.Any, files: dict[str, t.Any], notes: list[str]) -> Change | None:
-    """Compare with the live snapshot; when settings differ, validate (a read) and plan one import."""
+def _is_theme_file(value: t.Any, theme_form: Json | None) -> bool:
+    """The snapshot file holding the theme, recognised by its content (the backed-up theme), not by a path:
+    the snapshot layout is unpublished beyond snapshot.json and ``flows/<id>/`` (descopecli snapshot/)."""
+    if theme_form is None or not isinstance(value, dict):
+        return False
+    for candidate in (value, value.get("theme")):
+        if isinstance(candidate, dict) and "styles" in candidate and _flow.theme_compare_form(candidate) == theme_form:
+            return True
+    return False
+
+
+def snapshot_payload(files: dict[str, t.Any], theme_form: Json | None) -> dict[str, t.Any]:
+    """The files a snapshot restore sends: without the flows (``flows/<id>/...``, the descopecli layout) and the
+    theme file, which the flow and theme steps restore on their own (they are never sent twice)."""
+    return {k: v for k, v in files.items() if not k.startswith("flows/") and not _is_theme_file(v, theme_form)}
+
+
+def _plan_snapshot(client: t.Any, backed_up: dict[str, t.Any], notes: list[str], theme_form: Json | None = None) -> Change | None:
+    """Compare with the live snapshot; when settings differ, validate (a read) and plan one import.
+
+    A snapshot import overrides the project's current configuration ("Imports a snapshot ... into a project,
+    overriding any current configuration": go-sdk ``descope/sdk/mgmt.go`` ImportSnapshot); what it does to
+    configuration absent from the files is unpublished (docs/backups-and-restore.md says so).
+    """
     try:
         live = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files") or {}
     except DescopeAPIError as exc:
-        if not is_licence_refusal(exc):
+        if not is_snapshot_refusal(exc):
             raise
-        notes.append("snapshot not restored: the project's licence does not allow snapshots")
+        notes.append(f"snapshot not restored: {refusal_reason(exc)}")
         return None
-    # Flows and the theme are restored (and compared) by the flow engine; keys only the live project has
-    # are left alone by an import, so they are not differences either.
-    differing = sorted(k for k in files if not k.startswith(("flows/", "theme/")) and _norm_snapshot(files[k]) != _norm_snapshot(live.get(k)))
+    files = snapshot_payload(backed_up, theme_form)
+    differing = sorted(k for k in files if _norm_snapshot(files[k]) != _norm_snapshot(live.get(k)))
     digests = {k: _flow.digest(_strip_volatile(files[k])) for k in differing}
     if not differing:
         return Change("snapshot", "snapshot", "unchanged")
@@ -253,7 +285,7 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
         authz_changes = _authz.restore_changes(ctx, verified.authz, bool(ctx.params.get("prune")), restored)
     flow_plan = _flow.plan(ctx, verified.flows, []) if verified.flows is not None else None
     notes = list(verified.notes)
-    snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes) if "snapshot" in verified.sections else None
+    snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes, verified.theme_form) if "snapshot" in verified.sections else None
     for change in tenant_changes:
         change.stage = STAGE_TENANTS
     flow_changes = flow_plan.changes if flow_plan is not None else []

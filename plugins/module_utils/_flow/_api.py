@@ -8,7 +8,6 @@ import concurrent.futures
 import threading
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _change
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import PATH_DELETE, PATH_EXPORT, PATH_LIST, Json
 
@@ -27,7 +26,8 @@ class _BatchDelete:
             if not self._done:
                 self._done = True
                 try:
-                    client.post(PATH_DELETE, {"ids": self.ids})
+                    # a delete of known ids (unknown ids are ignored, go-sdk DeleteFlows): safe to repeat
+                    client.post(PATH_DELETE, {"ids": self.ids}, idempotent=True)
                 except DescopeError as exc:
                     self._error = exc
         if self._error is not None:
@@ -41,8 +41,11 @@ def export_all(client: t.Any, ids: list[str], concurrency: int) -> dict[str, Jso
         try:
             body = client.post(PATH_EXPORT, {"flowId": flow_id}, read=True)
         except DescopeAPIError as exc:
-            _change.raise_for_not_found(exc)
-            return None
+            # Vanished since the listing: a 404 says so; any other 4xx is checked against a fresh listing,
+            # never guessed from its wording (an unrelated 400 must not drop an existing flow from the plan).
+            if exc.is_not_found or (_maybe_absent(exc) and not any(f["id"] == flow_id for f in list_flows(client))):
+                return None
+            raise
         flow = body.get("flow")
         return flow if isinstance(flow, dict) else None
 
@@ -55,9 +58,15 @@ def export_all(client: t.Any, ids: list[str], concurrency: int) -> dict[str, Jso
         return dict(zip(ids, pool.map(one, ids), strict=False))
 
 
+def _maybe_absent(exc: DescopeAPIError) -> bool:
+    """A 4xx that could be an unpublished not-found answer (not auth, not a rate limit): worth a re-read."""
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429)
+
+
 def _poster(path: str, body: Json) -> t.Callable[[t.Any], None]:
     def apply(client: t.Any) -> None:
-        client.post(path, body)
+        # flow and theme imports replace the whole object by id: repeating one after a lost answer is harmless
+        client.post(path, body, idempotent=True)
 
     return apply
 

@@ -22,8 +22,10 @@ PATH_THEME_IMPORT = "/v2/mgmt/theme/import"
 
 FLOW_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 V2_KEYS = ("flowId", "metadata", "contents", "screens", "references")
-# Server-managed: they change on every import (or are computed by Descope), so they never count as drift.
-SERVER_FIELDS = frozenset({"version", "etag", "modifiedTime", "fingerprint", "flowId", "id"})
+# Server-managed: they change on every import (or are the flow's own id), so they never count as drift.
+# ``fingerprint`` is NOT one of them: it is a boolean flow setting (OAS ``ExportedFlowMetadata.fingerprint``,
+# descopecli ``flow/convert.go`` ``Fingerprint bool``), compared, deployed and restored like any other.
+SERVER_FIELDS = frozenset({"version", "etag", "modifiedTime", "flowId", "id"})
 # v1 flow keys that map 1:1 onto v2 metadata (descopecli flow/convert.go).
 V1_META_KEYS = ("name", "description", "disabled", "fingerprint", "widget", "sharedInteractions", "management", "managementConfig")
 V1_TRANSLATION = (

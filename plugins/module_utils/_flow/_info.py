@@ -45,10 +45,19 @@ def write_if_changed(path: str, text: str, check_mode: bool) -> bool:
 
 
 def export_document(flow: Json, form: str = "v2") -> Json:
-    """The file content of one exported flow, without anything the server manages (v2, or the v1 console form)."""
+    """The file content of one exported flow, without anything the server manages (v2, or the v1 console form).
+
+    v2 is the bare flow object, as descopecli ``flow export`` writes it and ``flow import`` reads it (it sends
+    the file as ``{"flow": <file>}``: descopecli ``flow/crud.go``, go-sdk ``ImportFlow``); a wrapped file would
+    arrive double-wrapped. Every reader here accepts both the bare and the older wrapped form."""
     clean = {k: copy.deepcopy(flow[k]) for k in V2_KEYS if k in flow}
     clean["metadata"] = {k: v for k, v in (clean.get("metadata") or {}).items() if k not in ("version", "etag", "modifiedTime")}
-    return v2_to_v1(clean) if form == "v1" else {"flow": clean}
+    return v2_to_v1(clean) if form == "v1" else clean
+
+
+def export_theme(theme: Json) -> Json:
+    """The theme file: the bare theme object, as descopecli ``theme export`` writes it (theme/crud.go)."""
+    return copy.deepcopy(theme)
 
 
 def run_info(ctx: TaskContext) -> Outcome:
@@ -127,7 +136,7 @@ def run_info(ctx: TaskContext) -> Outcome:
         if p.get("theme"):
             live = client.post(PATH_THEME_EXPORT, {}, read=True).get("theme") or {}
             path = os.path.join(dest, THEME_FILE)
-            changed = write_if_changed(path, dump_file_text({"theme": live}), ctx.check_mode)
+            changed = write_if_changed(path, dump_file_text(export_theme(live)), ctx.check_mode)
             result["theme"] = {"path": path, "changed": changed}
             if changed:
                 operations.append(operation("export", "theme", "theme", True, "exported", ctx.check_mode, after={"path": path}))

@@ -126,7 +126,7 @@ def docs_from_files(
         if file_problems:
             problems.extend(dataclasses.replace(p, index=index) for p in file_problems)
             continue
-        if isinstance(data, dict) and isinstance(data.get("theme"), dict) and "flow" not in data:
+        if _is_theme_document(data):
             # descope_flow_info writes the theme next to the flows; it is deployed only through the theme option,
             # so warn only when that option does not already point at this very file
             if theme_path is None or os.path.realpath(theme_path) != os.path.realpath(path):
@@ -146,6 +146,14 @@ def docs_from_files(
             )
         )
     return docs
+
+
+def _is_theme_document(data: t.Any) -> bool:
+    """A theme export: wrapped ``{"theme": ...}`` (this collection's older files) or the bare theme object
+    descopecli writes (theme/crud.go), recognised by its ``styles`` (v2) or ``cssTemplate`` (v1) key."""
+    if not isinstance(data, dict) or any(k in data for k in ("flow", "metadata", "contents")):
+        return False
+    return isinstance(data.get("theme"), dict) or "styles" in data or "cssTemplate" in data
 
 
 def load_theme(value: t.Any, problems: list[Problem]) -> tuple[Json | None, str]:

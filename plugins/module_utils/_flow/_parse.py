@@ -34,7 +34,9 @@ class FlowDoc:
     index: int | None = None
 
     def import_body(self) -> Json:
-        return {"flowId": self.flow_id, "flow": self.flow}
+        # OAS ImportFlowRequest is {flow, skipRender, changelog}; go-sdk ImportFlow sends {"flow": ...} only.
+        # The id travels inside the flow (``flow.flowId``, set to ``flow_id`` by the parser).
+        return {"flow": self.flow}
 
 
 class _Collector:
@@ -323,18 +325,28 @@ def parse_json_text(text: str, shown: str) -> tuple[t.Any, list[Problem]]:
 
 
 def parse_theme(data: t.Any, source: str) -> tuple[Json | None, list[Problem]]:
-    """Accept ``{"theme": {styles, componentsVersion, references}}`` (v2), the bare theme, or v1 ``cssTemplate``."""
+    """Accept ``{"theme": {styles, componentsVersion, references}}`` (v2, this collection's older files) or the
+    bare theme object (what descopecli ``theme export`` writes: go-sdk ``ExportTheme`` returns the theme, and
+    ``theme import`` sends the file as ``{"theme": <file>}``). A v1 theme (``cssTemplate``) is refused: no
+    public source shows that its structure is the v2 ``styles`` one, so mapping it would be a guess."""
     c = _Collector(source, None, None)
     raw = data.get("theme") if isinstance(data, dict) and isinstance(data.get("theme"), dict) else data
     prefix: tuple[str | int, ...] = ("theme",) if raw is not data else ()
-    if not isinstance(raw, dict) or not ("styles" in raw or "cssTemplate" in raw):
+    if isinstance(raw, dict) and "cssTemplate" in raw and "styles" not in raw:
+        c.add(
+            jpath(*prefix, "cssTemplate"),
+            "a v1 (console) theme export is not supported: nothing published shows that v1 cssTemplate maps onto v2 styles.",
+            "export the theme in the v2 form with descope.mgmt.descope_flow_info (theme: true) or 'descope theme export', and use that file.",
+        )
+        return None, c.problems
+    if not isinstance(raw, dict) or "styles" not in raw:
         c.add(
             jpath(*prefix),
             'not a Descope theme export: expected {"theme": {"styles", "componentsVersion", "references"}}.',
             "export the theme again with descope.mgmt.descope_flow_info (theme: true).",
         )
         return None, c.problems
-    key = "styles" if "styles" in raw else "cssTemplate"
+    key = "styles"
     c.expect(raw.get(key), dict, jpath(*prefix, key), key, required=True)
     c.expect(raw.get("componentsVersion"), str, jpath(*prefix, "componentsVersion"), "componentsVersion")
     c.expect(raw.get("references"), dict, jpath(*prefix, "references"), "references")

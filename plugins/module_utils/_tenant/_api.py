@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _change
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import API_NAME, CARRY_OVER, PATH_ALL, PATH_LOAD, PATH_SEARCH, Record, _unwrap
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import API_NAME, CARRY_OVER, PATH_ALL, PATH_SEARCH, Record
 
 
 def load_one(client: t.Any, tenant_id: str) -> Record | None:
-    try:
-        return _unwrap(client.get(PATH_LOAD, params={"id": tenant_id}))
-    except DescopeAPIError as exc:
-        _change.raise_for_not_found(exc)
-        return None
+    """The tenant with this id, or None: read with ``tenant/search`` by id, which answers an empty list for an
+    absent id (OAS ``SearchTenantsRequest.tenantIds``), instead of ``GET tenant?id=`` whose not-found answer
+    (404, or a 400 with an unpublished text) would have to be guessed."""
+    return next((r for r in search(client, ids=[tenant_id]) if str(r.get("id")) == tenant_id), None)
 
 
 def load_all(client: t.Any) -> list[Record]:

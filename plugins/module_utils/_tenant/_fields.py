@@ -43,7 +43,8 @@ API_NAME = {f[0]: f[1] for f in FIELDS}
 KIND = {f[0]: f[2] for f in FIELDS}
 ITEM_KEYS = ("id", *FIELD_NAMES, "state", "cascade")
 # Fields of the current record carried into every full-replace update so nothing unmentioned resets.
-# (createdTime, successors, domains, parent and defaultRoles are owned by other calls and not sent.)
+# (createdTime, successors, domains, parent and defaultRoles are owned by other calls and not sent; nor is
+# authType: deprecated on UpdateTenantRequest in the OAS, "set via ConfigureTenantSettings", and no SDK sends it.)
 CARRY_OVER = (
     "name",
     "selfProvisioningDomains",
@@ -53,7 +54,6 @@ CARRY_OVER = (
     "federatedAppIds",
     "disabled",
     "roleInheritance",
-    "authType",
 )
 
 _LIST = {"type": ["array", "null"], "items": {"type": "string"}}

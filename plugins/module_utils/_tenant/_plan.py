@@ -61,7 +61,16 @@ def _plan_item(item: Item) -> _change.Change:
 def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.Callable[[t.Any], None]:
     def apply(client: t.Any) -> None:
         body = _create_body(item_id, fields)
-        answer = client.post(PATH_CREATE, body)
+
+        def landed() -> Record | None:
+            # The create's answer was lost (connection reset, read timeout): did it land? The plan saw no
+            # tenant with this id (or name), so one there now is ours; None sends the create again.
+            if item_id:
+                return {"id": item_id} if load_one(client, item_id) is not None else None
+            named = [r for r in search(client, names=[fields["name"]]) if r.get("name") == fields["name"]]
+            return {"id": named[0]["id"]} if len(named) == 1 else None
+
+        answer = client.post(PATH_CREATE, body, resolve=landed)
         new_id = str(answer.get("id") or item_id or "")
         if not new_id:
             # the answer carried no id (an empty void-style body): names are unique, so look the new tenant up
@@ -73,7 +82,7 @@ def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.C
             if change.after is not None:
                 change.after["id"] = new_id
         if fields.get("default_roles"):
-            client.post(PATH_ROLES, {"id": new_id, "defaultRoles": fields["default_roles"]})
+            client.post(PATH_ROLES, {"id": new_id, "defaultRoles": fields["default_roles"]}, idempotent=True)
 
     return apply
 
@@ -81,9 +90,10 @@ def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.C
 def _updater(current: Record, record_fields: Record, roles: list[str] | None) -> t.Callable[[t.Any], None]:
     def apply(client: t.Any) -> None:
         if record_fields:
-            client.post(PATH_UPDATE, update_body(current, record_fields))
+            # updates of a known id replace the record: repeating one after a lost answer is harmless
+            client.post(PATH_UPDATE, update_body(current, record_fields), idempotent=True)
         if roles is not None:
-            client.post(PATH_ROLES, {"id": current["id"], "defaultRoles": roles})
+            client.post(PATH_ROLES, {"id": current["id"], "defaultRoles": roles}, idempotent=True)
 
     return apply
 
@@ -91,10 +101,16 @@ def _updater(current: Record, record_fields: Record, roles: list[str] | None) ->
 def _deleter(tenant_id: str, cascade: bool) -> t.Callable[[t.Any], None]:
     def apply(client: t.Any) -> None:
         try:
-            client.post(PATH_DELETE, {"id": tenant_id, "cascade": cascade})
+            # a delete of a known id: repeating it after a lost answer is harmless
+            client.post(PATH_DELETE, {"id": tenant_id, "cascade": cascade}, idempotent=True)
         except DescopeAPIError as exc:
-            # Already gone (someone else deleted it between our read and this write): the goal is met.
-            _change.raise_for_not_found(exc)
+            # Already gone (deleted by someone else since our read, or by our own retried request): the goal
+            # is met. Only a 404 says so by itself; any other 4xx is checked by reading, never by its wording.
+            if exc.is_not_found:
+                return
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429) and load_one(client, tenant_id) is None:
+                return
+            raise
 
     return apply
 

@@ -77,7 +77,7 @@ if __name__ == "__main__" and "--write" in sys.argv:  # pragma: no cover - run o
     from emulator.control_client import EmulatorControl
     from emulator.launcher import EmulatorProcess
 
-    running = EmulatorProcess(timeout=20)
+    running = EmulatorProcess(timeout=20, strict=True)
     try:
         control = EmulatorControl(running.env)
         control.reset()

@@ -121,11 +121,14 @@ def test_plan_retention_rules() -> None:
     assert _backup.plan_retention([], 1, 1, now) == []
 
 
-def test_licence_refusal_detection() -> None:
-    assert _backup.is_licence_refusal(DescopeAPIError(403, "POST", "/x", error_code="E112601"))
-    assert _backup.is_licence_refusal(DescopeAPIError(403, "POST", "/x", error_description="Project license does not allow this operation"))
-    assert not _backup.is_licence_refusal(DescopeAPIError(403, "POST", "/x", error_description="Forbidden"))
-    assert not _backup.is_licence_refusal(DescopeAPIError(500, "POST", "/x", error_code="E112601"))
+def test_snapshot_refusal_is_any_4xx_but_401_and_429_whatever_it_says() -> None:
+    # the refusal's status, code and text are unpublished: no wording or code is guessed
+    for status in (400, 402, 403, 404, 409, 422):
+        assert _backup.is_snapshot_refusal(DescopeAPIError(status, "POST", "/x", error_description="Forbidden"))
+    for status in (401, 429, 500, 503, None):
+        assert not _backup.is_snapshot_refusal(DescopeAPIError(status, "POST", "/x", error_code="E112601"))
+    reason = _backup.refusal_reason(DescopeAPIError(400, "POST", "/x", error_code="E0X", error_description="Not on your plan"))
+    assert "HTTP 400" in reason and "E0X" in reason and "Not on your plan" in reason
 
 
 def test_tenant_item_keeps_every_managed_field() -> None:
@@ -152,7 +155,7 @@ def test_backup_layout_manifest_modes_and_no_key(seeded: t.Any, tmp_path: pathli
     path = pathlib.Path(result["backup"]["path"])
     assert path.parent == tmp_path / seeded.project_id and re.match(r"^\d{8}T\d{6}Z$", path.name)
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["format_version"] == 1 and manifest["project_id"] == seeded.project_id
+    assert manifest["format_version"] == 2 and manifest["project_id"] == seeded.project_id
     assert manifest["counts"] == {"tenants": 3, "flows": 2, "theme": 1, "snapshot_files": manifest["counts"]["snapshot_files"]}
     assert manifest["snapshot"]["status"] == "ok" and manifest["counts"]["snapshot_files"] > 0
     assert set(manifest["files"]) >= {"tenants.json", "flows/sign-in.json", "flows/sign-up-or-in.json", "theme.json", "snapshot/project.json"}
@@ -234,8 +237,8 @@ def test_backup_without_snapshot_licence_still_succeeds(emulator: t.Any, tmp_pat
     warnings: list[str] = []
     result = run(emulator, tmp_path, env=env, warnings=warnings)
     assert result["changed"] is True and "failed" not in result
-    assert result["backup"]["snapshot"]["status"] == "unavailable" and "licence" in result["backup"]["snapshot"]["reason"]
-    assert "snapshot unavailable" in result["msg"] and any("snapshot was not backed up" in w for w in warnings)
+    assert result["backup"]["snapshot"]["status"] == "unavailable" and "Pro licence" in result["backup"]["snapshot"]["reason"]
+    assert "snapshot unavailable" in result["msg"] and any("snapshot was skipped" in w and "(tenants, flows, theme)" in w for w in warnings)
     manifest = json.loads((pathlib.Path(result["backup"]["path"]) / "manifest.json").read_text())
     assert manifest["snapshot"]["status"] == "unavailable" and manifest["counts"]["tenants"] == 1
     # and it is still idempotent
@@ -385,6 +388,65 @@ def test_restore_snapshot_validates_then_imports(seeded: t.Any, tmp_path: pathli
     paths = [r["path"] for r in seeded.requests()]
     assert paths.index("/v1/mgmt/project/snapshot/validate") < paths.index("/v1/mgmt/project/snapshot/import")
     assert [w["path"] for w in seeded.writes()] == ["/v1/mgmt/project/snapshot/import"] and result["changed"] is True
+    seeded.clear_log()
+    assert run(seeded, tmp_path, state="restored", backup="latest")["changed"] is False and seeded.writes() == []
+
+
+def test_snapshot_layout_of_the_emulator_is_pinned(seeded: t.Any) -> None:
+    """The layout the restore is tested against (tests/emulator/project.py): a change must be deliberate.
+    Only snapshot.json and the per-flow folder follow a public source (descopecli snapshot/)."""
+    files = seeded.api("POST", "/v1/mgmt/project/snapshot/export", json={}).json()["files"]
+    shapes = {k if not k.startswith("flows/") else "flows/<id>/" + k.split("/", 2)[2].split("-", 1)[0] for k in files}
+    assert shapes == {
+        "snapshot.json",
+        "project.json",
+        "theme/theme.json",
+        "flows/<id>/metadata.json",
+        "flows/<id>/contents.json",
+        "flows/<id>/screen",
+        "connectors/CN2httpConnector000000000001.json",
+        "assets/logo.png",
+    }
+
+
+def test_restore_never_resends_flows_or_the_theme_in_the_snapshot(seeded: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils import _client
+
+    run(seeded, tmp_path)
+    mutate(seeded)  # flows, theme and tenants differ from the backup
+    assert seeded.api("POST", "/v1/mgmt/project/update/name", json={"name": "Renamed"}).status_code == 200
+    sent: list[tuple[str, t.Any]] = []
+    real = _client.DescopeClient.request
+
+    def recording(self: t.Any, method: str, path: str, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        sent.append((path, kwargs.get("body")))
+        return real(self, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(_client.DescopeClient, "request", recording)
+    result = run(seeded, tmp_path, state="restored", backup="latest")
+    assert "failed" not in result, result.get("msg")
+    (imported,) = [body for path, body in sent if path == "/v1/mgmt/project/snapshot/import"]
+    (validated,) = [body for path, body in sent if path == "/v1/mgmt/project/snapshot/validate"]
+    for body in (imported, validated):
+        keys = set(body["files"])
+        assert "project.json" in keys and not any(k.startswith("flows/") for k in keys) and "theme/theme.json" not in keys
+    # the flow and theme steps restored them on their own, and the project name came back through the snapshot
+    assert seeded.state()["name"] != "Renamed" and result["theme"]["action"] == "updated"
+    assert result["snapshot"]["files"] == ["project.json"]
+
+
+def test_backup_stores_snapshot_images_as_the_bytes_the_cli_writes(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    import base64
+
+    path = pathlib.Path(run(seeded, tmp_path)["backup"]["path"])
+    exported = seeded.api("POST", "/v1/mgmt/project/snapshot/export", json={}).json()["files"]["assets/logo.png"]
+    assert (path / "snapshot" / "assets" / "logo.png").read_bytes() == base64.b64decode(exported)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["snapshot"]["files"]["assets/logo.png"] == "binary" and manifest["format_version"] == 2
+    flow = json.loads((path / "flows" / "sign-in.json").read_text())
+    assert "flow" not in flow and flow["flowId"] == "sign-in"  # the bare object: `descope flow import` reads it as is
+    assert "styles" in json.loads((path / "theme.json").read_text())
+    # and the same backup restores to "no differences" (the image goes back as the same base64 text)
     seeded.clear_log()
     assert run(seeded, tmp_path, state="restored", backup="latest")["changed"] is False and seeded.writes() == []
 
@@ -579,7 +641,28 @@ def test_restore_skips_the_snapshot_without_licence(seeded: t.Any, tmp_path: pat
     body = json.dumps({"errorCode": "E112601", "errorDescription": "Project license does not allow this operation"})
     seeded.faults({"path": "/v1/mgmt/project/snapshot/export", "kind": "status", "status": 403, "body": body})
     result = run(seeded, tmp_path, state="restored", backup="latest")
-    assert "failed" not in result and any("licence" in n for n in result["notes"])
+    assert "failed" not in result and any("snapshot not restored" in n and "HTTP 403" in n for n in result["notes"])
+
+
+@pytest.mark.parametrize("status", [400, 402, 404])
+def test_backup_degrades_on_any_snapshot_refusal_keeping_the_raw_reason(seeded: t.Any, tmp_path: pathlib.Path, status: int) -> None:
+    # a refusal with an unknown status, code and wording (none of the old guessed words) used to fail the backup
+    body = json.dumps({"errorCode": "E999001", "errorDescription": "Feature not in plan"})
+    seeded.faults({"path": "/v1/mgmt/project/snapshot/export", "kind": "status", "status": status, "body": body})
+    warnings: list[str] = []
+    result = run(seeded, tmp_path, warnings=warnings)
+    assert "failed" not in result and result["changed"] is True
+    manifest = json.loads((pathlib.Path(result["backup"]["path"]) / "manifest.json").read_text())
+    assert manifest["snapshot"]["status"] == "unavailable" and f"HTTP {status}" in manifest["snapshot"]["reason"]
+    assert "E999001" in manifest["snapshot"]["reason"] and "Feature not in plan" in manifest["snapshot"]["reason"]
+    assert manifest["counts"]["tenants"] >= 1 and manifest["counts"]["flows"] >= 1
+    assert any("snapshot was skipped" in w for w in warnings)
+
+
+def test_backup_still_fails_on_a_bad_key_during_the_snapshot(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    seeded.faults({"path": "/v1/mgmt/project/snapshot/export", "kind": "status", "status": 401})
+    result = run(seeded, tmp_path)
+    assert result.get("failed")
 
 
 def test_restore_of_a_backup_without_snapshot_or_flows(emulator: t.Any, tmp_path: pathlib.Path) -> None:

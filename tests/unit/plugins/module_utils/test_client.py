@@ -70,12 +70,16 @@ def test_bad_request_maps_descope_error_fields(emulator: t.Any) -> None:
 
 
 @pytest.mark.parametrize("status", [400, 404])
-def test_unknown_id_is_not_found_either_way(emulator: t.Any, status: int) -> None:
+def test_only_a_404_is_not_found_by_itself(emulator: t.Any, status: int) -> None:
+    # The contract: a 404 means absent; a 400 is never taken as "absent" from its wording (the emulator's
+    # 400 style carries none of the old magic words); callers read whether the object exists instead.
     emulator.config(notFoundStatus=status)
     client, _warnings = make(emulator)
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant", {"id": "no-such-tenant"})
-    assert info.value.status == status and info.value.is_not_found
+    assert info.value.status == status and info.value.is_not_found is (status == 404)
+    # the lookup the collection uses instead answers the same for both styles: an empty list
+    assert client.post("/v1/mgmt/tenant/search", {"tenantIds": ["no-such-tenant"]}, read=True)["tenants"] == []
 
 
 def test_429_with_a_one_second_retry_after_is_paced_not_slept(emulator: t.Any) -> None:

@@ -17,7 +17,9 @@ from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_lin
     ("status", "description", "expected"),
     [
         (404, None, True),
-        (400, "Tenant not found", True),
+        # no wording is guessed: a 400 never means "absent" by itself, whatever its text says
+        (400, "Tenant not found", False),
+        (400, "unknown field 'x'", False),
         (400, "Request is invalid", False),
         (500, "not found", False),
         (401, None, False),

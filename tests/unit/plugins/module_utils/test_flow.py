@@ -69,7 +69,9 @@ def test_v1_and_v2_fixtures_parse_and_v1_maps_to_v2() -> None:
     assert "etag" not in doc.flow["metadata"] and "version" not in doc.flow["metadata"]
     assert doc.flow["contents"]["startTask"] == "login"
     v2doc, problems = _flow.parse_flow(load(V2_FILE), "v2/sign-up-or-in.json", None)
-    assert problems == [] and v2doc is not None and v2doc.form == "v2" and v2doc.import_body()["flowId"] == "sign-up-or-in"
+    assert (
+        problems == [] and v2doc is not None and v2doc.form == "v2" and v2doc.import_body() == {"flow": v2doc.flow} and v2doc.flow["flowId"] == "sign-up-or-in"
+    )
 
 
 def test_v2_to_v1_round_trips_through_compare_form() -> None:
@@ -133,7 +135,7 @@ def test_compare_form_ignores_server_fields_empties_and_order() -> None:
     doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
     assert doc is not None
     server = copy.deepcopy(doc.flow)
-    server["metadata"].update(version=9, etag="9-abc", modifiedTime="2026-01-01T00:00:00Z", fingerprint="fp", disabled=False)
+    server["metadata"].update(version=9, etag="9-abc", modifiedTime="1767225600", disabled=False)
     server["screens"].reverse()
     server["references"]["oauth"] = list(reversed(server["references"]["oauth"] + ["apple"]))
     local = copy.deepcopy(doc.flow)
@@ -168,8 +170,12 @@ def test_summary_names_screens_tasks_and_metadata() -> None:
 def test_theme_forms() -> None:
     theme, problems = _flow.parse_theme(load(THEME_FILE), "theme.json")
     assert problems == [] and theme is not None and theme["styles"]["light"]["globals"]["fontFamily"] == "Inter"
+    # a v1 theme is refused with the field and the fix, never mapped silently onto v2 styles
     v1, problems = _flow.parse_theme({"theme": {"id": "theme", "version": 3, "cssTemplate": {"light": {}}, "codeMode": False}}, "t")
-    assert problems == [] and v1 == {"styles": {"light": {}}, "componentsVersion": "", "references": {}}
+    assert v1 is None and [p.field for p in problems] == ["$.theme.cssTemplate"] and "v2 form" in problems[0].fix
+    # the bare theme object descopecli writes (theme/crud.go) reads the same as the wrapped form
+    bare, problems = _flow.parse_theme(load(THEME_FILE)["theme"], "cli-theme.json")
+    assert problems == [] and bare == theme
     _t, problems = _flow.parse_theme({"theme": {"styles": []}}, "t.json")
     assert [p.field for p in problems] == ["$.theme.styles"]
     _t, problems = _flow.parse_theme({"x": 1}, "t.json")
@@ -294,6 +300,23 @@ def test_prune_refuses_an_empty_directory(emulator: t.Any, tmp_path: pathlib.Pat
     assert result["failed"] and "prune" in result["msg"] and emulator.requests() == []
 
 
+def test_cli_and_wrapped_files_deploy_the_same_in_src_src_dir_and_theme(emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    wrapped = load(V2_FILE)
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "wrapped").mkdir()
+    (tmp_path / "cli" / "sign-up-or-in.json").write_text(json.dumps(wrapped["flow"]))  # descopecli flow export
+    (tmp_path / "wrapped" / "sign-up-or-in.json").write_text(json.dumps(wrapped))
+    (tmp_path / "cli" / "theme.json").write_text(json.dumps(load(THEME_FILE)["theme"]))  # descopecli theme export
+    first = run_flow(emulator, src=str(tmp_path / "cli" / "sign-up-or-in.json"), theme=str(tmp_path / "cli" / "theme.json"))
+    assert first["changed"] and not first.get("failed"), first.get("msg")
+    emulator.clear_log()
+    for src in (tmp_path / "wrapped" / "sign-up-or-in.json", tmp_path / "cli" / "sign-up-or-in.json"):
+        assert run_flow(emulator, src=str(src), theme=str(THEME_FILE))["changed"] is False
+    warnings: list[str] = []
+    again = run_flow(emulator, src_dir=str(tmp_path / "cli"), theme=str(tmp_path / "cli" / "theme.json"), warnings=warnings)
+    assert again["changed"] is False and emulator.writes() == [] and warnings == []  # the bare theme is not read as a flow
+
+
 def test_theme_compare_before_write(emulator: t.Any) -> None:
     emulator.clear_log()
     first = run_flow(emulator, theme=str(THEME_FILE), diff=True)
@@ -318,6 +341,9 @@ def test_info_lists_and_exports_for_a_clean_redeploy(emulator: t.Any, tmp_path: 
     assert first["changed"] is True and sorted(p.name for p in dest.iterdir()) == ["sign-in.json", "sign-up-or-in.json", "theme.json"]
     text = (dest / "sign-in.json").read_text()
     assert text == json.dumps(json.loads(text), sort_keys=True, indent=2) + "\n"
+    # the bare objects descopecli writes and reads (flow/crud.go, theme/crud.go): no {"flow": ...} wrapper
+    assert "flow" not in json.loads(text) and json.loads(text)["flowId"] == "sign-in"
+    assert "theme" not in json.loads((dest / "theme.json").read_text()) and "styles" in json.loads((dest / "theme.json").read_text())
     assert first["descope_audit"]["counts"]["exported"] == 3
     second = run_info(emulator, dest=str(dest), theme=True)
     assert second["changed"] is False and all(not f["changed"] for f in second["files"])
@@ -346,6 +372,55 @@ def test_not_found_on_export_means_create(emulator: t.Any) -> None:
     emulator.faults({"path": "/v2/mgmt/flow/export", "kind": "status", "status": 404, "count": 1})
     result = run_flow(emulator, src=str(V2_FILE))
     assert result["flow"]["action"] == "created"
+
+
+def test_unrelated_400_on_export_of_a_listed_flow_fails_instead_of_planning_a_create(emulator: t.Any) -> None:
+    # A 400 of a flow the listing has is not "absent", whatever it says: the listing is read again and
+    # still has it, so the task fails rather than planning a blind overwrite of a flow it could not read.
+    body = '{"errorCode": "E011003", "errorDescription": "unknown export option"}'
+    emulator.faults({"path": "/v2/mgmt/flow/export", "kind": "status", "status": 400, "body": body, "count": 1})
+    result = run_flow(emulator, src=str(V2_FILE))
+    assert result.get("failed") and emulator.writes() == []
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_a_flow_gone_between_list_and_export_is_absent_for_both_not_found_styles(status: int) -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+    from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import PATH_EXPORT, PATH_LIST
+
+    calls: list[str] = []
+
+    class Client:
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False) -> dict[str, t.Any]:
+            calls.append(path)
+            if path == PATH_EXPORT:
+                raise DescopeAPIError(status, "POST", path, error_description="Request is invalid")
+            return {"flows": [{"id": "other"}]}  # the fresh listing no longer has it
+
+    assert _flow.export_all(Client(), ["gone"], 1) == {"gone": None}
+    assert calls == [PATH_EXPORT] + ([PATH_LIST] if status == 400 else [])
+
+
+def test_import_sends_only_the_flow_and_passes_strict_mode(emulator: t.Any) -> None:
+    # OAS ImportFlowRequest {flow, skipRender, changelog}: a top-level flowId is refused in strict mode
+    emulator.config(strict=True)
+    result = run_flow(emulator, src=str(V2_FILE))
+    assert not result.get("failed"), result.get("msg")
+    assert emulator.state()["flows"]["sign-up-or-in"]["metadata"]["name"] == "Sign Up or In"
+    doc, _problems = _flow.parse_flow(load(V2_FILE), "f", None)
+    assert doc is not None and doc.import_body() == {"flow": doc.flow} and doc.flow["flowId"] == "sign-up-or-in"
+
+
+def test_fingerprint_is_a_setting_compared_and_deployed(emulator: t.Any) -> None:
+    run_flow(emulator, src=str(V2_FILE))
+    on = load(V2_FILE)
+    on["flow"]["metadata"]["fingerprint"] = True
+    turned_on = run_flow(emulator, definition=on, flow_id="sign-up-or-in")
+    assert turned_on["changed"] and turned_on["flow"]["action"] == "updated"
+    assert emulator.state()["flows"]["sign-up-or-in"]["metadata"].get("fingerprint") is True
+    assert run_flow(emulator, definition=on, flow_id="sign-up-or-in")["changed"] is False
+    turned_off = run_flow(emulator, check=True, src=str(V2_FILE))
+    assert turned_off["changed"] and "fingerprint" in turned_off["flow"]["summary"]
 
 
 def test_v1_file_keeps_the_references_descope_has(emulator: t.Any) -> None:

@@ -117,7 +117,7 @@ def test_single_create_then_unchanged_with_zero_writes(emulator: t.Any) -> None:
     emulator.clear_log()
     second = run(emulator, params)
     assert not second["changed"] and second["tenant"]["action"] == "unchanged"
-    assert emulator.writes() == [] and len(emulator.requests()) == 1  # one load by id, nothing else
+    assert emulator.writes() == [] and [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/search"]  # one lookup by id
     assert second["descope_audit"]["counts"]["unchanged"] == 1 and second["descope_audit"]["operations"] == []
 
 
@@ -209,6 +209,69 @@ def test_absent_tenant_is_unchanged_for_both_not_found_styles(emulator: t.Any, s
     assert not result["changed"] and result["tenant"]["action"] == "unchanged" and "failed" not in result
 
 
+@pytest.mark.parametrize("status", [400, 404])
+def test_create_by_id_works_for_both_not_found_styles(emulator: t.Any, status: int) -> None:
+    # The lookup is tenant/search by id (an empty list when absent), so the unpublished not-found answer of
+    # GET tenant?id= is never needed: a 400 without any not-found wording still means "create".
+    emulator.config(notFoundStatus=status)
+    result = run(emulator, {"id": "fresh", "name": "Fresh"})
+    assert result["tenant"]["action"] == "created" and "fresh" in state(emulator)
+    assert "GET" not in {r["method"] for r in emulator.requests()}
+
+
+def test_delete_refused_by_an_unrelated_400_fails_instead_of_already_deleted(emulator: t.Any) -> None:
+    # "unknown" in a 400 used to mean "already absent": the delete was reported done and the tenant stayed.
+    seed(emulator, {"id": "t1", "name": "T1"})
+    body = '{"errorCode": "E011003", "errorDescription": "Request is invalid", "errorMessage": "unknown cascade option"}'
+    emulator.faults({"path": "/v1/mgmt/tenant/delete", "kind": "status", "status": 400, "body": body, "count": 1})
+    result = run(emulator, {"id": "t1", "state": "absent"})
+    assert result.get("failed") and "t1" in state(emulator)
+    assert result["tenant"]["action"] != "deleted"
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_delete_of_a_tenant_gone_since_the_read_is_met_for_both_styles(emulator: t.Any, status: int) -> None:
+    calls: list[str] = []
+
+    class Client:
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False) -> dict[str, t.Any]:
+            calls.append(path)
+            from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
+
+            if path.endswith("/delete"):
+                raise DescopeAPIError(status, "POST", path, error_description="Request is invalid")
+            return {"tenants": []}
+
+    _tenant._deleter("x", False)(Client())
+    assert calls == ["/v1/mgmt/tenant/delete"] + (["/v1/mgmt/tenant/search"] if status == 400 else [])
+
+
+def test_update_body_never_sends_auth_type() -> None:
+    # authType is deprecated on UpdateTenantRequest (OAS: "should be set via ConfigureTenantSettings")
+    body = _tenant.update_body({"id": "t", "name": "T", "authType": "saml"}, {"disabled": True})
+    assert "authType" not in body and body == {"id": "t", "name": "T", "disabled": True}
+
+
+@pytest.mark.parametrize("with_id", [True, False])
+def test_create_whose_answer_was_lost_is_neither_duplicated_nor_failed(emulator: t.Any, with_id: bool) -> None:
+    # the create happened, then the connection died before the answer: the client reads, finds it, stops
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "drop", "apply": True, "count": 1})
+    params = {"name": "Lost Answer", "default_roles": ["viewer"], **({"id": "lost"} if with_id else {})}
+    result = run(emulator, params)
+    assert not result.get("failed"), result.get("msg")
+    created = [x for x in state(emulator).values() if x["name"] == "Lost Answer"]
+    assert len(created) == 1 and created[0]["defaultRoles"] == ["viewer"]
+    assert result["tenant"]["id"] == created[0]["id"] and result["tenant"]["action"] == "created"
+    assert [r["path"] for r in emulator.writes()].count("/v1/mgmt/tenant/create") == 1
+
+
+def test_update_whose_answer_was_lost_is_repeated_not_failed(emulator: t.Any) -> None:
+    seed(emulator, {"id": "t1", "name": "T1"})
+    emulator.faults({"path": "/v1/mgmt/tenant/update", "kind": "drop", "apply": True, "count": 1})
+    result = run(emulator, {"id": "t1", "name": "T1", "disabled": True})
+    assert not result.get("failed") and state(emulator)["t1"]["disabled"] is True
+
+
 def test_wrapped_load_answer_is_understood(emulator: t.Any) -> None:
     seed(emulator, {"id": "t1", "name": "T1", "disabled": True})
     emulator.config(wrapLoadTenant=True)
@@ -228,7 +291,7 @@ def test_delete_that_races_a_concurrent_delete_is_not_an_error(emulator: t.Any) 
     calls: list[str] = []
 
     class Client:
-        def post(self, path: str, body: t.Any = None, read: bool = False) -> dict[str, t.Any]:
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False) -> dict[str, t.Any]:
             calls.append(path)
             from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 
@@ -283,7 +346,7 @@ def test_rename_checks_the_new_name_once(emulator: t.Any) -> None:
     assert "names are unique" in clash["validation_errors"][0]["message"]
     emulator.clear_log()
     ok = run(emulator, {"id": "a", "name": "C"})
-    assert ok["changed"] and [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant", "/v1/mgmt/tenant/search", "/v1/mgmt/tenant/update"]
+    assert ok["changed"] and [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/search", "/v1/mgmt/tenant/search", "/v1/mgmt/tenant/update"]
 
 
 def test_create_sub_tenant_loads_the_parent(emulator: t.Any) -> None:

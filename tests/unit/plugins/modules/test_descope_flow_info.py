@@ -21,7 +21,7 @@ def test_info_exports_then_reports_unchanged(env: t.Any, tmp_path: pathlib.Path,
     dest = tmp_path / "out"
     first = run_module(descope_flow_info, {"dest": str(dest), "flow_ids": ["sign-in"], "theme": True})
     assert first["changed"] is True and (dest / "sign-in.json").is_file() and (dest / "theme.json").is_file()
-    assert json.loads((dest / "sign-in.json").read_text())["flow"]["flowId"] == "sign-in"
+    assert json.loads((dest / "sign-in.json").read_text())["flowId"] == "sign-in"  # the bare object the Descope CLI reads
     second = run_module(descope_flow_info, {"dest": str(dest), "flow_ids": ["sign-in"], "theme": True})
     assert second["changed"] is False
 
