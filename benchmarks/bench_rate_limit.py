@@ -228,6 +228,8 @@ def faulty(emulator: Emulator) -> None:
             else:
                 result = run_task(_tenant.SPEC, tenant_params(env, declared, prune=True), False, False, env, lambda _m: None, in_process=True)
                 converged = not result.get("failed")
+                if not converged:
+                    print(f"  pass {passes}: {result.get('msg')}")
         elapsed = time.monotonic() - started
         proxy.stop()
         log = emulator.log()
