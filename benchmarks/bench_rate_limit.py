@@ -208,7 +208,7 @@ def faulty(emulator: Emulator) -> None:
     declared = [{"id": f"keep{i:02d}", "name": f"New {i:02d}"} for i in range(25)] + [{"id": f"new{i:02d}", "name": f"Created {i:02d}"} for i in range(25)]
     print("\n| path | passes to converge | requests seen by the proxy | 429 | 503 | resets | creates applied | duplicate creates | tenants right | seconds |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
-    for label in ("client contract", "descope_tenant today"):
+    for label in ("client contract", "descope_tenant module"):
         emulator.reset(start)
         proxy = FaultProxy(emulator.url)
         env = {**emulator.env, "DESCOPE_BASE_URL": proxy.url}
