@@ -81,7 +81,8 @@ def main() -> None:
             sdk.sdk_run(emulator, items, work)  # type: ignore[arg-type]
             elapsed = time.monotonic() - start
             emulator.control("DELETE", "faults")
-            rows.append(row(f"official SDK script, sequential: create {opts.tenants}", elapsed, emulator.control("GET", "requests")["requests"], 2, 1, opts.delay))
+            log = emulator.control("GET", "requests")["requests"]
+            rows.append(row(f"official SDK script, sequential: create {opts.tenants}", elapsed, log, 2, 1, opts.delay))
 
             emulator.reset()
             src = work / "flows"
@@ -101,7 +102,8 @@ def main() -> None:
             bench_backup.seed(env, 100, opts.flows)
             emulator.control("DELETE", "requests")
             delayed(emulator, opts.delay)
-            args = {"backup_dir": str(work / "backups"), "state": "present", "force": False, "prune": False, "protected_ids": [], "include": list(_backup.SECTIONS)}
+            args = {"backup_dir": str(work / "backups"), "state": "present", "force": False, "prune": False, "protected_ids": []}
+            args["include"] = list(_backup.SECTIONS)
             args["concurrency"] = 8
             start = time.monotonic()
             result = run_task(_backup.SPEC, args, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
