@@ -208,7 +208,7 @@ def faulty(emulator: Emulator) -> None:
     declared = [{"id": f"keep{i:02d}", "name": f"New {i:02d}"} for i in range(25)] + [{"id": f"new{i:02d}", "name": f"Created {i:02d}"} for i in range(25)]
     print("\n| path | passes to converge | requests seen by the proxy | 429 | 503 | resets | creates applied | duplicate creates | tenants right | seconds |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
-    for label in ("client contract", "descope_tenant today"):
+    for label in ("client contract", "descope_tenant module"):
         emulator.reset(start)
         proxy = FaultProxy(emulator.url)
         env = {**emulator.env, "DESCOPE_BASE_URL": proxy.url}
@@ -228,6 +228,8 @@ def faulty(emulator: Emulator) -> None:
             else:
                 result = run_task(_tenant.SPEC, tenant_params(env, declared, prune=True), False, False, env, lambda _m: None, in_process=True)
                 converged = not result.get("failed")
+                if not converged:
+                    print(f"  pass {passes}: {result.get('msg')}")
         elapsed = time.monotonic() - started
         proxy.stop()
         log = emulator.log()

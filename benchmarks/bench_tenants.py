@@ -54,10 +54,9 @@ class Emulator:
 
     def reset(self, tenants: list[dict[str, t.Any]] | None = None) -> None:
         self.control("POST", "reset", {})
-        if tenants:
-            self.control(
-                "POST", "seed", {"projects": [{"id": self.env["DESCOPE_PROJECT_ID"], "managementKey": self.env["DESCOPE_MANAGEMENT_KEY"], "tenants": tenants}]}
-            )
+        project = {"id": self.env["DESCOPE_PROJECT_ID"], "managementKey": self.env["DESCOPE_MANAGEMENT_KEY"], "tenants": tenants or []}
+        project["customAttributes"] = [{"id": "plan", "type": "string"}]  # the strict emulator refuses undefined tenant attributes
+        self.control("POST", "seed", {"projects": [project]})
         self.control("DELETE", "requests")
 
     def counts(self) -> tuple[int, int]:

@@ -112,6 +112,7 @@ class DescopeClient:
         self._lock = threading.Lock()
         self._license_lock = threading.Lock()
         self._paused_until = 0.0
+        self._served = 0  # answers other than 429: the progress a rate-limited request waits on
         self._pacing_reported = False
         self.license_tier: str | None = None
         self._license_done = not settings.license_handshake
@@ -197,6 +198,23 @@ class DescopeClient:
         attempts_left = retries
         throttles_left = retries * RATE_LIMIT_RETRY_FACTOR
         counter = "reads" if kind == READ else "writes"
+        served_mark = self._served
+        tries_left = retries * RATE_LIMIT_RETRY_FACTOR
+
+        def may_retry() -> bool:
+            # A transient fault (5xx, lost answer) of a request safe to repeat spends the budget only when no other
+            # request of this client was answered since this one's previous attempt: an API that serves others is up,
+            # and a fixed count fails one item in ~50 on a network faulting every 2nd/3rd/5th request. Hard cap: 4x.
+            nonlocal attempts_left, tries_left, served_mark
+            with self._lock:
+                progressed, served_mark = self._served > served_mark, self._served
+            if tries_left <= 0 or (attempts_left <= 0 and not progressed):
+                return False
+            tries_left -= 1
+            if not progressed:
+                attempts_left -= 1
+            return True
+
         while True:
             self._wait_for_shared_pause()
             sent_at = self.pacer.acquire()
@@ -206,16 +224,14 @@ class DescopeClient:
                 self._count(counter)
                 # ConnectTimeout/connection refused were already retried by urllib3 (nothing was sent).
                 sent = not isinstance(exc, requests.ConnectTimeout) and "Failed to establish" not in str(exc)
-                if sent and kind == WRITE and resolve is not None and attempts_left > 0:
+                if sent and kind == WRITE and resolve is not None and may_retry():
                     answer = resolve()  # did the lost create land? its answer, or None: not there, send again
                     if answer is not None:
                         self._say(f"Descope API {method} {path}: {_short(exc)}; the request had been applied (checked), not sent again.")
                         return answer
-                    attempts_left -= 1
                     self._retry_note(method, path, _short(exc) + "; checked that it was not applied", attempts_left)
                     continue
-                if (kind != WRITE or not sent) and attempts_left > 0:
-                    attempts_left -= 1
+                if (kind != WRITE or not sent) and may_retry():
                     self._retry_note(method, path, _short(exc), attempts_left)
                     continue
                 raise DescopeAPIError(None, method, path, network_error=_short(exc), outcome_unknown=sent and kind != READ) from None
@@ -225,22 +241,34 @@ class DescopeClient:
                 self.pacer.accepted(sent_at)
             if status == 429:
                 self.pacer.throttled(sent_at)
-                if throttles_left > 0:
+                # The budget counts only 429s with no progress: while the API answered any request of this client
+                # since this one's previous attempt, the limit is a queue, not a refusal, so the item waits its turn
+                # instead of failing after a fixed count a loaded machine exhausts. A server refusing everything still ends it.
+                with self._lock:
+                    progressed, served_mark = self._served > served_mark, self._served
+                if not progressed:
                     throttles_left -= 1
+                if throttles_left >= 0 and retries > 0:
                     self._pause_for_rate_limit(method, path, response)
+                    if not progressed:  # nobody is being served: back off as for a 5xx, so a burst is not a spin
+                        stalled = retries * RATE_LIMIT_RETRY_FACTOR - throttles_left
+                        time.sleep(min(self.settings.retry_max_wait, _stall_backoff(stalled)))
                     continue
-            elif attempts_left > 0 and (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)):
-                attempts_left -= 1
+            elif (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)) and may_retry():
                 self._retry_note(method, path, f"HTTP {status}", attempts_left)
                 continue
             try:
-                return self._decode(method, path, response, kind == READ)
+                answer = self._decode(method, path, response, kind == READ)
             except DescopeAPIError as exc:
+                if exc.status is not None and 400 <= exc.status < 500:
+                    self._count_served()  # a real answer (404, 400...): the API is up
                 # A 2xx whose body is empty or not JSON (a proxy page, a cut-off answer): a read is asked again.
-                if not (kind == READ and attempts_left > 0 and exc.status is not None and 200 <= exc.status < 300):
+                if not (kind == READ and exc.status is not None and 200 <= exc.status < 300 and may_retry()):
                     raise
-                attempts_left -= 1
                 self._retry_note(method, path, f"{exc.error_description} (HTTP {exc.status})", attempts_left)
+                continue
+            self._count_served()
+            return answer
 
     def _send(self, method: str, url: str, params: t.Any, data: str | None, headers: t.Mapping[str, str] | None = None) -> t.Any:
         try:
@@ -255,6 +283,10 @@ class DescopeClient:
                 "be sent. Nothing was sent and the values are not shown. Fix: check 'management_key', 'project_id' and 'base_url' "
                 "for spaces, line breaks and non-ASCII characters.",
             ) from None
+
+    def _count_served(self) -> None:
+        with self._lock:
+            self._served += 1
 
     def _retry_note(self, method: str, path: str, why: str, attempts_left: int) -> None:
         self._count("retries")
@@ -379,6 +411,12 @@ def _retry_after(response: t.Any) -> float:
     except ValueError:
         value = DEFAULT_RETRY_AFTER
     return max(0.0, value)
+
+
+def _stall_backoff(stalled: int) -> float:
+    # 0.05 s, 0.1 s, 0.2 s ... 1 s, each shortened by up to half at random: with the default budget (16) a run gives
+    # up only after about 12 s in which the API served none of its requests
+    return float(min(1.0, BACKOFF_FACTOR / 4 * 2 ** max(0, stalled - 1)) * (1.0 - BACKOFF_JITTER * _jitter()))
 
 
 def _jitter() -> float:

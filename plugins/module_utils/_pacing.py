@@ -22,7 +22,8 @@ vary by licence tier (docs.descope.com/rate-limiting), so the allowed rate is le
   The curve is scaled to the learned rate (AWS uses a fixed constant tuned for its own services), so
   the recovery takes the same time at 2 or 200 requests per second and the server bucket does not
   idle long enough to overflow.
-* Every thread of a client takes its send slot from the same schedule.
+* Every thread of a client takes its send slot from the same schedule; a 429 is judged by the schedule
+  its slot was granted under (a thread that slept past a cut was paced at the old rate).
 
 The clock and sleep are injectable so the unit tests are exact, not timed.
 """
@@ -68,9 +69,15 @@ class AdaptivePacer:
     # -- what the client calls ------------------------------------------------------------------
 
     def acquire(self) -> float:
-        """Wait for this request's send slot; return the send time (pass it back to ``throttled``)."""
+        """Wait for this request's send slot; return when the slot was granted (pass it back to ``throttled``).
+
+        The grant time, not the send time, tells which schedule a request was sent under: a thread that got
+        its slot before a cut and slept past it was paced at the old rate, so its 429 must not count as a
+        refusal of the new rate (on a loaded machine those stragglers made pacing switch itself off).
+        """
         with self._lock:
             now = self._clock()
+            granted = now
             slot = now
             if self._enabled:
                 slot = max(now, self._next_slot)
@@ -84,7 +91,7 @@ class AdaptivePacer:
             self._sent.append(sent)
             while self._sent and self._sent[0] < sent - MEASURE_WINDOW:
                 self._sent.popleft()
-        return sent
+        return granted
 
     def accepted(self, sent_at: float) -> None:
         """A request sent at ``sent_at`` was answered with anything but 429."""

@@ -7,10 +7,10 @@ N requests faster than the floor ``(N - CAPACITY) / REFILL`` seconds. The run mu
 default retry settings (no failed item) and the test prints how close it came to that floor. It
 asserts convergence and the request accounting, never timing (loaded CI machines vary).
 
-The capacity equals one second of refill on purpose: Retry-After comes in whole seconds, so after a
-one-second pause a client honouring it finds at most ``CAPACITY`` tokens. With a bucket smaller than
-that (capacity 20, refill 50/s) even a perfect client sits at ~2.5x the floor; that is the server's
-Retry-After granularity, not client overhead.
+The client paces itself to the rate the bucket accepts (``_pacing.py``), so a bucket smaller than one
+second of refill (capacity 20, refill 50/s: ``benchmarks/bench_rate_limit.py``) is not slower relative to
+its floor; a 429 only spends an item's budget while no other request of the run is served, so no item
+fails however long the queue.
 """
 
 from __future__ import annotations

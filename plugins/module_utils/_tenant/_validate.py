@@ -7,6 +7,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._schema_fast import certainly_valid
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import _DOMAIN_RE, ITEM_KEYS, ITEM_SCHEMA, Record, current_view
 
 
@@ -45,6 +46,8 @@ class Item:
 def _schema_problems(item: Item) -> list[Problem]:
     if not item.shape_ok:
         return [Problem("tenants", "each item must be a mapping of tenant fields.", "Write the item as a YAML mapping (id, name, ...).", index=item.index)]
+    if certainly_valid(item.raw, ITEM_SCHEMA):  # the common case, without jsonschema's per-item cost
+        return []
     import jsonschema  # pylint: disable=import-outside-toplevel  # see HAS_JSONSCHEMA
 
     problems = []

@@ -109,6 +109,51 @@ def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
     assert len(emulator.requests()) == 1 + 1 * _client.RATE_LIMIT_RETRY_FACTOR
 
 
+def test_429s_while_other_requests_are_served_never_exhaust_the_budget(emulator: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a token bucket shared by many workers: this request is refused more often than its budget allows, but the API
+    # serves other requests in between, so it is waiting its turn (the failure on a loaded machine: one item lost)
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "rate_limit", "retryAfter": 1, "count": 12})
+    client, _warnings = make(emulator, retries=1)
+    pause = client._pause_for_rate_limit
+
+    def another_worker_is_served(*args: t.Any) -> None:
+        pause(*args)
+        client.get("/v1/mgmt/tenant/all")
+
+    monkeypatch.setattr(client, "_pause_for_rate_limit", another_worker_is_served)
+    client.post("/v1/mgmt/tenant/create", {"id": "queued", "name": "Queued"})
+    creates = [r["status"] for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/create"]
+    assert creates == [429] * 12 + [200]  # 12 > 1 x RATE_LIMIT_RETRY_FACTOR, and one create landed
+    assert client.stats["rate_limited"] == 12
+
+
+def test_a_safe_retry_spends_its_budget_only_while_nobody_is_served(emulator: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a faulty network (503s on one request while others get through): the API is up, the idempotent update is
+    # repeated past its budget, but never more than RATE_LIMIT_RETRY_FACTOR x retries times
+    emulator.faults({"path": "/v1/mgmt/tenant/update", "kind": "status", "status": 503, "count": 3})
+    client, _warnings = make(emulator, retries=1)
+    note = client._retry_note
+
+    def another_worker_is_served(*args: t.Any) -> None:
+        note(*args)
+        client.get("/v1/mgmt/tenant/all")
+
+    monkeypatch.setattr(client, "_retry_note", another_worker_is_served)
+    with pytest.raises(DescopeAPIError):  # the update itself may 404 (no such tenant): what counts is how often it was sent
+        client.post("/v1/mgmt/tenant/update", {"id": "nobody", "name": "New"}, idempotent=True)
+    updates = [r["status"] for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/update"]
+    assert updates[:3] == [503, 503, 503] and len(updates) == 4  # 3 > retries=1, then the real answer
+    emulator.clear_faults()
+    emulator.faults({"path": "/v1/mgmt/tenant/update", "kind": "status", "status": 503, "count": None})
+    before = len([r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/update"])
+    with pytest.raises(DescopeAPIError) as info:
+        client.post("/v1/mgmt/tenant/update", {"id": "nobody", "name": "New"}, idempotent=True)
+    assert info.value.status == 503
+    after = len([r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/update"])
+    assert after - before == 1 + 1 * _client.RATE_LIMIT_RETRY_FACTOR  # the hard cap, even while others are served
+    emulator.clear_faults()
+
+
 def test_retries_zero_means_no_retry_even_for_429(emulator: t.Any) -> None:
     emulator.faults({"path": "*", "kind": "rate_limit", "retryAfter": 1, "count": 1})
     client, _warnings = make(emulator, retries=0)

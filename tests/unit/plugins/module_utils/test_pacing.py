@@ -148,3 +148,26 @@ def test_hold_until_delays_every_next_send() -> None:
     before = clock.now
     pacer.acquire()
     assert clock.now - before >= 7
+
+
+def test_429s_to_slots_granted_before_a_cut_do_not_switch_pacing_off() -> None:
+    # a loaded machine: threads got their send slots at the old rate, slept past the cut, were refused; that says
+    # nothing about the new rate, so it must not make the pacer call the 429s rate-independent and stop pacing
+    clock = Clock()
+    pacer = AdaptivePacer(clock, lambda _s: None)  # a sleep that lets the "threads" hold future slots
+    for _n in range(3):
+        pacer.accepted(pacer.acquire())
+        clock.now += 0.01
+    pacer.throttled(pacer.acquire())  # the first cut: pacing starts
+    assert pacer.cuts == 1
+    clock.now += _pacing.CUT_INTERVAL
+    for _n in range(3):
+        pacer.accepted(pacer.acquire())
+    clock.now += _pacing.CUT_INTERVAL
+    stragglers = [pacer.acquire() for _n in range(8)]  # slots granted now, under this schedule
+    clock.now += 0.001
+    pacer.throttled(pacer.acquire())  # the second cut, measured on a paced epoch
+    assert pacer.cuts == 2
+    for granted in stragglers:
+        pacer.throttled(granted)
+    assert not pacer.rate_independent and pacer.rate is not None

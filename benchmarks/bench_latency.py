@@ -1,0 +1,126 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Real latency: every request delayed (the emulator's ``delay`` fault), measured in one run.
+
+Starts its own emulator (tests/emulator, loopback only), adds ``--delay`` seconds to every request and runs,
+in process (what the action plugin does on the controller):
+
+* ``descope_tenant`` creating N tenants (``concurrency`` 8), and the no-op re-run;
+* ``descope_flow`` deploying F new flows from ``src_dir`` (``concurrency`` 4);
+* ``descope_backup`` of a project with F flows (``concurrency`` 8);
+* the official-SDK script of ``bench_sdk_comparison.py`` creating the same N tenants (sequential, as a user writes it).
+
+The floor of a row is ``(sequential requests + parallel requests / concurrency) x delay``: the licence handshake
+and the list that plans the run are sequential, the writes (or exports) are spread over the workers.
+
+Usage: python benchmarks/bench_latency.py [--tenants 200] [--flows 50] [--delay 0.05]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import pathlib
+import sys
+import tempfile
+import time
+import typing as t
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import bench_backup  # noqa: E402  # pylint: disable=wrong-import-position
+import bench_flows  # noqa: E402  # pylint: disable=wrong-import-position
+import bench_sdk_comparison as sdk  # noqa: E402  # pylint: disable=wrong-import-position
+import bench_tenants as bt  # noqa: E402  # pylint: disable=wrong-import-position
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _backup, _flow, _tenant  # noqa: E402
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task  # noqa: E402
+
+
+def delayed(emulator: bt.Emulator, seconds: float) -> None:
+    emulator.control("POST", "faults", {"faults": [{"path": "*", "kind": "delay", "seconds": seconds, "count": None}]})
+
+
+def row(label: str, elapsed: float, log: list[dict[str, t.Any]], sequential: int, concurrency: int, delay: float) -> dict[str, t.Any]:
+    parallel = max(0, len(log) - sequential)
+    floor = (sequential + (math.ceil(parallel / concurrency) if concurrency else parallel)) * delay
+    return {"label": label, "requests": len(log), "writes": sum(1 for r in log if r["write"]), "seconds": elapsed, "floor": floor}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", maxsplit=1)[0])
+    parser.add_argument("--tenants", type=int, default=200)
+    parser.add_argument("--flows", type=int, default=50)
+    parser.add_argument("--delay", type=float, default=0.05)
+    opts = parser.parse_args()
+    emulator = bt.Emulator()
+    env = emulator.env
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
+            work = pathlib.Path(tmp)
+            items = bt.declared(opts.tenants)
+            for label in (f"descope_tenant: create {opts.tenants}", f"descope_tenant: no-op {opts.tenants}"):
+                if "create" in label:
+                    emulator.reset()
+                emulator.control("DELETE", "requests")
+                delayed(emulator, opts.delay)
+                params = {name: opt.get("default") for name, opt in _tenant.ARGUMENT_SPEC.items()}
+                params.update(tenants=items, concurrency=8)
+                start = time.monotonic()
+                result = run_task(_tenant.SPEC, params, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
+                elapsed = time.monotonic() - start
+                if result.get("failed"):
+                    raise SystemExit(f"{label} failed: {result.get('msg')}")
+                emulator.control("DELETE", "faults")
+                rows.append(row(label, elapsed, emulator.control("GET", "requests")["requests"], 2, 8, opts.delay))
+
+            emulator.reset()
+            delayed(emulator, opts.delay)
+            start = time.monotonic()
+            sdk.sdk_run(emulator, items, work)  # type: ignore[arg-type]
+            elapsed = time.monotonic() - start
+            emulator.control("DELETE", "faults")
+            log = emulator.control("GET", "requests")["requests"]
+            rows.append(row(f"official SDK script, sequential: create {opts.tenants}", elapsed, log, 2, 1, opts.delay))
+
+            emulator.reset()
+            src = work / "flows"
+            src.mkdir()
+            bench_flows.write_exports(src, [bench_flows.make_flow(i) for i in range(opts.flows)])
+            emulator.control("DELETE", "requests")
+            delayed(emulator, opts.delay)
+            args = {"src_dir": str(src), "state": "present", "prune": False, "protected_ids": [], "concurrency": 4}
+            start = time.monotonic()
+            result = run_task(_flow.SPEC, args, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
+            elapsed = time.monotonic() - start
+            if result.get("failed"):
+                raise SystemExit(f"flow deploy failed: {result.get('msg')}")
+            emulator.control("DELETE", "faults")
+            rows.append(row(f"descope_flow: deploy {opts.flows} new flows", elapsed, emulator.control("GET", "requests")["requests"], 2, 4, opts.delay))
+
+            bench_backup.seed(env, 100, opts.flows)
+            emulator.control("DELETE", "requests")
+            delayed(emulator, opts.delay)
+            args = {"backup_dir": str(work / "backups"), "state": "present", "force": False, "prune": False, "protected_ids": []}
+            args["include"] = list(_backup.SECTIONS)
+            args["concurrency"] = 8
+            start = time.monotonic()
+            result = run_task(_backup.SPEC, args, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
+            elapsed = time.monotonic() - start
+            if result.get("failed"):
+                raise SystemExit(f"backup failed: {result.get('msg')}")
+            emulator.control("DELETE", "faults")
+            rows.append(row(f"descope_backup: {opts.flows} flows, 100 tenants", elapsed, emulator.control("GET", "requests")["requests"], 2, 8, opts.delay))
+    finally:
+        emulator.stop()
+    print(f"Every request delayed {opts.delay * 1000:.0f} ms by the emulator.\n")
+    print("| run | requests | writes | seconds | floor (s) | ratio to floor |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['label']} | {r['requests']} | {r['writes']} | {r['seconds']:.2f} | {r['floor']:.2f} | {r['seconds'] / r['floor']:.2f} |")
+    print(json.dumps(rows), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Growth of a set-mode descope_tenant run with N tenants, next to ansible-playbook's own cost.
+
+Starts its own emulator (tests/emulator, loopback only). For each N it runs whole ``ansible-playbook``
+processes and prints one table row per scenario:
+
+* ``debug baseline``: one ``ansible.builtin.debug`` task given the same N-item variable
+  (``msg: "{{ tenants }}"``), the cost of ansible-playbook itself carrying that variable to a task;
+* ``create`` (from an empty project), ``no-op`` (the same list again), ``5% changed`` (every 20th disabled):
+  one ``descope.mgmt.descope_tenant`` task with ``tenants:`` and ``concurrency: 8``.
+
+Per row: wall time, requests and writes (emulator request log), CPU seconds of the controller (the
+ansible-playbook process tree, from ``os.wait4``), CPU seconds of the emulator process over the same run
+(``/proc/<pid>/stat``), the controller's peak RSS, and ``x debug``: wall time / the debug baseline's.
+
+Usage: python benchmarks/bench_scale.py [--sizes 10,100,1000,10000] [--quick] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+
+import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import bench_tenants as bt  # noqa: E402  # pylint: disable=wrong-import-position
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def emulator_cpu(emulator: bt.Emulator) -> float:
+    fields = pathlib.Path(f"/proc/{emulator.process.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+class MeasuredRunner(bt.Runner):
+    """bt.Runner, but each run also reports controller CPU time and peak RSS (os.wait4 on the playbook)."""
+
+    def measure(self, tasks: list[dict[str, t.Any]], vars_: dict[str, t.Any]) -> dict[str, float]:
+        self.runs += 1
+        varsfile = self.work / f"vars{self.runs}.json"
+        varsfile.write_text(json.dumps(vars_))
+        play = {"hosts": "localhost", "gather_facts": False, "vars_files": [str(varsfile)], "tasks": tasks}
+        book = self.work / f"play{self.runs}.yml"
+        book.write_text(yaml.safe_dump([play], sort_keys=False))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "DESCOPE_"))}
+        env.update(self.emulator.env)
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": str(self.work / "collections"),
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "ANSIBLE_LOCAL_TEMP": str(self.work / "tmp"),
+                "ANSIBLE_DEPRECATION_WARNINGS": "0",
+            }
+        )
+        emu_before = emulator_cpu(self.emulator)
+        out = open(self.work / f"out{self.runs}.txt", "w+")  # noqa: SIM115  # pylint: disable=consider-using-with
+        start = time.monotonic()
+        proc = subprocess.Popen([bt.PLAYBOOK_BIN, "-i", str(self.work / "inventory.ini"), str(book)], env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+        out.close()
+        if proc.returncode != 0:
+            raise SystemExit(f"playbook failed:\n{text[-3000:]}")
+        return {
+            "wall": wall,
+            "controller_cpu": usage.ru_utime + usage.ru_stime,
+            "emulator_cpu": emulator_cpu(self.emulator) - emu_before,
+            "peak_rss_mb": usage.ru_maxrss / 1024.0,  # kilobytes on Linux; the largest process of the tree
+        }
+
+
+def run(sizes: list[int]) -> list[dict[str, t.Any]]:
+    emulator = bt.Emulator()
+    rows: list[dict[str, t.Any]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="descope-bench-scale-") as tmp:
+            runner = MeasuredRunner(emulator, pathlib.Path(tmp))
+            task = [{"name": "set", "descope.mgmt.descope_tenant": {"tenants": "{{ tenants }}", "concurrency": 8}}]
+            debug = [{"name": "debug", "ansible.builtin.debug": {"msg": "{{ tenants }}"}}]
+            for n in sizes:
+                emulator.reset()
+                scenarios = (("debug baseline", debug, bt.declared(n)), ("create", task, bt.declared(n)), ("no-op", task, bt.declared(n)))
+                for label, tasks, items in (*scenarios, ("5% changed", task, bt.declared(n, 20))):
+                    emulator.control("DELETE", "requests")
+                    figures = runner.measure(tasks, {"tenants": items})
+                    requests_, writes = emulator.counts()
+                    rows.append({"scenario": label, "tenants": n, "requests": requests_, "writes": writes, **figures})
+    finally:
+        emulator.stop()
+    base = {r["tenants"]: r["wall"] for r in rows if r["scenario"] == "debug baseline"}
+    for r in rows:
+        r["x_debug"] = r["wall"] / base[r["tenants"]]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", maxsplit=1)[0])
+    parser.add_argument("--sizes", default="10,100,1000,10000")
+    parser.add_argument("--quick", action="store_true", help="sizes 10 and 100, to check the script")
+    parser.add_argument("--json", help="also write the rows to this file (benchmarks/report.py reads it)")
+    opts = parser.parse_args()
+    sizes = [10, 100] if opts.quick else [int(s) for s in opts.sizes.split(",")]
+    rows = run(sizes)
+    print("| scenario | tenants | requests | writes | wall (s) | x debug | controller CPU (s) | emulator CPU (s) | controller peak RSS (MB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['scenario']} | {r['tenants']} | {r['requests']} | {r['writes']} | {r['wall']:.2f} | {r['x_debug']:.2f} | "
+            f"{r['controller_cpu']:.2f} | {r['emulator_cpu']:.2f} | {r['peak_rss_mb']:.0f} |"
+        )
+    if opts.json:
+        pathlib.Path(opts.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
