@@ -113,7 +113,12 @@ def test_drift_covers_roles_tenant_settings_and_sso_when_declared(emulator: t.An
     """An out-of-band change of a role and of a tenant setting (through the API) is reported by the drift playbook."""
     emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], permissions=[{"name": "read"}], roles=[{"name": "viewer", "permissionNames": ["read"]}])
     settings = {"tenant_id": "acme", "session": {"inactivity_time": 45, "inactivity_time_unit": "minutes"}, "password_policy": {"min_length": 14}}
-    sso = {"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp.example/m.xml"}, "role_mappings": [{"role": "viewer", "groups": ["staff"]}]}
+    sso = {
+        "tenant_id": "acme",
+        "protocol": "saml",
+        "saml": {"metadata_url": "https://idp.example/m.xml"},
+        "role_mappings": [{"role": "viewer", "groups": ["staff"]}],
+    }
     for spec, params in (("descope_tenant_settings", settings), ("descope_sso", sso)):
         assert run_spec(spec, params, environ=emulator.env)["changed"]
     host = {
