@@ -256,8 +256,8 @@ backup:
       type: str
     secrets_not_captured:
       description:
-        - The secrets the backup does not hold, so a restore cannot bring them back (C(<tenant id>[/<sso id>]: oidc.client_secret));
-          a task must set them again.
+        - The secrets the backup does not hold, so a restore cannot bring them back, each as C(tenant id[/sso id]) followed
+          by the secret's option name (for example C(oidc.client_secret)); a task must set them again.
       type: list
       elements: str
       returned: when the backup holds V(sso)

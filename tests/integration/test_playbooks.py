@@ -153,3 +153,10 @@ def test_drift_covers_roles_tenant_settings_and_sso_when_declared(emulator: t.An
     assert "project: 2 difference(s)" in drifted.stdout
     assert "role viewer would be updated" in drifted.stdout and "settings of tenant acme would be updated" in drifted.stdout
     assert emulator.writes() == []  # drift is check mode only
+
+    synced = subprocess.run([*cmd[:-1], "descope.mgmt.sync"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    written = sorted({r["path"] for r in emulator.writes()})
+    assert written == ["/v1/mgmt/role/update", "/v1/mgmt/tenant/settings"], written  # only what drifted is written back
+    again = drift()
+    assert again.returncode == 0 and "project: in sync" in again.stdout, again.stdout + again.stderr
