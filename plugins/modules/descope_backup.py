@@ -108,9 +108,19 @@ options:
         permissions are left out, every project has them). A restore writes permissions and project roles before the
         tenants (their default roles name them), tenant roles after them, and deletes (with O(prune)) last; a prune
         that would delete more than half of the existing roles or permissions is refused.
+      - V(tenant_settings) (opt-in) holds every tenant's session settings and password policy in C(tenant_settings.json),
+        in the item shape of M(descope.mgmt.descope_tenant_settings). A restore writes them after the tenants and
+        the roles, setting every field back to its backed-up value.
+      - V(sso) (opt-in) holds every tenant's SSO configurations (OIDC, SAML, mappings, domains, redirect URL) in
+        C(sso.json), in the item shape of M(descope.mgmt.descope_sso), without any secret (the API never returns
+        them). C(secrets_not_captured) in the file, the manifest and RV(backup.secrets_not_captured) names each secret
+        a restore cannot bring back (an OIDC client secret); a connection that still exists keeps its stored secret,
+        one the restore creates has none until a task sets O(descope.mgmt.descope_sso#module:oidc.client_secret)
+        again. A restore writes SSO after the tenants and roles (its mappings name them), never deletes an SSO
+        configuration, and refuses an item with a secret or with keys a backup never writes, before any request.
     type: list
     elements: str
-    choices: [tenants, flows, theme, snapshot, roles]
+    choices: [tenants, flows, theme, snapshot, roles, tenant_settings, sso]
     default: [tenants, flows, theme, snapshot]
   keep_last:
     description:
@@ -130,8 +140,8 @@ options:
 notes:
   - >-
     Tenants are backed up with the fields M(descope.mgmt.descope_tenant) manages (name, self-provisioning domains, custom
-    attributes, SSO enforcement and exclusions, disabled, parent, default roles). Tenant session, SSO configuration and
-    users are not in a backup.
+    attributes, SSO enforcement and exclusions, disabled, parent, default roles). Tenant session settings and SSO
+    configuration are in a backup only with the opt-in O(include) choices V(tenant_settings) and V(sso); users never are.
   - Descope sets a tenant's parent only when the tenant is created; restoring a tenant that now has another parent
     than in the backup is refused (nothing is written) and the message names it.
   - >-
@@ -253,6 +263,14 @@ backup:
     content_sha256:
       description: Digest of the normalised content, used to detect that nothing changed.
       type: str
+    secrets_not_captured:
+      description:
+        - The secrets the backup does not hold, so a restore cannot bring them back, each as C(tenant id[/sso id]) followed
+          by the secret's option name (for example C(oidc.client_secret)); a task must set them again.
+      type: list
+      elements: str
+      returned: when the backup holds V(sso)
+      sample: ["acme: oidc.client_secret"]
 tenants:
   description: With O(state=restored), one entry per tenant as M(descope.mgmt.descope_tenant) returns them (C(id), C(action), C(changed), C(before), C(after)).
   returned: O(state=restored)
@@ -268,6 +286,22 @@ permissions:
   returned: O(state=restored) with V(roles) in O(include)
   type: list
   elements: dict
+tenant_settings:
+  description: With O(state=restored) and V(tenant_settings) restored, one entry per tenant as M(descope.mgmt.descope_tenant_settings) returns them.
+  returned: O(state=restored) with V(tenant_settings) in O(include)
+  type: list
+  elements: dict
+sso:
+  description: With O(state=restored) and V(sso) restored, one entry per SSO configuration as M(descope.mgmt.descope_sso) returns it.
+  returned: O(state=restored) with V(sso) in O(include)
+  type: list
+  elements: dict
+secrets_not_captured:
+  description: With O(state=restored) and V(sso) restored, the secrets the restore could not bring back; set them again with M(descope.mgmt.descope_sso).
+  returned: O(state=restored) with V(sso) in O(include)
+  type: list
+  elements: str
+  sample: ["acme: oidc.client_secret"]
 flows:
   description: With O(state=restored), one entry per flow as M(descope.mgmt.descope_flow) returns them (C(id), C(action), C(changed), C(summary), C(changes)).
   returned: O(state=restored)

@@ -11,6 +11,7 @@ import typing as t
 
 import pytest
 import yaml
+from harness import run_spec
 
 STAGING = {"id": "P2PlaybookStagingProject0001", "managementKey": "K2PlaybookStagingKeyNotSecret"}
 PRODUCTION = {"id": "P2PlaybookProductionProject01", "managementKey": "K2PlaybookProductionKeyNotSecret"}
@@ -106,3 +107,56 @@ def test_restore_needs_a_confirmation_naming_the_project(projects: t.Any, emulat
     assert refused.returncode == 2
     assert "-e descope_restore_confirm=staging" in refused.stdout
     assert emulator.writes() == []
+
+
+def test_drift_covers_roles_tenant_settings_and_sso_when_declared(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
+    """An out-of-band change of a role and of a tenant setting (through the API) is reported by the drift playbook."""
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], permissions=[{"name": "read"}], roles=[{"name": "viewer", "permissionNames": ["read"]}])
+    settings = {"tenant_id": "acme", "session": {"inactivity_time": 45, "inactivity_time_unit": "minutes"}, "password_policy": {"min_length": 14}}
+    sso = {
+        "tenant_id": "acme",
+        "protocol": "saml",
+        "saml": {"metadata_url": "https://idp.example/m.xml"},
+        "role_mappings": [{"role": "viewer", "groups": ["staff"]}],
+    }
+    for spec, params in (("descope_tenant_settings", settings), ("descope_sso", sso)):
+        assert run_spec(spec, params, environ=emulator.env)["changed"]
+    host = {
+        "descope_project_id": emulator.env["DESCOPE_PROJECT_ID"],
+        "descope_management_key": emulator.env["DESCOPE_MANAGEMENT_KEY"],
+        "descope_base_url": emulator.base_url,
+        "ansible_connection": "local",
+        "ansible_python_interpreter": sys.executable,
+        "descope_tenants": [{"id": "acme", "name": "Acme"}],
+        "descope_permissions": [{"name": "read"}],
+        "descope_roles": [{"name": "viewer", "permission_names": ["read"]}],
+        "descope_tenant_settings": [settings],
+        "descope_sso": [sso],
+    }
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump({"descope_projects": {"hosts": {"project": host}}}), encoding="utf-8")
+    env = {k: v for k, v in playbook.base_env().items() if not k.startswith("DESCOPE_")}
+    env["DESCOPE_AUDIT_DIR"] = str(tmp_path / "audit")
+    cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(path), "descope.mgmt.drift"]
+
+    def drift() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+
+    clean = drift()
+    assert clean.returncode == 0 and "project: in sync" in clean.stdout, clean.stdout + clean.stderr
+    # out of band, as someone in the console would: a permission removed from the role, a shorter inactivity timeout
+    emulator.api("POST", "/v1/mgmt/role/update", json={"name": "viewer", "newName": "viewer", "permissionNames": []}).raise_for_status()
+    emulator.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "acme", "inactivityTime": 3, "inactivityTimeUnit": "hours"}).raise_for_status()
+    emulator.clear_log()
+    drifted = drift()
+    assert drifted.returncode == 2, drifted.stdout + drifted.stderr
+    assert "project: 2 difference(s)" in drifted.stdout
+    assert "role viewer would be updated" in drifted.stdout and "settings of tenant acme would be updated" in drifted.stdout
+    assert emulator.writes() == []  # drift is check mode only
+
+    synced = subprocess.run([*cmd[:-1], "descope.mgmt.sync"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    written = sorted({r["path"] for r in emulator.writes()})
+    assert written == ["/v1/mgmt/role/update", "/v1/mgmt/tenant/settings"], written  # only what drifted is written back
+    again = drift()
+    assert again.returncode == 0 and "project: in sync" in again.stdout, again.stdout + again.stderr

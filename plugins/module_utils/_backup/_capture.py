@@ -9,7 +9,7 @@ import datetime
 import json
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _sso, _tenant, _tenant_settings
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     ALL_SECTIONS,
     COLLECTION_VERSION,
@@ -19,6 +19,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     PATH_SNAPSHOT_EXPORT,
     ROLES_FILE,
     SNAPSHOT_DIR,
+    SSO_FILE,
+    TENANT_SETTINGS_FILE,
     TENANTS_FILE,
     THEME_FILE,
     Json,
@@ -58,12 +60,18 @@ class Capture:
     snapshot_status: str = "not_included"  # ok | unavailable | not_included
     snapshot_reason: str | None = None
     authz: Json | None = None  # the opt-in "roles" section: {"permissions": [...], "roles": [...]}
+    tenant_settings: Json | None = None  # the opt-in "tenant_settings" section: {"tenant_settings": [...]}
+    sso: Json | None = None  # the opt-in "sso" section: {"sso": [...], "secrets_not_captured": [...]}
 
     def normalised(self) -> Json:
         """The content compared for idempotence: server-managed and empty values dropped, order-free lists sorted."""
         content = self._normalised_v1()
         if self.authz is not None:  # only when included, so the hash of a backup without it is unchanged
             content["authz"] = self.authz
+        if self.tenant_settings is not None:
+            content["tenant_settings"] = self.tenant_settings
+        if self.sso is not None:
+            content["sso"] = self.sso
         return content
 
     def _normalised_v1(self) -> Json:
@@ -86,6 +94,8 @@ class Capture:
             "theme": 1 if self.theme is not None else 0,
             "snapshot_files": len(self.snapshot_files or {}),
             **({"permissions": len(self.authz["permissions"]), "roles": len(self.authz["roles"])} if self.authz is not None else {}),
+            **({"tenant_settings": len(self.tenant_settings["tenant_settings"])} if self.tenant_settings is not None else {}),
+            **({"sso": len(self.sso["sso"])} if self.sso is not None else {}),
         }
 
 
@@ -101,9 +111,15 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
     if "theme" in include:
         theme = client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
         cap.theme = theme if isinstance(theme, dict) and theme else None
+    tenant_ids: list[str] | None = [str(x["id"]) for x in cap.tenants] if cap.tenants is not None else None
+    if tenant_ids is None and any(s in include for s in ("roles", "tenant_settings", "sso")):
+        tenant_ids = [str(r["id"]) for r in _tenant.load_all(client)]  # one tenant list for every per-tenant section
     if "roles" in include:
-        tenant_ids = [str(x["id"]) for x in cap.tenants] if cap.tenants is not None else [str(r["id"]) for r in _tenant.load_all(client)]
-        cap.authz = _authz.capture(client, tenant_ids)
+        cap.authz = _authz.capture(client, tenant_ids or [])
+    if "tenant_settings" in include:
+        cap.tenant_settings = _tenant_settings.capture(client, list(tenant_ids or []))
+    if "sso" in include:
+        cap.sso = _sso.capture(client, list(tenant_ids or []))  # no secret: the API never returns one
     if "snapshot" in include:
         try:
             files = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files")
@@ -140,6 +156,10 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
         files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))
     if cap.authz is not None:
         files[ROLES_FILE] = _json_text(cap.authz)
+    if cap.tenant_settings is not None:
+        files[TENANT_SETTINGS_FILE] = _json_text(cap.tenant_settings)
+    if cap.sso is not None:
+        files[SSO_FILE] = _json_text(cap.sso)
     kinds: dict[str, str] = {}
     for key, value in sorted((cap.snapshot_files or {}).items()):
         if not safe_relpath(key):
@@ -163,7 +183,7 @@ def build_manifest(cap: Capture, project_id: str, created: datetime.datetime, na
         snapshot["reason"] = cap.snapshot_reason
     if cap.snapshot_status == "ok":
         snapshot["files"] = kinds
-    return {
+    manifest: Json = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "name": name,
@@ -176,3 +196,6 @@ def build_manifest(cap: Capture, project_id: str, created: datetime.datetime, na
         "content_sha256": cap.content_sha256(),
         "files": {rel: sha256_bytes(data) for rel, data in sorted(files.items())},
     }
+    if cap.sso is not None:  # only with the opt-in sso section, so other manifests keep their exact format
+        manifest["secrets_not_captured"] = list(cap.sso.get("secrets_not_captured") or [])
+    return manifest

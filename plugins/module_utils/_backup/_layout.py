@@ -28,9 +28,13 @@ COLLECTION_VERSION = "0.1.0"  # kept equal to galaxy.yml by a unit test (modules
 SECTIONS = ("tenants", "flows", "theme", "snapshot")
 # Opt-in sections (include them by name); not in the default until a format version bump makes them so.
 # roles: roles.json, {"permissions": [descope_permission items], "roles": [descope_role items]} (issue 16)
-OPTIONAL_SECTIONS = ("roles",)
+# tenant_settings: tenant_settings.json, {"tenant_settings": [descope_tenant_settings items]}
+# sso: sso.json, {"sso": [descope_sso items without secrets], "secrets_not_captured": ["<tenant>[/<sso id>]: oidc.client_secret"]}
+OPTIONAL_SECTIONS = ("roles", "tenant_settings", "sso")
 ALL_SECTIONS = SECTIONS + OPTIONAL_SECTIONS
 ROLES_FILE = "roles.json"
+TENANT_SETTINGS_FILE = "tenant_settings.json"
+SSO_FILE = "sso.json"
 MANIFEST = "manifest.json"
 TENANTS_FILE = "tenants.json"
 FLOWS_DIR = "flows"

@@ -74,7 +74,13 @@ def _summary(path: str, manifest: Json) -> Json:
         "counts": manifest.get("counts"),
         "snapshot": {k: v for k, v in (manifest.get("snapshot") or {}).items() if k != "files"},
         "content_sha256": manifest.get("content_sha256"),
+        **({"secrets_not_captured": manifest["secrets_not_captured"]} if "secrets_not_captured" in manifest else {}),
     }
+
+
+def _secrets_text(manifest: Json) -> str:
+    missing = manifest.get("secrets_not_captured") or []
+    return f"; not in the backup (a restore cannot bring them back, a task must set them again): {', '.join(missing)}" if missing else ""
 
 
 def _guard_secret(ctx: TaskContext, files: dict[str, bytes], manifest: Json) -> None:
@@ -143,6 +149,9 @@ def run_backup(ctx: TaskContext) -> Outcome:
             f"snapshot {cap.snapshot_status}"
             + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "")
             + (f", {counts['roles']} role(s), {counts['permissions']} permission(s)" if "roles" in counts else "")
+            + (f", settings of {counts['tenant_settings']} tenant(s)" if "tenant_settings" in counts else "")
+            + (f", {counts['sso']} SSO connection(s)" if "sso" in counts else "")
+            + _secrets_text(manifest)
             + ".",
         }
         ops = [

@@ -19,7 +19,7 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _sso, _tenant, _tenant_settings
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     ALL_SECTIONS,
     FLOWS_DIR,
@@ -29,6 +29,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     ROLES_FILE,
     SECTIONS,
     SNAPSHOT_DIR,
+    SSO_FILE,
+    TENANT_SETTINGS_FILE,
     TENANTS_FILE,
     THEME_FILE,
     Json,
@@ -49,6 +51,13 @@ DONE = ("ok", "check")
 # roles and permissions (opt-in "roles" section) take the stages around the tenants' (see _authz.restore_changes)
 STAGE_TENANTS = _authz.RESTORE_TENANT_STAGE
 STAGE_FLOWS, STAGE_SNAPSHOT = _authz.RESTORE_LAST_STAGE + 1, _authz.RESTORE_LAST_STAGE + 2
+# tenant settings and SSO: in the stage of the tenant roles' updates (after the tenants and every role write,
+# before role deletes), in phases after the roles' (authz phases equal their stage, at most RESTORE_LAST_STAGE)
+STAGE_TENANT_CONFIG = _authz.RESTORE_TENANT_STAGE + 2
+PHASE_TENANT_SETTINGS, PHASE_SSO = _authz.RESTORE_LAST_STAGE + 1, _authz.RESTORE_LAST_STAGE + 2
+# the keys of an sso.json item (what descope_sso_info exports); anything else (state, update_secret, a secret) is refused
+SSO_ITEM_KEYS = frozenset({"tenant_id", "sso_id", "display_name", "protocol", "oidc", "saml", "redirect_url", "domains", "role_mappings", "default_sso_roles"})
+TENANT_SETTINGS_ITEM_KEYS = frozenset({"tenant_id", "session", "password_policy"})
 
 
 @dataclasses.dataclass
@@ -64,6 +73,8 @@ class Verified:
     snapshot_files: dict[str, t.Any]
     authz: Json | None = None  # roles.json, when the "roles" section is restored
     theme_form: Json | None = None  # the backed-up theme (compare form): its snapshot file is left to the theme step
+    tenant_settings: Json | None = None  # tenant_settings.json, when the "tenant_settings" section is restored
+    sso: Json | None = None  # sso.json, when the "sso" section is restored
 
 
 def _text(contents: dict[str, bytes], rel: str) -> tuple[str | None, list[Problem]]:
@@ -100,6 +111,50 @@ def _load_authz(contents: dict[str, bytes]) -> tuple[Json | None, list[Problem]]
     if not all(isinstance(x, list) for x in lists):
         return None, [Problem(field="$", message="must hold permissions and roles lists.", fix="restore from another backup.", source=ROLES_FILE)]
     return data, []
+
+
+def _item_problems(items: t.Any, key: str, allowed: frozenset[str], source: str) -> list[Problem]:
+    """A list of dicts, each with a tenant_id and only the keys an export writes (a backup edited by hand is refused)."""
+    if not isinstance(items, list):
+        return [Problem(field=f"$.{key}", message="must be a list.", fix="restore from another backup.", source=source)]
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        field = f"$.{key}[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("tenant_id"), str) or not item.get("tenant_id"):
+            problems.append(Problem(field=field, message="must be an item with a tenant_id.", fix="restore from another backup.", source=source))
+            continue
+        extra = sorted(str(k) for k in item if k not in allowed)
+        if extra:
+            problems.append(
+                Problem(field=field, message=f"holds keys a backup never writes: {', '.join(extra)}.", fix="restore from another backup.", source=source)
+            )
+        oidc = item.get("oidc")
+        if isinstance(oidc, dict) and "client_secret" in oidc:
+            # a backup never holds a secret; one found here was added by hand (and is not echoed)
+            problems.append(
+                Problem(
+                    field=f"{field}.oidc.client_secret",
+                    message="is present, but backups never hold secrets.",
+                    fix="remove it and set the secret with a descope_sso task (no_log) after the restore.",
+                    source=source,
+                )
+            )
+    return problems
+
+
+def _load_section(contents: dict[str, bytes], rel: str, key: str, allowed: frozenset[str], section: str) -> tuple[Json | None, list[Problem]]:
+    if rel not in contents:
+        return None, [Problem(field="$", message="file not found.", fix=f"restore from another backup, or leave {section} out of include.", source=rel)]
+    data, problems = _json(contents, rel)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(field="$", message=f"must be an object holding a {key} list.", fix="restore from another backup.", source=rel)]
+    problems = _item_problems(data.get(key), key, allowed, rel)
+    secrets = data.get("secrets_not_captured", [])
+    if not isinstance(secrets, list) or not all(isinstance(x, str) for x in secrets):
+        problems.append(Problem(field="$.secrets_not_captured", message="must be a list of names.", fix="restore from another backup.", source=rel))
+    return (None, problems) if problems else (data, [])
 
 
 def _snapshot_files(contents: dict[str, bytes], manifest: Json) -> tuple[dict[str, t.Any], list[Problem]]:
@@ -194,7 +249,14 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     if "roles" in sections:
         authz, found = _load_authz(contents)
         problems.extend(found)
-    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files, authz, theme_form)
+    tenant_settings = sso = None
+    if "tenant_settings" in sections:
+        tenant_settings, found = _load_section(contents, TENANT_SETTINGS_FILE, "tenant_settings", TENANT_SETTINGS_ITEM_KEYS, "tenant_settings")
+        problems.extend(found)
+    if "sso" in sections:
+        sso, found = _load_section(contents, SSO_FILE, "sso", SSO_ITEM_KEYS, "sso")
+        problems.extend(found)
+    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files, authz, theme_form, tenant_settings, sso)
 
 
 def _norm_snapshot(value: t.Any) -> str:
@@ -283,6 +345,7 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     if verified.authz is not None:
         restored = [str(x.get("id")) for x in verified.tenants if x.get("id") and x.get("state", "present") != "absent"]
         authz_changes = _authz.restore_changes(ctx, verified.authz, bool(ctx.params.get("prune")), restored)
+    config_changes = _plan_tenant_config(ctx, verified)
     flow_plan = _flow.plan(ctx, verified.flows, []) if verified.flows is not None else None
     notes = list(verified.notes)
     snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes, verified.theme_form) if "snapshot" in verified.sections else None
@@ -294,9 +357,42 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     snapshot_changes = [snapshot_change] if snapshot_change is not None else []
     for change in snapshot_changes:
         change.stage = STAGE_SNAPSHOT
-    data = {"verified": verified, "notes": notes, "flow_plan": flow_plan, "tenants": tenant_changes, "snapshot": snapshot_change, "authz": authz_changes}
-    # audit order: tenants, roles and permissions, the snapshot, then flows and the theme (as descope_flow reports them)
-    return Plan(tenant_changes + authz_changes + snapshot_changes + flow_changes, "set", data)
+    data = {
+        "verified": verified,
+        "notes": notes,
+        "flow_plan": flow_plan,
+        "tenants": tenant_changes,
+        "snapshot": snapshot_change,
+        "authz": authz_changes,
+        "config": config_changes,
+    }
+    # audit order: tenants, roles and permissions, tenant settings and SSO, the snapshot, then flows and the theme
+    return Plan(tenant_changes + authz_changes + config_changes + snapshot_changes + flow_changes, "set", data)
+
+
+def _plan_tenant_config(ctx: TaskContext, verified: Verified) -> list[Change]:
+    """Tenant settings and SSO, planned through their specs; written after the tenants and the roles (see the stages)."""
+    if verified.tenant_settings is None and verified.sso is None:
+        return []
+    # Everything is planned before the first write, so a tenant this restore creates does not exist yet, in
+    # either mode: the specs plan it as new when it is in pending_tenants and planned as in check mode (their
+    # planning only reads; the writes run in a later stage, after the tenants, whatever the sub-context says).
+    # The roles this restore writes are passed as known_roles for the same reason.
+    pending = [str(x.get("id")) for x in verified.tenants if x.get("id") and x.get("state", "present") != "absent"]
+    ctx.client()  # created once, so the sub-context shares it (request counts, connection)
+    sub = dataclasses.replace(ctx, params={**ctx.params, "pending_tenants": pending}, check_mode=True)
+    changes: list[Change] = []
+    if verified.tenant_settings is not None:
+        for change in _tenant_settings.plan_restore(sub, {"tenant_settings": verified.tenant_settings["tenant_settings"]}):
+            change.stage, change.phase = STAGE_TENANT_CONFIG, PHASE_TENANT_SETTINGS
+            changes.append(change)
+    if verified.sso is not None:
+        known = sorted({str(r.get("name")) for r in (verified.authz or {}).get("roles") or [] if isinstance(r, dict) and r.get("name")})
+        items = [{**item, "known_roles": known} for item in verified.sso["sso"]]
+        for change in _sso.plan_restore(sub, {"sso": items}):
+            change.stage, change.phase = STAGE_TENANT_CONFIG, PHASE_SSO
+            changes.append(change)
+    return changes
 
 
 def audit_view(op: Json, planned: Plan) -> Json:
@@ -329,6 +425,13 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     if verified.authz is not None:
         result["roles"] = [c.as_result() for c in authz_changes if c.target_type == "role"]
         result["permissions"] = [c.as_result() for c in authz_changes if c.target_type == "permission"]
+    config_changes: list[Change] = planned.data["config"]
+    if verified.tenant_settings is not None:
+        result["tenant_settings"] = [c.as_result() for c in config_changes if c.phase == PHASE_TENANT_SETTINGS]
+    if verified.sso is not None:
+        result["sso"] = [c.as_result() for c in config_changes if c.phase == PHASE_SSO]
+        # what no backup holds: a task must set these again (descope_sso, oidc.client_secret with no_log)
+        result["secrets_not_captured"] = list(verified.sso.get("secrets_not_captured") or [])
     if snapshot_change is not None:
         result["snapshot"] = {
             "action": snapshot_change.result_action,
@@ -340,7 +443,7 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     if notes:
         result["notes"] = notes
     if ctx.diff:
-        diff = diff_entries([c for c in tenant_changes + authz_changes if c.outcome in DONE])
+        diff = diff_entries([c for c in tenant_changes + authz_changes + config_changes if c.outcome in DONE])
         diff.extend(flow_result.get("diff") or [])
         diff.extend(diff_entries([c for c in snapshot_changes if c.outcome in DONE]))
         result["diff"] = diff
@@ -350,7 +453,9 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     stopped = None
     first = min((c for c in planned.changes if c.outcome == "failed"), key=lambda c: c.stage, default=None)
     if first is not None and first.target_type in ("role", "permission"):
-        stopped = f"{first.target_type} writes failed, so the later stages (tenants, roles, flows, theme, snapshot) were not restored"
+        stopped = f"{first.target_type} writes failed, so the later stages (tenants, roles, tenant settings, SSO, flows, theme, snapshot) were not restored"
+    elif first is not None and any(first is c for c in config_changes):
+        stopped = f"{first.target_type} writes failed, so role deletes, flows, the theme and the snapshot were not restored"
     elif tenants_failed:
         stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
     elif flows_failed:
@@ -377,6 +482,12 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     text += f" Tenants: {_tally_text(counts(tenant_changes))}; flows: {_tally_text(flow_tally)}."
     if verified.authz is not None:
         text += f" Roles and permissions: {_tally_text(counts(authz_changes))}."
+    if verified.tenant_settings is not None:
+        text += f" Tenant settings: {_tally_text(counts([c for c in config_changes if c.phase == PHASE_TENANT_SETTINGS]))}."
+    if verified.sso is not None:
+        text += f" SSO: {_tally_text(counts([c for c in config_changes if c.phase == PHASE_SSO]))}."
+        if result["secrets_not_captured"]:
+            text += f" Not restored (no backup holds secrets; set them again with a task): {', '.join(result['secrets_not_captured'])}."
     if notes:
         text += " Note: " + "; ".join(notes) + "."
     if failed_items:
