@@ -19,7 +19,7 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _sso, _tenant, _tenant_settings
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     ALL_SECTIONS,
     FLOWS_DIR,
@@ -41,6 +41,14 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import _backup_dir, _summary
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import resolve_backup, verify_contents
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._tenant_config import (
+    PHASE_SSO,
+    PHASE_TENANT_SETTINGS,
+    SSO_ITEM_KEYS,
+    TENANT_SETTINGS_ITEM_KEYS,
+    item_problems,
+    plan_tenant_config,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, operation
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
@@ -53,11 +61,6 @@ STAGE_TENANTS = _authz.RESTORE_TENANT_STAGE
 STAGE_FLOWS, STAGE_SNAPSHOT = _authz.RESTORE_LAST_STAGE + 1, _authz.RESTORE_LAST_STAGE + 2
 # tenant settings and SSO: in the stage of the tenant roles' updates (after the tenants and every role write,
 # before role deletes), in phases after the roles' (authz phases equal their stage, at most RESTORE_LAST_STAGE)
-STAGE_TENANT_CONFIG = _authz.RESTORE_TENANT_STAGE + 2
-PHASE_TENANT_SETTINGS, PHASE_SSO = _authz.RESTORE_LAST_STAGE + 1, _authz.RESTORE_LAST_STAGE + 2
-# the keys of an sso.json item (what descope_sso_info exports); anything else (state, update_secret, a secret) is refused
-SSO_ITEM_KEYS = frozenset({"tenant_id", "sso_id", "display_name", "protocol", "oidc", "saml", "redirect_url", "domains", "role_mappings", "default_sso_roles"})
-TENANT_SETTINGS_ITEM_KEYS = frozenset({"tenant_id", "session", "password_policy"})
 
 
 @dataclasses.dataclass
@@ -113,35 +116,6 @@ def _load_authz(contents: dict[str, bytes]) -> tuple[Json | None, list[Problem]]
     return data, []
 
 
-def _item_problems(items: t.Any, key: str, allowed: frozenset[str], source: str) -> list[Problem]:
-    """A list of dicts, each with a tenant_id and only the keys an export writes (a backup edited by hand is refused)."""
-    if not isinstance(items, list):
-        return [Problem(field=f"$.{key}", message="must be a list.", fix="restore from another backup.", source=source)]
-    problems: list[Problem] = []
-    for i, item in enumerate(items):
-        field = f"$.{key}[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("tenant_id"), str) or not item.get("tenant_id"):
-            problems.append(Problem(field=field, message="must be an item with a tenant_id.", fix="restore from another backup.", source=source))
-            continue
-        extra = sorted(str(k) for k in item if k not in allowed)
-        if extra:
-            problems.append(
-                Problem(field=field, message=f"holds keys a backup never writes: {', '.join(extra)}.", fix="restore from another backup.", source=source)
-            )
-        oidc = item.get("oidc")
-        if isinstance(oidc, dict) and "client_secret" in oidc:
-            # a backup never holds a secret; one found here was added by hand (and is not echoed)
-            problems.append(
-                Problem(
-                    field=f"{field}.oidc.client_secret",
-                    message="is present, but backups never hold secrets.",
-                    fix="remove it and set the secret with a descope_sso task (no_log) after the restore.",
-                    source=source,
-                )
-            )
-    return problems
-
-
 def _load_section(contents: dict[str, bytes], rel: str, key: str, allowed: frozenset[str], section: str) -> tuple[Json | None, list[Problem]]:
     if rel not in contents:
         return None, [Problem(field="$", message="file not found.", fix=f"restore from another backup, or leave {section} out of include.", source=rel)]
@@ -150,7 +124,7 @@ def _load_section(contents: dict[str, bytes], rel: str, key: str, allowed: froze
         return None, problems
     if not isinstance(data, dict):
         return None, [Problem(field="$", message=f"must be an object holding a {key} list.", fix="restore from another backup.", source=rel)]
-    problems = _item_problems(data.get(key), key, allowed, rel)
+    problems = item_problems(data.get(key), key, allowed, rel)
     secrets = data.get("secrets_not_captured", [])
     if not isinstance(secrets, list) or not all(isinstance(x, str) for x in secrets):
         problems.append(Problem(field="$.secrets_not_captured", message="must be a list of names.", fix="restore from another backup.", source=rel))
@@ -345,7 +319,7 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     if verified.authz is not None:
         restored = [str(x.get("id")) for x in verified.tenants if x.get("id") and x.get("state", "present") != "absent"]
         authz_changes = _authz.restore_changes(ctx, verified.authz, bool(ctx.params.get("prune")), restored)
-    config_changes = _plan_tenant_config(ctx, verified)
+    config_changes = plan_tenant_config(ctx, verified)
     flow_plan = _flow.plan(ctx, verified.flows, []) if verified.flows is not None else None
     notes = list(verified.notes)
     snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes, verified.theme_form) if "snapshot" in verified.sections else None
@@ -368,31 +342,6 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     }
     # audit order: tenants, roles and permissions, tenant settings and SSO, the snapshot, then flows and the theme
     return Plan(tenant_changes + authz_changes + config_changes + snapshot_changes + flow_changes, "set", data)
-
-
-def _plan_tenant_config(ctx: TaskContext, verified: Verified) -> list[Change]:
-    """Tenant settings and SSO, planned through their specs; written after the tenants and the roles (see the stages)."""
-    if verified.tenant_settings is None and verified.sso is None:
-        return []
-    # Everything is planned before the first write, so a tenant this restore creates does not exist yet, in
-    # either mode: the specs plan it as new when it is in pending_tenants and planned as in check mode (their
-    # planning only reads; the writes run in a later stage, after the tenants, whatever the sub-context says).
-    # The roles this restore writes are passed as known_roles for the same reason.
-    pending = [str(x.get("id")) for x in verified.tenants if x.get("id") and x.get("state", "present") != "absent"]
-    ctx.client()  # created once, so the sub-context shares it (request counts, connection)
-    sub = dataclasses.replace(ctx, params={**ctx.params, "pending_tenants": pending}, check_mode=True)
-    changes: list[Change] = []
-    if verified.tenant_settings is not None:
-        for change in _tenant_settings.plan_restore(sub, {"tenant_settings": verified.tenant_settings["tenant_settings"]}):
-            change.stage, change.phase = STAGE_TENANT_CONFIG, PHASE_TENANT_SETTINGS
-            changes.append(change)
-    if verified.sso is not None:
-        known = sorted({str(r.get("name")) for r in (verified.authz or {}).get("roles") or [] if isinstance(r, dict) and r.get("name")})
-        items = [{**item, "known_roles": known} for item in verified.sso["sso"]]
-        for change in _sso.plan_restore(sub, {"sso": items}):
-            change.stage, change.phase = STAGE_TENANT_CONFIG, PHASE_SSO
-            changes.append(change)
-    return changes
 
 
 def audit_view(op: Json, planned: Plan) -> Json:
