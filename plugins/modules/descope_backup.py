@@ -44,6 +44,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details:

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details: Plans the same changes as a real run (it still reads the current tenants) and sends no write request.

@@ -13,6 +13,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils import _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 Json = dict[str, t.Any]
 
@@ -55,6 +56,7 @@ ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "keep_last": {"type": "int"},
         "max_age_days": {"type": "int"},
         "concurrency": {"type": "int", "default": 4},
+        **PRUNE_GUARD_ARGSPEC,
     }
 )
 

@@ -127,19 +127,21 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
         problems.extend(found)
     flow_files = _flow_files(path, contents) if "flows" in sections else []
     has_flows = bool(flow_files)
+    allow_empty = bool(p.get("allow_empty_prune"))
     if "flows" in sections and not has_flows:
-        if prune:
+        if prune and not allow_empty:
             problems.append(
                 Problem(
                     field="prune",
                     source=FLOWS_DIR,
                     message="the backup holds no flow, and prune=true would delete every unprotected flow.",
-                    fix="delete the flows by id with descope_flow state=absent, or restore without prune.",
+                    fix="restore without prune; to delete every flow on purpose set allow_empty_prune: true.",
                 )
             )
-        else:
+        elif not prune:
             notes.append("flows: the backup holds none")
-    docs = _flow.docs_from_files(os.path.join(path, FLOWS_DIR), flow_files, prune, problems, ctx.warn) if has_flows else []
+    prune_flows = prune and "flows" in sections and (has_flows or allow_empty)
+    docs = _flow.docs_from_files(os.path.join(path, FLOWS_DIR), flow_files, prune and not allow_empty, problems, ctx.warn) if has_flows else []
     theme: Json | None = None
     use_theme = "theme" in sections and THEME_FILE in contents
     if use_theme:
@@ -149,13 +151,13 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
             theme, found = _flow.parse_theme(data, os.path.join(path, THEME_FILE))
             problems.extend(found)
     flows = None
-    if has_flows or use_theme:
+    if has_flows or use_theme or prune_flows:
         flows = _flow.Declared(
             docs,
             "set",
             theme,
             os.path.join(path, THEME_FILE) if use_theme else "",
-            prune=prune and has_flows,
+            prune=prune_flows,
             protected=frozenset(p.get("protected_ids") or []),
         )
     snapshot_files: dict[str, t.Any] = {}
@@ -239,7 +241,8 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
         change.stage = STAGE_SNAPSHOT
     data = {"verified": verified, "notes": notes, "flow_plan": flow_plan, "tenants": tenant_changes, "snapshot": snapshot_change}
     # audit order: tenants and the snapshot, then flows and the theme (as descope_flow reports them)
-    return Plan(tenant_changes + snapshot_changes + flow_changes, "set", data)
+    existing = dict(flow_plan.existing) if flow_plan is not None else {}  # tenants: counted from the changes (every one is listed)
+    return Plan(tenant_changes + snapshot_changes + flow_changes, "set", data, existing=existing)
 
 
 def audit_view(op: Json, planned: Plan) -> Json:

@@ -10,6 +10,7 @@ import re
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 Json = dict[str, t.Any]
 
@@ -46,6 +47,7 @@ ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "protected_ids": {"type": "list", "elements": "str", "default": []},
         "theme": {"type": "raw"},
         "concurrency": {"type": "int", "default": 4},
+        **PRUNE_GUARD_ARGSPEC,
     }
 )
 

@@ -17,7 +17,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskC
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
@@ -46,6 +46,8 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if spec.plan is None:  # pragma: no cover  # ResourceSpec.__post_init__ guarantees one of plan/run/select
         raise DescopeError(f"{spec.module}: the resource spec has nothing to run.")
     plan = spec.plan(ctx, declared, problems)
+    if not problems:
+        problems.extend(prune_problems(spec, ctx.params, plan))  # after planning, before any write (check mode too)
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):
         execute(plan.changes, ctx.client(), ctx.check_mode, concurrency_of(ctx.params))

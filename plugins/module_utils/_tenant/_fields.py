@@ -9,6 +9,7 @@ import re
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 HAS_JSONSCHEMA = importlib.util.find_spec("jsonschema") is not None
 JSONSCHEMA_IMPORT_ERROR: str | None = None if HAS_JSONSCHEMA else "ModuleNotFoundError: No module named 'jsonschema'"
@@ -101,6 +102,7 @@ ARGUMENT_SPEC = with_connection(
         "protected_ids": {"type": "list", "elements": "str"},
         "allow_duplicate_domains": {"type": "bool", "default": False},
         "concurrency": {"type": "int", "default": 4},
+        **PRUNE_GUARD_ARGSPEC,
     }
 )
 

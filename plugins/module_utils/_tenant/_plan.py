@@ -203,9 +203,9 @@ def plan(ctx: TaskContext, declared: tuple[list[Item], bool], problems: list[Pro
     changes = [_plan_item(item) for item in items]
     for tid in checks.pruned:
         before = compact(current_view(existing[tid]))
-        changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False)))
+        changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False), pruned=True))
     _assign_phases(changes, {i.label or i.name or "": i for i in items}, existing)
-    return Plan(changes, mode)
+    return Plan(changes, mode, existing={"tenant": len(existing)} if set_mode else {})
 
 
 def plan_tenants(ctx: TaskContext, params: t.Mapping[str, t.Any]) -> list[_change.Change]:
