@@ -273,8 +273,18 @@ kept:
   returned: when retention ran
   type: list
   elements: str
-skipped:
-  description: Directories that look like backups but hold no valid manifest of this project; retention never touches them.
+removed_temporary:
+  description:
+    - Temporary directories (C(.tmp-*)) left by backups that were killed mid-way, removed by this run (never in check
+      mode; never one that another running process is still writing).
+  returned: when some were removed
+  type: list
+  elements: str
+ignored:
+  description:
+    - Directories that look like backups but hold no valid manifest of this project (each with C(name), C(path) and
+      C(reason)); retention never touches them.
+    - Named C(skipped) before version 0.2.0, a key Ansible reserves (it showed the task as skipped).
   returned: when retention found some
   type: list
   elements: dict

@@ -21,7 +21,15 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     project_dir,
     stamp_of,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import Entry, free_name, list_backups, plan_retention, verify, write_backup
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import (
+    Entry,
+    free_name,
+    list_backups,
+    plan_retention,
+    remove_stale_temporaries,
+    verify,
+    write_backup,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._change import operation
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeFileError, Problem
@@ -56,6 +64,19 @@ def _backup_dir(ctx: TaskContext, must_exist: bool) -> str:
     if must_exist and not os.path.isdir(backup_dir):
         raise DescopeFileError(backup_dir, "does not exist.", "check backup_dir (backups are kept under <backup_dir>/<project_id>/).")
     return backup_dir
+
+
+def _project_root(backup_dir: str, project_id: str) -> str:
+    """``<backup_dir>/<project_id>``, refused when something that is not a directory holds that name."""
+    root = project_dir(backup_dir, project_id)
+    if os.path.lexists(root) and not os.path.isdir(root):
+        kind = "a regular file" if os.path.isfile(root) else "a broken symbolic link" if os.path.islink(root) else "not a directory"
+        raise DescopeFileError(
+            root,
+            f"is {kind}, but backups of project {project_id} are kept in a directory of that name.",
+            "move or remove that file (it is not a backup), or set backup_dir to another directory.",
+        )
+    return root
 
 
 _op = operation  # backup, restore and retention entries of descope_audit
@@ -96,8 +117,10 @@ def run_backup(ctx: TaskContext) -> Outcome:
     p = ctx.params
     project_id = ctx.settings.project_id
     backup_dir = _backup_dir(ctx, must_exist=False)
-    root = project_dir(backup_dir, project_id)
+    root = _project_root(backup_dir, project_id)
     include = [s for s in SECTIONS if s in (p.get("include") or SECTIONS)]
+    stale_ops: list[Json] = []
+    stale = _clean_temporaries(ctx, root, stale_ops)
     client = ctx.client()
     cap = capture(client, include, concurrency_of(p))
     if cap.snapshot_status == "unavailable":
@@ -157,6 +180,10 @@ def run_backup(ctx: TaskContext) -> Outcome:
                     "after": {"name": name, "content_sha256": content, "counts": counts},
                 }
             ]
+    if stale:
+        result["removed_temporary"] = stale
+        result["changed"] = True
+        ops.extend(stale_ops)
     if p.get("keep_last") is not None or p.get("max_age_days") is not None:
         # The new backup exists now (or would, in check mode): retention counts it as the newest.
         return _retention(ctx, ops, result)
@@ -165,6 +192,18 @@ def run_backup(ctx: TaskContext) -> Outcome:
 
 def _outcome(result: Json, ops: list[Json], counts: dict[str, int]) -> Outcome:
     return Outcome(result, [o for o in ops if o["changed"] or o.get("error")], counts)
+
+
+def _clean_temporaries(ctx: TaskContext, root: str, ops: list[Json]) -> list[str]:
+    """Remove what killed backups left behind (never in check mode); each removal is an audit operation."""
+    if ctx.check_mode:
+        return []
+    removed = remove_stale_temporaries(root)
+    for name in removed:
+        ops.append(
+            _op("retention", "backup", name, True, "removed", False, before={"path": os.path.join(root, name), "reason": "left by an interrupted backup"})
+        )
+    return removed
 
 
 def run_retention(ctx: TaskContext) -> Outcome:
@@ -176,7 +215,8 @@ def _retention(ctx: TaskContext, ops: list[Json], result: Json) -> Outcome:
     project_id = ctx.settings.project_id
     backing_up = bool(ops)
     backup_dir = _backup_dir(ctx, must_exist=not backing_up)
-    root = project_dir(backup_dir, project_id)
+    root = _project_root(backup_dir, project_id)
+    stale = [] if backing_up else _clean_temporaries(ctx, root, ops)  # a backup task already cleaned
     entries, skipped = list_backups(root, project_id)
     if backing_up and result.get("changed") and ctx.check_mode:
         # check mode wrote nothing: count the backup that would exist as the newest
@@ -202,11 +242,14 @@ def _retention(ctx: TaskContext, ops: list[Json], result: Json) -> Outcome:
     verb = "would remove" if ctx.check_mode else "removed"
     text = f"Retention {verb} {len(removed)} backup(s), {len(kept)} kept" + (f": {', '.join(r['name'] for r in removed)}." if removed else ".")
     out = dict(result)
-    out["changed"] = bool(result.get("changed")) or bool(removed)
+    out["changed"] = bool(result.get("changed")) or bool(removed) or bool(stale)
+    if stale:
+        out["removed_temporary"] = stale
     out["removed"] = removed
     out["kept"] = kept
     if skipped:
-        out["skipped"] = skipped
+        # not "skipped": Ansible reads that result key as "the task was skipped" (a reserved key)
+        out["ignored"] = skipped
     out["msg"] = (str(result["msg"]) + " " + text) if result.get("msg") else text
     if ctx.diff and removed:
         out.setdefault("diff", []).append(

@@ -9,8 +9,10 @@ import dataclasses
 import datetime
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
@@ -48,11 +50,68 @@ def free_name(root: str, stamp: str) -> str:
     return name
 
 
+# A backup killed mid-way (SIGTERM, OOM) leaves its temporary directory: ".tmp-<stamp>-p<pid>-<mkdtemp suffix>"
+# (older versions: no "p<pid>-"). Only names of exactly that form are ever removed, never a link.
+TMP_RE = re.compile(r"^\.tmp-\d{8}T\d{6}Z(?:-\d+)?-(?:p(\d+)-)?[A-Za-z0-9_]{6,12}$")
+PROCESS_START = time.time()  # when this process (the module, or the controller for the in-process path) loaded this file
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _newest_mtime(path: str) -> float:
+    newest = os.lstat(path).st_mtime
+    for dirpath, dirs, files in os.walk(path):
+        for entry in dirs + files:
+            with contextlib.suppress(OSError):
+                newest = max(newest, os.lstat(os.path.join(dirpath, entry)).st_mtime)
+    return newest
+
+
+def remove_stale_temporaries(root: str) -> list[str]:
+    """Remove what killed backups left in ``root``; returns the names removed.
+
+    Stale means: our name form, a real directory owned by this user, its writer process gone (when the name
+    records it), and nothing in it modified since this process started: a backup still being written by another
+    run is never touched.
+    """
+    removed: list[str] = []
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return removed
+    for name in sorted(names):
+        match = TMP_RE.match(name)
+        path = os.path.join(root, name)
+        if not match or os.path.islink(path) or not os.path.isdir(path):
+            continue
+        try:
+            if os.lstat(path).st_uid != os.getuid() or (match.group(1) and _alive(int(match.group(1)))):
+                continue
+            if _newest_mtime(path) >= PROCESS_START:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.lexists(path):
+            removed.append(name)
+    return removed
+
+
 def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) -> str:
     """Write into a temporary sibling directory, then rename it into place; returns the final path."""
     try:
         os.makedirs(root, mode=0o700, exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=root)  # mkdtemp creates it 0700
+        tmp = tempfile.mkdtemp(prefix=f".tmp-{name}-p{os.getpid()}-", dir=root)  # mkdtemp creates it 0700
     except OSError as exc:
         raise DescopeFileError(
             root, f"cannot create the backup directory ({exc.strerror or exc}).", "check that backup_dir is writable by the user running Ansible."

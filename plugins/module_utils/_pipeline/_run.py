@@ -18,7 +18,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish, rename_reserved
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
 
@@ -85,7 +85,7 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if stats is not None:
         result["api_requests"] = stats
     ctx.close()
-    return result
+    return rename_reserved(result, ctx.warn)
 
 
 def run_module(module: t.Any, spec: ResourceSpec) -> None:

@@ -174,7 +174,9 @@ def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any])
     if domains and not params.get("allow_duplicate_domains"):
         added = sorted(set(domains) - set(current_view(current)["self_provisioning_domains"] if current else []))
         if added:
-            remember(r for r in search(client, domains=added))
+            # Domains are compared case-insensitively (set mode's rule), but a search matches the stored spelling
+            # only (OpenAPI Descope_API.yaml says nothing of case): read every tenant, as set mode does.
+            remember(load_all(client))
     parent = fields.get("parent_tenant_id")
     if current is None and parent and parent not in existing:
         found_parent = load_one(client, parent)

@@ -74,3 +74,13 @@ def test_guard_options_out_of_range_are_refused(over: dict[str, t.Any], field: s
     problems = option_problems(SPEC, {"tenants": [], **_params(**over)})
     assert [p.field for p in problems] == [field]
 
+
+def test_reserved_result_keys_are_found_and_renamed() -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import rename_reserved, reserved_keys
+
+    result = {"changed": True, "skipped": [1], "invocation": {}, "_ansible_no_log": False, "failed": "yes", "backup": {}}
+    assert reserved_keys(result) == ["_ansible_no_log", "invocation", "skipped", "failed"]
+    warnings: list[str] = []
+    renamed = rename_reserved(dict(result), warnings.append)
+    assert reserved_keys(renamed) == [] and renamed["descope_skipped"] == [1] and renamed["failed"] is True and len(warnings) == 3
+    assert reserved_keys({"changed": False, "msg": "", "removed": [], "ignored": []}) == []
