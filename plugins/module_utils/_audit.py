@@ -26,6 +26,8 @@ import os
 import re
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record
+
 FORMAT_VERSION = 1
 GENESIS = "0" * 64
 REDACTED = "[REDACTED]"
@@ -261,7 +263,7 @@ def build_records(
 
 
 def _finish(record: dict[str, t.Any], secrets: t.Sequence[str]) -> dict[str, t.Any]:
-    clean = redact({k: record.get(k) for k in FIELDS if k not in ("prev", "hash")}, secrets)
+    clean = escape_record(redact({k: record.get(k) for k in FIELDS if k not in ("prev", "hash")}, secrets))  # no raw bidi in a line
     return t.cast(dict[str, t.Any], clean)
 
 

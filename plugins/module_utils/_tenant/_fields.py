@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import typing as t
+import unicodedata
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
@@ -62,7 +63,7 @@ ITEM_SCHEMA: dict[str, t.Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "id": {"type": ["string", "null"], "minLength": 1, "maxLength": 255, "pattern": r"^\S+$"},
+        "id": {"type": ["string", "null"], "minLength": 1, "maxLength": 255},  # characters: TENANT_ID_RE, in _validate (both modes)
         "name": {"type": ["string", "null"], "minLength": 1},
         "self_provisioning_domains": _LIST,
         "custom_attributes": {"type": ["object", "null"]},
@@ -126,6 +127,16 @@ INFO_MODULE_KWARGS: dict[str, t.Any] = {"supports_check_mode": True}
 # --------------------------------------------------------------------------------------- normalise
 
 
+# Tenant ids as the API takes them: the Terraform provider's MachineIDValidator ``^[A-Za-z0-9_-]+$``
+# (terraform-provider-descope internal/models/helpers/validators); server-generated ids (``T2...``) match it too.
+TENANT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
+
+def norm_name(value: t.Any) -> str:
+    """Names compare after stripping and Unicode NFC normalisation ("Acme " and "Acme" are one name)."""
+    return unicodedata.normalize("NFC", str(value or "")).strip()
+
+
 def _norm(field: str, value: t.Any) -> t.Any:
     """Canonical form of one managed field (None stays None = not managed)."""
     if value is None:
@@ -141,6 +152,8 @@ def _norm(field: str, value: t.Any) -> t.Any:
         return bool(value)
     if kind == "parent":
         return str(value) or None
+    if field == "name":
+        return norm_name(value)
     return str(value)
 
 
@@ -158,7 +171,7 @@ def current_view(record: Record) -> Record:
         elif kind == "parent":
             view[field] = str(raw) if raw else None
         else:
-            view[field] = str(raw or "")
+            view[field] = norm_name(raw) if field == "name" else str(raw or "")
     return view
 
 

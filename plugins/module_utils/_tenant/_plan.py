@@ -20,10 +20,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     PATH_ROLES,
     PATH_SEARCH,
     PATH_UPDATE,
+    TENANT_ID_RE,
     Record,
     compact,
     current_view,
     desired_fields,
+    norm_name,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import Checks, Item, _schema_problems, _value_problems
 
@@ -144,6 +146,11 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
         if item.shape_ok:
             found += _value_problems(item)
         problems.extend(found)
+    for i, pid in enumerate(params.get("protected_ids") or []):
+        if not TENANT_ID_RE.match(str(pid)):
+            problems.append(
+                Problem(f"protected_ids[{i}]", f"'{pid}' is not a tenant id (letters, digits, '_' and '-').", "Fix the id; a typo here protects nothing.")
+            )
     return items, set_mode
 
 
@@ -160,7 +167,7 @@ def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any])
         current = load_one(client, item.id)
         remember([current] if current else [])
     elif item.name:
-        found = [r for r in search(client, names=[item.name]) if r.get("name") == item.name]
+        found = [r for r in search(client, names=[item.name]) if norm_name(r.get("name")) == item.name]
         remember(found)
         current = found[0] if len(found) == 1 else None
     if item.state == "absent":
@@ -169,7 +176,7 @@ def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any])
     name = fields.get("name")
     # A name taken by another tenant: only worth a read when creating by id or renaming.
     if name and item.id and (current is None or current.get("name") != name):
-        remember(r for r in search(client, names=[name]) if r.get("name") == name)
+        remember(r for r in search(client, names=[name]) if norm_name(r.get("name")) == name)
     domains = fields.get("self_provisioning_domains")
     if domains and not params.get("allow_duplicate_domains"):
         added = sorted(set(domains) - set(current_view(current)["self_provisioning_domains"] if current else []))

@@ -7,7 +7,15 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import _DOMAIN_RE, ITEM_KEYS, ITEM_SCHEMA, Record, current_view
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
+    _DOMAIN_RE,
+    ITEM_KEYS,
+    ITEM_SCHEMA,
+    TENANT_ID_RE,
+    Record,
+    current_view,
+    norm_name,
+)
 
 
 def _text(value: t.Any) -> str | None:
@@ -23,7 +31,7 @@ class Item:
         self.shape_ok = isinstance(raw, dict)
         self.valid = True
         self.id: str | None = _text(self.raw.get("id"))
-        self.name: str | None = _text(self.raw.get("name"))
+        self.name: str | None = _text(norm_name(self.raw["name"])) if isinstance(self.raw.get("name"), str) else _text(self.raw.get("name"))
         self.state: str = self.raw.get("state") or "present"
         self.cascade = bool(self.raw.get("cascade"))
         self.fields: Record = {}
@@ -76,6 +84,19 @@ def _schema_problems(item: Item) -> list[Problem]:
 def _value_problems(item: Item) -> list[Problem]:
     """Syntax checks of single values (run after the shape is known to be right)."""
     problems = []
+    for field in ("id", "parent_tenant_id"):
+        value = item.raw.get(field)
+        if isinstance(value, str) and value and not TENANT_ID_RE.match(value):
+            problems.append(
+                item.problem(
+                    field,
+                    f"'{value}' is not a tenant id: ids hold only letters, digits, '_' and '-' (1 to 255), as the API takes them.",
+                    "Use an id such as acme-eu or acme_2 (no '/', '.', spaces or other characters).",
+                )
+            )
+    name = item.raw.get("name")
+    if isinstance(name, str) and not norm_name(name):
+        problems.append(item.problem("name", "is empty or only spaces.", "Set a name with at least one visible character, or leave name unset."))
     domains = item.raw.get("self_provisioning_domains")
     for i, domain in enumerate(domains if isinstance(domains, list) else []):
         if not isinstance(domain, str):
@@ -126,7 +147,7 @@ class Checks:
         """Attach each valid item to the existing tenant it targets (by id, else by unique name)."""
         by_name: dict[str, list[Record]] = {}
         for record in self.existing.values():
-            by_name.setdefault(str(record.get("name") or ""), []).append(record)
+            by_name.setdefault(norm_name(record.get("name")), []).append(record)
         for item in self.items:
             if not item.valid:
                 continue
