@@ -121,6 +121,17 @@ options:
       - How many flow exports, and restore writes, run at the same time (1 to 16).
     type: int
     default: 4
+  signing_key:
+    description:
+      - A secret key that signs each backup's manifest (HMAC-SHA256, stored as C(signature) in C(manifest.json)).
+        When not set, the value of the E(DESCOPE_BACKUP_SIGNING_KEY) environment variable is used.
+      - With a key, O(state=restored) (check mode included) refuses a backup whose signature is missing or does not
+        verify, and V(latest) is the newest backup whose signed manifest verifies and names this project; unsigned
+        or forged directories are ignored (listed in RV(ignored) by retention, never removed).
+      - Without a key the manifest's sha256 checksums catch accidental damage only, not a deliberate edit (whoever can
+        write a file can recompute its checksum); restore says so in a warning. See docs/backups-and-restore.md.
+      - At least 16 characters; a value set but empty or shorter is an error. Keep it in a vault; it is never shown.
+    type: str
 notes:
   - >-
     Tenants are backed up with the fields M(descope.mgmt.descope_tenant) manages (name, self-provisioning domains, custom
@@ -240,6 +251,9 @@ backup:
     content_sha256:
       description: Digest of the normalised content, used to detect that nothing changed.
       type: str
+    signed:
+      description: Whether the manifest carries a signature (written with O(signing_key)).
+      type: bool
 tenants:
   description: With O(state=restored), one entry per tenant as M(descope.mgmt.descope_tenant) returns them (C(id), C(action), C(changed), C(before), C(after)).
   returned: O(state=restored)

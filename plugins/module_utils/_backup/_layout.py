@@ -56,6 +56,7 @@ ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "keep_last": {"type": "int"},
         "max_age_days": {"type": "int"},
         "concurrency": {"type": "int", "default": 4},
+        "signing_key": {"type": "str", "no_log": True},
         **PRUNE_GUARD_ARGSPEC,
     }
 )

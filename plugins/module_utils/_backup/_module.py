@@ -21,6 +21,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     project_dir,
     stamp_of,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._signing import sign, signing_key
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import (
     Entry,
     free_name,
@@ -94,6 +95,7 @@ def _summary(path: str, manifest: Json) -> Json:
         "counts": manifest.get("counts"),
         "snapshot": {k: v for k, v in (manifest.get("snapshot") or {}).items() if k != "files"},
         "content_sha256": manifest.get("content_sha256"),
+        "signed": isinstance(manifest.get("signature"), dict),
     }
 
 
@@ -127,12 +129,13 @@ def run_backup(ctx: TaskContext) -> Outcome:
         ctx.warn(f"The project snapshot was not backed up: {cap.snapshot_reason}. Tenants, flows and the theme were.")
     files, kinds = render_files(cap)
     content = cap.content_sha256()
-    valid, _skipped = list_backups(root, project_id)
+    key = signing_key(p, ctx.environ)
+    valid, _skipped = list_backups(root, project_id, key)
     latest = valid[-1] if valid else None
     latest_ok = False
     if latest is not None and latest.manifest.get("content_sha256") == content and not p.get("force"):
         try:
-            verify(latest.path, project_id)
+            verify(latest.path, project_id, key)
             latest_ok = True
         except DescopeFileError as exc:
             ctx.warn(f"The newest backup {latest.path} does not verify ({exc}); writing a new one.")
@@ -146,7 +149,7 @@ def run_backup(ctx: TaskContext) -> Outcome:
     else:
         created = _layout.now()
         name = free_name(root, stamp_of(created))
-        manifest = build_manifest(cap, project_id, created, name, files, kinds)
+        manifest = sign(build_manifest(cap, project_id, created, name, files, kinds), key)
         _guard_secret(ctx, files, manifest)
         path = os.path.join(root, name)
         if not ctx.check_mode:
@@ -217,7 +220,7 @@ def _retention(ctx: TaskContext, ops: list[Json], result: Json) -> Outcome:
     backup_dir = _backup_dir(ctx, must_exist=not backing_up)
     root = _project_root(backup_dir, project_id)
     stale = [] if backing_up else _clean_temporaries(ctx, root, ops)  # a backup task already cleaned
-    entries, skipped = list_backups(root, project_id)
+    entries, skipped = list_backups(root, project_id, signing_key(p, ctx.environ))
     if backing_up and result.get("changed") and ctx.check_mode:
         # check mode wrote nothing: count the backup that would exist as the newest
         created = parse_iso(result["backup"]["created"]) or _layout.now()

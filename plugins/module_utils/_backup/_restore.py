@@ -34,6 +34,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     is_licence_refusal,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import _backup_dir, _summary
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._signing import ENV_KEY, signing_key
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import resolve_backup, verify_contents
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, operation
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
@@ -110,8 +111,14 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     p = ctx.params
     project_id = ctx.settings.project_id
     root = os.path.join(_backup_dir(ctx, must_exist=True), project_id)
-    path = resolve_backup(str(p["backup"]), root, project_id)
-    manifest, contents = verify_contents(path, project_id)  # a backup that does not verify is never used
+    key = signing_key(p, ctx.environ)
+    path = resolve_backup(str(p["backup"]), root, project_id, key)
+    manifest, contents = verify_contents(path, project_id, key)  # a backup that does not verify is never used
+    if key is None:
+        ctx.warn(
+            f"Restoring {os.path.basename(path)} without a signing key: its sha256 checksums catch accidental damage only; "
+            f"anyone who can write to backup_dir can change it and recompute them. Set signing_key (or {ENV_KEY}) when backing up and restoring."
+        )
     include = [s for s in SECTIONS if s in (p.get("include") or SECTIONS)]
     in_backup = set(manifest.get("include") or [])
     notes = [f"{s} not restored: the backup does not hold it" for s in include if s not in in_backup]

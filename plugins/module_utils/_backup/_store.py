@@ -28,6 +28,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     safe_relpath,
     sha256_bytes,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._signing import check_signature
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeFileError
 
 
@@ -198,14 +199,15 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
     return data
 
 
-def verify(path: str, project_id: str) -> Json:
-    """Check the manifest and every file's sha256, and that no unlisted file was added (all problems at once)."""
-    return verify_contents(path, project_id)[0]
+def verify(path: str, project_id: str, key: bytes | None = None) -> Json:
+    """Check the manifest (and its signature with a key) and every file's sha256, and that no unlisted file was added."""
+    return verify_contents(path, project_id, key)[0]
 
 
-def verify_contents(path: str, project_id: str) -> tuple[Json, dict[str, bytes]]:
+def verify_contents(path: str, project_id: str, key: bytes | None = None) -> tuple[Json, dict[str, bytes]]:
     """``verify``, returning the bytes it checked: restore uses these, never the files again (they may change)."""
     manifest = read_manifest(path, project_id)
+    check_signature(path, manifest, key)  # before the files: a forged manifest's checksums mean nothing
     problems: list[tuple[str, str]] = []
     contents: dict[str, bytes] = {}
     listed = manifest["files"]
@@ -252,8 +254,12 @@ class Entry:
         return {"name": self.name, "path": self.path, "created": iso(self.created)}
 
 
-def list_backups(root: str, project_id: str) -> tuple[list[Entry], list[Json]]:
-    """The valid backups of the project (oldest first) and the directories skipped, with why."""
+def list_backups(root: str, project_id: str, key: bytes | None = None) -> tuple[list[Entry], list[Json]]:
+    """The valid backups of the project (oldest first) and the directories skipped, with why.
+
+    With a signing key, valid means signed with it too: ``latest`` is then the newest backup whose signed
+    manifest verifies and names this project, whatever the directory names say.
+    """
     valid: list[Entry] = []
     skipped: list[Json] = []
     if not os.path.isdir(root):
@@ -264,6 +270,7 @@ def list_backups(root: str, project_id: str) -> tuple[list[Entry], list[Json]]:
             continue  # temporary directories (.tmp-*) and anything else are never ours to touch
         try:
             manifest = read_manifest(path, project_id)
+            check_signature(path, manifest, key)
         except DescopeFileError as exc:
             skipped.append({"name": name, "path": path, "reason": str(exc)})
             continue
@@ -294,15 +301,17 @@ def plan_retention(entries: list[Entry], keep_last: int | None, max_age_days: in
     return [doomed[e.name] for e in ordered if e.name in doomed]
 
 
-def resolve_backup(ref: str, root: str, project_id: str) -> str:
+def resolve_backup(ref: str, root: str, project_id: str, key: bytes | None = None) -> str:
     """``latest``, a backup name under the project's directory, or a path."""
-    valid, _skipped = list_backups(root, project_id)
+    valid, _skipped = list_backups(root, project_id, key)
     names = [e.name for e in valid]
     known = f"available: {', '.join(names[-5:])}" if names else "there are no backups of this project yet"
     if ref == "latest":
         if not valid:
             raise DescopeFileError(
-                root, f"holds no valid backup of project '{project_id}'.", "take one with state=present, or check backup_dir and the project id."
+                root,
+                f"holds no valid backup of project '{project_id}'" + (" signed with the configured signing key." if key else "."),
+                "take one with state=present, or check backup_dir and the project id" + (" and the signing key." if key else "."),
             )
         return valid[-1].path
     path = os.path.join(root, ref) if NAME_RE.match(ref) else os.path.abspath(os.path.expanduser(ref))

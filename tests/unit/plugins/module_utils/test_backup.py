@@ -616,8 +616,8 @@ def test_restore_uses_the_bytes_it_verified_not_the_file_changed_afterwards(seed
     mutate(seeded)
     real = _backup._restore.verify_contents
 
-    def verify_then_tamper(where: str, project_id: str) -> t.Any:
-        verified = real(where, project_id)
+    def verify_then_tamper(where: str, project_id: str, key: bytes | None = None) -> t.Any:
+        verified = real(where, project_id, key)
         tampered = {"tenants": [{"id": "intruder", "name": "Intruder"}]}
         (path / "tenants.json").write_text(json.dumps(tampered))  # after the checksums were checked
         return verified
