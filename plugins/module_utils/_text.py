@@ -37,3 +37,28 @@ def escape_record(value: t.Any) -> t.Any:
     if isinstance(value, (list, tuple)):
         return [escape_record(v) for v in value]
     return value
+
+
+def type_name(value: t.Any) -> str:
+    """A value's type in the user's (YAML/JSON) terms, never a Python or ansible-core class name.
+
+    ansible-core 2.19 hands modules run in the controller tagged subclasses (``_AnsibleTaggedInt``...):
+    ``isinstance`` sees through them, ``type(value).__name__`` does not.
+    """
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (dict, "mapping"), (list, "list"), (tuple, "list")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, (set, frozenset)):
+        return "list"
+    return "value of an unsupported type"
+
+
+_TAGGED = re.compile(r"<class '(?:[\w.]*\.)?_AnsibleTagged(\w+)'>|\b_AnsibleTagged(\w+)\b")
+_TAGGED_NAMES = {"Int": "integer", "Float": "number", "Str": "string", "Dict": "mapping", "List": "list", "Set": "list", "Tuple": "list"}
+
+
+def user_terms(message: str) -> str:
+    """Rewrite ansible-core internal type names in a message (``_AnsibleTaggedInt``) into the user's terms (``integer``)."""
+    return _TAGGED.sub(lambda m: _TAGGED_NAMES.get(m.group(1) or m.group(2), "value"), message)

@@ -80,8 +80,7 @@ def check_signature(path: str, manifest: t.Mapping[str, t.Any], key: bytes | Non
         raise DescopeFileError(
             mpath,
             "has no signature, and a signing key is configured: this backup was written without the key, or its signature was removed.",
-            "restore a backup written with the same signing_key; to trust an unsigned backup on purpose, run once without "
-            f"signing_key and {ENV_KEY}.",
+            f"restore a backup written with the same signing_key; to trust an unsigned backup on purpose, run once without signing_key and {ENV_KEY}.",
         )
     if not hmac.compare_digest(found["value"], signature_of(manifest, key)):
         raise DescopeFileError(

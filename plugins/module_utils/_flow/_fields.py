@@ -111,4 +111,8 @@ def dump_file_text(value: t.Any) -> str:
 
 
 def _type_name(value: t.Any) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "null")
+    # isinstance, not type(): values of tasks run in the controller are tagged subclasses (_AnsibleTaggedInt...)
+    for kind, name in ((bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"), (int, "number"), (float, "number")):
+        if isinstance(value, kind):
+            return name
+    return "null"

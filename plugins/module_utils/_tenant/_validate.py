@@ -7,6 +7,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._text import type_name
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
     _DOMAIN_RE,
     ITEM_KEYS,
@@ -68,7 +69,7 @@ def _schema_problems(item: Item) -> list[Problem]:
         if error.validator == "type":
             expected = error.validator_value
             expected = [x for x in expected if x != "null"] if isinstance(expected, list) else [expected]
-            got = type(error.instance).__name__
+            got = type_name(error.instance)
             problems.append(
                 item.problem(
                     field, f"must be of type {' or '.join(expected)}, got {got} ({error.instance!r:.60}).", f"Set {field} to a {' or '.join(expected)} value."
@@ -117,7 +118,7 @@ def _value_problems(item: Item) -> list[Problem]:
             problems.append(
                 item.problem(
                     f"custom_attributes.{key}",
-                    f"has a value of type {type(value).__name__}.",
+                    f"has a value of type {type_name(value)}.",
                     "Custom attribute values must be a string, a number, a boolean or a list of strings.",
                 )
             )

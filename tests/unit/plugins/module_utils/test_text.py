@@ -26,3 +26,14 @@ def test_ordinary_text_is_untouched() -> None:
     for text in ("Acme Corp", "Caf\u00e9 \u6771\u4eac \U0001f600", "a-b_c.d/e"):
         assert escape_text(text) == text and escape_record(text) == text
     assert escape_record({"n": 1, "b": True, "none": None}) == {"n": 1, "b": True, "none": None}
+
+
+def test_type_names_and_ansible_internal_names_in_user_terms() -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._text import type_name, user_terms
+
+    class _AnsibleTaggedInt(int):  # what ansible-core 2.19 passes to a controller-side module
+        pass
+
+    assert [type_name(v) for v in (True, _AnsibleTaggedInt(3), 1.5, "s", {}, [], None)] == ["boolean", "integer", "number", "string", "mapping", "list", "null"]
+    text = "argument 'concurrency' is of type <class 'ansible._internal._datatag._tags._AnsibleTaggedStr'>; got _AnsibleTaggedInt (123)"
+    assert user_terms(text) == "argument 'concurrency' is of type string; got integer (123)"
