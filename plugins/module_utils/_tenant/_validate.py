@@ -7,7 +7,6 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
-from ansible_collections.descope.mgmt.plugins.module_utils._text import type_name
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
     _DOMAIN_RE,
     ITEM_KEYS,
@@ -17,6 +16,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     current_view,
     norm_name,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._text import type_name
 
 
 def _text(value: t.Any) -> str | None:
