@@ -102,6 +102,7 @@ ARGUMENT_SPEC = with_connection(
         "prune": {"type": "bool", "default": False},
         "protected_ids": {"type": "list", "elements": "str"},
         "allow_duplicate_domains": {"type": "bool", "default": False},
+        "authoritative": {"type": "bool", "default": False},
         "concurrency": {"type": "int", "default": 4},
         **PRUNE_GUARD_ARGSPEC,
     }
@@ -180,9 +181,26 @@ def compact(view: Record) -> Record:
     return {k: v for k, v in view.items() if k in ("id", "name") or v not in (None, "", [], {}, False)}
 
 
-def desired_fields(item: Record) -> Record:
-    """The managed fields an item sets, normalised."""
-    return {f: _norm(f, item[f]) for f in FIELD_NAMES if item.get(f) is not None}
+# What an unset field means when the declared set is authoritative: the API's value for a tenant created without it
+# (OpenAPI Descope_API.yaml CreateTenantRequest: all optional; the SDKs send empty lists/maps and false). The name is
+# required anyway, and the parent can only be set at creation, so neither gets a default.
+AUTHORITATIVE_DEFAULTS: dict[str, t.Any] = {
+    "self_provisioning_domains": [],
+    "custom_attributes": {},
+    "enforce_sso": False,
+    "enforce_sso_exclusions": [],
+    "disabled": False,
+    "default_roles": [],
+}
+
+
+def desired_fields(item: Record, authoritative: bool = False) -> Record:
+    """The managed fields an item sets, normalised; with ``authoritative`` an unset field means its API default."""
+    fields = {f: _norm(f, item[f]) for f in FIELD_NAMES if item.get(f) is not None}
+    if authoritative:
+        for field, default in AUTHORITATIVE_DEFAULTS.items():
+            fields.setdefault(field, _norm(field, default))
+    return fields
 
 
 def _unwrap(body: Record) -> Record | None:

@@ -135,6 +135,9 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
     """The declared tenants, normalised, with every problem found without a request."""
     params = ctx.params
     set_mode = params.get("tenants") is not None
+    authoritative = bool(params.get("authoritative"))
+    if authoritative and not set_mode:
+        problems.append(Problem("authoritative", "only applies to set mode (the tenants option).", "Declare the tenants with 'tenants', or remove authoritative."))
     items = _make_items(params, set_mode)
     for item in items:
         # Single mode: the argument spec already enforced the types, only set-mode items need the schema.
@@ -142,7 +145,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
         if found:
             item.valid = False  # wrong shape: keep it out of the semantic checks, which need sane types
         else:
-            item.fields = desired_fields(item.raw)
+            item.fields = desired_fields(item.raw, authoritative and set_mode and item.state == "present")
         if item.shape_ok:
             found += _value_problems(item)
         problems.extend(found)
