@@ -137,7 +137,9 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
     set_mode = params.get("tenants") is not None
     authoritative = bool(params.get("authoritative"))
     if authoritative and not set_mode:
-        problems.append(Problem("authoritative", "only applies to set mode (the tenants option).", "Declare the tenants with 'tenants', or remove authoritative."))
+        problems.append(
+            Problem("authoritative", "only applies to set mode (the tenants option).", "Declare the tenants with 'tenants', or remove authoritative.")
+        )
     items = _make_items(params, set_mode)
     for item in items:
         # Single mode: the argument spec already enforced the types, only set-mode items need the schema.
