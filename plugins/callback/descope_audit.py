@@ -14,8 +14,16 @@ description:
     task metadata; raw task arguments, C(invocation) and result bodies are never written. A result hidden by C(no_log)
     is recorded with C(hidden=true) and no detail. A final pass removes the value of E(DESCOPE_MANAGEMENT_KEY) and of any
     secret-looking key.
-  - Each line carries the sha256 of the previous line (C(prev)) and of itself (C(hash)), so an edited, removed, inserted
-    or reordered line is detected by M(descope.mgmt.descope_audit_info) with O(descope.mgmt.descope_audit_info#module:verify=true).
+  - Each line is sealed (C(hash)) and chained to the line before it (C(prev)). With O(key) the seal is HMAC-SHA256 and a
+    sealed checkpoint per run (C(<dir>/checkpoints/<run_id>.json)) records each file's line count and last line, so
+    M(descope.mgmt.descope_audit_info) with O(descope.mgmt.descope_audit_info#module:verify=true) detects and locates every
+    edited, removed, reordered, forged or cut-off line and a rewritten trail. Without a key the seal is SHA-256, which
+    catches accidents but not forgery.
+  - A journal of intent (C(<dir>/journal/<run_id>.jsonl)) receives each write before it is sent; operations that a
+    killed run never reported are added to the trail with C(interrupted=true) at the end of the run or, at the latest,
+    by the next run.
+  - With O(url) every line is also POSTed to a collector (JSON lines, bearer token) or Splunk HEC, with retries; lines
+    that cannot be delivered are kept in C(<dir>/sink/spool.jsonl) and sent with the next batch.
   - Lines are appended under an exclusive file lock with C(O_APPEND) and C(fsync), so parallel C(ansible-playbook) runs
     sharing a file never lose or interleave lines. Directories are created C(0700), files C(0600).
   - When a task of this collection fails it prints what failed, the HTTP status, the Descope error code and concrete
@@ -57,6 +65,50 @@ options:
     ini:
       - section: descope_audit
         key: required
+  key:
+    description:
+      - Secret key (at least 16 characters, for example C(openssl rand -hex 32)) that seals every line and checkpoint
+        with HMAC-SHA256. Give the same key to M(descope.mgmt.descope_audit_info) to verify. Keep it out of the
+        trail's directory (an AWX credential, a vault) or an attacker who can edit the trail can re-seal it.
+      - Without a key the trail is sealed with plain SHA-256 and verification says it cannot detect forgery.
+    type: str
+    env:
+      - name: DESCOPE_AUDIT_KEY
+    ini:
+      - section: descope_audit
+        key: key
+  url:
+    description:
+      - Also send every line to this HTTP(S) endpoint (a log collector, or Splunk HEC's C(/services/collector/event)).
+      - With O(required=true) a line the sink does not take after its retries blocks further changes like a file
+        write failure does.
+    type: str
+    env:
+      - name: DESCOPE_AUDIT_URL
+    ini:
+      - section: descope_audit
+        key: url
+  token:
+    description:
+      - "Token for O(url), sent as C(Authorization: Bearer <token>) (or C(Splunk <token>) with O(format=splunk_hec))."
+    type: str
+    env:
+      - name: DESCOPE_AUDIT_TOKEN
+    ini:
+      - section: descope_audit
+        key: token
+  format:
+    description:
+      - 'Body format for O(url). V(jsonl) posts the trail lines as written (one JSON object per line); V(splunk_hec)
+        wraps each in C({"time": ..., "event": ...}) for Splunk''s HTTP Event Collector.'
+    type: str
+    choices: [jsonl, splunk_hec]
+    default: jsonl
+    env:
+      - name: DESCOPE_AUDIT_FORMAT
+    ini:
+      - section: descope_audit
+        key: format
   show_suggestions:
     description:
       - Print recovery suggestions when a task of this collection fails.
@@ -91,11 +143,14 @@ from ansible.errors import AnsibleError
 from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit, _hints
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import chain, journal, sink
 
 COLLECTION_PREFIX = "descope.mgmt."
 # set in the controller's environment when a required trail cannot be written: workers forked for
 # later tasks inherit it, and the descope.mgmt action plugins refuse to change anything (see _action_base.py)
 BLOCK_ENV = "_DESCOPE_AUDIT_BLOCKED"
+# set while this callback is enabled, so the action plugins can tell a user who forgot to enable it
+ACTIVE_ENV = "_DESCOPE_AUDIT_ACTIVE"
 NOT_RECORDED = ("descope_audit_info",)  # reading the trail is not an operation on Descope
 SET_KEYS = ("tenants", "flows")
 COUNT_KEYS = ("created", "updated", "deleted", "imported", "unchanged", "failed", "skipped")
@@ -248,6 +303,9 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
         self.show_suggestions = True
         self.progress = True
         self.write_failed: str | None = None
+        self.key: str | None = None
+        self.sink: sink.Sink | None = None
+        self.journal: tuple[str, int] | None = None
         self.records_written = 0
         self._starts: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
@@ -262,6 +320,17 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
         self.required = bool(self.get_option("required"))
         self.show_suggestions = bool(self.get_option("show_suggestions"))
         self.progress = bool(self.get_option("progress"))
+        try:
+            self.key = chain.check_key(self.get_option("key"))
+        except chain.KeyError_ as exc:
+            self.key = None
+            self._write_failure(_audit.AuditWriteError(str(exc)), raise_error=False)
+        url = self.get_option("url")
+        if url:
+            try:
+                self.sink = sink.Sink(str(url), self.get_option("token") or None, str(self.get_option("format") or "jsonl"), spool_dir=self.dir)
+            except sink.SinkError as exc:
+                self._write_failure(_audit.AuditWriteError(str(exc)), raise_error=False)
         if self.required:
             self._preflight()
 
@@ -273,13 +342,30 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             os.close(fd)
         except OSError as exc:
-            self._write_failure(_audit.AuditWriteError(_audit._write_failure(path, exc)), raise_error=False)
+            self._write_failure(_audit.AuditWriteError(_audit.write_failure(path, exc)), raise_error=False)
 
     # ------------------------------------------------------------------ playbook context
 
     def v2_playbook_on_start(self, playbook: t.Any) -> None:
         name = getattr(playbook, "_file_name", None)
         self.playbook = str(name) if name else None
+        os.environ[ACTIVE_ENV] = self.run_id
+        self._open_journal()
+
+    def _open_journal(self) -> None:
+        """Reconcile journals of runs that died, then open this run's (workers inherit its path and lock)."""
+        try:
+            recovered = journal.reconcile_abandoned(self.dir, self.key)
+            if recovered:
+                self._display.warning(f"descope.mgmt.descope_audit: added {len(recovered)} operation(s) of interrupted run(s) to the trail (interrupted=true)")
+                self._ship(recovered)
+            header = {"playbook": self.playbook, "user": self.user, "awx_job_id": self.awx_job_id, "awx_user": self.awx_user}
+            self.journal = journal.open_run(self.dir, self.run_id, header)
+            os.environ[journal.ENV_JOURNAL] = self.journal[0]
+        except OSError as exc:
+            self._write_failure(_audit.AuditWriteError(_audit.write_failure(journal.journal_path(self.dir, self.run_id), exc)), raise_error=False)
+        except (_audit.AuditWriteError, sink.SinkError) as exc:
+            self._write_failure(_audit.AuditWriteError(str(exc)), raise_error=False)
 
     def v2_playbook_on_play_start(self, play: t.Any) -> None:
         try:
@@ -398,12 +484,20 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             return
         with self._lock:
             try:
-                _audit.append(_audit.file_for(self.dir, self._now()), records)
+                sealed = _audit.append(_audit.file_for(self.dir, self._now()), records, key=self.key, run_id=self.run_id)
                 self.records_written += len(records)
+                self._ship(sealed)
+            except sink.SinkError as exc:
+                # the line is on file already: raising here would make ansible-core report the task again
+                self._write_failure(exc, raise_error=False)
             except _audit.AuditWriteError as exc:
                 self._write_failure(exc, raise_error=True)
             except Exception as exc:  # pylint: disable=broad-except  # the audit must never break the run by surprise
                 self._write_failure(_audit.AuditWriteError(f"cannot write the Descope audit trail in {self.dir}: {exc}"), raise_error=True)
+
+    def _ship(self, sealed: list[dict[str, t.Any]]) -> None:
+        if self.sink is not None and sealed:
+            self.sink.send([chain.serialise(r) for r in sealed])
 
     def _write_failure(self, exc: Exception, raise_error: bool) -> None:
         first = self.write_failed is None
@@ -425,5 +519,19 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             raise AnsibleError(f"descope.mgmt.descope_audit: {exc}")
 
     def v2_playbook_on_stats(self, stats: t.Any) -> None:
+        if self.journal is not None:
+            path, fd = self.journal
+            self.journal = None
+            os.environ.pop(journal.ENV_JOURNAL, None)
+            with self._lock:
+                try:
+                    missing = journal.close_run(self.dir, path, fd, self.key)
+                    if missing:
+                        self._display.warning(
+                            f"descope.mgmt.descope_audit: {len(missing)} operation(s) were sent but never reported by their task; recorded as interrupted"
+                        )
+                        self._ship(missing)
+                except (OSError, _audit.AuditWriteError, sink.SinkError) as exc:
+                    self._write_failure(_audit.AuditWriteError(str(exc)), raise_error=False)
         if self.write_failed and self.required:
             self._display.error(f"descope.mgmt.descope_audit: the audit trail for run {self.run_id} is incomplete: {self.write_failed}")

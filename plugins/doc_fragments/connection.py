@@ -65,7 +65,7 @@ options:
   retry_max_wait:
     description:
       - The longest C(Retry-After) wait, in seconds, honoured for one HTTP 429 answer. Each wait is reported as a warning.
-        A C(Retry-After) of one second or less is not slept: the learned pace spaces the retry.
+        A C(Retry-After) of one second or less is not slept; the learned pace spaces the retry.
     type: float
     default: 60
 notes:

@@ -9,16 +9,19 @@ vary by licence tier (docs.descope.com/rate-limiting), so the allowed rate is le
 * Until the first 429 nothing is paced (a run under the limit pays nothing).
 * On a 429 the rate is cut, once per congestion event: answers to requests sent before the previous
   cut do not cut again (16 workers hitting one empty bucket are one signal, not sixteen), and a cut
-  needs ``MIN_OK_PER_CUT`` accepted answers since the previous one to measure anything. When the client
-  sends more than ``FAR_ABOVE`` x what the server accepted since the previous cut, the rate drops to
-  that accepted rate at once (after a 429 the server's bucket is empty, so what it accepts from then on
-  is its refill rate: a token bucket is found in two cuts, not a dozen 429 storms). Otherwise the cut is
-  the gentle CUBIC one, at most once per ``CUT_INTERVAL``, so 429s that do not depend on the rate (a
-  proxy rejecting every other request) slow the run down a little instead of stalling it.
-* After a cut the rate starts at ``BETA`` x that new rate and grows along a cubic curve that returns to
-  it after ``RECOVERY_SECONDS`` and then probes above it (never above twice the measured send rate). The curve is scaled to the learned rate (AWS
-  uses a fixed constant tuned for its own services) so the recovery takes the same time at 2 or 200
-  requests per second, and the server bucket never idles long enough to overflow.
+  needs ``MIN_OK_PER_CUT`` accepted answers to requests sent since the previous one. The new rate is the
+  lower of the current rate and the rate the server accepted since the previous cut: after a 429 the
+  server's bucket is empty, so what it accepts from then on is its refill rate (a token bucket is found
+  in two cuts, not a dozen 429 storms). Unless the client sends more than ``FAR_ABOVE`` x that, cuts
+  come at most once per ``CUT_INTERVAL``.
+* When requests sent at the rate just measured are still refused ``JUDGE_SHARE`` of the time or more,
+  the 429s do not depend on the rate (a proxy or fault rejecting a share of requests): pacing cannot
+  help and stops for this client, so such faults cost retries, not a stalled run.
+* After a cut the rate starts at ``BETA`` x the new rate and grows along a cubic curve that returns to
+  it after ``RECOVERY_SECONDS`` and then probes above it (never above twice the measured send rate).
+  The curve is scaled to the learned rate (AWS uses a fixed constant tuned for its own services), so
+  the recovery takes the same time at 2 or 200 requests per second and the server bucket does not
+  idle long enough to overflow.
 * Every thread of a client takes its send slot from the same schedule.
 
 The clock and sleep are injectable so the unit tests are exact, not timed.
@@ -37,7 +40,7 @@ MEASURE_WINDOW = 0.5  # seconds of send timestamps used to measure the send rate
 MIN_RATE = 2.0  # requests per second: 429s that do not depend on the rate (a faulty proxy) never stall a run
 MIN_OK_PER_CUT = 3
 MIN_EPOCH = 0.02  # seconds: a shorter measurement says nothing about a rate
-CUT_INTERVAL = RECOVERY_SECONDS  # between two gentle cuts: the curve is back at the last rate, so rate-independent 429s do not ratchet it down
+CUT_INTERVAL = RECOVERY_SECONDS  # the curve is back at the last rate by then, so repeated cuts do not ratchet it down
 FAR_ABOVE = 1.3
 JUDGE_SAMPLES = 5  # answers since a measured cut needed to call the 429s rate-independent
 JUDGE_SHARE = 0.4

@@ -11,8 +11,11 @@ version_added: 0.1.0
 description:
   - Reads the JSONL audit trail written by the C(descope.mgmt.descope_audit) callback plugin and returns the entries
     that match the filters, oldest first.
-  - With O(verify=true) it also checks the hash chain of every trail file and reports the first line that was edited,
-    removed, inserted or reordered.
+  - With O(verify=true) it also checks every line's seal and link and the per-run checkpoints, and reports every line
+    that was edited, removed, inserted, reordered, forged or cut off, each with its file and line number. With O(key)
+    (or E(DESCOPE_AUDIT_KEY)) forgery and full rewrites are detected too; without it RV(forgery_detectable) is false
+    and a warning says so. A path with no trail is never RV(verified). Torn lines (a writer killed mid-line) are
+    listed in RV(torn_lines) and skipped; the rest of the file and later files are still verified.
   - It makes no Descope API calls and needs no credentials. Filters combine with AND; several values of one filter
     combine with OR.
 author:
@@ -27,11 +30,13 @@ options:
   since:
     description:
       - Only entries at or after this time, an ISO 8601 timestamp or date (for example V(2025-01-31T08:00:00Z) or
-        V(2025-01-31)). A time without a zone is UTC.
+        V(2025-01-31), the start of that UTC day), a relative time V(30m), V(2h), V(1d), V(1w) (before now), or
+        V(today) / V(yesterday). A time without a zone is UTC.
     type: str
   until:
     description:
-      - Only entries at or before this time (same format as O(since)).
+      - Only entries at or before this time (same formats as O(since)). A bare date, V(today) or V(yesterday) includes
+        that whole UTC day.
     type: str
   project:
     description:
@@ -54,10 +59,20 @@ options:
       - Only entries with these outcomes. V(check) marks check-mode entries (nothing was written).
     type: list
     elements: str
-    choices: [ok, failed, check, skipped]
+    choices: [ok, failed, check, skipped, unknown]
   run_id:
     description:
       - Only entries of these playbook runs (the callback gives each C(ansible-playbook) run one id).
+    type: list
+    elements: str
+  module:
+    description:
+      - Only entries of these modules (V(descope_tenant) or V(descope.mgmt.descope_tenant)).
+    type: list
+    elements: str
+  host:
+    description:
+      - Only entries of these inventory hosts.
     type: list
     elements: str
   changed_only:
@@ -67,10 +82,14 @@ options:
     default: false
   verify:
     description:
-      - Check the hash chain of every file under O(path) and return RV(verified), RV(first_broken_line),
-        RV(broken_file) and RV(reason).
+      - Check the seals, the chain and the checkpoints of every file under O(path) and return RV(verified),
+        RV(problems), RV(first_broken_line), RV(broken_file), RV(reason), RV(torn_lines) and RV(forgery_detectable).
     type: bool
     default: false
+  key:
+    description:
+      - The key the C(descope.mgmt.descope_audit) callback seals with. Default E(DESCOPE_AUDIT_KEY).
+    type: str
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -111,12 +130,18 @@ EXAMPLES = r"""
     operation: [delete]
     outcome: [failed]
 
-- name: Prove the trail was not tampered with
+- name: Prove the trail was not tampered with (the key comes from DESCOPE_AUDIT_KEY)
   descope.mgmt.descope_audit_info:
     path: /var/log/descope-audit
     verify: true
   register: check
-  failed_when: not check.verified
+  failed_when: not check.verified or not check.forgery_detectable
+
+- name: Yesterday's deletions
+  descope.mgmt.descope_audit_info:
+    since: yesterday
+    until: yesterday
+    operation: [delete]
 """
 
 RETURN = r"""
@@ -126,7 +151,7 @@ entries:
   type: list
   elements: dict
   sample:
-    - v: 1
+    - v: 2
       time: "2025-01-31T08:00:01.123Z"
       run_id: 0b6f3c8e-1f0e-4f5e-9d55-8a7f3f8b2f8c
       playbook: site.yml
@@ -150,6 +175,9 @@ entries:
       user: ops
       awx_job_id: null
       awx_user: null
+      interrupted: false
+      alg: hmac-sha256
+      key_id: 3f2a9c0d1e4b5a6c
       prev: "5b1e...64 hex digits"
       hash: "9c0d...64 hex digits"
 count:
@@ -169,7 +197,7 @@ path:
   type: str
   sample: /home/ops/.descope-mgmt/audit
 verified:
-  description: Whether every line of every file chains correctly.
+  description: Whether a trail was found and every line, link and checkpoint is intact (torn lines aside).
   returned: when O(verify=true)
   type: bool
   sample: true
@@ -192,7 +220,29 @@ reason:
   description: Why that line is broken (edited, removed/inserted/reordered, not JSON...), or null.
   returned: when O(verify=true)
   type: str
-  sample: content does not match its hash (the line was edited)
+  sample: content does not match its seal (the line was edited or forged)
+problems:
+  description: Every problem found (at most 200), each with its C(file), C(line) (null for a checkpoint) and C(reason).
+  returned: when O(verify=true)
+  type: list
+  elements: dict
+  sample: [{file: /home/ops/.descope-mgmt/audit/2025-01-31.jsonl, line: 17, reason: "'prev' does not match line 16"}]
+torn_lines:
+  description: Lines that are not complete JSON (a writer killed mid-line), skipped by the verification.
+  returned: when O(verify=true)
+  type: list
+  elements: dict
+  sample: [{file: /home/ops/.descope-mgmt/audit/2025-01-31.jsonl, line: 9, reason: not valid JSON}]
+forgery_detectable:
+  description: True only when a key was given, so a forged or rewritten line would have been detected.
+  returned: when O(verify=true)
+  type: bool
+  sample: true
+checkpoints:
+  description: How many run checkpoints were checked.
+  returned: when O(verify=true)
+  type: int
+  sample: 3
 """
 
 import os

@@ -102,9 +102,14 @@ options:
     description:
       - What to back up or restore.
       - Restoring a part the backup does not hold is skipped with a note in RV(notes).
+      - V(roles) (opt-in, not in the default) holds the permissions and the project and tenant roles in C(roles.json), in
+        the item shapes of M(descope.mgmt.descope_permission) and M(descope.mgmt.descope_role) (Descope's system
+        permissions are left out, every project has them). A restore writes permissions and project roles before the
+        tenants (their default roles name them), tenant roles after them, and deletes (with O(prune)) last; a prune
+        that would delete more than half of the existing roles or permissions is refused.
     type: list
     elements: str
-    choices: [tenants, flows, theme, snapshot]
+    choices: [tenants, flows, theme, snapshot, roles]
     default: [tenants, flows, theme, snapshot]
   keep_last:
     description:
@@ -257,6 +262,16 @@ backup:
 tenants:
   description: With O(state=restored), one entry per tenant as M(descope.mgmt.descope_tenant) returns them (C(id), C(action), C(changed), C(before), C(after)).
   returned: O(state=restored)
+  type: list
+  elements: dict
+roles:
+  description: With O(state=restored) and V(roles) restored, one entry per role as M(descope.mgmt.descope_role) returns them.
+  returned: O(state=restored) with V(roles) in O(include)
+  type: list
+  elements: dict
+permissions:
+  description: With O(state=restored) and V(roles) restored, one entry per permission as M(descope.mgmt.descope_permission) returns them.
+  returned: O(state=restored) with V(roles) in O(include)
   type: list
   elements: dict
 flows:

@@ -66,6 +66,39 @@ def scrub(result: dict[str, t.Any], no_log_values: set[str]) -> dict[str, t.Any]
     return t.cast(dict[str, t.Any], remove_values(result, no_log_values))
 
 
+# --- audit callback check (issue 13, owned by the audit engineer): set by the descope_audit callback while enabled
+AUDIT_ACTIVE_ENV = "_DESCOPE_AUDIT_ACTIVE"
+AUDIT_MISSING = (
+    "descope.mgmt: the descope.mgmt.descope_audit callback is not enabled, so this run leaves no audit trail and prints "
+    "no recovery suggestions. Add this line under [defaults] in ansible.cfg: callbacks_enabled = descope.mgmt.descope_audit "
+    "(or set ANSIBLE_CALLBACKS_ENABLED=descope.mgmt.descope_audit)"
+)
+
+
+def warn_if_audit_off(task: t.Any) -> None:
+    """Warn once per play (workers are forked per task: a marker file in the run's local temp dir remembers)."""
+    if os.environ.get(AUDIT_ACTIVE_ENV):
+        return
+    try:
+        from ansible import constants as C  # pylint: disable=import-outside-toplevel
+        from ansible.utils.display import Display  # pylint: disable=import-outside-toplevel
+
+        parent, play = task, None
+        while parent is not None and play is None:
+            play = getattr(parent, "_play", None)
+            parent = getattr(parent, "_parent", None)
+        marker = os.path.join(str(C.DEFAULT_LOCAL_TMP), f"descope-audit-off-{getattr(play, '_uuid', 'play')}")
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+    except Exception:  # noqa: BLE001  # pylint: disable=broad-except  # a warning must never fail the task
+        pass
+    Display().warning(AUDIT_MISSING)
+
+
+# --- end of the audit callback check
+
+
 class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
     """Subclasses set ``SPEC`` (the module's ``ResourceSpec``, imported directly).
 
@@ -116,6 +149,7 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         del tmp
         # set by the descope_audit callback (required=true) in the controller when the trail cannot be written
         blocked = os.environ.get(AUDIT_BLOCKED_ENV)
+        warn_if_audit_off(self._task)  # audit callback check (issue 13)
         if blocked and spec.writes:
             raise AnsibleActionFail(f"Not run: the Descope audit trail is required but cannot be written ({blocked}). Nothing was changed.")
         if not self._in_process():

@@ -101,10 +101,10 @@ def test_machine_paths_are_rerooted_into_the_sandbox(tmp_path: pathlib.Path) -> 
 def test_broken_examples_are_reported_with_file_and_line() -> None:
     readme = REPO / "README.md"
     unquoted = Block(readme, 10, "yaml", "- name: ok\n  debug:\n\n- name: Adopt an existing project: export its flows\n  x: 1\n", False)
-    problems, _ = yaml_problems(unquoted)
-    assert problems == ["README.md:14: YAML does not parse: mapping values are not allowed here"]
+    problems, documents = yaml_problems(unquoted)
+    assert problems == ["README.md:14: YAML does not parse: mapping values are not allowed here"] and documents == []
     inline = Block(readme, 20, "ini", "[descope_audit]\ndir = ~/.descope-mgmt/audit     # default\nrequired = false\n", False)
-    assert [x.split(": Ansible")[0] for x in ini_problems(inline)] == ["README.md:22: [descope_audit] dir = '~/.descope-mgmt/audit     # default'"]
+    assert [x.split(": Ansible", maxsplit=1)[0] for x in ini_problems(inline)] == ["README.md:22: [descope_audit] dir = '~/.descope-mgmt/audit     # default'"]
     assert ini_problems(Block(readme, 1, "ini", "no section\n", False))[0].startswith("README.md:1: INI does not parse")
     assert list(logical_lines("a \\\n  b  # c\n# only\n\ncd x\n")) == [(0, "a b"), (4, "cd x")]
     assert playbook_argument(["-i", "inventory", "-e", "x=1", "--check", "descope.mgmt.sync", "--limit", "a"]) == "descope.mgmt.sync"

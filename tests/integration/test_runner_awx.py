@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import shutil
+import subprocess
 import sys
 import typing as t
 
 import pytest
 import yaml
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _audit as audit
 
 ansible_runner = pytest.importorskip("ansible_runner")
 
@@ -125,3 +129,100 @@ def test_failed_job_shows_the_recovery_suggestions_in_its_events(awx_env: None, 
     lines = _audit_lines(pathlib.Path(runner.config.artifact_dir))
     assert any(line.get("outcome") == "failed" for line in lines)
     assert emulator.writes() == []
+
+
+# ------------------------------------------------------------------------------------------------ sliced AWX job
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+AUDIT_KEY = "awx-audit-key-0123456789abcdef"
+SINK_TOKEN = "awx-sink-token-0123456789"
+PROJECTS = {"staging": "P2StagingExampleProject00001", "production": "P2ProductionExampleProject01"}
+
+
+def _awx_private_dir(root: pathlib.Path, slice_hosts: list[str], collections: str) -> pathlib.Path:
+    """A private data dir as AWX lays out a job: the project checkout in project/, the imported inventory in inventory/."""
+    private = root
+    shutil.copytree(REPO / "examples", private / "project", ignore=shutil.ignore_patterns("demo"))
+    # AWX imports an SCM inventory source with `ansible-inventory --list --export` in the checkout, stores it, and
+    # hands each job a script printing that JSON (only the slice's hosts for a sliced job)
+    listed = subprocess.run(
+        [str(pathlib.Path(sys.executable).parent / "ansible-inventory"), "-i", "inventory", "--list", "--export"],
+        cwd=private / "project",
+        env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": collections},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(listed.stdout)
+    hostvars = data.get("_meta", {}).get("hostvars", {})
+    data["_meta"]["hostvars"] = {h: v for h, v in hostvars.items() if h in slice_hosts}
+    for group in data.values():
+        if isinstance(group, dict) and "hosts" in group:
+            group["hosts"] = [h for h in group["hosts"] if h in slice_hosts]
+    (private / "inventory").mkdir()
+    script = private / "inventory" / "hosts"
+    script.write_text(f"#!{sys.executable}\nimport json, sys\nprint(json.dumps({data!r}))\n", encoding="utf-8")
+    script.chmod(0o700)
+    return private
+
+
+def test_sliced_job_over_a_multi_project_inventory_lands_every_line_in_sink_and_trail(
+    awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path
+) -> None:
+    from audit_receiver import Receiver  # tests/ is on sys.path (integration conftest)
+
+    emulator.seed([{"id": pid, "managementKey": emulator.management_key, "tenants": []} for pid in PROJECTS.values()])
+    receiver = Receiver(token=SINK_TOKEN, fail_first=1)
+    persistent = tmp_path / "persistent-audit"  # the path AWX_ISOLATION_SHOW_PATHS exposes to every job
+    try:
+        slices = []
+        for number, host in enumerate(PROJECTS, start=1):
+            private = _awx_private_dir(tmp_path / f"slice{number}", [host], playbook.collections)
+            env = {
+                "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                "ANSIBLE_COLLECTIONS_PATH": playbook.collections,
+                "ANSIBLE_CALLBACKS_ENABLED": "descope.mgmt.descope_audit",  # what the EE sets
+                "ANSIBLE_LOCAL_TEMP": str(tmp_path / f"tmp{number}"),
+                "ANSIBLE_NOCOLOR": "1",
+                "DESCOPE_BASE_URL": emulator.env["DESCOPE_BASE_URL"],
+                "DESCOPE_MANAGEMENT_KEY": emulator.management_key,
+                "DESCOPE_AUDIT_DIR": str(persistent),
+                "DESCOPE_AUDIT_KEY": AUDIT_KEY,
+                "DESCOPE_AUDIT_URL": receiver.url,
+                "DESCOPE_AUDIT_TOKEN": SINK_TOKEN,
+                "JOB_ID": str(700 + number),
+            }
+            thread, runner = ansible_runner.run_async(
+                private_data_dir=str(private),
+                playbook="playbooks/sync.yml",
+                ident=f"slice-{number}",
+                envvars=env,
+                extravars={"descope_backup_dir": str(tmp_path / "backups"), "awx_job_id": 700 + number, "awx_user_name": "alice"},
+                quiet=True,
+                timeout=300,
+            )
+            slices.append((thread, runner))
+        for thread, _runner in slices:
+            thread.join(timeout=320)
+        for _thread, runner in slices:
+            assert runner.status == "successful", _events_text(runner)
+
+        declared = {item["id"] for item in yaml.safe_load((REPO / "examples" / "project" / "tenants.yml").read_text())["tenants"]}
+        lines = [json.loads(x) for f in sorted(persistent.glob("*.jsonl")) for x in f.read_text().splitlines() if x.strip()]
+        for host, pid in PROJECTS.items():
+            created = {e["target_id"] for e in lines if e["project_id"] == pid and e["operation"] == "create" and e["target_type"] == "tenant"}
+            assert created == declared, (host, created)
+            assert {t_["id"] for t_ in emulator.state(pid)["tenants"]} >= declared
+        # the role previews in check mode before it applies: one check line and one real line per change
+        keys = [(e["run_id"], e["project_id"], e["target_type"], e["target_id"], e["operation"], e["check_mode"]) for e in lines if e["target_id"]]
+        assert len(keys) == len(set(keys))  # nothing duplicated
+        assert not any(e["interrupted"] for e in lines)
+        assert {e["awx_job_id"] for e in lines} == {"701", "702"} and len({e["run_id"] for e in lines}) == 2
+        assert sorted(receiver.unique()) == sorted(e["hash"] for e in lines)  # every slice's lines reached the sink, once
+        checked = audit.verify(str(persistent), AUDIT_KEY)
+        assert checked.verified and checked.forgery_detectable and checked.checkpoints == 2, checked.problems
+        for pid in PROJECTS.values():
+            entries, _files = audit.read_entries(str(persistent), {"project": [pid]})
+            assert entries and all(e["project_id"] == pid for e in entries)
+    finally:
+        receiver.close()

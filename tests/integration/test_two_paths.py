@@ -34,6 +34,10 @@ def test_every_module_runs_on_both_paths_with_the_same_result(playbook: t.Any, e
         {"name": "tenant info", "descope.mgmt.descope_tenant_info": {}},
         {"name": "flow info", "descope.mgmt.descope_flow_info": {}},
         {"name": "flow absent", "descope.mgmt.descope_flow": {"flow_id": "no-such-flow", "state": "absent"}},
+        {"name": "permission", "descope.mgmt.descope_permission": {"permissions": [{"name": "p.one"}, {"name": "p.two", "description": "two"}]}},
+        {"name": "role", "descope.mgmt.descope_role": {"roles": [{"name": "r.one", "permission_names": ["p.one"]}, {"name": "r.two", "tenant_id": "a"}]}},
+        {"name": "role info", "descope.mgmt.descope_role_info": {"tenant_ids": ["a"]}},
+        {"name": "permission info", "descope.mgmt.descope_permission_info": {}},
         {"name": "backup", "descope.mgmt.descope_backup": {"backup_dir": "{{ backup_dir }}", "include": ["tenants", "theme"]}},
     ]
     outcomes = {}
@@ -44,7 +48,7 @@ def test_every_module_runs_on_both_paths_with_the_same_result(playbook: t.Any, e
         outcomes[path] = {task["name"]: comparable(task["result"]) for task in run.tasks}
         if path == "module":
             assert all("invocation" in task["result"] for task in run.tasks), "expected AnsiballZ module runs"
-    for name in ("tenant", "tenant again", "tenant info", "flow info", "flow absent"):
+    for name in ("tenant", "tenant again", "tenant info", "flow info", "flow absent", "permission", "role", "role info", "permission info"):
         assert outcomes["in-process"][name] == outcomes["module"][name], name
     backups = {p: outcomes[p]["backup"] for p in PATHS}
     assert backups["in-process"]["backup"]["counts"] == backups["module"]["backup"]["counts"]

@@ -9,14 +9,15 @@ import datetime
 import json
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
+    ALL_SECTIONS,
     COLLECTION_VERSION,
     FLOWS_DIR,
     FORMAT,
     FORMAT_VERSION,
     PATH_SNAPSHOT_EXPORT,
-    SECTIONS,
+    ROLES_FILE,
     SNAPSHOT_DIR,
     TENANTS_FILE,
     THEME_FILE,
@@ -54,9 +55,16 @@ class Capture:
     snapshot_files: dict[str, t.Any] | None = None
     snapshot_status: str = "not_included"  # ok | unavailable | not_included
     snapshot_reason: str | None = None
+    authz: Json | None = None  # the opt-in "roles" section: {"permissions": [...], "roles": [...]}
 
     def normalised(self) -> Json:
         """The content compared for idempotence: server-managed and empty values dropped, order-free lists sorted."""
+        content = self._normalised_v1()
+        if self.authz is not None:  # only when included, so the hash of a backup without it is unchanged
+            content["authz"] = self.authz
+        return content
+
+    def _normalised_v1(self) -> Json:
         return {
             "format_version": FORMAT_VERSION,
             "include": sorted(self.include),
@@ -75,6 +83,7 @@ class Capture:
             "flows": len(self.flows or {}),
             "theme": 1 if self.theme is not None else 0,
             "snapshot_files": len(self.snapshot_files or {}),
+            **({"permissions": len(self.authz["permissions"]), "roles": len(self.authz["roles"])} if self.authz is not None else {}),
         }
 
 
@@ -90,6 +99,9 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
     if "theme" in include:
         theme = client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
         cap.theme = theme if isinstance(theme, dict) and theme else None
+    if "roles" in include:
+        tenant_ids = [str(x["id"]) for x in cap.tenants] if cap.tenants is not None else [str(r["id"]) for r in _tenant.load_all(client)]
+        cap.authz = _authz.capture(client, tenant_ids)
     if "snapshot" in include:
         try:
             files = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files")
@@ -123,6 +135,8 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
         files[f"{FLOWS_DIR}/{fid}.json"] = _json_text(_flow.export_document(flow))
     if cap.theme is not None:
         files[THEME_FILE] = _json_text({"theme": cap.theme})
+    if cap.authz is not None:
+        files[ROLES_FILE] = _json_text(cap.authz)
     kinds: dict[str, str] = {}
     for key, value in sorted((cap.snapshot_files or {}).items()):
         if not safe_relpath(key):
@@ -158,7 +172,7 @@ def build_manifest(cap: Capture, project_id: str, created: datetime.datetime, na
         "project_id": project_id,
         "created": iso(created),
         "collection_version": COLLECTION_VERSION,
-        "include": sorted(cap.include, key=SECTIONS.index),
+        "include": sorted(cap.include, key=ALL_SECTIONS.index),
         "counts": cap.counts(),
         "snapshot": snapshot,
         "content_sha256": cap.content_sha256(),

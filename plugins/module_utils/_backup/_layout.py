@@ -21,6 +21,11 @@ FORMAT = "descope.mgmt.backup"
 FORMAT_VERSION = 1
 COLLECTION_VERSION = "0.1.0"  # kept equal to galaxy.yml by a unit test (modules cannot read galaxy.yml)
 SECTIONS = ("tenants", "flows", "theme", "snapshot")
+# Opt-in sections (include them by name); not in the default until a format version bump makes them so.
+# roles: roles.json, {"permissions": [descope_permission items], "roles": [descope_role items]} (issue 16)
+OPTIONAL_SECTIONS = ("roles",)
+ALL_SECTIONS = SECTIONS + OPTIONAL_SECTIONS
+ROLES_FILE = "roles.json"
 MANIFEST = "manifest.json"
 TENANTS_FILE = "tenants.json"
 FLOWS_DIR = "flows"
@@ -52,7 +57,7 @@ ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "backup": {"type": "str"},
         "prune": {"type": "bool", "default": False},
         "protected_ids": {"type": "list", "elements": "str", "default": []},
-        "include": {"type": "list", "elements": "str", "choices": list(SECTIONS), "default": list(SECTIONS)},
+        "include": {"type": "list", "elements": "str", "choices": list(ALL_SECTIONS), "default": list(SECTIONS)},
         "keep_last": {"type": "int"},
         "max_age_days": {"type": "int"},
         "concurrency": {"type": "int", "default": 4},

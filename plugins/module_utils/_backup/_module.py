@@ -10,6 +10,7 @@ import shutil
 from ansible_collections.descope.mgmt.plugins.module_utils._backup import _layout
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._capture import build_manifest, capture, render_files
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
+    ALL_SECTIONS,
     MANIFEST,
     PROJECT_ID_RE,
     SECTIONS,
@@ -120,7 +121,7 @@ def run_backup(ctx: TaskContext) -> Outcome:
     project_id = ctx.settings.project_id
     backup_dir = _backup_dir(ctx, must_exist=False)
     root = _project_root(backup_dir, project_id)
-    include = [s for s in SECTIONS if s in (p.get("include") or SECTIONS)]
+    include = [s for s in ALL_SECTIONS if s in (p.get("include") or SECTIONS)]
     stale_ops: list[Json] = []
     stale = _clean_temporaries(ctx, root, stale_ops)
     client = ctx.client()
@@ -160,7 +161,10 @@ def run_backup(ctx: TaskContext) -> Outcome:
             "changed": True,
             "backup": _summary(path, manifest),
             "msg": f"{verb} backup {name}: {counts['tenants']} tenant(s), {counts['flows']} flow(s), theme {'yes' if counts['theme'] else 'no'}, "
-            f"snapshot {cap.snapshot_status}" + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "") + ".",
+            f"snapshot {cap.snapshot_status}"
+            + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "")
+            + (f", {counts['roles']} role(s), {counts['permissions']} permission(s)" if "roles" in counts else "")
+            + ".",
         }
         ops = [
             _op(

@@ -19,12 +19,14 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
+    ALL_SECTIONS,
     FLOWS_DIR,
     PATH_SNAPSHOT_EXPORT,
     PATH_SNAPSHOT_IMPORT,
     PATH_SNAPSHOT_VALIDATE,
+    ROLES_FILE,
     SECTIONS,
     SNAPSHOT_DIR,
     TENANTS_FILE,
@@ -43,7 +45,9 @@ from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_lin
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
 
 DONE = ("ok", "check")
-STAGE_TENANTS, STAGE_FLOWS, STAGE_SNAPSHOT = 0, 1, 2
+# roles and permissions (opt-in "roles" section) take the stages around the tenants' (see _authz.restore_changes)
+STAGE_TENANTS = _authz.RESTORE_TENANT_STAGE
+STAGE_FLOWS, STAGE_SNAPSHOT = _authz.RESTORE_LAST_STAGE + 1, _authz.RESTORE_LAST_STAGE + 2
 
 
 @dataclasses.dataclass
@@ -57,6 +61,7 @@ class Verified:
     tenants: list[Json]
     flows: _flow.Declared | None
     snapshot_files: dict[str, t.Any]
+    authz: Json | None = None  # roles.json, when the "roles" section is restored
 
 
 def _text(contents: dict[str, bytes], rel: str) -> tuple[str | None, list[Problem]]:
@@ -81,6 +86,18 @@ def _load_tenants(contents: dict[str, bytes]) -> tuple[list[Json], list[Problem]
     if not isinstance(tenants, list) or not all(isinstance(x, dict) for x in tenants):
         return [], [Problem(field="$.tenants", message="must be a list of tenant items.", fix="restore from another backup.", source=TENANTS_FILE)]
     return tenants, []
+
+
+def _load_authz(contents: dict[str, bytes]) -> tuple[Json | None, list[Problem]]:
+    if ROLES_FILE not in contents:
+        return None, [Problem(field="$", message="file not found.", fix="restore from another backup, or leave roles out of include.", source=ROLES_FILE)]
+    data, problems = _json(contents, ROLES_FILE)
+    if problems:
+        return None, problems
+    lists = [data.get(k) if isinstance(data, dict) else None for k in ("permissions", "roles")]
+    if not all(isinstance(x, list) for x in lists):
+        return None, [Problem(field="$", message="must hold permissions and roles lists.", fix="restore from another backup.", source=ROLES_FILE)]
+    return data, []
 
 
 def _snapshot_files(contents: dict[str, bytes], manifest: Json) -> tuple[dict[str, t.Any], list[Problem]]:
@@ -119,7 +136,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
             f"Restoring {os.path.basename(path)} without a signing key: its sha256 checksums catch accidental damage only; "
             f"anyone who can write to backup_dir can change it and recompute them. Set signing_key (or {ENV_KEY}) when backing up and restoring."
         )
-    include = [s for s in SECTIONS if s in (p.get("include") or SECTIONS)]
+    include = [s for s in ALL_SECTIONS if s in (p.get("include") or SECTIONS)]
     in_backup = set(manifest.get("include") or [])
     notes = [f"{s} not restored: the backup does not hold it" for s in include if s not in in_backup]
     sections = [s for s in include if s in in_backup]
@@ -171,7 +188,11 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     if "snapshot" in sections:
         snapshot_files, found = _snapshot_files(contents, manifest)
         problems.extend(found)
-    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files)
+    authz = None
+    if "roles" in sections:
+        authz, found = _load_authz(contents)
+        problems.extend(found)
+    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files, authz)
 
 
 def _norm_snapshot(value: t.Any) -> str:
@@ -235,6 +256,10 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
             "allow_duplicate_domains": len(domains) != len(set(domains)),
         }
         tenant_changes = _tenant.plan_tenants(ctx, tenant_params)
+    authz_changes: list[Change] = []
+    if verified.authz is not None:
+        restored = [str(x.get("id")) for x in verified.tenants if x.get("id") and x.get("state", "present") != "absent"]
+        authz_changes = _authz.restore_changes(ctx, verified.authz, bool(ctx.params.get("prune")), restored)
     flow_plan = _flow.plan(ctx, verified.flows, []) if verified.flows is not None else None
     notes = list(verified.notes)
     snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes) if "snapshot" in verified.sections else None
@@ -246,10 +271,10 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     snapshot_changes = [snapshot_change] if snapshot_change is not None else []
     for change in snapshot_changes:
         change.stage = STAGE_SNAPSHOT
-    data = {"verified": verified, "notes": notes, "flow_plan": flow_plan, "tenants": tenant_changes, "snapshot": snapshot_change}
-    # audit order: tenants and the snapshot, then flows and the theme (as descope_flow reports them)
+    data = {"verified": verified, "notes": notes, "flow_plan": flow_plan, "tenants": tenant_changes, "snapshot": snapshot_change, "authz": authz_changes}
+    # audit order: tenants, roles and permissions, the snapshot, then flows and the theme (as descope_flow reports them)
     existing = dict(flow_plan.existing) if flow_plan is not None else {}  # tenants: counted from the changes (every one is listed)
-    return Plan(tenant_changes + snapshot_changes + flow_changes, "set", data, existing=existing)
+    return Plan(tenant_changes + authz_changes + snapshot_changes + flow_changes, "set", data, existing=existing)
 
 
 def audit_view(op: Json, planned: Plan) -> Json:
@@ -278,6 +303,10 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     }
     if "theme" in flow_result:
         result["theme"] = flow_result["theme"]
+    authz_changes: list[Change] = planned.data["authz"]
+    if verified.authz is not None:
+        result["roles"] = [c.as_result() for c in authz_changes if c.target_type == "role"]
+        result["permissions"] = [c.as_result() for c in authz_changes if c.target_type == "permission"]
     if snapshot_change is not None:
         result["snapshot"] = {
             "action": snapshot_change.result_action,
@@ -289,7 +318,7 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     if notes:
         result["notes"] = notes
     if ctx.diff:
-        diff = diff_entries([c for c in tenant_changes if c.outcome in DONE])
+        diff = diff_entries([c for c in tenant_changes + authz_changes if c.outcome in DONE])
         diff.extend(flow_result.get("diff") or [])
         diff.extend(diff_entries([c for c in snapshot_changes if c.outcome in DONE]))
         result["diff"] = diff
@@ -297,7 +326,10 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     tenants_failed = any(c.outcome in ("failed", "skipped") for c in tenant_changes)
     flows_failed = any(c.outcome in ("failed", "skipped") for c in flow_changes)
     stopped = None
-    if tenants_failed:
+    first = min((c for c in planned.changes if c.outcome == "failed"), key=lambda c: c.stage, default=None)
+    if first is not None and first.target_type in ("role", "permission"):
+        stopped = f"{first.target_type} writes failed, so the later stages (tenants, roles, flows, theme, snapshot) were not restored"
+    elif tenants_failed:
         stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
     elif flows_failed:
         stopped = "flow or theme writes failed, so the snapshot was not restored"
@@ -321,6 +353,8 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     for item in result["flows"]:
         flow_tally[str(item.get("action"))] = flow_tally.get(str(item.get("action")), 0) + 1
     text += f" Tenants: {_tally_text(counts(tenant_changes))}; flows: {_tally_text(flow_tally)}."
+    if verified.authz is not None:
+        text += f" Roles and permissions: {_tally_text(counts(authz_changes))}."
     if notes:
         text += " Note: " + "; ".join(notes) + "."
     if failed_items:

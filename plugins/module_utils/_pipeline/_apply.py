@@ -18,12 +18,16 @@ import threading
 import time
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError
 
 
 def _apply_one(change: Change, client: t.Any) -> None:
     start = time.monotonic()
+    # the journal records intent before the write is sent and its outcome after, so a run killed in between
+    # still reaches the audit trail (reconciled by the callback); it never raises
+    _audit_journal.note(change, client, "sent")
     try:
         if change.apply is not None:
             change.apply(client)
@@ -33,6 +37,7 @@ def _apply_one(change: Change, client: t.Any) -> None:
         change.error = exc.error_dict()
     finally:
         change.duration_ms = int((time.monotonic() - start) * 1000)
+        _audit_journal.note(change, client, change.outcome)
 
 
 def _is_auth_failure(change: Change) -> bool:

@@ -18,6 +18,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish, rename_reserved
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
@@ -47,6 +48,7 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
         raise DescopeError(f"{spec.module}: the resource spec has nothing to run.")
     plan = spec.plan(ctx, declared, problems)
     if not problems:
+        problems.extend(cross_problems(spec, ctx, plan))
         problems.extend(prune_problems(spec, ctx.params, plan))  # after planning, before any write (check mode too)
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):

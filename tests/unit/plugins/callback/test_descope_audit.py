@@ -96,6 +96,9 @@ def plugin(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> t.Any:
     # the callback sets this in os.environ itself; setenv first so monkeypatch restores its absence afterwards
     monkeypatch.setenv(cb.BLOCK_ENV, "")
     monkeypatch.delenv(cb.BLOCK_ENV)
+    for name in (cb.ACTIVE_ENV, cb.journal.ENV_JOURNAL, "DESCOPE_AUDIT_KEY", "DESCOPE_AUDIT_URL"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     plugin = cb.CallbackModule(display=FakeDisplay())
     plugin.dir = str(tmp_path / "audit")
     plugin.v2_playbook_on_start(types.SimpleNamespace(_file_name="/play/site.yml"))
@@ -385,7 +388,7 @@ def test_required_preflight_creates_the_directory(plugin: t.Any) -> None:
 
 
 def test_unexpected_errors_are_contained(plugin: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(*_a: t.Any) -> None:
+    def boom(*_a: t.Any, **_k: t.Any) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(cb._audit, "append", boom)

@@ -35,7 +35,7 @@ def write_trail(directory: pathlib.Path) -> str:
                 }
             ],
         }
-        now = _audit.parse_time(f"2025-01-02T1{n}:00:00Z")
+        now = _audit.parse_bound(f"2025-01-02T1{n}:00:00Z", end=False)
         _audit.append(path, _audit.build_records(dict(META, run_id=f"r{n % 2}"), block, failed=outcome == "failed", now=now))
     return path
 
@@ -85,9 +85,9 @@ def test_info_default_path_follows_the_callback(tmp_path: pathlib.Path) -> None:
     assert result["path"] == str(tmp_path) and result["count"] == 4
 
 
-def test_info_missing_path_is_empty(tmp_path: pathlib.Path) -> None:
+def test_info_missing_path_is_empty_and_not_verified(tmp_path: pathlib.Path) -> None:
     result = _audit.info({"path": str(tmp_path / "none"), "verify": True}, {})
-    assert result["entries"] == [] and result["files"] == [] and result["verified"] is True
+    assert result["entries"] == [] and result["files"] == [] and result["verified"] is False and "no audit trail" in result["reason"]
 
 
 def test_info_since_after_until_is_refused(tmp_path: pathlib.Path) -> None:

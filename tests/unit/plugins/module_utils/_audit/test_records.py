@@ -64,7 +64,7 @@ def records(n: int, start: int = 0) -> list[dict[str, t.Any]]:
 def test_one_record_per_operation_with_the_fixed_schema() -> None:
     recs = _audit.build_records(META, block(op("t1"), op("t2", "update", before={"name": "old"})), failed=False, duration_ms=99)
     assert [r["target_id"] for r in recs] == ["t1", "t2"]
-    assert all(set(r) == set(_audit.FIELDS) - {"prev", "hash"} for r in recs)
+    assert all(set(r) == set(_audit.FIELDS) - {"alg", "key_id", "prev", "hash"} for r in recs)
     assert recs[1]["operation"] == "update" and recs[1]["before"] == {"name": "old"} and recs[1]["duration_ms"] == 7
     assert recs[0]["project_id"] == "P1" and recs[0]["module"] == "descope_tenant" and recs[0]["v"] == _audit.FORMAT_VERSION
     assert recs[0]["time"].endswith("Z") and recs[0]["hidden"] is False
@@ -160,7 +160,18 @@ def test_first_line_chains_from_genesis_and_each_line_from_the_previous(tmp_path
     lines = pathlib.Path(path).read_text().splitlines()
     assert len(lines) == 3 and json.loads(lines[2])["hash"] == second[0]["hash"]
     assert all(_audit.line_hash(json.loads(line)) == json.loads(line)["hash"] for line in lines)
-    assert _audit.verify(path).as_dict() == {"verified": True, "files": 1, "lines": 3, "broken_file": None, "first_broken_line": None, "reason": None}
+    result = _audit.verify(path).as_dict()
+    assert {k: result[k] for k in ("verified", "files", "lines", "broken_file", "first_broken_line", "reason", "problems", "torn_lines")} == {
+        "verified": True,
+        "files": 1,
+        "lines": 3,
+        "broken_file": None,
+        "first_broken_line": None,
+        "reason": None,
+        "problems": [],
+        "torn_lines": [],
+    }
+    assert result["forgery_detectable"] is False and result["checkpoints"] == 1
 
 
 def test_modes_directory_0700_file_0600(tmp_path: t.Any) -> None:
@@ -204,7 +215,8 @@ def test_torn_last_line_is_kept_apart_and_reported(tmp_path: t.Any) -> None:
     lines = path.read_text().splitlines()
     assert len(lines) == 3 and json.loads(lines[2])["target_id"] == "t0"
     result = _audit.verify(str(path))
-    assert not result.verified and result.first_broken_line == 2 and "JSON" in str(result.reason)
+    # reported and skipped: the line after it still verifies
+    assert result.verified and result.torn_lines == [{"file": str(path), "line": 2, "reason": "not valid JSON"}] and result.lines == 3
 
 
 def test_write_failure_names_path_and_fix(tmp_path: t.Any) -> None:
@@ -218,9 +230,9 @@ def test_write_failure_names_path_and_fix(tmp_path: t.Any) -> None:
 def test_write_failure_messages() -> None:
     import errno
 
-    assert "disk space" in _audit._write_failure("/x", OSError(errno.ENOSPC, "No space left on device"))
-    assert "writable" in _audit._write_failure("/x", OSError(errno.EACCES, "Permission denied"))
-    assert "check the path" in _audit._write_failure("/x", OSError(errno.ENOENT, "No such file"))
+    assert "disk space" in _audit.write_failure("/x", OSError(errno.ENOSPC, "No space left on device"))
+    assert "writable" in _audit.write_failure("/x", OSError(errno.EACCES, "Permission denied"))
+    assert "check the path" in _audit.write_failure("/x", OSError(errno.ENOENT, "No such file"))
 
 
 def _writer(path: str, worker: int, count: int) -> None:
@@ -276,8 +288,9 @@ def test_edited_line_with_recomputed_hash_breaks_the_next_link(tmp_path: t.Any) 
         (lambda ls: [ls[0], ls[2]], 2, "removed"),
         (lambda ls: [ls[1], ls[0], ls[2]], 1, "genesis"),
         (lambda ls: ls[1:], 1, "genesis"),
-        (lambda ls: [ls[0], "", ls[1], ls[2]], 2, "empty"),
-        (lambda ls: [ls[0], "[1]", ls[1]], 2, "hash"),
+        # an inserted non-audit line is skipped as torn; the line after it no longer links
+        (lambda ls: [ls[0], "", ls[1], ls[2]], 3, "inserted"),
+        (lambda ls: [ls[0], "[1]", ls[1]], 3, "inserted"),
     ],
 )
 def test_removed_reordered_or_inserted_lines_are_detected(tmp_path: t.Any, mutate: t.Any, line: int, words: str) -> None:
@@ -287,8 +300,11 @@ def test_removed_reordered_or_inserted_lines_are_detected(tmp_path: t.Any, mutat
     assert not result.verified and result.first_broken_line == line and words in str(result.reason)
 
 
-def test_verify_of_missing_path_is_vacuously_true(tmp_path: t.Any) -> None:
-    assert _audit.verify(str(tmp_path / "nothing")).as_dict()["files"] == 0
+def test_verify_of_missing_or_empty_path_is_not_verified(tmp_path: t.Any) -> None:
+    missing = _audit.verify(str(tmp_path / "nothing"))
+    assert not missing.verified and missing.files == 0 and "no audit trail" in str(missing.reason) and "does not exist" in str(missing.reason)
+    empty = _audit.verify(str(tmp_path))
+    assert not empty.verified and "no .jsonl file" in str(empty.reason)
 
 
 def test_each_daily_file_has_its_own_chain(tmp_path: t.Any) -> None:
@@ -302,7 +318,7 @@ def test_each_daily_file_has_its_own_chain(tmp_path: t.Any) -> None:
 
 
 def _dated(ts: str, **kw: t.Any) -> list[dict[str, t.Any]]:
-    return _audit.build_records(dict(META, **kw.pop("meta", {})), block(op(**kw)), failed=False, now=_audit.parse_time(ts))
+    return _audit.build_records(dict(META, **kw.pop("meta", {})), block(op(**kw)), failed=False, now=_audit.parse_bound(ts, end=False))
 
 
 def test_read_filters(tmp_path: t.Any) -> None:
@@ -337,8 +353,8 @@ def test_read_skips_whole_days_before_since(tmp_path: t.Any) -> None:
 
 def test_parse_time_rejects_garbage() -> None:
     with pytest.raises(ValueError, match="ISO 8601"):
-        _audit.parse_time("yesterday")
-    assert _audit.parse_time("2025-01-02").tzinfo is not None
+        _audit.parse_bound("last tuesday", end=False)
+    assert _audit.parse_bound("2025-01-02", end=False).tzinfo is not None
 
 
 # ------------------------------------------------------------------------------------------ locations
@@ -353,3 +369,12 @@ def test_default_dir_precedence(tmp_path: t.Any) -> None:
 def test_file_for_uses_the_utc_day() -> None:
     ts = datetime.datetime(2025, 1, 2, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-5)))
     assert _audit.file_for("/d", ts) == "/d/2025-01-03.jsonl"
+
+
+def test_no_python_311_only_names_in_controller_audit_code() -> None:
+    # ansible-core 2.16 admits Python 3.10 controllers: datetime.UTC (3.11+) broke every audit write there
+    root = pathlib.Path(_audit.__file__).resolve().parents[2]
+    sources = [*sorted((root / "module_utils" / "_audit").glob("*.py")), root / "callback" / "descope_audit.py", root / "action" / "descope_audit_info.py"]
+    offenders = [str(path) for path in sources if "datetime.UTC" in path.read_text(encoding="utf-8")]
+    assert offenders == []
+    assert _audit.UTC.utcoffset(None) == datetime.timedelta(0)

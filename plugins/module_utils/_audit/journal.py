@@ -1,0 +1,218 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The journal of intent: writes recorded as they are sent, reconciled into the trail (FOR INTERNAL COLLECTION USE ONLY).
+
+The callback opens ``<dir>/journal/<run_id>.jsonl`` at playbook start, holds a shared lock on it for the
+life of the run (forked workers inherit the descriptor) and puts its path in the controller environment
+(``_DESCOPE_AUDIT_JOURNAL``). The engine calls ``note()`` before each write is sent and after its answer.
+Task results normally carry every operation to the trail; whatever a killed run never reported is
+appended by ``reconcile()`` with ``interrupted: true`` and the outcome the journal knows (``unknown`` when
+the request was sent and no answer was recorded), at the end of the run or at the latest by the next run
+that finds the journal unlocked.
+"""
+
+from __future__ import annotations
+
+import collections
+import fcntl
+import glob
+import itertools
+import json
+import os
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import records, writer
+
+ENV_JOURNAL = "_DESCOPE_AUDIT_JOURNAL"
+JOURNAL_DIR = "journal"
+SENT = "sent"
+_MODULES = {"tenant": "descope_tenant", "flow": "descope_flow", "theme": "descope_flow"}
+_SEQ = itertools.count(1)
+
+
+def _op_id(change: t.Any, state: str) -> str:
+    """One id per write: set when it is sent, read back for its outcome (never reused, unlike id())."""
+    op = getattr(change, "_audit_journal_op", None)
+    if op is None or state == SENT:
+        op = f"{os.getpid()}.{next(_SEQ)}"
+        try:
+            change._audit_journal_op = op  # pylint: disable=protected-access
+        except AttributeError:
+            op = f"{os.getpid()}.{id(change)}"
+    return str(op)
+
+
+def note(change: t.Any, client: t.Any, state: str, environ: t.Mapping[str, str] | None = None) -> None:
+    """Engine hook: record that ``change`` is about to be sent (``state='sent'``) or how it ended. Never raises."""
+    path = (environ if environ is not None else os.environ).get(ENV_JOURNAL)
+    if not path:
+        return
+    try:
+        settings = getattr(client, "settings", None)
+        secrets = records.secret_values(os.environ)
+        entry = {
+            "op": _op_id(change, state),
+            "state": state,
+            "time": records.iso(records.utc_now()),
+            "project_id": getattr(settings, "project_id", None),
+            "target_type": getattr(change, "target_type", None),
+            "target_id": getattr(change, "target_id", None),
+            "operation": getattr(change, "action", None),
+            "before": records.redact(getattr(change, "before", None), secrets),
+            "after": records.redact(getattr(change, "after", None), secrets),
+            "error": records.redact(getattr(change, "error", None), secrets) if state != SENT else None,
+        }
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: no journal unless the callback opened one
+        try:
+            os.write(fd, (json.dumps(entry, sort_keys=True, default=str) + "\n").encode("utf-8"))
+            if state == SENT:
+                os.fsync(fd)  # the intent is on disk before the request leaves
+        finally:
+            os.close(fd)
+    except Exception:  # noqa: BLE001  # pylint: disable=broad-except  # the journal must never break a write
+        return
+
+
+def journal_path(directory: str, run_id: str) -> str:
+    return os.path.join(directory, JOURNAL_DIR, f"{run_id}.jsonl")
+
+
+def open_run(directory: str, run_id: str, header: t.Mapping[str, t.Any]) -> tuple[str, int]:
+    """Create this run's journal with its header and hold a shared lock on it (the descriptor stays open)."""
+    path = journal_path(directory, run_id)
+    writer.ensure_dir(os.path.dirname(path))
+    # created under another name and renamed once locked: another run never sees it unlocked and takes it for abandoned
+    fresh = f"{path}.{os.getpid()}.new"
+    fd = os.open(fresh, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    os.write(fd, (json.dumps({"header": True, "run_id": run_id, **header}, sort_keys=True, default=str) + "\n").encode("utf-8"))
+    os.fsync(fd)
+    os.replace(fresh, path)
+    return path, fd
+
+
+def _load(fd: int) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:
+    """The journal's header and each operation's last known state, in the order they were sent."""
+    data = b""
+    while chunk := os.read(fd, 1 << 20):
+        data += chunk
+    header: dict[str, t.Any] = {}
+    ops: dict[str, dict[str, t.Any]] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line torn by the kill
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("header"):
+            header = entry
+        elif isinstance(entry.get("op"), str):
+            ops.setdefault(entry["op"], {}).update({k: v for k, v in entry.items() if v is not None or k not in ops.get(entry["op"], {})})
+    return header, list(ops.values())
+
+
+def _recorded(directory: str, run_id: str) -> collections.Counter[tuple[t.Any, ...]]:
+    """How many trail lines of the run exist per (project, target type, target id, operation)."""
+    seen: collections.Counter[tuple[t.Any, ...]] = collections.Counter()
+    for name in glob.glob(os.path.join(glob.escape(directory), "*.jsonl")):
+        with open(name, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if run_id not in line:
+                    continue
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and entry.get("run_id") == run_id:
+                    seen[(entry.get("project_id"), entry.get("target_type"), entry.get("target_id"), entry.get("operation"))] += 1
+    return seen
+
+
+def missing_records(directory: str, fd: int) -> tuple[str | None, list[dict[str, t.Any]]]:
+    """The trail records (unsealed) for the journal's operations that the trail does not hold yet."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    header, ops = _load(fd)
+    run_id = header.get("run_id")
+    if not isinstance(run_id, str):
+        return None, []
+    recorded = _recorded(directory, run_id)
+    out = []
+    for op in ops:
+        ident = (op.get("project_id"), op.get("target_type"), op.get("target_id"), op.get("operation"))
+        if recorded[ident] > 0:
+            recorded[ident] -= 1
+            continue
+        outcome = op.get("state") if op.get("state") not in (SENT, None, "pending") else "unknown"
+        error = op.get("error") if outcome == "failed" else None
+        if outcome == "unknown":
+            error = {
+                "kind": "interrupted",
+                "status": None,
+                "code": None,
+                "message": "the run stopped after this request was sent and before its answer was recorded; compare with the project (drift report)",
+            }
+        record: dict[str, t.Any] = dict.fromkeys(records.FIELDS)
+        record.update({k: header.get(k) for k in ("playbook", "user", "awx_job_id", "awx_user")})
+        record.update(
+            v=records.FORMAT_VERSION,
+            time=op.get("time"),
+            run_id=run_id,
+            module=_MODULES.get(str(op.get("target_type"))),
+            project_id=op.get("project_id"),
+            operation=op.get("operation"),
+            target_type=op.get("target_type"),
+            target_id=op.get("target_id"),
+            changed=outcome in ("ok", "unknown"),
+            check_mode=False,
+            hidden=False,
+            before=op.get("before"),
+            after=op.get("after"),
+            outcome=outcome,
+            error=records._error(error),  # pylint: disable=protected-access
+            interrupted=True,
+        )
+        out.append({k: record.get(k) for k in records.FIELDS if k not in ("alg", "key_id", "prev", "hash")})
+    return run_id, out
+
+
+def reconcile_fd(directory: str, fd: int, key: str | None) -> list[dict[str, t.Any]]:
+    """Append the journal's unreported operations to today's trail file; return the sealed lines."""
+    run_id, missing = missing_records(directory, fd)
+    if run_id and missing:
+        return writer.append(records.file_for(directory), missing, key=key, run_id=run_id)
+    return []
+
+
+def reconcile_abandoned(directory: str, key: str | None, skip: str | None = None) -> list[dict[str, t.Any]]:
+    """Reconcile and remove every journal whose run is over (nobody holds its lock)."""
+    total: list[dict[str, t.Any]] = []
+    for path in sorted(glob.glob(os.path.join(glob.escape(directory), JOURNAL_DIR, "*.jsonl"))):
+        if skip and os.path.abspath(path) == os.path.abspath(skip):
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # its run (or one of its workers) is still alive
+            if os.fstat(fd).st_nlink == 0:
+                continue  # another run reconciled and removed it meanwhile
+            total += reconcile_fd(directory, fd, key)
+            os.unlink(path)
+        finally:
+            os.close(fd)
+    return total
+
+
+def close_run(directory: str, path: str, fd: int, key: str | None) -> list[dict[str, t.Any]]:
+    """End of a run: reconcile what the task results did not report, then remove the journal."""
+    try:
+        sealed = reconcile_fd(directory, fd, key)
+        os.unlink(path)
+        return sealed
+    finally:
+        os.close(fd)

@@ -1,0 +1,162 @@
+#!/usr/bin/python
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: descope_permission
+short_description: Manage Descope permissions, one at a time or as a whole declared set
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes the permissions of a Descope project (the names roles grant).
+  - B(Single mode) manages one permission named by O(name).
+  - B(Set mode) declares many permissions with O(permissions). It reads all permissions with one request and writes
+    the differences with at most three requests (one batch create, one batch update, one batch delete), whatever
+    the number of permissions. With O(prune=true) permissions that are not declared are deleted, except those in
+    O(protected_ids) and Descope's own system permissions.
+  - A permission that an existing role grants is never deleted by this module (Descope would silently remove it from
+    the role). Remove it from the role first, or manage roles and permissions together with
+    M(descope.mgmt.descope_role) and its O(descope.mgmt.descope_role#module:permissions) option, which orders the writes.
+  - Everything is validated before the first write and every problem is reported at once (item, field, fix).
+  - Check mode predicts exactly what a real run does and sends no write request.
+requirements:
+  - requests
+author:
+  - descope.mgmt maintainers (@descope-mgmt)
+extends_documentation_fragment:
+  - descope.mgmt.connection
+  - descope.mgmt.connection.ATTRIBUTES
+attributes:
+  check_mode:
+    details: Plans the same changes as a real run (it still reads the current permissions) and sends no write request.
+  diff_mode:
+    details: Shows name and description before and after for each created, updated and deleted permission.
+options:
+  name:
+    description:
+      - Single mode. The permission name (unique per project). Names with control or invisible characters or with
+        leading or trailing blanks are refused.
+    type: str
+  description:
+    description:
+      - Single mode. The description. Left out, the current description is kept.
+    type: str
+  state:
+    description:
+      - Single mode. V(present) creates or updates the permission, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  permissions:
+    description:
+      - Set mode. The permissions, each a mapping with C(name), optional C(description) and optional C(state)
+        (V(present) or V(absent)), the shape M(descope.mgmt.descope_permission_info) returns.
+      - Two items with the same name (also after Unicode normalisation) are refused.
+    type: list
+    elements: raw
+  prune:
+    description:
+      - Set mode only. Delete every existing permission that is not declared, except those in O(protected_ids) and
+        Descope's system permissions.
+      - An empty O(permissions) with O(prune=true) is refused unless O(allow_empty_prune=true); a prune that would delete
+        more than O(max_prune_percent) percent of the existing permissions is refused.
+    type: bool
+    default: false
+  protected_ids:
+    description:
+      - Set mode only. Permission names that O(prune) never deletes. Declaring a protected permission V(absent) is refused.
+    type: list
+    elements: str
+  allow_empty_prune:
+    description:
+      - Allow O(prune) with an empty O(permissions), which deletes every permission that is not protected.
+    type: bool
+    default: false
+  max_prune_percent:
+    description:
+      - The largest share of the existing permissions (0 to 100) that O(prune) may delete in one run.
+    type: int
+    default: 50
+notes:
+  - One read (C(GET /v1/mgmt/permission/all)) per task, plus one role search by permission name when a permission is
+    to be deleted (to refuse deleting a permission a role grants).
+  - The batch endpoints are those of the OpenAPI description and the official SDKs (C(/v1/mgmt/permission/create/batch),
+    C(/update/batch), C(/delete/batch)); a change of one permission uses the single-object endpoint.
+seealso:
+  - module: descope.mgmt.descope_role
+  - module: descope.mgmt.descope_permission_info
+"""
+
+EXAMPLES = r"""
+- name: One permission
+  descope.mgmt.descope_permission:
+    name: invoices.read
+    description: Read invoices
+
+- name: The whole set, deleting undeclared permissions (never Descope's system ones)
+  descope.mgmt.descope_permission:
+    prune: true
+    protected_ids: [legacy.export]
+    permissions:
+      - name: invoices.read
+        description: Read invoices
+      - name: invoices.write
+        description: Create and change invoices
+
+- name: Delete one
+  descope.mgmt.descope_permission:
+    name: invoices.archive
+    state: absent
+"""
+
+RETURN = r"""
+permission:
+  description: Single mode. The permission's outcome.
+  returned: single mode
+  type: dict
+  contains:
+    id:
+      description: The permission name.
+      type: str
+    action:
+      description: V(created), V(updated), V(deleted), V(unchanged), V(failed) or V(skipped) (what check mode would do).
+      type: str
+    changed:
+      description: Whether it changed (or would change in check mode).
+      type: bool
+    before:
+      description: The managed fields before (null when absent).
+      type: dict
+    after:
+      description: The managed fields after (null when deleted).
+      type: dict
+  sample: {"id": "invoices.read", "action": "created", "changed": true, "before": null, "after": {"name": "invoices.read", "description": "Read invoices"}}
+permissions:
+  description: Set mode. One outcome per declared or pruned permission, in the shape of RV(permission).
+  returned: set mode
+  type: list
+  elements: dict
+descope_audit:
+  description: The audit block, one operation per written permission (see the descope_audit callback).
+  returned: always
+  type: dict
+api_requests:
+  description: HTTP requests made by the task (reads, writes, retries).
+  returned: when the API was called
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.descope.mgmt.plugins.module_utils._authz import PERMISSION_SPEC as SPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=SPEC.argument_spec, **SPEC.module_kwargs)
+    run_module(module, SPEC)
+
+
+if __name__ == "__main__":
+    main()

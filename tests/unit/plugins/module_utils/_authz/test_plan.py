@@ -1,0 +1,87 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Planning against the emulator: which reads, which checks, what is written, in which order."""
+
+from __future__ import annotations
+
+import typing as t
+
+from harness import run_spec
+
+PERMS = [{"name": "read"}, {"name": "write"}, {"name": "spare"}]
+
+
+def paths(emulator: t.Any, writes: bool | None = None) -> list[str]:
+    return [r["path"] for r in emulator.requests() if writes is None or r["write"] == writes]
+
+
+def seed(emulator: t.Any, roles: list[dict[str, t.Any]], tenants: list[dict[str, t.Any]] | None = None) -> None:
+    emulator.seed(tenants=tenants or [], permissions=PERMS, roles=roles)
+    emulator.clear_log()
+
+
+def test_permission_list_is_read_only_when_a_role_names_one_no_role_grants(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "a", "permissionNames": ["read"]}])
+    result = run_spec(
+        "descope_role", {"roles": [{"name": "a", "permission_names": ["read"]}, {"name": "b", "permission_names": ["read"]}]}, environ=emulator.env
+    )
+    assert not result.get("failed"), result
+    assert paths(emulator, writes=False) == ["/v1/mgmt/role/all"]
+    emulator.clear_log()
+    result = run_spec("descope_role", {"name": "c", "permission_names": ["spare"]}, environ=emulator.env)
+    assert not result.get("failed") and paths(emulator, writes=False) == ["/v1/mgmt/role/all", "/v1/mgmt/permission/all"]
+
+
+def test_role_naming_a_permission_this_task_deletes_is_refused(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "a", "permissionNames": ["read"]}])
+    params = {
+        "roles": [{"name": "a", "permission_names": ["read", "spare"]}],
+        "permissions": [{"name": "read"}, {"name": "write"}, {"name": "spare", "state": "absent"}],
+    }
+    result = run_spec("descope_role", params, environ=emulator.env)
+    assert result["failed"] and paths(emulator, writes=True) == []
+    [problem] = result["validation_errors"]
+    assert problem["field"] == "roles[0].permission_names[1]" and "which this task deletes" in problem["message"]
+
+
+def test_deleting_a_permission_is_fine_when_the_same_task_drops_it_from_its_roles(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "a", "permissionNames": ["read", "spare"]}])
+    params = {"roles": [{"name": "a", "permission_names": ["read"]}], "permissions": [{"name": "read"}, {"name": "write"}], "prune": True}
+    result = run_spec("descope_role", params, environ=emulator.env)
+    assert not result.get("failed"), result
+    assert paths(emulator, writes=True) == ["/v1/mgmt/role/update", "/v1/mgmt/permission/delete"]
+
+
+def test_a_tenant_role_granting_a_permission_blocks_its_deletion(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "t-role", "tenantId": "acme", "permissionNames": ["spare"]}], tenants=[{"id": "acme", "name": "Acme"}])
+    result = run_spec("descope_permission", {"name": "spare", "state": "absent"}, environ=emulator.env)
+    assert result["failed"] and "role 'acme/t-role'" in result["msg"] and paths(emulator, writes=True) == []
+
+
+def test_tenant_is_looked_up_only_for_a_scope_without_roles(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "x", "tenantId": "acme"}], tenants=[{"id": "acme", "name": "Acme"}, {"id": "globex", "name": "Globex"}])
+    result = run_spec("descope_role", {"roles": [{"name": "y", "tenant_id": "acme"}, {"name": "x", "tenant_id": "acme"}]}, environ=emulator.env)
+    assert not result.get("failed") and "/v1/mgmt/tenant/search" not in paths(emulator)
+    emulator.clear_log()
+    result = run_spec("descope_role", {"name": "z", "tenant_id": "globex"}, environ=emulator.env)
+    assert not result.get("failed") and paths(emulator, writes=False) == ["/v1/mgmt/role/search", "/v1/mgmt/tenant/search"]
+
+
+def test_update_keeps_unmanaged_fields(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "a", "description": "keep me", "permissionNames": ["read"], "private": True}])
+    result = run_spec("descope_role", {"name": "a", "default": True}, environ=emulator.env)
+    assert result["role"]["before"] == {"name": "a", "default": False} and result["role"]["after"] == {"name": "a", "default": True}
+    [stored] = emulator.state()["roles"]
+    assert stored["description"] == "keep me" and stored["permissionNames"] == ["read"] and stored["private"] is True and stored["default"] is True
+
+
+def test_check_mode_single_delete_writes_nothing_and_reports_the_before(emulator: t.Any) -> None:
+    seed(emulator, [{"name": "a", "permissionNames": ["read"]}])
+    result = run_spec("descope_role", {"name": "a", "state": "absent"}, check=True, diff=True, environ=emulator.env)
+    assert result["changed"] and result["role"]["action"] == "deleted" and paths(emulator, writes=True) == []
+    assert result["diff"][0]["before"]["permission_names"] == ["read"] and result["diff"][0]["after_header"] == "role a (deleted)"
+
+
+def test_permissions_option_needs_roles(emulator: t.Any) -> None:
+    result = run_spec("descope_role", {"name": "a", "permissions": [{"name": "p"}]}, environ=emulator.env)
+    assert result["failed"] and "permissions" in result["msg"] and emulator.requests() == []
