@@ -9,9 +9,10 @@ seen in both modes; bidi and control characters are escaped in messages and audi
 
 from __future__ import annotations
 
-import json
 import pathlib
 import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 
 TENANT = "descope.mgmt.descope_tenant"
 RLO = "\u202e"
@@ -103,5 +104,5 @@ def test_bidi_and_control_characters_are_escaped_in_messages_and_audit(playbook:
     assert run.task("ok").get("failed") is not True
     audit = _audit_text(playbook)
     assert audit and RLO not in audit and "\\\\u202e" in audit  # JSON of the escaped text
-    lines = [json.loads(line) for line in audit.splitlines() if line.strip()]
-    assert any(line.get("target_id") == "shown" for line in lines)
+    entries, _files = _audit.read_entries(str(pathlib.Path(playbook.workdir) / "audit"))
+    assert any(entry.get("target_id") == "shown" for entry in entries)
