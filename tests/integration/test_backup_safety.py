@@ -42,7 +42,7 @@ SLOW_WRITER = textwrap.dedent(
 def _start_writer(root: pathlib.Path, name: str) -> subprocess.Popen[bytes]:
     root.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(root), name], env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    for _ in range(600):  # bounded: 60 s
+    for _attempt in range(600):  # bounded: 60 s
         if any(p.name.startswith(f".tmp-{name}-") for p in root.iterdir()):
             return proc
         time.sleep(0.1)

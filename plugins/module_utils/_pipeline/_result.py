@@ -37,9 +37,14 @@ RESERVED_KEYS = frozenset(
 )
 
 
+# Reserved keys a module sets on purpose: _ansible_verbose_override keeps stdout callbacks from printing a result
+# that holds a one-time secret (descope_sso_admin_link).
+INTENDED_KEYS = frozenset({"_ansible_verbose_override"})
+
+
 def reserved_keys(result: Json) -> list[str]:
     """The keys of a module result that Ansible would misread (empty when the result is safe to return)."""
-    found = sorted(k for k in result if k in RESERVED_KEYS or k.startswith("_ansible"))
+    found = sorted(k for k in result if (k in RESERVED_KEYS or k.startswith("_ansible")) and k not in INTENDED_KEYS)
     found += [k for k in ("failed", "changed") if k in result and not isinstance(result[k], bool)]
     return found
 

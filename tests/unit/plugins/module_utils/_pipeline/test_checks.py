@@ -84,3 +84,9 @@ def test_reserved_result_keys_are_found_and_renamed() -> None:
     renamed = rename_reserved(dict(result), warnings.append)
     assert reserved_keys(renamed) == [] and renamed["descope_skipped"] == [1] and renamed["failed"] is True and len(warnings) == 3
     assert reserved_keys({"changed": False, "msg": "", "removed": [], "ignored": []}) == []
+
+
+def test_an_intended_reserved_key_is_kept() -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import reserved_keys
+
+    assert reserved_keys({"changed": True, "_ansible_verbose_override": True}) == []
