@@ -57,7 +57,7 @@ def roles_declared(n: int, k: int, kind: str) -> list[dict[str, t.Any]]:
 def run(ctl: EmulatorControl, env: dict[str, str], spec: t.Any, params: dict[str, t.Any]) -> tuple[int, int, float, bool]:
     ctl.clear_log()
     start = time.monotonic()
-    result = run_task(spec, {**params, "max_prune_percent": 100}, False, False, env, lambda _m: None, in_process=True)
+    result = run_task(spec, {**params, "max_delete_ratio": 1}, False, False, env, lambda _m: None, in_process=True)
     wall = time.monotonic() - start
     if result.get("failed"):
         raise SystemExit(f"benchmark task failed: {result.get('msg')}")

@@ -42,5 +42,13 @@ def run_spec(
         args, no_log_values = validate_args(resolved, params)
     except AnsibleActionFail as exc:
         return {"failed": True, "changed": False, "msg": exc.message, "argument_errors": True}
-    result = run_task(resolved, args, check_mode=check, diff=diff, environ=dict(environ or {}), warn=warn or (lambda _m: None), in_process=in_process)
+    user_warn = warn or (lambda _m: None)
+
+    def checked_warn(message: str) -> None:
+        # the pipeline renames a result key Ansible reserves (skipped, invocation...) and warns: that is a bug, fail the test
+        if "is reserved by Ansible" in message:
+            raise AssertionError(f"{resolved.module}: {message}")
+        user_warn(message)
+
+    result = run_task(resolved, args, check_mode=check, diff=diff, environ=dict(environ or {}), warn=checked_warn, in_process=in_process)
     return scrub(result, no_log_values)

@@ -43,6 +43,7 @@ class Change:
     outcome: str = "pending"  # ok | failed | check | skipped | unchanged
     error: dict[str, t.Any] | None = None
     duration_ms: int = 0
+    pruned: bool = False  # a delete planned by prune (not declared by the task): the delete guards count these
 
     @property
     def changed(self) -> bool:

@@ -13,6 +13,7 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text
 
 
 class DescopeError(Exception):
@@ -139,7 +140,7 @@ class Problem:
         if self.id:
             where.append(f"id '{self.id}'")
         prefix = f"{', '.join(where)}: " if where else ""
-        return f"{prefix}{self.field}: {self.message} Fix: {self.fix}"
+        return escape_text(f"{prefix}{self.field}: {self.message} Fix: {self.fix}")  # a value may hold bidi or control characters
 
 
 class DescopeValidationError(DescopeError):

@@ -34,6 +34,20 @@ CONCURRENCY_MIN = 1
 CONCURRENCY_MAX = 16
 CONCURRENCY_DEFAULT = 4
 
+# Delete guards of every module with ``prune`` (docs/safety.md): the pipeline checks them after planning,
+# before any write. Precedents: auth0-deploy-cli's AUTH0_ALLOW_DELETE, Terraform's prevent_destroy.
+MAX_DELETE_RATIO_DEFAULT = 0.5
+PRUNE_GUARD_ARGSPEC: dict[str, dict[str, t.Any]] = {
+    "allow_empty_prune": {"type": "bool", "default": False},
+    "max_delete_ratio": {"type": "float", "default": MAX_DELETE_RATIO_DEFAULT},
+    "max_deletes": {"type": "int"},
+}
+
+
+def with_prune_guard(spec: dict[str, dict[str, t.Any]]) -> dict[str, dict[str, t.Any]]:
+    """The argument spec of a module that prunes, with the delete-guard options every such module shares."""
+    return {**spec, **PRUNE_GUARD_ARGSPEC}
+
 
 @dataclasses.dataclass(frozen=True)
 class OptionRules:
@@ -56,6 +70,9 @@ class Plan:
     mode: str = "set"  # single | set | none: single-mode results name the one object
     data: Json = dataclasses.field(default_factory=dict)
     extra_operations: list[Json] = dataclasses.field(default_factory=list)
+    # how many objects of each target type existed before the run (the delete guard's denominator);
+    # a type missing here is counted from the changes that have a ``before``
+    existing: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

@@ -46,6 +46,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details:
@@ -137,6 +138,17 @@ options:
       - How many flow exports, and restore writes, run at the same time (1 to 16).
     type: int
     default: 4
+  signing_key:
+    description:
+      - A secret key that signs each backup's manifest (HMAC-SHA256, stored as C(signature) in C(manifest.json)).
+        When not set, the value of the E(DESCOPE_BACKUP_SIGNING_KEY) environment variable is used.
+      - With a key, O(state=restored) (check mode included) refuses a backup whose signature is missing or does not
+        verify, and V(latest) is the newest backup whose signed manifest verifies and names this project; unsigned
+        or forged directories are ignored (listed in RV(ignored) by retention, never removed).
+      - Without a key the manifest's sha256 checksums catch accidental damage only, not a deliberate edit (whoever can
+        write a file can recompute its checksum); restore says so in a warning. See docs/backups-and-restore.md.
+      - At least 16 characters; a value set but empty or shorter is an error. Keep it in a vault; it is never shown.
+    type: str
 notes:
   - >-
     Tenants are backed up with the fields M(descope.mgmt.descope_tenant) manages (name, self-provisioning domains, custom
@@ -271,6 +283,9 @@ backup:
       elements: str
       returned: when the backup holds V(sso)
       sample: ["acme: oidc.client_secret"]
+    signed:
+      description: Whether the manifest carries a signature (written with O(signing_key)).
+      type: bool
 tenants:
   description: With O(state=restored), one entry per tenant as M(descope.mgmt.descope_tenant) returns them (C(id), C(action), C(changed), C(before), C(after)).
   returned: O(state=restored)
@@ -330,8 +345,18 @@ kept:
   returned: when retention ran
   type: list
   elements: str
-skipped:
-  description: Directories that look like backups but hold no valid manifest of this project; retention never touches them.
+removed_temporary:
+  description:
+    - Temporary directories (C(.tmp-*)) left by backups that were killed mid-way, removed by this run (never in check
+      mode; never one that another running process is still writing).
+  returned: when some were removed
+  type: list
+  elements: str
+ignored:
+  description:
+    - Directories that look like backups but hold no valid manifest of this project (each with C(name), C(path) and
+      C(reason)); retention never touches them.
+    - Named C(skipped) before version 0.2.0, a key Ansible reserves (it showed the task as skipped).
   returned: when retention found some
   type: list
   elements: dict

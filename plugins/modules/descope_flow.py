@@ -34,6 +34,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details: Check mode reads the flows and predicts exactly what would be imported or deleted; it sends no write request.

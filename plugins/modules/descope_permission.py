@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details: Plans the same changes as a real run (it still reads the current permissions) and sends no write request.
@@ -60,7 +61,7 @@ options:
       - Set mode only. Delete every existing permission that is not declared, except those in O(protected_ids) and
         Descope's system permissions.
       - An empty O(permissions) with O(prune=true) is refused unless O(allow_empty_prune=true); a prune that would delete
-        more than O(max_prune_percent) percent of the existing permissions is refused.
+        more than O(max_delete_ratio) (default half) of the existing permissions is refused.
     type: bool
     default: false
   protected_ids:
@@ -68,16 +69,6 @@ options:
       - Set mode only. Permission names that O(prune) never deletes. Declaring a protected permission V(absent) is refused.
     type: list
     elements: str
-  allow_empty_prune:
-    description:
-      - Allow O(prune) with an empty O(permissions), which deletes every permission that is not protected.
-    type: bool
-    default: false
-  max_prune_percent:
-    description:
-      - The largest share of the existing permissions (0 to 100) that O(prune) may delete in one run.
-    type: int
-    default: 50
 notes:
   - One read (C(GET /v1/mgmt/permission/all)) per task, plus one role search by permission name when a permission is
     to be deleted (to refuse deleting a permission a role grants).

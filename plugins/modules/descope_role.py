@@ -31,6 +31,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details: Plans the same changes as a real run (it still reads the current roles) and sends no write request.
@@ -85,7 +86,7 @@ options:
     description:
       - Set mode only. Delete undeclared roles in the declared scopes and, with O(permissions), undeclared permissions.
       - An empty set with O(prune=true) is refused unless O(allow_empty_prune=true); a prune that would delete more
-        than O(max_prune_percent) percent of the existing roles (or permissions) is refused.
+        than O(max_delete_ratio) (default half) of the existing roles (or permissions) is refused.
     type: bool
     default: false
   protected_ids:
@@ -93,16 +94,6 @@ options:
       - Set mode only. Roles (C(name), or C(tenant_id/name)) and permission names that O(prune) never deletes.
     type: list
     elements: str
-  allow_empty_prune:
-    description:
-      - Allow O(prune) with an empty O(roles) (or O(permissions)).
-    type: bool
-    default: false
-  max_prune_percent:
-    description:
-      - The largest share of existing roles (and of permissions) (0 to 100) that O(prune) may delete in one run.
-    type: int
-    default: 50
 notes:
   - One read for the roles (C(GET /v1/mgmt/role/all), or one C(POST /v1/mgmt/role/search) with C(tenantIds) and
     C(includeProjectRoles) when tenant roles are involved); C(GET /v1/mgmt/permission/all) only when O(permissions)

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - descope.mgmt.connection
   - descope.mgmt.connection.ATTRIBUTES
+  - descope.mgmt.prune_guard
 attributes:
   check_mode:
     details: Plans the same changes as a real run (it still reads the current tenants) and sends no write request.
@@ -158,6 +159,17 @@ options:
       - Set mode only. Tenant IDs that O(prune) never deletes. Declaring a protected tenant with V(absent) is a validation error.
     type: list
     elements: str
+  authoritative:
+    description:
+      - Set mode only. Each declared tenant is the whole truth for every field this module manages - a field an item
+        leaves out means the API default (no self-provisioning domains, no custom attributes, O(tenants[].enforce_sso=false),
+        no SSO exclusions, O(tenants[].disabled=false), no default roles), so a change made in the console to any of
+        them shows as a difference and is reverted. V(false) (the default) manages only the fields an item sets.
+      - The name is required anyway; the parent can only be set when a tenant is created, so it never gets a default.
+      - M(descope.mgmt.descope_tenant_info) returns every managed field (empty and false ones too), so a file made
+        from it is the whole truth. The C(descope.mgmt.drift) and C(descope.mgmt.sync) playbooks turn this on.
+    type: bool
+    default: false
   allow_duplicate_domains:
     description:
       - Allow a self-provisioning domain to be claimed by more than one tenant (checked against this task and the

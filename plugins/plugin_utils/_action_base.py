@@ -25,6 +25,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import ResourceSpec
+from ansible_collections.descope.mgmt.plugins.module_utils._text import user_terms
 
 IN_PROCESS_ENV = "DESCOPE_MGMT_IN_PROCESS"
 AUDIT_BLOCKED_ENV = "_DESCOPE_AUDIT_BLOCKED"
@@ -57,7 +58,7 @@ def validate_args(spec: ResourceSpec, args: t.Mapping[str, t.Any]) -> tuple[dict
     except IndexError:
         error = None
     if error is not None:
-        msg = outcome.errors.msg
+        msg = user_terms(outcome.errors.msg)  # "got _AnsibleTaggedInt (123)" -> "got integer (123)"
         if isinstance(error, UnsupportedError):
             msg = f"Unsupported parameters for ({spec.module}) module: {msg}"
         raise AnsibleActionFail(msg)

@@ -77,7 +77,7 @@ def test_roles_and_permissions_in_one_task_are_ordered_and_batched(playbook: t.A
             "sync",
             {
                 "prune": True,
-                "max_prune_percent": 100,
+                "max_delete_ratio": 1,
                 "protected_ids": ["User Admin"],
                 "permissions": [{"name": "read"}, {"name": "write"}, {"name": "inv.read"}, {"name": "inv.write"}],
                 "roles": [
@@ -205,9 +205,9 @@ def test_tenant_roles_scopes_prune_and_protected_labels(playbook: t.Any, emulato
 def test_prune_guards_for_roles(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": n} for n in ("a", "b", "c")])
     empty = playbook.run([task("empty", {"roles": [], "prune": True})])
-    assert empty.rc != 0 and emulator.writes() == [] and "would delete all 3 existing role(s)" in empty.task("empty")["msg"]
+    assert empty.rc != 0 and emulator.writes() == [] and "prune would delete every unprotected one: 3 of 3 existing role(s)" in empty.task("empty")["msg"]
     share = playbook.run([task("share", {"roles": [{"name": "a"}], "prune": True})])
-    assert share.rc != 0 and emulator.writes() == [] and "would delete 2 of 3 existing role(s) (66%)" in share.task("share")["msg"]
+    assert share.rc != 0 and emulator.writes() == [] and "would delete 2 of 3 existing role(s) (67%" in share.task("share")["msg"]
     prot = playbook.run([task("prot", {"roles": [{"name": "a", "state": "absent"}], "protected_ids": ["a"]})])
     assert prot.rc != 0 and emulator.writes() == []
     single = playbook.run([task("single prune", {"name": "a", "prune": True})])
@@ -261,7 +261,7 @@ def test_many_role_changes_cost_constant_writes_and_info_adopts(playbook: t.Any,
 def test_a_failed_batch_fails_every_role_in_it_and_skips_later_stages(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": "x"}, {"name": "y"}, {"name": "z"}])
     emulator.faults({"path": "/v1/mgmt/role/create/batch", "kind": "status", "status": 503, "count": 10})
-    run = playbook.run([task("sync", {"roles": [{"name": "x"}, {"name": "n1"}, {"name": "n2"}], "prune": True, "max_prune_percent": 100})])
+    run = playbook.run([task("sync", {"roles": [{"name": "x"}, {"name": "n1"}, {"name": "n2"}], "prune": True, "max_delete_ratio": 1})])
     assert run.rc != 0
     result = run.task("sync")
     assert sorted((x["id"], x["action"]) for x in result["roles"]) == [

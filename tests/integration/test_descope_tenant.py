@@ -238,6 +238,7 @@ def test_info_round_trip_adopts_a_project_unchanged(playbook: t.Any, emulator: t
         "custom_attributes": {"n": 3, "tags": ["x"], "ok": True},
         "enforce_sso": True,
         "enforce_sso_exclusions": ["u1", "u2"],
+        "disabled": False,  # every managed field, empty and false ones too (issue 12)
         "default_roles": ["a", "b"],
     }
     assert not run.task("apply")["changed"] and emulator.writes() == []
@@ -247,7 +248,18 @@ def test_info_round_trip_adopts_a_project_unchanged(playbook: t.Any, emulator: t
 def test_info_in_check_mode_still_reads(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=[{"id": "x", "name": "X"}])
     run = playbook.run([task("read", {"ids": ["x"]}, module=INFO)], check=True)
-    assert run.task("read")["tenants"] == [{"id": "x", "name": "X"}]
+    assert run.task("read")["tenants"] == [
+        {
+            "id": "x",
+            "name": "X",
+            "self_provisioning_domains": [],
+            "custom_attributes": {},
+            "enforce_sso": False,
+            "enforce_sso_exclusions": [],
+            "disabled": False,
+            "default_roles": [],
+        }
+    ]
 
 
 @pytest.mark.parametrize("in_process", ["true", "false"])

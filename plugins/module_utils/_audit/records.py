@@ -13,6 +13,8 @@ import os
 import re
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record
+
 FORMAT_VERSION = 2
 UTC = datetime.timezone.utc  # noqa: UP017  # the UTC alias needs Python 3.11; ansible-core 2.16 controllers may run 3.10
 GENESIS = "0" * 64
@@ -222,4 +224,4 @@ def build_records(
 def _finish(record: dict[str, t.Any], secrets: t.Sequence[str]) -> dict[str, t.Any]:
     # alg/key_id/prev/hash are set by the writer (chain.seal), under the file lock
     clean = redact({k: record.get(k) for k in FIELDS if k not in ("alg", "key_id", "prev", "hash")}, secrets)
-    return t.cast(dict[str, t.Any], clean)
+    return t.cast(dict[str, t.Any], escape_record(clean))  # no raw bidi/invisible character in a line (issue 12)

@@ -21,6 +21,7 @@ import typing as t
 import unicodedata
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 Record = dict[str, t.Any]
 
@@ -57,8 +58,7 @@ P_CREATE, P_UPDATE, R_CREATE, R_UPDATE, R_DELETE, P_DELETE = range(6)
 _GUARD_OPTIONS: dict[str, dict[str, t.Any]] = {
     "prune": {"type": "bool", "default": False},
     "protected_ids": {"type": "list", "elements": "str"},
-    "allow_empty_prune": {"type": "bool", "default": False},
-    "max_prune_percent": {"type": "int", "default": 50},
+    **PRUNE_GUARD_ARGSPEC,  # the pipeline's delete guards (allow_empty_prune, max_delete_ratio, max_deletes)
 }
 
 PERMISSION_ARGUMENT_SPEC = with_connection(

@@ -43,7 +43,6 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
-from ansible_collections.descope.mgmt.plugins.module_utils._prune import prune_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
 
 RoleKey = tuple[str, str]  # (tenant id or "", name)
@@ -69,6 +68,7 @@ class _Planner:
         self.deleted_perms: dict[str, Item | None] = {}  # name -> the absent item (None: pruned)
         self.deleted_roles: set[RoleKey] = set()
         self.batches: dict[tuple[int, str], _api.Batch] = {}
+        self.existing: dict[str, int] = {}  # per target type, for the pipeline's delete guards
 
     # ------------------------------------------------------------------ reads
     def read(self) -> None:
@@ -122,10 +122,11 @@ class _Planner:
             return
         prunable = {n: p for n, p in self.perms.items() if not p.get("systemDefault")}
         pruned = sorted(n for n in prunable if n not in declared_names and n not in self.protected)
-        self.problems.extend(prune_problems(self.params, "permission", "permissions", len(items), len(prunable), len(pruned)))
+        self.existing["permission"] = len(prunable)  # the pipeline's delete guards count against this
         for name in pruned:
             self.deleted_perms[name] = None
             self._permission_delete(name, self.perms[name])
+            self.changes[-1].pruned = True
 
     def _permission_present(self, item: Item, current: Record | None) -> None:
         if current is None:
@@ -181,10 +182,11 @@ class _Planner:
         if not self.prune:
             return
         pruned = sorted(k for k in self.roles if k not in declared_keys and role_label(*k) not in self.protected)
-        self.problems.extend(prune_problems(self.params, "role", "roles", len(items), len(self.roles), len(pruned)))
+        self.existing["role"] = len(self.roles)
         for key in pruned:
             self.deleted_roles.add(key)
             self._role_delete(key, self.roles[key])
+            self.changes[-1].pruned = True
 
     def _role_present(self, item: Item, current: Record | None) -> None:
         scope = {"tenantId": item.tenant_id} if item.tenant_id else {}
@@ -311,4 +313,4 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     planner.check_permission_deletes()
     if problems:
         return Plan([], mode)
-    return Plan(planner.changes, mode, data={"batches": len(planner.batches)})
+    return Plan(planner.changes, mode, data={"batches": len(planner.batches)}, existing=planner.existing)

@@ -15,6 +15,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils import _flow, _tenant
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 Json = dict[str, t.Any]
 
@@ -69,6 +70,8 @@ ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "keep_last": {"type": "int"},
         "max_age_days": {"type": "int"},
         "concurrency": {"type": "int", "default": 4},
+        "signing_key": {"type": "str", "no_log": True},
+        **PRUNE_GUARD_ARGSPEC,
     }
 )
 

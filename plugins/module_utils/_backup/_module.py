@@ -22,7 +22,16 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     project_dir,
     stamp_of,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import Entry, free_name, list_backups, plan_retention, verify, write_backup
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._signing import sign, signing_key
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import (
+    Entry,
+    free_name,
+    list_backups,
+    plan_retention,
+    remove_stale_temporaries,
+    verify,
+    write_backup,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._change import operation
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeFileError, Problem
@@ -59,6 +68,19 @@ def _backup_dir(ctx: TaskContext, must_exist: bool) -> str:
     return backup_dir
 
 
+def _project_root(backup_dir: str, project_id: str) -> str:
+    """``<backup_dir>/<project_id>``, refused when something that is not a directory holds that name."""
+    root = project_dir(backup_dir, project_id)
+    if os.path.lexists(root) and not os.path.isdir(root):
+        kind = "a regular file" if os.path.isfile(root) else "a broken symbolic link" if os.path.islink(root) else "not a directory"
+        raise DescopeFileError(
+            root,
+            f"is {kind}, but backups of project {project_id} are kept in a directory of that name.",
+            "move or remove that file (it is not a backup), or set backup_dir to another directory.",
+        )
+    return root
+
+
 _op = operation  # backup, restore and retention entries of descope_audit
 
 
@@ -75,6 +97,7 @@ def _summary(path: str, manifest: Json) -> Json:
         "snapshot": {k: v for k, v in (manifest.get("snapshot") or {}).items() if k != "files"},
         "content_sha256": manifest.get("content_sha256"),
         **({"secrets_not_captured": manifest["secrets_not_captured"]} if "secrets_not_captured" in manifest else {}),
+        "signed": isinstance(manifest.get("signature"), dict),
     }
 
 
@@ -103,8 +126,10 @@ def run_backup(ctx: TaskContext) -> Outcome:
     p = ctx.params
     project_id = ctx.settings.project_id
     backup_dir = _backup_dir(ctx, must_exist=False)
-    root = project_dir(backup_dir, project_id)
+    root = _project_root(backup_dir, project_id)
     include = [s for s in ALL_SECTIONS if s in (p.get("include") or SECTIONS)]
+    stale_ops: list[Json] = []
+    stale = _clean_temporaries(ctx, root, stale_ops)
     client = ctx.client()
     cap = capture(client, include, concurrency_of(p))
     if cap.snapshot_status == "unavailable":
@@ -116,12 +141,13 @@ def run_backup(ctx: TaskContext) -> Outcome:
         )
     files, kinds = render_files(cap)
     content = cap.content_sha256()
-    valid, _skipped = list_backups(root, project_id)
+    key = signing_key(p, ctx.environ)
+    valid, _skipped = list_backups(root, project_id, key)
     latest = valid[-1] if valid else None
     latest_ok = False
     if latest is not None and latest.manifest.get("content_sha256") == content and not p.get("force"):
         try:
-            verify(latest.path, project_id)
+            verify(latest.path, project_id, key)
             latest_ok = True
         except DescopeFileError as exc:
             ctx.warn(f"The newest backup {latest.path} does not verify ({exc}); writing a new one.")
@@ -135,7 +161,7 @@ def run_backup(ctx: TaskContext) -> Outcome:
     else:
         created = _layout.now()
         name = free_name(root, stamp_of(created))
-        manifest = build_manifest(cap, project_id, created, name, files, kinds)
+        manifest = sign(build_manifest(cap, project_id, created, name, files, kinds), key)
         _guard_secret(ctx, files, manifest)
         path = os.path.join(root, name)
         if not ctx.check_mode:
@@ -175,6 +201,10 @@ def run_backup(ctx: TaskContext) -> Outcome:
                     "after": {"name": name, "content_sha256": content, "counts": counts},
                 }
             ]
+    if stale:
+        result["removed_temporary"] = stale
+        result["changed"] = True
+        ops.extend(stale_ops)
     if p.get("keep_last") is not None or p.get("max_age_days") is not None:
         # The new backup exists now (or would, in check mode): retention counts it as the newest.
         return _retention(ctx, ops, result)
@@ -183,6 +213,18 @@ def run_backup(ctx: TaskContext) -> Outcome:
 
 def _outcome(result: Json, ops: list[Json], counts: dict[str, int]) -> Outcome:
     return Outcome(result, [o for o in ops if o["changed"] or o.get("error")], counts)
+
+
+def _clean_temporaries(ctx: TaskContext, root: str, ops: list[Json]) -> list[str]:
+    """Remove what killed backups left behind (never in check mode); each removal is an audit operation."""
+    if ctx.check_mode:
+        return []
+    removed = remove_stale_temporaries(root)
+    for name in removed:
+        ops.append(
+            _op("retention", "backup", name, True, "removed", False, before={"path": os.path.join(root, name), "reason": "left by an interrupted backup"})
+        )
+    return removed
 
 
 def run_retention(ctx: TaskContext) -> Outcome:
@@ -194,8 +236,9 @@ def _retention(ctx: TaskContext, ops: list[Json], result: Json) -> Outcome:
     project_id = ctx.settings.project_id
     backing_up = bool(ops)
     backup_dir = _backup_dir(ctx, must_exist=not backing_up)
-    root = project_dir(backup_dir, project_id)
-    entries, skipped = list_backups(root, project_id)
+    root = _project_root(backup_dir, project_id)
+    stale = [] if backing_up else _clean_temporaries(ctx, root, ops)  # a backup task already cleaned
+    entries, skipped = list_backups(root, project_id, signing_key(p, ctx.environ))
     if backing_up and result.get("changed") and ctx.check_mode:
         # check mode wrote nothing: count the backup that would exist as the newest
         created = parse_iso(result["backup"]["created"]) or _layout.now()
@@ -220,11 +263,14 @@ def _retention(ctx: TaskContext, ops: list[Json], result: Json) -> Outcome:
     verb = "would remove" if ctx.check_mode else "removed"
     text = f"Retention {verb} {len(removed)} backup(s), {len(kept)} kept" + (f": {', '.join(r['name'] for r in removed)}." if removed else ".")
     out = dict(result)
-    out["changed"] = bool(result.get("changed")) or bool(removed)
+    out["changed"] = bool(result.get("changed")) or bool(removed) or bool(stale)
+    if stale:
+        out["removed_temporary"] = stale
     out["removed"] = removed
     out["kept"] = kept
     if skipped:
-        out["skipped"] = skipped
+        # not "skipped": Ansible reads that result key as "the task was skipped" (a reserved key)
+        out["ignored"] = skipped
     out["msg"] = (str(result["msg"]) + " " + text) if result.get("msg") else text
     if ctx.diff and removed:
         out.setdefault("diff", []).append(

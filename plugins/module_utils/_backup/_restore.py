@@ -40,6 +40,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     refusal_reason,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import _backup_dir, _summary
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._signing import ENV_KEY, signing_key
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import resolve_backup, verify_contents
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._tenant_config import (
     PHASE_SSO,
@@ -162,8 +163,14 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     p = ctx.params
     project_id = ctx.settings.project_id
     root = os.path.join(_backup_dir(ctx, must_exist=True), project_id)
-    path = resolve_backup(str(p["backup"]), root, project_id)
-    manifest, contents = verify_contents(path, project_id)  # a backup that does not verify is never used
+    key = signing_key(p, ctx.environ)
+    path = resolve_backup(str(p["backup"]), root, project_id, key)
+    manifest, contents = verify_contents(path, project_id, key)  # a backup that does not verify is never used
+    if key is None:
+        ctx.warn(
+            f"Restoring {os.path.basename(path)} without a signing key: its sha256 checksums catch accidental damage only; "
+            f"anyone who can write to backup_dir can change it and recompute them. Set signing_key (or {ENV_KEY}) when backing up and restoring."
+        )
     include = [s for s in ALL_SECTIONS if s in (p.get("include") or SECTIONS)]
     in_backup = set(manifest.get("include") or [])
     notes = [f"{s} not restored: the backup does not hold it" for s in include if s not in in_backup]
@@ -179,19 +186,21 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
         problems.extend(found)
     flow_files = _flow_files(path, contents) if "flows" in sections else []
     has_flows = bool(flow_files)
+    allow_empty = bool(p.get("allow_empty_prune"))
     if "flows" in sections and not has_flows:
-        if prune:
+        if prune and not allow_empty:
             problems.append(
                 Problem(
                     field="prune",
                     source=FLOWS_DIR,
                     message="the backup holds no flow, and prune=true would delete every unprotected flow.",
-                    fix="delete the flows by id with descope_flow state=absent, or restore without prune.",
+                    fix="restore without prune; to delete every flow on purpose set allow_empty_prune: true.",
                 )
             )
-        else:
+        elif not prune:
             notes.append("flows: the backup holds none")
-    docs = _flow.docs_from_files(os.path.join(path, FLOWS_DIR), flow_files, prune, problems, ctx.warn) if has_flows else []
+    prune_flows = prune and "flows" in sections and (has_flows or allow_empty)
+    docs = _flow.docs_from_files(os.path.join(path, FLOWS_DIR), flow_files, prune and not allow_empty, problems, ctx.warn) if has_flows else []
     theme: Json | None = None
     use_theme = "theme" in sections and THEME_FILE in contents
     if use_theme:
@@ -206,13 +215,13 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
         parsed = _flow.parse_theme(data, THEME_FILE)[0] if not found else None
         theme_form = _flow.theme_compare_form(parsed) if parsed is not None else None
     flows = None
-    if has_flows or use_theme:
+    if has_flows or use_theme or prune_flows:
         flows = _flow.Declared(
             docs,
             "set",
             theme,
             os.path.join(path, THEME_FILE) if use_theme else "",
-            prune=prune and has_flows,
+            prune=prune_flows,
             protected=frozenset(p.get("protected_ids") or []),
         )
     snapshot_files: dict[str, t.Any] = {}
@@ -341,7 +350,8 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
         "config": config_changes,
     }
     # audit order: tenants, roles and permissions, tenant settings and SSO, the snapshot, then flows and the theme
-    return Plan(tenant_changes + authz_changes + config_changes + snapshot_changes + flow_changes, "set", data)
+    existing = dict(flow_plan.existing) if flow_plan is not None else {}  # tenants: counted from the changes (every one is listed)
+    return Plan(tenant_changes + authz_changes + config_changes + snapshot_changes + flow_changes, "set", data, existing=existing)
 
 
 def audit_view(op: Json, planned: Plan) -> Json:

@@ -9,8 +9,10 @@ import dataclasses
 import datetime
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
@@ -26,6 +28,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     safe_relpath,
     sha256_bytes,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._signing import check_signature
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeFileError
 
 
@@ -48,11 +51,68 @@ def free_name(root: str, stamp: str) -> str:
     return name
 
 
+# A backup killed mid-way (SIGTERM, OOM) leaves its temporary directory: ".tmp-<stamp>-p<pid>-<mkdtemp suffix>"
+# (older versions: no "p<pid>-"). Only names of exactly that form are ever removed, never a link.
+TMP_RE = re.compile(r"^\.tmp-\d{8}T\d{6}Z(?:-\d+)?-(?:p(\d+)-)?[A-Za-z0-9_]{6,12}$")
+PROCESS_START = time.time()  # when this process (the module, or the controller for the in-process path) loaded this file
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _newest_mtime(path: str) -> float:
+    newest = os.lstat(path).st_mtime
+    for dirpath, dirs, files in os.walk(path):
+        for entry in dirs + files:
+            with contextlib.suppress(OSError):
+                newest = max(newest, os.lstat(os.path.join(dirpath, entry)).st_mtime)
+    return newest
+
+
+def remove_stale_temporaries(root: str) -> list[str]:
+    """Remove what killed backups left in ``root``; returns the names removed.
+
+    Stale means: our name form, a real directory owned by this user, its writer process gone (when the name
+    records it), and nothing in it modified since this process started: a backup still being written by another
+    run is never touched.
+    """
+    removed: list[str] = []
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return removed
+    for name in sorted(names):
+        match = TMP_RE.match(name)
+        path = os.path.join(root, name)
+        if not match or os.path.islink(path) or not os.path.isdir(path):
+            continue
+        try:
+            if os.lstat(path).st_uid != os.getuid() or (match.group(1) and _alive(int(match.group(1)))):
+                continue
+            if _newest_mtime(path) >= PROCESS_START:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.lexists(path):
+            removed.append(name)
+    return removed
+
+
 def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) -> str:
     """Write into a temporary sibling directory, then rename it into place; returns the final path."""
     try:
         os.makedirs(root, mode=0o700, exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=root)  # mkdtemp creates it 0700
+        tmp = tempfile.mkdtemp(prefix=f".tmp-{name}-p{os.getpid()}-", dir=root)  # mkdtemp creates it 0700
     except OSError as exc:
         raise DescopeFileError(
             root, f"cannot create the backup directory ({exc.strerror or exc}).", "check that backup_dir is writable by the user running Ansible."
@@ -139,14 +199,15 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
     return data
 
 
-def verify(path: str, project_id: str) -> Json:
-    """Check the manifest and every file's sha256, and that no unlisted file was added (all problems at once)."""
-    return verify_contents(path, project_id)[0]
+def verify(path: str, project_id: str, key: bytes | None = None) -> Json:
+    """Check the manifest (and its signature with a key) and every file's sha256, and that no unlisted file was added."""
+    return verify_contents(path, project_id, key)[0]
 
 
-def verify_contents(path: str, project_id: str) -> tuple[Json, dict[str, bytes]]:
+def verify_contents(path: str, project_id: str, key: bytes | None = None) -> tuple[Json, dict[str, bytes]]:
     """``verify``, returning the bytes it checked: restore uses these, never the files again (they may change)."""
     manifest = read_manifest(path, project_id)
+    check_signature(path, manifest, key)  # before the files: a forged manifest's checksums mean nothing
     problems: list[tuple[str, str]] = []
     contents: dict[str, bytes] = {}
     listed = manifest["files"]
@@ -193,8 +254,12 @@ class Entry:
         return {"name": self.name, "path": self.path, "created": iso(self.created)}
 
 
-def list_backups(root: str, project_id: str) -> tuple[list[Entry], list[Json]]:
-    """The valid backups of the project (oldest first) and the directories skipped, with why."""
+def list_backups(root: str, project_id: str, key: bytes | None = None) -> tuple[list[Entry], list[Json]]:
+    """The valid backups of the project (oldest first) and the directories skipped, with why.
+
+    With a signing key, valid means signed with it too: ``latest`` is then the newest backup whose signed
+    manifest verifies and names this project, whatever the directory names say.
+    """
     valid: list[Entry] = []
     skipped: list[Json] = []
     if not os.path.isdir(root):
@@ -205,6 +270,7 @@ def list_backups(root: str, project_id: str) -> tuple[list[Entry], list[Json]]:
             continue  # temporary directories (.tmp-*) and anything else are never ours to touch
         try:
             manifest = read_manifest(path, project_id)
+            check_signature(path, manifest, key)
         except DescopeFileError as exc:
             skipped.append({"name": name, "path": path, "reason": str(exc)})
             continue
@@ -235,15 +301,17 @@ def plan_retention(entries: list[Entry], keep_last: int | None, max_age_days: in
     return [doomed[e.name] for e in ordered if e.name in doomed]
 
 
-def resolve_backup(ref: str, root: str, project_id: str) -> str:
+def resolve_backup(ref: str, root: str, project_id: str, key: bytes | None = None) -> str:
     """``latest``, a backup name under the project's directory, or a path."""
-    valid, _skipped = list_backups(root, project_id)
+    valid, _skipped = list_backups(root, project_id, key)
     names = [e.name for e in valid]
     known = f"available: {', '.join(names[-5:])}" if names else "there are no backups of this project yet"
     if ref == "latest":
         if not valid:
             raise DescopeFileError(
-                root, f"holds no valid backup of project '{project_id}'.", "take one with state=present, or check backup_dir and the project id."
+                root,
+                f"holds no valid backup of project '{project_id}'" + (" signed with the configured signing key." if key else "."),
+                "take one with state=present, or check backup_dir and the project id" + (" and the signing key." if key else "."),
             )
         return valid[-1].path
     path = os.path.join(root, ref) if NAME_RE.match(ref) else os.path.abspath(os.path.expanduser(ref))

@@ -10,6 +10,7 @@ import re
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 Json = dict[str, t.Any]
 
@@ -48,6 +49,7 @@ ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = with_connection(
         "protected_ids": {"type": "list", "elements": "str", "default": []},
         "theme": {"type": "raw"},
         "concurrency": {"type": "int", "default": 4},
+        **PRUNE_GUARD_ARGSPEC,
     }
 )
 
@@ -111,4 +113,8 @@ def dump_file_text(value: t.Any) -> str:
 
 
 def _type_name(value: t.Any) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "null")
+    # isinstance, not type(): values of tasks run in the controller are tagged subclasses (_AnsibleTaggedInt...)
+    for kind, name in ((bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"), (int, "number"), (float, "number")):
+        if isinstance(value, kind):
+            return name
+    return "null"

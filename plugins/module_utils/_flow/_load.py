@@ -78,7 +78,7 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
         return ([doc] if doc else []), "single"
     if p.get("src_dir") is not None:
         theme = p.get("theme") if isinstance(p.get("theme"), str) else None
-        return load_dir(p["src_dir"], bool(p.get("prune")), problems, warn, theme_path=theme), "set"
+        return load_dir(p["src_dir"], bool(p.get("prune")) and not p.get("allow_empty_prune"), problems, warn, theme_path=theme), "set"
     if flow_id is not None:
         problems.append(
             Problem(
@@ -122,8 +122,10 @@ def docs_from_files(
     changed after verification is never read.
     """
     docs: list[FlowDoc] = []
+    flow_files = 0  # theme exports do not count: a directory holding only theme.json declares no flow
     for index, (name, path, data, file_problems) in enumerate(files):
         if file_problems:
+            flow_files += 1
             problems.extend(dataclasses.replace(p, index=index) for p in file_problems)
             continue
         if _is_theme_document(data):
@@ -132,17 +134,18 @@ def docs_from_files(
             if theme_path is None or os.path.realpath(theme_path) != os.path.realpath(path):
                 warn(f"{path}: a theme export, not a flow; skipped (set the theme option to import it).")
             continue
+        flow_files += 1
         doc, doc_problems = parse_flow(data, path, name[: -len(".json")], index=index, warn=warn, declared_by="the file name")
         problems.extend(doc_problems)
         if doc:
             docs.append(doc)
-    if not files and prune:
+    if not flow_files and prune:
         problems.append(
             Problem(
                 field="src_dir",
                 source=src_dir,
-                message="holds no flow files, and prune=true would delete every unprotected flow.",
-                fix="check the path; to really delete all flows, delete them by id with state=absent.",
+                message="holds no flow files (a theme export is not one), and prune=true would delete every unprotected flow.",
+                fix="check the path; to really delete all flows set allow_empty_prune: true (or delete them by id with state=absent).",
             )
         )
     return docs

@@ -33,9 +33,11 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
     changes: list[Change] = []
     summaries: dict[str, tuple[str, Json]] = {}
     sources = {d.flow_id: d.source for d in declared.docs}
+    listed_count: dict[str, int] = {}  # the delete guard's denominator
     if declared.docs or declared.absent or declared.prune:
         client = ctx.client()
         listed = {f["id"]: f for f in list_flows(client)}
+        listed_count["flow"] = len(listed)
         current = export_all(client, [d.flow_id for d in declared.docs if d.flow_id in listed], concurrency)
         for doc in declared.docs:
             existing = current.get(doc.flow_id)
@@ -60,9 +62,11 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
             else:
                 changes.append(Change("flow", fid, "unchanged"))
                 summaries[fid] = (f"flow '{fid}': already absent", {})
+        pruning: set[str] = set()
         if declared.prune:
             names = {d.flow_id for d in declared.docs}
-            doomed.extend(sorted(fid for fid in listed if fid not in names and fid not in declared.protected))
+            pruning = {fid for fid in listed if fid not in names and fid not in declared.protected}
+            doomed.extend(sorted(pruning))
         if doomed:
             # Deleting needs no export: the listing is enough to know the flow is there. Its full
             # content is exported only in diff mode, so that --diff shows what would be lost.
@@ -77,7 +81,7 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
                     entry = listed[fid]
                     before = {"metadata": {k: entry.get(k) for k in ("name", "description", "disabled") if not _empty(entry.get(k))}}
                     summaries[fid] = (f"flow '{fid}' ({entry.get('name', '')}): removed", {})
-                changes.append(Change("flow", fid, "delete", before=before, after=None, apply=batch, phase=1))
+                changes.append(Change("flow", fid, "delete", before=before, after=None, apply=batch, phase=1, pruned=fid in pruning))
 
     theme_change: Change | None = None
     if declared.theme is not None:
@@ -91,7 +95,7 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
             theme_change = Change("theme", "theme", "update", before=before, after=after, apply=_poster(PATH_THEME_IMPORT, theme_body))
         changes.append(theme_change)
     data = {"summaries": summaries, "sources": sources, "theme_change": theme_change, "theme_source": declared.theme_source, "absent": declared.absent}
-    return Plan(changes, declared.mode, data)
+    return Plan(changes, declared.mode, data, existing=listed_count)
 
 
 def _theme_summary(change: Change) -> str:

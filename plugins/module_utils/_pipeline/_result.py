@@ -4,12 +4,60 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from ansible_collections.descope.mgmt.plugins.module_utils._change import AUDIT_VERSION, Change, counts, diff_entries, first_error, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, Plan, ResourceSpec
 
 DONE = ("ok", "check")
+
+# Keys Ansible reads in a task result with a meaning of its own: a module that returned ``skipped`` was shown as
+# skipped although it wrote (issue 12). ``failed``/``changed`` are set by the pipeline only, as booleans.
+RESERVED_KEYS = frozenset(
+    {
+        "skipped",
+        "skip_reason",
+        "unreachable",
+        "invocation",
+        "ansible_facts",
+        "results",
+        "item",
+        "ansible_loop_var",
+        "failed_when_result",
+        "changed_when_result",
+        "exception",
+        "warnings",
+        "deprecations",
+        "rc",
+        "stdout",
+        "stderr",
+    }
+)
+
+
+# Reserved keys a module sets on purpose: _ansible_verbose_override keeps stdout callbacks from printing a result
+# that holds a one-time secret (descope_sso_admin_link).
+INTENDED_KEYS = frozenset({"_ansible_verbose_override"})
+
+
+def reserved_keys(result: Json) -> list[str]:
+    """The keys of a module result that Ansible would misread (empty when the result is safe to return)."""
+    found = sorted(k for k in result if (k in RESERVED_KEYS or k.startswith("_ansible")) and k not in INTENDED_KEYS)
+    found += [k for k in ("failed", "changed") if k in result and not isinstance(result[k], bool)]
+    return found
+
+
+def rename_reserved(result: Json, warn: t.Callable[[str], None]) -> Json:
+    """Last line of defence: a reserved key is renamed ``descope_<key>`` (tests fail on it: tests/harness.py)."""
+    for key in reserved_keys(result):
+        if key in ("failed", "changed"):
+            result[key] = bool(result[key])
+            continue
+        result[f"descope_{key.lstrip('_')}"] = result.pop(key)
+        warn(f"descope.mgmt internal error: the result key '{key}' is reserved by Ansible; renamed descope_{key.lstrip('_')}. Please report it.")
+    return result
 
 
 def audit_block(ctx: TaskContext, operations: list[Json], tally: dict[str, int]) -> Json:

@@ -18,9 +18,9 @@ from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskC
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish, rename_reserved
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
 
@@ -50,6 +50,7 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     plan = spec.plan(ctx, declared, problems)
     if not problems:
         problems.extend(cross_problems(spec, ctx, plan))
+        problems.extend(prune_problems(spec, ctx.params, plan))  # after planning, before any write (check mode too)
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):
         execute(plan.changes, ctx.client(), ctx.check_mode, concurrency_of(ctx.params))
@@ -87,7 +88,7 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if stats is not None:
         result["api_requests"] = stats
     ctx.close()
-    return t.cast(Json, _without_secrets(result, ctx))
+    return t.cast(Json, _without_secrets(rename_reserved(result, ctx.warn), ctx))
 
 
 def _without_secrets(value: t.Any, ctx: TaskContext) -> t.Any:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import importlib.util
 import re
 import typing as t
+import unicodedata
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
 
 HAS_JSONSCHEMA = importlib.util.find_spec("jsonschema") is not None
 JSONSCHEMA_IMPORT_ERROR: str | None = None if HAS_JSONSCHEMA else "ModuleNotFoundError: No module named 'jsonschema'"
@@ -61,7 +63,7 @@ ITEM_SCHEMA: dict[str, t.Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "id": {"type": ["string", "null"], "minLength": 1, "maxLength": 255, "pattern": r"^\S+$"},
+        "id": {"type": ["string", "null"], "minLength": 1, "maxLength": 255},  # characters: TENANT_ID_RE, in _validate (both modes)
         "name": {"type": ["string", "null"], "minLength": 1},
         "self_provisioning_domains": _LIST,
         "custom_attributes": {"type": ["object", "null"]},
@@ -100,7 +102,9 @@ ARGUMENT_SPEC = with_connection(
         "prune": {"type": "bool", "default": False},
         "protected_ids": {"type": "list", "elements": "str"},
         "allow_duplicate_domains": {"type": "bool", "default": False},
+        "authoritative": {"type": "bool", "default": False},
         "concurrency": {"type": "int", "default": 4},
+        **PRUNE_GUARD_ARGSPEC,
     }
 )
 
@@ -124,6 +128,16 @@ INFO_MODULE_KWARGS: dict[str, t.Any] = {"supports_check_mode": True}
 # --------------------------------------------------------------------------------------- normalise
 
 
+# Tenant ids as the API takes them: the Terraform provider's MachineIDValidator ``^[A-Za-z0-9_-]+$``
+# (terraform-provider-descope internal/models/helpers/validators); server-generated ids (``T2...``) match it too.
+TENANT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
+
+def norm_name(value: t.Any) -> str:
+    """Names compare after stripping and Unicode NFC normalisation ("Acme " and "Acme" are one name)."""
+    return unicodedata.normalize("NFC", str(value or "")).strip()
+
+
 def _norm(field: str, value: t.Any) -> t.Any:
     """Canonical form of one managed field (None stays None = not managed)."""
     if value is None:
@@ -139,6 +153,8 @@ def _norm(field: str, value: t.Any) -> t.Any:
         return bool(value)
     if kind == "parent":
         return str(value) or None
+    if field == "name":
+        return norm_name(value)
     return str(value)
 
 
@@ -156,7 +172,7 @@ def current_view(record: Record) -> Record:
         elif kind == "parent":
             view[field] = str(raw) if raw else None
         else:
-            view[field] = str(raw or "")
+            view[field] = norm_name(raw) if field == "name" else str(raw or "")
     return view
 
 
@@ -165,9 +181,26 @@ def compact(view: Record) -> Record:
     return {k: v for k, v in view.items() if k in ("id", "name") or v not in (None, "", [], {}, False)}
 
 
-def desired_fields(item: Record) -> Record:
-    """The managed fields an item sets, normalised."""
-    return {f: _norm(f, item[f]) for f in FIELD_NAMES if item.get(f) is not None}
+# What an unset field means when the declared set is authoritative: the API's value for a tenant created without it
+# (OpenAPI Descope_API.yaml CreateTenantRequest: all optional; the SDKs send empty lists/maps and false). The name is
+# required anyway, and the parent can only be set at creation, so neither gets a default.
+AUTHORITATIVE_DEFAULTS: dict[str, t.Any] = {
+    "self_provisioning_domains": [],
+    "custom_attributes": {},
+    "enforce_sso": False,
+    "enforce_sso_exclusions": [],
+    "disabled": False,
+    "default_roles": [],
+}
+
+
+def desired_fields(item: Record, authoritative: bool = False) -> Record:
+    """The managed fields an item sets, normalised; with ``authoritative`` an unset field means its API default."""
+    fields = {f: _norm(f, item[f]) for f in FIELD_NAMES if item.get(f) is not None}
+    if authoritative:
+        for field, default in AUTHORITATIVE_DEFAULTS.items():
+            fields.setdefault(field, _norm(field, default))
+    return fields
 
 
 def _unwrap(body: Record) -> Record | None:

@@ -9,7 +9,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._api import load_all, load_one, search
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import Record, compact, current_view
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import Record, current_view
 
 
 def _attr_match(actual: t.Any, wanted: t.Any) -> bool:
@@ -46,7 +46,9 @@ def run_info(ctx: TaskContext) -> Outcome:
             continue
         if attrs and not all(_attr_match(view["custom_attributes"].get(k), v) for k, v in attrs.items()):
             continue
-        out.append(compact(view))
+        # every managed field, empty and false ones too: a tenants file made from this is the whole truth, and
+        # with descope_tenant authoritative=true a console change to any of them is seen as drift
+        out.append({k: v for k, v in view.items() if k != "parent_tenant_id" or v})
     out = parents_first(out)
     missing = sorted(set(ids) - {x["id"] for x in out})
     result: dict[str, t.Any] = {"changed": False, "tenants": out}

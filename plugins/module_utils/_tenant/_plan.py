@@ -20,10 +20,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     PATH_ROLES,
     PATH_SEARCH,
     PATH_UPDATE,
+    TENANT_ID_RE,
     Record,
     compact,
     current_view,
     desired_fields,
+    norm_name,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import Checks, Item, _schema_problems, _value_problems
 
@@ -149,6 +151,11 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
     """The declared tenants, normalised, with every problem found without a request."""
     params = ctx.params
     set_mode = params.get("tenants") is not None
+    authoritative = bool(params.get("authoritative"))
+    if authoritative and not set_mode:
+        problems.append(
+            Problem("authoritative", "only applies to set mode (the tenants option).", "Declare the tenants with 'tenants', or remove authoritative.")
+        )
     items = _make_items(params, set_mode)
     for item in items:
         # Single mode: the argument spec already enforced the types, only set-mode items need the schema.
@@ -156,10 +163,15 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
         if found:
             item.valid = False  # wrong shape: keep it out of the semantic checks, which need sane types
         else:
-            item.fields = desired_fields(item.raw)
+            item.fields = desired_fields(item.raw, authoritative and set_mode and item.state == "present")
         if item.shape_ok:
             found += _value_problems(item)
         problems.extend(found)
+    for i, pid in enumerate(params.get("protected_ids") or []):
+        if not TENANT_ID_RE.match(str(pid)):
+            problems.append(
+                Problem(f"protected_ids[{i}]", f"'{pid}' is not a tenant id (letters, digits, '_' and '-').", "Fix the id; a typo here protects nothing.")
+            )
     return items, set_mode
 
 
@@ -176,7 +188,7 @@ def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any])
         current = load_one(client, item.id)
         remember([current] if current else [])
     elif item.name:
-        found = [r for r in search(client, names=[item.name]) if r.get("name") == item.name]
+        found = [r for r in search(client, names=[item.name]) if norm_name(r.get("name")) == item.name]
         remember(found)
         current = found[0] if len(found) == 1 else None
     if item.state == "absent":
@@ -185,12 +197,14 @@ def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any])
     name = fields.get("name")
     # A name taken by another tenant: only worth a read when creating by id or renaming.
     if name and item.id and (current is None or current.get("name") != name):
-        remember(r for r in search(client, names=[name]) if r.get("name") == name)
+        remember(r for r in search(client, names=[name]) if norm_name(r.get("name")) == name)
     domains = fields.get("self_provisioning_domains")
     if domains and not params.get("allow_duplicate_domains"):
         added = sorted(set(domains) - set(current_view(current)["self_provisioning_domains"] if current else []))
         if added:
-            remember(r for r in search(client, domains=added))
+            # Domains are compared case-insensitively (set mode's rule), but a search matches the stored spelling
+            # only (OpenAPI Descope_API.yaml says nothing of case): read every tenant, as set mode does.
+            remember(load_all(client))
     parent = fields.get("parent_tenant_id")
     if current is None and parent and parent not in existing:
         found_parent = load_one(client, parent)
@@ -219,9 +233,9 @@ def plan(ctx: TaskContext, declared: tuple[list[Item], bool], problems: list[Pro
     changes = [_plan_item(item) for item in items]
     for tid in checks.pruned:
         before = compact(current_view(existing[tid]))
-        changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False)))
+        changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False), pruned=True))
     _assign_phases(changes, {i.label or i.name or "": i for i in items}, existing)
-    return Plan(changes, mode)
+    return Plan(changes, mode, existing={"tenant": len(existing)} if set_mode else {})
 
 
 def plan_tenants(ctx: TaskContext, params: t.Mapping[str, t.Any]) -> list[_change.Change]:

@@ -8,7 +8,16 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._schema_fast import certainly_valid
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import _DOMAIN_RE, ITEM_KEYS, ITEM_SCHEMA, Record, current_view
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
+    _DOMAIN_RE,
+    ITEM_KEYS,
+    ITEM_SCHEMA,
+    TENANT_ID_RE,
+    Record,
+    current_view,
+    norm_name,
+)
+from ansible_collections.descope.mgmt.plugins.module_utils._text import type_name
 
 
 def _text(value: t.Any) -> str | None:
@@ -24,7 +33,7 @@ class Item:
         self.shape_ok = isinstance(raw, dict)
         self.valid = True
         self.id: str | None = _text(self.raw.get("id"))
-        self.name: str | None = _text(self.raw.get("name"))
+        self.name: str | None = _text(norm_name(self.raw["name"])) if isinstance(self.raw.get("name"), str) else _text(self.raw.get("name"))
         self.state: str = self.raw.get("state") or "present"
         self.cascade = bool(self.raw.get("cascade"))
         self.fields: Record = {}
@@ -63,7 +72,7 @@ def _schema_problems(item: Item) -> list[Problem]:
         if error.validator == "type":
             expected = error.validator_value
             expected = [x for x in expected if x != "null"] if isinstance(expected, list) else [expected]
-            got = type(error.instance).__name__
+            got = type_name(error.instance)
             problems.append(
                 item.problem(
                     field, f"must be of type {' or '.join(expected)}, got {got} ({error.instance!r:.60}).", f"Set {field} to a {' or '.join(expected)} value."
@@ -79,6 +88,19 @@ def _schema_problems(item: Item) -> list[Problem]:
 def _value_problems(item: Item) -> list[Problem]:
     """Syntax checks of single values (run after the shape is known to be right)."""
     problems = []
+    for field in ("id", "parent_tenant_id"):
+        value = item.raw.get(field)
+        if isinstance(value, str) and value and not TENANT_ID_RE.match(value):
+            problems.append(
+                item.problem(
+                    field,
+                    f"'{value}' is not a tenant id: ids hold only letters, digits, '_' and '-' (1 to 255), as the API takes them.",
+                    "Use an id such as acme-eu or acme_2 (no '/', '.', spaces or other characters).",
+                )
+            )
+    name = item.raw.get("name")
+    if isinstance(name, str) and not norm_name(name):
+        problems.append(item.problem("name", "is empty or only spaces.", "Set a name with at least one visible character, or leave name unset."))
     domains = item.raw.get("self_provisioning_domains")
     for i, domain in enumerate(domains if isinstance(domains, list) else []):
         if not isinstance(domain, str):
@@ -99,7 +121,7 @@ def _value_problems(item: Item) -> list[Problem]:
             problems.append(
                 item.problem(
                     f"custom_attributes.{key}",
-                    f"has a value of type {type(value).__name__}.",
+                    f"has a value of type {type_name(value)}.",
                     "Custom attribute values must be a string, a number, a boolean or a list of strings.",
                 )
             )
@@ -129,7 +151,7 @@ class Checks:
         """Attach each valid item to the existing tenant it targets (by id, else by unique name)."""
         by_name: dict[str, list[Record]] = {}
         for record in self.existing.values():
-            by_name.setdefault(str(record.get("name") or ""), []).append(record)
+            by_name.setdefault(norm_name(record.get("name")), []).append(record)
         for item in self.items:
             if not item.valid:
                 continue

@@ -536,7 +536,7 @@ def test_retention_state_absent(emulator: t.Any, tmp_path: pathlib.Path, monkeyp
     preview = run(emulator, tmp_path, check=True, state="absent", keep_last=3)
     assert [r["name"] for r in preview["removed"]] == names[:2] and preview["changed"] is True
     assert backups(tmp_path, emulator.project_id) == sorted([*names, "20000101T000000Z", "notes.txt"])
-    assert preview["skipped"][0]["name"] == "20000101T000000Z"
+    assert preview["ignored"][0]["name"] == "20000101T000000Z"
     result = run(emulator, tmp_path, state="absent", keep_last=3, max_age_days=15)
     assert [r["name"] for r in result["removed"]] == names[:3] and result["kept"] == names[3:]
     assert backups(tmp_path, emulator.project_id) == sorted([*names[3:], "20000101T000000Z", "notes.txt"])
@@ -699,8 +699,8 @@ def test_restore_uses_the_bytes_it_verified_not_the_file_changed_afterwards(seed
     mutate(seeded)
     real = _backup._restore.verify_contents
 
-    def verify_then_tamper(where: str, project_id: str) -> t.Any:
-        verified = real(where, project_id)
+    def verify_then_tamper(where: str, project_id: str, key: bytes | None = None) -> t.Any:
+        verified = real(where, project_id, key)
         tampered = {"tenants": [{"id": "intruder", "name": "Intruder"}]}
         (path / "tenants.json").write_text(json.dumps(tampered))  # after the checksums were checked
         return verified

@@ -564,11 +564,21 @@ def test_info_all_ids_and_search(emulator: t.Any) -> None:
     )
     everything = run(emulator, {}, info=True)
     assert [x["id"] for x in everything["tenants"]] == ["a", "c", "b"]  # parents first
-    assert everything["tenants"][0] == {"id": "a", "name": "A", "self_provisioning_domains": ["a.com"], "custom_attributes": {"plan": "pro"}}
+    assert everything["tenants"][0] == {
+        "id": "a",
+        "name": "A",
+        "self_provisioning_domains": ["a.com"],
+        "custom_attributes": {"plan": "pro"},
+        "enforce_sso": False,
+        "enforce_sso_exclusions": [],
+        "disabled": False,
+        "default_roles": [],
+    }
     one = run(emulator, {"ids": ["c", "zz"]}, info=True)
     assert [x["id"] for x in one["tenants"]] == ["c"] and one["missing_ids"] == ["zz"]
     single = run(emulator, {"ids": ["b"]}, info=True)
-    assert single["tenants"] == [{"id": "b", "name": "B", "custom_attributes": {"plan": "free"}, "parent_tenant_id": "a"}]
+    empty = {"self_provisioning_domains": [], "enforce_sso": False, "enforce_sso_exclusions": [], "disabled": False, "default_roles": []}
+    assert single["tenants"] == [{"id": "b", "name": "B", "custom_attributes": {"plan": "free"}, "parent_tenant_id": "a", **empty}]
     assert run(emulator, {"self_provisioning_domains": ["A.COM"]}, info=True)["tenants"][0]["id"] == "a"
     assert [x["id"] for x in run(emulator, {"custom_attributes": {"plan": ["pro", "free"]}}, info=True)["tenants"]] == ["a", "b"]
     assert [x["id"] for x in run(emulator, {"names": ["B", "C"]}, info=True)["tenants"]] == ["c", "b"]

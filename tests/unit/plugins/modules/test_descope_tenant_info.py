@@ -12,7 +12,8 @@ from ansible_collections.descope.mgmt.plugins.modules import descope_tenant_info
 def test_info_main(env: t.Any, run_module: t.Any) -> None:
     env.seed(tenants=[{"id": "x", "name": "X", "disabled": True}])
     result = run_module(descope_tenant_info, {})
-    assert result["tenants"] == [{"id": "x", "name": "X", "disabled": True}] and not result["changed"]
+    full = {"self_provisioning_domains": [], "custom_attributes": {}, "enforce_sso": False, "enforce_sso_exclusions": [], "default_roles": []}
+    assert result["tenants"] == [{"id": "x", "name": "X", "disabled": True, **full}] and not result["changed"]
 
 
 def test_info_main_by_ids_reports_missing(env: t.Any, run_module: t.Any) -> None:

@@ -1,0 +1,64 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Text shown to people: invisible and direction-changing characters made visible (FOR INTERNAL COLLECTION USE ONLY).
+
+A tenant named ``"acme\\u202egnp.exe"`` or an id holding a line break must not reorder or split the message or
+the audit line that quotes it (Trojan Source, CVE-2021-42574). Messages escape every control character; audit
+lines (JSON, which already escapes C0 controls) escape the C1 controls and the Unicode format characters that
+change direction or hide text. Used by ``_errors`` (messages) and ``_audit`` (records); it imports nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+# bidi embeddings/overrides/isolates and marks, zero-width characters, BOM, C1 controls, DEL
+_INVISIBLE = "\u0080-\u009f\u007f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_FOR_JSON = re.compile(f"[{_INVISIBLE}]")
+_FOR_TEXT = re.compile(f"[\u0000-\u001f{_INVISIBLE}]")
+
+
+def _code(match: t.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def escape_text(text: str) -> str:
+    """A message safe to print on one line: every control, bidi or invisible character becomes ``\\uXXXX``."""
+    return _FOR_TEXT.sub(_code, text)
+
+
+def escape_record(value: t.Any) -> t.Any:
+    """A JSON-able value whose strings (keys too) carry no bidi, C1 or invisible character (JSON escapes the rest)."""
+    if isinstance(value, str):
+        return _FOR_JSON.sub(_code, value)
+    if isinstance(value, dict):
+        return {escape_record(k) if isinstance(k, str) else k: escape_record(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [escape_record(v) for v in value]
+    return value
+
+
+def type_name(value: t.Any) -> str:
+    """A value's type in the user's (YAML/JSON) terms, never a Python or ansible-core class name.
+
+    ansible-core 2.19 hands modules run in the controller tagged subclasses (``_AnsibleTaggedInt``...):
+    ``isinstance`` sees through them, ``type(value).__name__`` does not.
+    """
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (dict, "mapping"), (list, "list"), (tuple, "list")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, (set, frozenset)):
+        return "list"
+    return "value of an unsupported type"
+
+
+_TAGGED = re.compile(r"<class '(?:[\w.]*\.)?_AnsibleTagged(\w+)'>|\b_AnsibleTagged(\w+)\b")
+_TAGGED_NAMES = {"Int": "integer", "Float": "number", "Str": "string", "Dict": "mapping", "List": "list", "Set": "list", "Tuple": "list"}
+
+
+def user_terms(message: str) -> str:
+    """Rewrite ansible-core internal type names in a message (``_AnsibleTaggedInt``) into the user's terms (``integer``)."""
+    return _TAGGED.sub(lambda m: _TAGGED_NAMES.get(m.group(1) or m.group(2), "value"), message)
