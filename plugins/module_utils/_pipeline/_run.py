@@ -15,10 +15,12 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure_message
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Progress
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
 
@@ -48,7 +50,16 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     plan = spec.plan(ctx, declared, problems)
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):
-        execute(plan.changes, ctx.client(), ctx.check_mode, concurrency_of(ctx.params))
+        writes = sum(1 for c in plan.changes if c.changed)
+        progress = Progress(ctx.progress if not ctx.check_mode else None, spec.module, writes)
+        client = ctx.client()
+        client.on_pause = progress.pause
+        progress.start()
+        try:
+            execute(plan.changes, client, ctx.check_mode, concurrency_of(ctx.params), done=progress.item)
+        finally:
+            client.on_pause = None
+            progress.finish()
     else:
         execute(plan.changes, None, ctx.check_mode)  # marks every change unchanged; no write, no client
     return finish(spec, ctx, plan)
@@ -62,8 +73,20 @@ def run_task(
     environ: t.Mapping[str, str],
     warn: t.Callable[[str], None],
     in_process: bool = False,
+    progress: t.Callable[[str], None] | None = None,
+    origins: t.Mapping[str, str] | None = None,
 ) -> Json:
-    ctx = TaskContext(module=spec.module, params=dict(params), check_mode=check_mode, diff=diff, environ=environ, warn=warn, in_process=in_process)
+    ctx = TaskContext(
+        module=spec.module,
+        params=dict(params),
+        check_mode=check_mode,
+        diff=diff,
+        environ=environ,
+        warn=warn,
+        in_process=in_process,
+        progress=progress,
+        origins=dict(origins or {}),
+    )
     return run_in_context(spec, ctx)
 
 
@@ -74,6 +97,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
         result = run(spec, ctx)
     except DescopeError as exc:
         result = exc.to_result()
+        error = result.get("error") or {}
+        # the problem once, in the user's terms, with numbered next steps; the detail stays in 'error'
+        result["msg"] = failure_message(error, failure_context(ctx, error, result.get("validation_errors")))
         result["failed"] = True
         result.setdefault("changed", False)
         block = audit_block(ctx, [], {})
