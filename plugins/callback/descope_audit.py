@@ -26,8 +26,10 @@ description:
     that cannot be delivered are kept in C(<dir>/sink/spool.jsonl) and sent with the next batch.
   - Lines are appended under an exclusive file lock with C(O_APPEND) and C(fsync), so parallel C(ansible-playbook) runs
     sharing a file never lose or interleave lines. Directories are created C(0700), files C(0600).
-  - When a task of this collection fails it prints what failed, the HTTP status, the Descope error code and concrete
-    recovery steps (through the normal display, so AWX/AAP job events carry them).
+  - When a task of this collection fails, its own message states the problem once with numbered next steps. This
+    callback adds the full report (what failed, the HTTP status, the Descope error code, the request and every recovery
+    step) at C(-v), or at any verbosity when the message carries no next steps (through the normal display, so AWX/AAP
+    job events carry it).
   - For set-mode tasks (many tenants or flows in one task) it prints one line per item that changed or failed and the
     counts (the unchanged only as a count; every item with C(-v)). A task forced into check mode in a run that is not
     C(--check) (a role planning first) prints only the counts.
@@ -254,6 +256,12 @@ def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any], verbos
     return lines
 
 
+def said_once(result: t.Mapping[str, t.Any]) -> bool:
+    """The task's own message already states the problem and numbered next steps (the [ERROR] line shows it):
+    the full report would repeat it, so it is printed only at -v."""
+    return "Next steps: 1) " in str(result.get("msg") or "")
+
+
 def failure_report(module: str, host: str, task_name: str, result: t.Mapping[str, t.Any]) -> list[str]:
     """What failed, the HTTP status and Descope code, and the recovery steps from the hint catalogue."""
     block = result.get("descope_audit") if isinstance(result.get("descope_audit"), t.Mapping) else {}
@@ -466,7 +474,7 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             return
         if self.progress:
             self._show(progress_lines(module, host, result, verbose=self._display.verbosity >= 1, plan_step=self._plan_step(task)), secrets)
-        if failed and self.show_suggestions:
+        if failed and self.show_suggestions and (self._display.verbosity >= 1 or not said_once(result)):
             self._show(failure_report(module, host, task_name, result), secrets, warn=True)
 
     # ------------------------------------------------------------------ output

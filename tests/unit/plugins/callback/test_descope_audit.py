@@ -279,6 +279,14 @@ def test_validation_errors_item_by_item(plugin: t.Any) -> None:
     assert "Nothing was written" in text
 
 
+def test_a_message_with_next_steps_is_not_repeated_by_the_report_until_verbose(plugin: t.Any) -> None:
+    err = {"kind": "api", "status": 401}
+    msg = "Descope refused the management key (HTTP 401). Next steps: 1) Check the key."
+    assert "descope.mgmt: descope_tenant" not in _failed(plugin, err, msg=msg)  # the [ERROR] line already says it
+    plugin._display.verbosity = 1
+    assert "descope.mgmt: descope_tenant on localhost" in _failed(plugin, err, msg=msg)
+
+
 def test_suggestions_can_be_turned_off(plugin: t.Any) -> None:
     plugin.show_suggestions = False
     _failed(plugin, {"kind": "api", "status": 401})
