@@ -140,7 +140,7 @@ def run_info(ctx: TaskContext) -> Outcome:
     written = len(operations)
     verb = "would write" if ctx.check_mode else "wrote"
     names = [os.path.basename(str((op.get("after") or {}).get("path") or op.get("target_id"))) for op in operations]
-    listed = f" ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})" if names else ""
-    result["msg"] = f"{len(flows)} flow(s)" + (f"; {verb} {written} file(s){listed} to {dest}, the rest already up to date." if dest is not None else ".")
+    which = f" ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})" if names else ""
+    result["msg"] = f"{len(flows)} flow(s)" + (f"; {verb} {written} file(s){which} to {dest}, the rest already up to date." if dest is not None else ".")
     tally = {"exported": written, "unchanged": (len(result.get("files", [])) + (1 if "theme" in result else 0)) - written}
     return Outcome(result, operations, tally)

@@ -129,3 +129,37 @@ class Progress:
             self._ticker.join(timeout=2)
         if self.emit is not None and self.shown:
             self._say(self.line(final=True))
+
+
+class Activity(Progress):
+    """Progress of an operation whose total is not known up front (backup, retention): the client's request counts.
+
+    ``stats`` returns the client's counters (or None before the client exists); there is no time-left estimate.
+    """
+
+    def __init__(
+        self,
+        emit: t.Callable[[str], None] | None,
+        label: str,
+        stats: t.Callable[[], t.Mapping[str, float] | None],
+        clock: t.Callable[[], float] = time.monotonic,
+        first_after: float = FIRST_AFTER,
+        every: float = EVERY,
+    ) -> None:
+        super().__init__(emit, label, 1, clock=clock, first_after=first_after, every=every)
+        self.stats = stats
+
+    def line(self, final: bool = False) -> str:
+        elapsed = self.clock() - self.started
+        found = self.stats() or {}
+        reads, writes = int(found.get("reads", 0)), int(found.get("writes", 0))
+        parts = [f"{reads + writes} request(s) ({reads} read(s), {writes} write(s))"]
+        limited, waited = int(found.get("rate_limited", 0)), float(found.get("waited", 0.0))
+        if limited:
+            parts.append(f"rate-limited {limited}x" + (f" ({_secs(waited)} paused)" if waited else " (paced)"))
+        parts.append(f"finished in {_secs(elapsed)}" if final else f"{_secs(elapsed)} elapsed")
+        return f"{self.label}: " + ", ".join(parts)
+
+    def tick(self) -> None:
+        self.done = 0  # never "complete" until finish()
+        super().tick()

@@ -19,7 +19,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Progress
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
@@ -37,7 +37,12 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
         if spec.declare is not None:
             spec.declare(ctx, problems)
         _raise_if(problems)
-        outcome = spec.run(ctx)
+        activity = Activity(ctx.progress if not ctx.check_mode else None, spec.module, lambda: ctx._client.stats if ctx._client is not None else None)
+        activity.start()
+        try:
+            outcome = spec.run(ctx)
+        finally:
+            activity.finish()
         result = dict(outcome.result)
         result.setdefault("changed", False)
         result["descope_audit"] = audit_block(ctx, outcome.operations, outcome.counts if outcome.counts is not None else {})

@@ -9,7 +9,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Progress
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
 
 
 class Clock:
@@ -84,3 +84,31 @@ def test_execute_reports_every_write_including_skips_after_a_401() -> None:
     changes = [Change("tenant", "a", "create", None, {}, refuse)] + [Change("tenant", f"b{i}", "create", None, {}, lambda _c: None) for i in range(3)]
     execute(changes, object(), False, concurrency=1, done=seen.append)
     assert seen == ["failed", "skipped", "skipped", "skipped"]
+
+
+def test_activity_reports_requests_and_pauses_without_a_total() -> None:
+    lines: list[str] = []
+    clock = Clock()
+    stats: dict[str, float] = {"reads": 0, "writes": 0, "rate_limited": 0, "waited": 0.0}
+    activity = Activity(lines.append, "descope_backup", lambda: stats, clock=clock)
+    clock.now += 1
+    activity.tick()
+    assert lines == []
+    stats.update(reads=40, rate_limited=2, waited=6.0)
+    clock.now += 2
+    activity.tick()
+    clock.now += 6
+    stats.update(reads=90, writes=1)
+    activity.finish()
+    assert lines == [
+        "descope_backup: 40 request(s) (40 read(s), 0 write(s)), rate-limited 2x (6s paused), 3s elapsed",
+        "descope_backup: 91 request(s) (90 read(s), 1 write(s)), rate-limited 2x (6s paused), finished in 9s",
+    ]
+
+
+def test_activity_of_a_quick_task_prints_nothing() -> None:
+    lines: list[str] = []
+    activity = Activity(lines.append, "descope_backup", lambda: None, clock=Clock())
+    activity.tick()
+    activity.finish()
+    assert lines == []
