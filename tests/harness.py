@@ -13,7 +13,7 @@ import typing as t
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _backup, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _backup, _flow, _sso, _tenant, _tenant_settings
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import ResourceSpec
 from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import scrub, validate_args
@@ -23,6 +23,7 @@ SPECS: dict[str, ResourceSpec] = {
     for spec in (
         *(_tenant.SPEC, _tenant.INFO_SPEC, _flow.SPEC, _flow.INFO_SPEC, _backup.SPEC),
         *(_authz.PERMISSION_SPEC, _authz.PERMISSION_INFO_SPEC, _authz.ROLE_SPEC, _authz.ROLE_INFO_SPEC),
+        *(_tenant_settings.SPEC, _tenant_settings.INFO_SPEC, _sso.SPEC, _sso.INFO_SPEC, _sso.ADMIN_LINK_SPEC),
     )
 }
 

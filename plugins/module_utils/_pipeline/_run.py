@@ -19,6 +19,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
@@ -53,6 +54,8 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if spec.plan is None:  # pragma: no cover  # ResourceSpec.__post_init__ guarantees one of plan/run/select
         raise DescopeError(f"{spec.module}: the resource spec has nothing to run.")
     plan = spec.plan(ctx, declared, problems)
+    if not problems:
+        problems.extend(cross_problems(spec, ctx, plan))
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):
         writes = sum(1 for c in plan.changes if c.changed)

@@ -147,7 +147,7 @@ CONCURRENT = sorted(name for name, spec in SPECS.items() if "concurrency" in spe
 
 
 def test_every_module_with_writes_or_exports_has_the_concurrency_option() -> None:
-    assert CONCURRENT == ["descope_backup", "descope_flow", "descope_flow_info", "descope_tenant"]
+    assert CONCURRENT == ["descope_backup", "descope_flow", "descope_flow_info", "descope_tenant", "descope_tenant_settings"]
 
 
 @pytest.mark.parametrize("module", CONCURRENT)
@@ -158,7 +158,9 @@ def test_concurrency_outside_1_to_16_is_rejected_by_every_module(emulator: t.Any
         "descope_flow": {"flow_id": "f1", "state": "absent"},
         "descope_flow_info": {},
         "descope_tenant": {"id": "t1", "name": "T"},
+        "descope_tenant_settings": {"tenant_id": "t1", "password_policy": {"min_length": 9}},
     }[module]
+    emulator.seed(tenants=[{"id": "t1", "name": "T"}] if module == "descope_tenant_settings" else [])  # settings need the tenant
     result = run_spec(module, {**minimal, "concurrency": value}, environ=emulator.env)
     assert result["failed"] and result["error"]["kind"] == "validation", result
     assert [p["field"] for p in result["validation_errors"]] == ["concurrency"]

@@ -1,0 +1,153 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tenant SSO checks made without a request, and the role look-up (FOR INTERNAL COLLECTION USE ONLY).
+
+Messages never quote a value that could be a secret: a field is named, its content is not.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_ROLES_ALL, PATH_ROLES_SEARCH, SAML_BY_FIELDS, URL_FIELDS, Record
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_PRIVATE_KEY = re.compile(r"PRIVATE\s+KEY", re.IGNORECASE)
+
+
+def _walk(value: t.Any, path: str) -> t.Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _walk(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _walk(inner, f"{path}[{index}]")
+
+
+def static_problems(params: t.Mapping[str, t.Any]) -> list[Problem]:
+    tid = params.get("tenant_id") or None
+    problems: list[Problem] = []
+
+    def add(field: str, message: str, fix: str) -> None:
+        problems.append(Problem(field, message, fix, id=tid))
+
+    if not str(params.get("tenant_id") or "").strip():
+        add("tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant.")
+    if params.get("state") == "absent":
+        return problems
+    protocol = params.get("protocol")
+    other = "saml" if protocol == "oidc" else "oidc"
+    if params.get(other) is not None:
+        add(other, f"given with protocol {protocol}.", f"Remove '{other}', or set protocol: {other}.")
+    if protocol == "oidc" and params.get("role_mappings"):
+        add("role_mappings", "group-to-role mappings are configured on SAML connections only.", "Remove role_mappings, or use default_sso_roles.")
+    section = params.get(protocol or "") or {}
+    for name in URL_FIELDS.get(protocol or "", ()):
+        value = section.get(name)
+        if value is not None and not str(value).startswith("https://"):
+            add(f"{protocol}.{name}", "must be an https:// URL.", f"Set {protocol}.{name} to the identity provider's https:// address.")
+    redirect = params.get("redirect_url")
+    if redirect is not None and redirect != "" and not re.match(r"^https?://", str(redirect)):
+        add("redirect_url", "must be an absolute http(s) URL.", "Set redirect_url to the URL users return to after SSO, e.g. https://app.example.com/.")
+    if protocol == "saml":
+        if section.get("metadata_url") and any(section.get(k) for k in ("idp_url", "idp_cert")):
+            add(
+                "saml.metadata_url",
+                "given together with saml.idp_url/idp_cert.",
+                "Configure SAML either by metadata_url or by entity_id, idp_url and idp_cert.",
+            )
+        certs = [("saml.idp_cert", section.get("idp_cert"))] + [
+            (f"saml.idp_additional_certs[{i}]", c) for i, c in enumerate(section.get("idp_additional_certs") or [])
+        ]
+        for field, cert in certs:
+            if cert and _PRIVATE_KEY.search(str(cert)):
+                add(
+                    field,
+                    "holds a private key (a secret) where the IdP's public certificate belongs; it was not sent.",
+                    f"Put the IdP's public certificate in {field}, and rotate that key: it left its vault.",
+                )
+    secret = (params.get("oidc") or {}).get("client_secret")
+    if protocol == "oidc" and secret is not None and not str(secret).strip():
+        add("oidc.client_secret", "must not be empty.", "Set the client secret your identity provider issued, or leave client_secret out.")
+    if secret:
+        scan = {
+            k: params.get(k) for k in ("tenant_id", "sso_id", "display_name", "redirect_url", "domains", "role_mappings", "default_sso_roles", "known_roles")
+        }
+        scan["oidc"] = {k: v for k, v in (params.get("oidc") or {}).items() if k != "client_secret"}
+        for path, value in _walk(scan, ""):
+            if value and (value == str(secret) or (len(str(secret)) >= 8 and str(secret) in value)):
+                add(
+                    path,
+                    "holds the value of oidc.client_secret (a secret in a field that is logged); nothing was sent.",
+                    f"Move the secret to oidc.client_secret only, fix {path}, and rotate the secret.",
+                )
+    if params.get("update_secret") == "always" and not secret:
+        add("update_secret", "'always' needs oidc.client_secret.", "Give oidc.client_secret, or set update_secret: on_create.")
+    for index, domain in enumerate(params.get("domains") or []):
+        if not _DOMAIN_RE.match(str(domain).strip().lower()):
+            add(
+                f"domains[{index}]",
+                "is not a domain name (the value is not repeated here: it could be a secret).",
+                "Use a bare domain such as example.com (no scheme, no @, no path).",
+            )
+    for index, mapping in enumerate(params.get("role_mappings") or []):
+        if not str(mapping.get("role") or "").strip():
+            add(f"role_mappings[{index}].role", "must not be empty.", "Name an existing role.")
+        if not [g for g in mapping.get("groups") or [] if str(g).strip()]:
+            add(f"role_mappings[{index}].groups", "must name at least one IdP group.", "List the IdP group names that get this role.")
+    if params.get("display_name") and not params.get("sso_id"):
+        add("display_name", "only applies to an additional configuration (sso_id).", "Remove display_name, or set sso_id.")
+    return problems
+
+
+def creation_problems(params: t.Mapping[str, t.Any], merged: Record) -> list[Problem]:
+    """What a new (or protocol-switched) configuration needs."""
+    tid = params.get("tenant_id") or None
+    problems: list[Problem] = []
+    protocol = params.get("protocol")
+    section = merged.get(protocol or "") or {}
+    if protocol == "oidc":
+        for name in ("name", "client_id"):
+            if not section.get(name):
+                problems.append(Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid))
+    elif protocol == "saml" and not section.get("metadata_url") and not all(section.get(k) for k in SAML_BY_FIELDS):
+        missing = [k for k in SAML_BY_FIELDS if not section.get(k)]
+        problems.append(
+            Problem(
+                "saml",
+                f"a new SAML connection needs metadata_url, or entity_id, idp_url and idp_cert (missing: {', '.join(missing)}).",
+                "Set saml.metadata_url, or all of saml.entity_id, saml.idp_url and saml.idp_cert.",
+                id=tid,
+            )
+        )
+    return problems
+
+
+def role_problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
+    """Every referenced role must exist (project or tenant role) or be declared in ``known_roles``."""
+    tid = str(params.get("tenant_id") or "")
+    refs: list[tuple[str, str]] = [(f"role_mappings[{i}].role", str(m.get("role") or "")) for i, m in enumerate(params.get("role_mappings") or [])]
+    refs += [(f"default_sso_roles[{i}]", str(r)) for i, r in enumerate(params.get("default_sso_roles") or [])]
+    known = set(params.get("known_roles") or [])
+    wanted = {name for _f, name in refs if name and name not in known}
+    if not wanted:
+        return []
+    found = {str(r.get("name")) for r in client.get(PATH_ROLES_ALL).get("roles") or [] if isinstance(r, dict)}
+    if wanted - found:
+        # tenant-scoped roles are listed by search (the all call answers project roles)
+        answer = client.post(PATH_ROLES_SEARCH, {"tenantIds": [tid], "includeProjectRoles": True}, read=True)
+        found |= {str(r.get("name")) for r in answer.get("roles") or [] if isinstance(r, dict)}
+    return [
+        Problem(
+            field,
+            f"role '{name}' does not exist in the project or tenant '{tid}'.",
+            "Create the role first (descope.mgmt.descope_role), list it in known_roles when this play creates it, or fix the name.",
+            id=tid or None,
+        )
+        for field, name in refs
+        if name and name not in known and name not in found
+    ]

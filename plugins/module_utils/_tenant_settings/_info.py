@@ -1,0 +1,76 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""descope_tenant_settings_info and the backup capture/restore of tenant settings (FOR INTERNAL COLLECTION USE ONLY)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import PATH_PASSWORD, PATH_SESSION, Record, password_view, session_view
+
+PATH_TENANTS = "/v1/mgmt/tenant/all"
+
+
+def _tenant_ids(client: t.Any) -> list[str]:
+    tenants = client.get(PATH_TENANTS).get("tenants") or []
+    return sorted(str(x["id"]) for x in tenants if isinstance(x, dict) and x.get("id"))
+
+
+def export_item(client: t.Any, tenant_id: str) -> Record | None:
+    """One tenant's settings in the item shape descope_tenant_settings accepts (every field, so it adopts exactly)."""
+    try:
+        session = client.get(PATH_SESSION, params={"id": tenant_id})
+        password = client.get(PATH_PASSWORD, params={"tenantId": tenant_id})
+    except DescopeAPIError as exc:
+        if exc.is_not_found:
+            return None
+        raise
+    return {"tenant_id": tenant_id, "session": session_view(session), "password_policy": password_view(password)}
+
+
+def capture(client: t.Any, tenant_ids: list[str] | None = None) -> Record:
+    """Backup capture: ``{"tenant_settings": [items]}`` (no secrets in these resources)."""
+    ids = tenant_ids if tenant_ids is not None else _tenant_ids(client)
+    items = [x for x in (export_item(client, tid) for tid in ids) if x is not None]
+    return {"tenant_settings": items}
+
+
+def restore_params(captured: Record) -> Record:
+    """Backup restore: the descope_tenant_settings parameters that put the captured settings back (set mode)."""
+    return {"tenants": list(captured.get("tenant_settings") or []), "authoritative": True}
+
+
+def plan_restore(ctx: TaskContext, captured: Record) -> list[t.Any]:
+    """The restore changes for a sub-context (the backup spec applies them); raises on any problem, writes nothing."""
+    from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._plan import declare, plan  # noqa: PLC0415  # one-way import
+
+    sub = dataclasses.replace(ctx, params={**ctx.params, **restore_params(captured)})
+    problems: list[Problem] = []
+    items = declare(sub, problems)
+    planned = plan(sub, items, problems)
+    if problems:
+        raise DescopeValidationError(problems)
+    return planned.changes
+
+
+def run_info(ctx: TaskContext) -> Outcome:
+    client = ctx.client()
+    wanted = ctx.params.get("tenant_ids")
+    ids = list(dict.fromkeys(wanted)) if wanted else _tenant_ids(client)
+    items = []
+    missing = []
+    for tid in ids:
+        item = export_item(client, tid)
+        if item is None:
+            missing.append(tid)
+        else:
+            items.append(item)
+    result: Record = {"changed": False, "tenant_settings": items}
+    result["msg"] = f"Read the settings of {len(items)} tenant(s)." + (f" Not found: {', '.join(missing)}." if missing else "")
+    if missing:
+        result["missing_ids"] = missing
+    return Outcome(result, [], {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0, "failed": 0})

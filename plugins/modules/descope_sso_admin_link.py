@@ -1,0 +1,114 @@
+#!/usr/bin/python
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: descope_sso_admin_link
+short_description: Generate the SSO setup link for a Descope tenant's admin, without logging it
+version_added: 0.1.0
+description:
+  - Generates the link with which a customer's IT admin configures their tenant's SSO in Descope's SSO setup suite
+    (C(POST /v2/mgmt/tenant/adminlinks/sso/generate)).
+  - The link is a bearer credential. It is returned only in RV(admin_link) of the registered result. It is never
+    in RV(descope_audit) (so never in the audit trail), and the result is marked so that Ansible's stdout
+    callbacks do not print it, at any verbosity. Hand it on with a task that is itself C(no_log).
+  - Every run issues a new link (the task always reports a change). In check mode nothing is generated.
+requirements:
+  - requests
+author:
+  - descope.mgmt maintainers (@descope-mgmt)
+extends_documentation_fragment:
+  - descope.mgmt.connection
+  - descope.mgmt.connection.ATTRIBUTES
+attributes:
+  check_mode:
+    details: Checks the tenant (and O(sso_id)) exist and generates nothing.
+  diff_mode:
+    support: none
+    details: A link is not a configuration; there is nothing to diff.
+options:
+  tenant_id:
+    description: The tenant. It must exist.
+    type: str
+    required: true
+  sso_id:
+    description: An additional SSO configuration of the tenant (it must exist). Without it, the default one.
+    type: str
+  email:
+    description: The admin's email address (Descope can restrict the link to it).
+    type: str
+  expire_time:
+    description: How long the link is valid, in seconds (1 to 2592000). Without it, Descope's default.
+    type: int
+  pending_tenants:
+    description:
+      - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
+      - In check mode such a tenant does not exist yet; listed here, it is planned as a new tenant would start
+        (nothing is generated in check mode anyway) instead of being refused, so C(--check --diff) of a whole onboarding play shows every change.
+        In a real run the tenant must exist, whatever this list says.
+    type: list
+    elements: str
+    default: []
+notes:
+  - The stdout callbacks shipped with ansible-core honour the marker; a third-party stdout callback that prints
+    whole results may not. Register the result and pass RV(admin_link) only to C(no_log) tasks.
+seealso:
+  - module: descope.mgmt.descope_sso
+"""
+
+EXAMPLES = r"""
+- name: Generate a one-day SSO setup link for Acme's admin
+  descope.mgmt.descope_sso_admin_link:
+    tenant_id: acme
+    email: it-admin@acme.com
+    expire_time: 86400
+  register: acme_link
+
+- name: Send it (the link stays out of the logs)
+  ansible.builtin.copy:
+    content: "{{ acme_link.admin_link }}"
+    dest: /secure/outbox/acme-sso-link.txt
+    mode: "0600"
+  no_log: true
+"""
+
+RETURN = r"""
+admin_link:
+  description: The setup link. Not printed by the stdout callbacks, never in the audit trail.
+  returned: success, not in check mode
+  type: str
+sso_admin_link:
+  description: What was generated (tenant, SSO configuration, email, expiry), without the link.
+  returned: success
+  type: dict
+  sample: {"id": "acme", "action": "created", "changed": true, "after": {"tenant_id": "acme", "email": "it-admin@acme.com", "expire_time": 86400}}
+descope_audit:
+  description: The audit record of the generation, without the link.
+  returned: always
+  type: dict
+validation_errors:
+  description: Every problem found before the request (unknown tenant or SSO configuration, bad expiry or email).
+  returned: on validation failure
+  type: list
+  elements: dict
+api_requests:
+  description: HTTP requests made by the task.
+  returned: when the API was called
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_module
+from ansible_collections.descope.mgmt.plugins.module_utils._sso import ADMIN_LINK_SPEC as SPEC
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=SPEC.argument_spec, **SPEC.module_kwargs)
+    run_module(module, SPEC)
+
+
+if __name__ == "__main__":
+    main()

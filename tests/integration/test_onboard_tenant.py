@@ -1,0 +1,96 @@
+# Copyright: descope.mgmt contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The descope.mgmt.onboard_tenant role through examples/playbooks/onboard_tenant.yml, run as documented, on the emulator.
+
+The emulator gets the demo's seed (examples/demo/emulator-seed.json) and the example inventory is used as is, with
+the connection overrides scripts/demo writes: check mode first, then the real run, then a run that changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import typing as t
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.integration
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SEED = REPO / "examples" / "demo" / "emulator-seed.json"
+PLAYBOOK = REPO / "examples" / "playbooks" / "onboard_tenant.yml"
+
+
+def _recap(stdout: str) -> dict[str, int]:
+    found = re.search(r"^staging\s+:\s+(.*)$", stdout, re.MULTILINE)
+    assert found, stdout
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", found.group(1))}
+
+
+@pytest.fixture
+def onboard(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> t.Any:
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    emulator.seed(projects=seed["projects"])
+    keys = {p["id"]: p["managementKey"] for p in seed["projects"]}
+    override = {
+        "descope_projects": {
+            "hosts": {"staging": {"vault_descope_management_key": keys["P2StagingExampleProject00001"]}},
+            "vars": {"descope_base_url": emulator.base_url, "ansible_python_interpreter": sys.executable},
+        }
+    }
+    path = tmp_path / "emulator-inventory.yml"
+    path.write_text(yaml.safe_dump(override), encoding="utf-8")
+    env = {k: v for k, v in playbook.base_env().items() if not k.startswith("DESCOPE_")}
+    env["DESCOPE_AUDIT_DIR"] = str(tmp_path / "audit")
+    env["ANSIBLE_CALLBACKS_ENABLED"] = "descope.mgmt.descope_audit"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(REPO / "examples" / "inventory"), "-i", str(path), str(PLAYBOOK), *args]
+        return subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+
+    return run
+
+
+def test_check_then_apply_then_nothing_to_do(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    project = "P2StagingExampleProject00001"
+    emulator.clear_log()
+    check = onboard("--check", "--diff")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert [r for r in emulator.requests() if r["write"]] == []
+    assert _recap(check.stdout)["changed"] == 3  # tenant, SSO, settings: the whole change is shown first
+    for shown in ("initech", "idp.initech.example", "initech-contractors", "inactivity_time", "lock_attempts"):
+        assert shown in check.stdout, shown
+    real = onboard("--diff")
+    assert real.returncode == 0, real.stdout + real.stderr
+    assert _recap(real.stdout)["changed"] == 3
+    state = emulator.state(project=project)
+    assert "initech" in {x["id"] for x in state["tenants"]}
+    saml = {c["ssoId"]: c for c in state["sso"]["initech"]}[""]["saml"]
+    assert saml["idpMetadataUrl"] == "https://idp.initech.example/saml/metadata.xml"
+    assert sorted(m["role"]["name"] for m in saml["groupsMapping"]) == ["Member", "Tenant Admin"]
+    assert state["passwordSettings"]["initech"]["minLength"] == 12 and state["passwordSettings"]["initech"]["lockAttempts"] == 5
+    emulator.clear_log()
+    again = onboard()
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _recap(again.stdout)["changed"] == 0
+    assert [r for r in emulator.requests() if r["write"]] == []
+    audit = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "audit").rglob("*") if p.is_file())
+    targets = {json.loads(line).get("target_type") for line in audit.splitlines() if line.strip()}
+    assert {"tenant", "sso", "tenant_settings"} <= targets
+
+
+def test_unknown_role_in_the_mapping_stops_before_any_write(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    customer = yaml.safe_load((REPO / "examples" / "project" / "customers" / "initech.yml").read_text(encoding="utf-8"))
+    customer["onboard_tenant_id"] = "hooli"
+    customer["onboard_tenant_name"] = "Hooli"
+    customer["onboard_tenant_sso"]["role_mappings"][0]["role"] = "Ghost Role"
+    path = tmp_path / "hooli.yml"
+    path.write_text(yaml.safe_dump(customer), encoding="utf-8")
+    emulator.clear_log()
+    check = onboard("--check", "-e", f"customer_file={path}")
+    assert check.returncode != 0 and "Ghost Role" in check.stdout
+    assert [r for r in emulator.requests() if r["write"]] == []
