@@ -194,7 +194,7 @@ def test_429_prints_its_suggestion(playbook: t.Any, emulator: t.Any) -> None:
 def test_validation_errors_are_listed_item_by_item(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [{"name": "bad", "descope.mgmt.descope_tenant": {"tenants": [{"id": "ok", "name": "Ok"}, {"id": "dup", "name": "Ok"}]}}]
     result = playbook.run(tasks, callbacks=CALLBACK)
-    assert result.rc != 0 and "Next steps: 1) item 1" in result.stdout and "nothing was written" in result.stdout
+    assert result.rc != 0 and "item 1" in result.stdout and "Next steps: 1) " in result.stdout and "nothing was written" in result.stdout
     (entry,) = trail(playbook)
     assert entry["error"]["kind"] == "validation" and emulator.writes() == []
 

@@ -57,7 +57,7 @@ def failure_fields(target_type: str, changes: list[Change], error: Json | None =
     hint = one_line(error)
     tally = f"{len(failed)} of {len(changes)} {target_type}(s) failed, {done} written; the outcome of each is in the result. "
     if len(changes) == 1:
-        tally = ""
+        tally = f"{target_type} '{error.get('target_id')}': " if error.get("target_id") is not None else ""
     elif error.get("target_id") is not None:
         tally += f"First failure, {target_type} '{error.get('target_id')}': "
     msg = prefix + tally + failure_message(error, failure_context(ctx, error))
