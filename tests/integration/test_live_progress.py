@@ -67,10 +67,10 @@ def test_progress_lines_arrive_before_the_task_result(playbook: t.Any, emulator:
     env["ANSIBLE_CALLBACKS_ENABLED"] = "descope.mgmt.descope_audit"
     cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", "inventory.ini", "play.yml"]
     lines = _stream(cmd, env, tmp_path)
-    text = "\n".join(line for _, line in lines)
+    text = "\n".join(line for _at, line in lines)
 
-    result_at = [i for i, (_, line) in enumerate(lines) if line.startswith("changed: [localhost]")]
-    progress_at = [i for i, (_, line) in enumerate(lines) if PROGRESS.match(line) and "finished in" not in line]
+    result_at = [i for i, (_at, line) in enumerate(lines) if line.startswith("changed: [localhost]")]
+    progress_at = [i for i, (_at, line) in enumerate(lines) if PROGRESS.match(line) and "finished in" not in line]
     assert result_at, text
     assert progress_at and progress_at[0] < result_at[0], text
     # arrival order, not only print order: the first progress line was read before the result line was
@@ -78,7 +78,7 @@ def test_progress_lines_arrive_before_the_task_result(playbook: t.Any, emulator:
     first = PROGRESS.match(lines[progress_at[0]][1])
     assert first is not None and int(first.group(1)) < 200  # printed mid-run, not after the fact
     assert any("rate-limited" in lines[i][1] for i in progress_at), text
-    final = [line for _, line in lines if line.startswith("descope_tenant: 200/200 done, 200 written, 0 failed")]
+    final = [line for _at, line in lines if line.startswith("descope_tenant: 200/200 done, 200 written, 0 failed")]
     assert len(final) == 1 and "finished in" in final[0] and "(1 pause(s), 3s in total)" in final[0], text
     # per-item lines: the 200 creations, then one count line
     assert "descope_tenant [localhost]: 200 item(s): 200 created, 0 updated, 0 deleted, 0 unchanged, 0 failed" in text

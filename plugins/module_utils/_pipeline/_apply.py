@@ -55,14 +55,15 @@ def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event, 
         stop.set()
 
 
-Done = t.Callable[[str | None], None]
+if t.TYPE_CHECKING:  # annotation only: 'str | None' cannot be evaluated on the older Pythons a module may run on
+    Done = t.Callable[[str | None], None]
 
 
 def _nothing(_outcome: str | None) -> None:
     return None
 
 
-def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4, done: Done | None = None) -> list[Change]:
+def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4, done: t.Callable[[str | None], None] | None = None) -> list[Change]:
     """Apply the planned changes (or only mark them in check mode); never raises for API errors.
 
     ``done`` is told the outcome of each write as it completes (live progress, see _progress.py).

@@ -24,7 +24,7 @@ def test_a_quick_task_prints_nothing() -> None:
     lines: list[str] = []
     clock = Clock()
     progress = Progress(lines.append, "descope_tenant", 5, clock=clock)
-    for _ in range(5):
+    for _step in range(5):
         clock.now += 0.1
         progress.item("ok")
     progress.finish()
