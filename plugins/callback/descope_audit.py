@@ -26,9 +26,13 @@ description:
     that cannot be delivered are kept in C(<dir>/sink/spool.jsonl) and sent with the next batch.
   - Lines are appended under an exclusive file lock with C(O_APPEND) and C(fsync), so parallel C(ansible-playbook) runs
     sharing a file never lose or interleave lines. Directories are created C(0700), files C(0600).
-  - When a task of this collection fails it prints what failed, the HTTP status, the Descope error code and concrete
-    recovery steps (through the normal display, so AWX/AAP job events carry them).
-  - For set-mode tasks (many tenants or flows in one task) it prints one line per item and the counts.
+  - When a task of this collection fails, its own message states the problem once with numbered next steps. This
+    callback adds the full report (what failed, the HTTP status, the Descope error code, the request and every recovery
+    step) at C(-v), or at any verbosity when the message carries no next steps (through the normal display, so AWX/AAP
+    job events carry it).
+  - For set-mode tasks (many tenants or flows in one task) it prints one line per item that changed or failed and the
+    counts (the unchanged only as a count; every item with C(-v)). A task forced into check mode in a run that is not
+    C(--check) (a role planning first) prints only the counts.
   - Each line records the controller user (the login name of the process), and inside an AWX/AAP job the job id
     (environment variable E(JOB_ID) set by AWX, or the extra variable C(awx_job_id)/C(tower_job_id)) and the user who
     launched it (extra variable C(awx_user_name)/C(tower_user_name), read from the play's extra variables).
@@ -121,7 +125,7 @@ options:
         key: show_suggestions
   progress:
     description:
-      - Print one line per item and the counts for set-mode tasks.
+      - Print one line per changed or failed item (every item with C(-v)) and the counts for set-mode tasks.
     type: bool
     default: true
     env:
@@ -218,7 +222,12 @@ def set_items(result: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
     return []
 
 
-def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any]) -> list[str]:
+def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any], verbose: bool = False, plan_step: bool = False) -> list[str]:
+    """One line per item that changed or failed, the unchanged as a count; every item with ``verbose`` (-v).
+
+    ``plan_step``: a ``check_mode: true`` task in a real run (a role planning before it applies) prints only
+    the counts, so the same list is not shown twice.
+    """
     items = set_items(result)
     if not items:
         return []
@@ -228,19 +237,29 @@ def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any]) -> lis
     lines = []
     for item in items:
         action = str(item["action"])
+        if plan_step or (action == "unchanged" and not verbose):
+            continue
         text = f"{prefix}: {item['type']} {item['id']}: {'would be ' if check and action not in ('unchanged', 'failed', 'skipped') else ''}{action}"
         error = item.get("error")
         if isinstance(error, t.Mapping):
             detail = " ".join(str(x) for x in (error.get("status") and f"HTTP {error.get('status')}", error.get("code"), error.get("message")) if x)
             text += f" ({detail})" if detail else ""
         lines.append(text)
-    # counted from the lines shown, so the total always matches them
+    # counted from the items, so the total always matches what the task did
     counts: dict[str, int] = {}
     for item in items:
         counts[str(item["action"])] = counts.get(str(item["action"]), 0) + 1
     shown = [f"{counts.get(k, 0)} {k}" for k in COUNT_KEYS if k in counts or k in ("created", "updated", "deleted", "unchanged", "failed")]
-    lines.append(f"{prefix}: {len(items)} item(s): {', '.join(shown)}" + (" (check mode: nothing was written)" if check else ""))
+    shown += [f"{n} {k}" for k, n in sorted(counts.items()) if k not in COUNT_KEYS]
+    note = " (check mode: nothing was written)" if check and not plan_step else " (plan only; the list follows when it is applied)" if plan_step else ""
+    lines.append(f"{prefix}: {len(items)} item(s): {', '.join(shown)}{note}")
     return lines
+
+
+def said_once(result: t.Mapping[str, t.Any]) -> bool:
+    """The task's own message already states the problem and numbered next steps (the [ERROR] line shows it):
+    the full report would repeat it, so it is printed only at -v."""
+    return "Next steps: 1) " in str(result.get("msg") or "")
 
 
 def failure_report(module: str, host: str, task_name: str, result: t.Mapping[str, t.Any]) -> list[str]:
@@ -454,11 +473,23 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
                 self._show([f"descope.mgmt: {module} on {host}, task '{task_name}' failed (details hidden by no_log)"], secrets, warn=True)
             return
         if self.progress:
-            self._show(progress_lines(module, host, result), secrets)
-        if failed and self.show_suggestions:
+            self._show(progress_lines(module, host, result, verbose=self._display.verbosity >= 1, plan_step=self._plan_step(task)), secrets)
+        if failed and self.show_suggestions and (self._display.verbosity >= 1 or not said_once(result)):
             self._show(failure_report(module, host, task_name, result), secrets, warn=True)
 
     # ------------------------------------------------------------------ output
+
+    @staticmethod
+    def _plan_step(task: t.Any) -> bool:
+        """A task forced into check mode in a run that is not --check (a role's plan before its apply)."""
+        if getattr(task, "check_mode", None) is not True:
+            return False
+        try:
+            from ansible import context  # pylint: disable=import-outside-toplevel
+
+            return not bool(context.CLIARGS.get("check"))
+        except Exception:  # pylint: disable=broad-except
+            return False
 
     def _secrets(self, task: t.Any) -> list[str]:
         # the task's literal key (never recorded) is also scrubbed, in case a module echoed it somewhere

@@ -40,6 +40,7 @@ header) are replaced by a ``DescopeConfigError``/``DescopeAPIError`` built witho
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import traceback
@@ -114,6 +115,8 @@ class DescopeClient:
         self._paused_until = 0.0
         self._served = 0  # answers other than 429: the progress a rate-limited request waits on
         self._pacing_reported = False
+        # told the length of each rate-limit pause as it starts (live progress, _pipeline/_progress.py)
+        self.on_pause: t.Callable[[float], None] | None = None
         self.license_tier: str | None = None
         self._license_done = not settings.license_handshake
         self.pacer = AdaptivePacer()
@@ -349,6 +352,9 @@ class DescopeClient:
             self.stats["rate_limited"] += 1
             self.stats["retries"] += 1
         if asked <= 1.0:  # whole-second Retry-After: "under a second"; the pacer spaces the retry
+            hook = self.on_pause
+            if hook is not None:
+                hook(0.0)  # paced, not paused
             with self._lock:
                 first, self._pacing_reported = not self._pacing_reported, True
             if first:
@@ -364,6 +370,9 @@ class DescopeClient:
         self.pacer.hold_until(now + wait)
         if not already:  # one warning per pause, not one per worker
             self._say(f"Descope rate limit (HTTP 429) on {method} {path}: waiting {wait:g} s as Retry-After asks.")
+            hook = self.on_pause
+            if hook is not None:
+                hook(wait)
 
     def _decode(self, method: str, path: str, response: t.Any, read: bool = True) -> dict[str, t.Any]:
         text = response.text or ""
@@ -433,9 +442,20 @@ def _str_or_none(value: t.Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
+_REASON = re.compile(
+    r"(\[Errno -?\d+\][^'\"()\]]*|Read timed out|Connection aborted|Connection refused|Name or service not known|certificate verify failed[^'\"()]*)"
+)
+
+
 def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return (type(exc).__name__ + (": " + text[:200] if text else "")).strip()
+    """The exception's name and its innermost reason (urllib3 nests it deep), never cut mid-word."""
+    text = " ".join(str(exc).split())
+    found = _REASON.findall(text)
+    if found:
+        text = found[-1].strip(" :")
+    elif len(text) > 200:
+        text = text[:200].rsplit(" ", 1)[0] + " (...)"
+    return (type(exc).__name__ + (": " + text if text else "")).strip()
 
 
 # Controller-side cache: the action plugins run every loop item of a task in one worker process;

@@ -25,6 +25,11 @@ class TaskContext:
     environ: t.Mapping[str, str]
     warn: t.Callable[[str], None]
     in_process: bool = False
+    # where live progress lines go (the action plugin's Display().display); None on the module path
+    progress: t.Callable[[str], None] | None = None
+    # where a connection option's value came from when the entry point knows better than "task argument"
+    # (the action plugin tells module_defaults and templated variables apart): option -> phrase
+    origins: t.Mapping[str, str] = dataclasses.field(default_factory=dict)
     _client: DescopeClient | None = None
     _settings: ConnectionSettings | None = None
 
@@ -40,6 +45,19 @@ class TaskContext:
             return self.settings.project_id
         except DescopeError:
             return None
+
+    def sources(self) -> dict[str, str]:
+        """Where project_id, management_key and base_url came from, in the words of an error message."""
+        try:
+            found = dict(self.settings.sources)
+        except DescopeError:  # unusable settings: say where each would have been read
+            found = {}
+        for option, env in (("project_id", "DESCOPE_PROJECT_ID"), ("management_key", "DESCOPE_MANAGEMENT_KEY"), ("base_url", "DESCOPE_BASE_URL")):
+            if option not in found:
+                found[option] = f"task argument '{option}'" if self.params.get(option) is not None else f"environment variable {env}"
+            if option in self.origins and found[option].startswith("task argument"):
+                found[option] = self.origins[option]
+        return found
 
     def client(self) -> DescopeClient:
         if self._client is None:

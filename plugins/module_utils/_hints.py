@@ -160,3 +160,108 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
     else:
         steps.append(str(error.get("message") or "Unexpected error; re-run with -vvv for details."))
     return steps
+
+
+# --- the failed task's message: the problem once, in the user's terms, then numbered next steps (issue 14)
+
+_ENV = {"project_id": "DESCOPE_PROJECT_ID", "management_key": "DESCOPE_MANAGEMENT_KEY", "base_url": "DESCOPE_BASE_URL"}
+
+
+def sentence(text: t.Any) -> str:
+    """``text`` as one sentence: stripped, ending in exactly one full stop (never cut short)."""
+    value = " ".join(str(text or "").split())
+    if not value:
+        return ""
+    return value if value[-1] in ".!?" else value + "."
+
+
+def _from(option: str, context: t.Mapping[str, t.Any]) -> str:
+    sources = context.get("sources") or {}
+    return str(sources.get(option) or f"option '{option}' or environment variable {_ENV.get(option, option.upper())}")
+
+
+def _steps(lines: t.Sequence[str]) -> str:
+    return " ".join(f"{n}) {sentence(line)}" for n, line in enumerate(lines, start=1))
+
+
+def headline(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> str:
+    """The problem, once, without the HTTP plumbing (that stays in the result's ``error`` key)."""
+    cat = _category(error)
+    status = error.get("status")
+    pid = context.get("project_id")
+    target = context.get("target_id") or error.get("target_id")
+    project = f" for project '{pid}'" if pid else ""
+    if cat == "auth":
+        return f"Descope refused the management key{project} (HTTP {status})."
+    if cat == "rate_limit":
+        wait = error.get("retry_after")
+        asked = f", last asked to wait {wait:g} s" if isinstance(wait, (int, float)) else ""
+        return f"Descope kept rate-limiting the requests (HTTP 429{asked}) until the retries ran out."
+    if cat == "not_found":
+        return f"'{target}' does not exist{project} (HTTP {status})." if target else f"The requested object does not exist{project} (HTTP {status})."
+    if cat == "network":
+        return f"No answer from the Descope API: {sentence(error.get('message') or 'connection failed')}"
+    if cat == "server":
+        return f"Descope answered HTTP {status} (a server error) to {error.get('method')} {error.get('path')}, also after the retries."
+    if cat == "validation":
+        return f"The task input has {error.get('count') or 'some'} problem(s); nothing was written."
+    return sentence(error.get("message") or error.get("description") or "The task failed.")
+
+
+def next_steps(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> list[str]:
+    """Short steps naming where each value really came from (``context['sources']``)."""
+    cat = _category(error)
+    module = str(context.get("module") or "")
+    if cat == "auth":
+        return [
+            f"Check the management key from {_from('management_key', context)}: it must be active and allowed for this project "
+            "(Descope console > Company > Management Keys)",
+            f"Check the project id from {_from('project_id', context)}: it must be the project the key belongs to",
+        ]
+    if cat == "rate_limit":
+        return [
+            "Lower 'concurrency' on set-mode tasks, and forks or serial across projects",
+            "Raise 'retries' and 'retry_max_wait'",
+            "Re-run: the modules are idempotent and write only what is still missing",
+        ]
+    if cat == "not_found":
+        resource = module.replace("descope_", "").replace("_info", "") or "tenant"
+        return [
+            f"List what exists with descope.mgmt.descope_{resource}_info",
+            f"Check the project id from {_from('project_id', context)} names the intended project",
+        ]
+    if cat == "network":
+        return [
+            f"Check the API address from {_from('base_url', context)}",
+            "Check DNS, proxy variables (HTTPS_PROXY) and firewalls on the controller; for a private CA set REQUESTS_CA_BUNDLE",
+        ]
+    if cat == "server":
+        return ["Re-run later: the modules are idempotent", "Raise 'retries' for flaky periods; check https://status.descope.com"]
+    if cat == "config":
+        steps = [
+            f"Set option '{m.get('option')}' on the task or in module_defaults, or environment variable {m.get('env')}" for m in error.get("missing") or []
+        ]
+        return [*steps, "In AWX/AAP attach the 'Descope Management API' credential (awx/credential_type.yml)"] if steps else []
+    if cat == "validation":
+        steps = []
+        for problem in context.get("validation_errors") or []:
+            where = ", ".join(
+                x
+                for x in (
+                    problem.get("source"),
+                    f"item {problem['index']}" if problem.get("index") is not None else None,
+                    f"id '{problem['id']}'" if problem.get("id") else None,
+                )
+                if x
+            )
+            steps.append(f"{where + ': ' if where else ''}{problem.get('field')}: {sentence(problem.get('message'))} {sentence(problem.get('fix'))}")
+        return steps
+    hint = one_line(error)
+    return [hint] if hint else []
+
+
+def failure_message(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> str:
+    """``msg`` of a failed task: the headline, then 'Next steps: 1) ... 2) ...'; details stay in ``error``."""
+    steps = next_steps(error, context)
+    text = headline(error, context)
+    return f"{text} Next steps: {_steps(steps)}" if steps else text

@@ -109,13 +109,19 @@ flows:
     disabled:
       description: Whether the flow is disabled.
       type: bool
+    action:
+      description:
+        - What happened to the flow's export file (V(exported), or V(unchanged) when it already held the same content).
+      type: str
+      returned: when O(dest) is set
+      sample: exported
 files:
   description: The export files, with C(id), C(path) and C(changed) (the file was, or in check mode would be, written).
   returned: when O(dest) is set
   type: list
   elements: dict
 theme:
-  description: The theme export file, with C(path) and C(changed).
+  description: The theme export file, with C(path), C(changed) and C(action) (V(exported) or V(unchanged)).
   returned: when O(theme=true)
   type: dict
 msg:

@@ -12,7 +12,9 @@ reusing one HTTP client for the whole loop. For any other connection, or with
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleError
@@ -67,6 +69,54 @@ def validate_args(spec: ResourceSpec, args: t.Mapping[str, t.Any]) -> tuple[dict
     return params, set(outcome._no_log_values)  # pylint: disable=protected-access  # what AnsibleModule scrubs
 
 
+def unknown_options(spec: ResourceSpec, args: t.Mapping[str, t.Any]) -> str | None:
+    """A misspelled option, named with the closest valid ones (difflib), or None when all are known."""
+    known = set(spec.argument_spec)
+    for option in spec.argument_spec.values():
+        known.update(option.get("aliases") or ())
+    unknown = sorted(str(k) for k in args if str(k) not in known and not str(k).startswith("_ansible"))
+    if not unknown:
+        return None
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(known), n=2, cutoff=0.6)
+        parts.append(f"'{name}'" + (f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""))
+    return (
+        f"descope.mgmt.{spec.module} has no option {', '.join(parts)}. Nothing was run. "
+        f"Next steps: 1) Correct the option name on the task (or in module_defaults). 2) List the options with: ansible-doc descope.mgmt.{spec.module}."
+    )
+
+
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def value_origins(raw_task_args: t.Mapping[str, t.Any] | None, args: t.Mapping[str, t.Any]) -> dict[str, str]:
+    """Where each connection option came from: the task itself, module_defaults, or a variable templated into either."""
+    origins: dict[str, str] = {}
+    raw = raw_task_args or {}
+    for option in ("project_id", "management_key", "base_url"):
+        if args.get(option) is None:
+            continue
+        written = raw.get(option)
+        place = f"task argument '{option}'" if option in raw else f"module_defaults ('{option}')"
+        found = _VARIABLE.search(written) if isinstance(written, str) else None
+        origins[option] = f"{place}, from the variable '{found.group(1)}' (host or group variables, vars or extra vars)" if found else place
+    return origins
+
+
+def raw_args(task: t.Any) -> dict[str, t.Any] | None:
+    """The task's arguments as written, before module_defaults and templating (None when unknown)."""
+    ds = getattr(task, "_ds", None)
+    if not isinstance(ds, t.Mapping):
+        return None
+    for key, value in ds.items():
+        if key == "args" and isinstance(value, t.Mapping):
+            return dict(value)
+        if isinstance(key, str) and key.rsplit(".", 1)[-1].startswith("descope_") and isinstance(value, t.Mapping):
+            return dict(value)
+    return {}
+
+
 def scrub(result: dict[str, t.Any], no_log_values: set[str]) -> dict[str, t.Any]:
     """Remove no_log values from a result, as ``AnsibleModule.exit_json``/``fail_json`` do."""
     if not no_log_values:
@@ -105,6 +155,21 @@ def warn_if_audit_off(task: t.Any) -> None:
 
 
 # --- end of the audit callback check
+
+
+def live_progress() -> t.Callable[[str], None] | None:
+    """Print progress lines as they happen: in a forked worker (ansible-core >= 2.14) Display proxies them to the controller."""
+    try:
+        from ansible.utils.display import Display  # pylint: disable=import-outside-toplevel
+
+        display = Display()
+    except Exception:  # noqa: BLE001  # pylint: disable=broad-except  # no display: no live progress
+        return None
+
+    def emit(line: str) -> None:
+        display.display(line)
+
+    return emit
 
 
 class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
@@ -160,6 +225,9 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         warn_if_audit_off(self._task)  # audit callback check (issue 13)
         if blocked and spec.writes:
             raise AnsibleActionFail(f"Not run: the Descope audit trail is required but cannot be written ({blocked}). Nothing was changed.")
+        misspelled = unknown_options(spec, self._task.args)
+        if misspelled:  # both paths: before the module is shipped, so the message is ours, not AnsibleModule's
+            raise AnsibleActionFail(misspelled)
         if not self._in_process():
             module_args = self._resolve_paths(dict(self._task.args))
             result.update(self._execute_module(module_name=f"descope.mgmt.{spec.module}", module_args=module_args, task_vars=task_vars))
@@ -180,6 +248,8 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
             environ=self._environ(),
             warn=warnings.append,
             in_process=True,
+            progress=live_progress(),
+            origins=value_origins(raw_args(self._task), args),
         )
         if warnings:
             out["warnings"] = warnings

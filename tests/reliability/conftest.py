@@ -26,7 +26,9 @@ from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 class Display:
     """Stands in for ansible's Display inside the callback: keeps what would be printed."""
 
-    verbosity = 0
+    # -v: the callback's full failure report (every recovery step) is what the fault matrix checks; at 0 a
+    # message that already carries numbered next steps is not repeated (issue 14)
+    verbosity = 1
 
     def __init__(self) -> None:
         self.lines: list[str] = []

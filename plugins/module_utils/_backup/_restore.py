@@ -53,7 +53,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._tenant_confi
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, operation
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
-from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line, sentence
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
 
 DONE = ("ok", "check")
@@ -457,7 +457,7 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
         result["hint"] = hint
         detail = error.get("message") or error.get("description") or error.get("status")
         flow_msg = f" Flows: {flow_result.get('msg')}" if flows_failed and not tenants_failed else ""
-        text = f"Restore incomplete: {stopped or 'a write failed'} ({detail}).{flow_msg}" + (f" Hint: {hint}" if hint else "") + " " + text
+        text = f"Restore incomplete: {stopped or 'a write failed'} ({detail}).{flow_msg}" + (f" Next steps: 1) {sentence(hint)}" if hint else "") + " " + text
     result["msg"] = text
     return result
 

@@ -123,6 +123,7 @@ def run_info(ctx: TaskContext) -> Outcome:
                 raise DescopeFileError(dest, f"cannot create the directory ({exc.strerror or exc}).", "check the path and its permissions.") from None
         exported = export_all(client, selected, concurrency)
         files = []
+        action_of: dict[str, str] = {}
         for fid in selected:
             flow = exported.get(fid)
             if flow is None:
@@ -130,6 +131,7 @@ def run_info(ctx: TaskContext) -> Outcome:
             path = os.path.join(dest, f"{fid}.json")
             changed = write_if_changed(path, dump_file_text(export_document(flow, str(p.get("format") or "v2"))), ctx.check_mode)
             files.append({"id": fid, "path": path, "changed": changed})
+            action_of[fid] = "exported" if changed else "unchanged"
             if changed:
                 operations.append(operation("export", "flow", fid, True, "exported", ctx.check_mode, after={"path": path}))
         result["files"] = files
@@ -137,12 +139,17 @@ def run_info(ctx: TaskContext) -> Outcome:
             live = client.post(PATH_THEME_EXPORT, {}, read=True).get("theme") or {}
             path = os.path.join(dest, THEME_FILE)
             changed = write_if_changed(path, dump_file_text(export_theme(live)), ctx.check_mode)
-            result["theme"] = {"path": path, "changed": changed}
+            # 'action' lets the callback list and count the theme file like the flow files
+            result["theme"] = {"path": path, "changed": changed, "action": "exported" if changed else "unchanged"}
             if changed:
                 operations.append(operation("export", "theme", "theme", True, "exported", ctx.check_mode, after={"path": path}))
         result["changed"] = bool(operations)
+        for flow in flows:  # what happened to each flow's file, so per-item lines and counts are true
+            flow["action"] = action_of.get(flow["id"], "skipped")
     written = len(operations)
     verb = "would write" if ctx.check_mode else "wrote"
-    result["msg"] = f"{len(flows)} flow(s)" + (f"; {verb} {written} file(s) to {dest}, the rest already up to date." if dest is not None else ".")
+    names = [os.path.basename(str((op.get("after") or {}).get("path") or op.get("target_id"))) for op in operations]
+    which = f" ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})" if names else ""
+    result["msg"] = f"{len(flows)} flow(s)" + (f"; {verb} {written} file(s){which} to {dest}, the rest already up to date." if dest is not None else ".")
     tally = {"exported": written, "unchanged": (len(result.get("files", [])) + (1 if "theme" in result else 0)) - written}
     return Outcome(result, operations, tally)

@@ -44,17 +44,31 @@ def _is_auth_failure(change: Change) -> bool:
     return bool(change.error and change.error.get("status") in (401, 403))
 
 
-def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event) -> None:
+def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event, done: Done) -> None:
     if stop.is_set():
         change.outcome = "skipped"
+        done(change.outcome)
         return
     _apply_one(change, client)
+    done(change.outcome)
     if _is_auth_failure(change):
         stop.set()
 
 
-def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4) -> list[Change]:
-    """Apply the planned changes (or only mark them in check mode); never raises for API errors."""
+if t.TYPE_CHECKING:  # annotation only: 'str | None' cannot be evaluated on the older Pythons a module may run on
+    Done = t.Callable[[str | None], None]
+
+
+def _nothing(_outcome: str | None) -> None:
+    return None
+
+
+def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4, done: t.Callable[[str | None], None] | None = None) -> list[Change]:
+    """Apply the planned changes (or only mark them in check mode); never raises for API errors.
+
+    ``done`` is told the outcome of each write as it completes (live progress, see _progress.py).
+    """
+    done = done or _nothing
     for change in changes:
         if not change.changed:
             change.outcome = "unchanged"
@@ -70,24 +84,28 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
         if failed_stage is not None and stage > failed_stage:
             for change in batch:
                 change.outcome = "skipped"
+                done(change.outcome)
             continue
         if auth_failed:
             for change in batch:
                 change.outcome = "skipped"
+                done(change.outcome)
             continue
         workers = max(1, min(concurrency, len(batch)))
         if workers == 1:
             for change in batch:
                 if auth_failed:
                     change.outcome = "skipped"
+                    done(change.outcome)
                     continue
                 _apply_one(change, client)
+                done(change.outcome)
                 auth_failed = auth_failed or _is_auth_failure(change)
         else:
             # the first 401/403 stops the writes not yet started (only those already in flight finish)
             stop = threading.Event()
             with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop), batch))
+                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop, done), batch))
             auth_failed = stop.is_set()
         if failed_stage is None and any(c.outcome in ("failed", "skipped") for c in batch):
             failed_stage = stage

@@ -8,7 +8,7 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._change import AUDIT_VERSION, Change, counts, diff_entries, first_error, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure_message, one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, Plan, ResourceSpec
 
 DONE = ("ok", "check")
@@ -84,20 +84,29 @@ def default_report(spec: ResourceSpec, ctx: TaskContext, plan: Plan) -> Json:
     return result
 
 
-def failure_fields(target_type: str, changes: list[Change], error: Json | None = None, prefix: str = "") -> Json:
+def failure_context(ctx: TaskContext | None, error: t.Mapping[str, t.Any], validation_errors: t.Any = None) -> Json:
+    """What the failure message needs besides the error: module, project, target and value sources."""
+    return {
+        "module": ctx.module if ctx is not None else "",
+        "project_id": ctx.project_id if ctx is not None else None,
+        "target_id": error.get("target_id"),
+        "sources": ctx.sources() if ctx is not None else {},
+        "validation_errors": validation_errors or [],
+    }
+
+
+def failure_fields(target_type: str, changes: list[Change], error: Json | None = None, prefix: str = "", ctx: TaskContext | None = None) -> Json:
     """The failed-task keys; skipped writes count as failures (they were planned and not done)."""
     failed = [c for c in changes if c.outcome in ("failed", "skipped")]
     error = error or first_error(changes) or {"kind": "api", "message": "write skipped"}
     done = sum(1 for c in changes if c.outcome == "ok" and c.changed)
     hint = one_line(error)
-    detail = error.get("message") or error.get("description") or error.get("status")
-    msg = (
-        prefix
-        + f"{len(failed)} of {len(changes)} {target_type}(s) failed ({done} written, the rest unchanged or skipped); "
-        + f"first failure on '{error.get('target_id')}': {detail}."
-        + (f" Hint: {hint}" if hint else "")
-        + f" Each {target_type}'s outcome is in the result."
-    )
+    tally = f"{len(failed)} of {len(changes)} {target_type}(s) failed, {done} written; the outcome of each is in the result. "
+    if len(changes) == 1:
+        tally = f"{target_type} '{error.get('target_id')}': " if error.get("target_id") is not None else ""
+    elif error.get("target_id") is not None:
+        tally += f"First failure, {target_type} '{error.get('target_id')}': "
+    msg = prefix + tally + failure_message(error, failure_context(ctx, error))
     return {"failed": True, "error": error, "hint": hint, "msg": msg}
 
 
@@ -114,5 +123,5 @@ def finish(spec: ResourceSpec, ctx: TaskContext, plan: Plan) -> Json:
     tally = plan.data.get("counts")
     result["descope_audit"] = audit_block(ctx, operations, tally if isinstance(tally, dict) else counts(changes))
     if any(c.outcome in ("failed", "skipped") for c in changes) and not result.get("failed"):
-        result.update(failure_fields(spec.target_type, changes))
+        result.update(failure_fields(spec.target_type, changes, ctx=ctx))
     return result

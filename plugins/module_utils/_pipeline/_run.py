@@ -16,11 +16,13 @@ from ansible_collections.descope.mgmt.plugins.module_utils._audit import records
 from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure_message
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, finish, rename_reserved
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish, rename_reserved
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 
 
@@ -37,7 +39,12 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
         if spec.declare is not None:
             spec.declare(ctx, problems)
         _raise_if(problems)
-        outcome = spec.run(ctx)
+        activity = Activity(ctx.progress if not ctx.check_mode else None, spec.module, lambda: ctx._client.stats if ctx._client is not None else None)
+        activity.start()
+        try:
+            outcome = spec.run(ctx)
+        finally:
+            activity.finish()
         result = dict(outcome.result)
         result.setdefault("changed", False)
         result["descope_audit"] = audit_block(ctx, outcome.operations, outcome.counts if outcome.counts is not None else {})
@@ -53,7 +60,16 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
         problems.extend(prune_problems(spec, ctx.params, plan))  # after planning, before any write (check mode too)
     _raise_if(problems)
     if plan.changes and any(c.changed for c in plan.changes):
-        execute(plan.changes, ctx.client(), ctx.check_mode, concurrency_of(ctx.params))
+        writes = sum(1 for c in plan.changes if c.changed)
+        progress = Progress(ctx.progress if not ctx.check_mode else None, spec.module, writes)
+        client = ctx.client()
+        client.on_pause = progress.pause
+        progress.start()
+        try:
+            execute(plan.changes, client, ctx.check_mode, concurrency_of(ctx.params), done=progress.item)
+        finally:
+            client.on_pause = None
+            progress.finish()
     else:
         execute(plan.changes, None, ctx.check_mode)  # marks every change unchanged; no write, no client
     return finish(spec, ctx, plan)
@@ -67,8 +83,20 @@ def run_task(
     environ: t.Mapping[str, str],
     warn: t.Callable[[str], None],
     in_process: bool = False,
+    progress: t.Callable[[str], None] | None = None,
+    origins: t.Mapping[str, str] | None = None,
 ) -> Json:
-    ctx = TaskContext(module=spec.module, params=dict(params), check_mode=check_mode, diff=diff, environ=environ, warn=warn, in_process=in_process)
+    ctx = TaskContext(
+        module=spec.module,
+        params=dict(params),
+        check_mode=check_mode,
+        diff=diff,
+        environ=environ,
+        warn=warn,
+        in_process=in_process,
+        progress=progress,
+        origins=dict(origins or {}),
+    )
     return run_in_context(spec, ctx)
 
 
@@ -79,6 +107,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
         result = run(spec, ctx)
     except DescopeError as exc:
         result = exc.to_result()
+        error = result.get("error") or {}
+        # the problem once, in the user's terms, with numbered next steps; the detail stays in 'error'
+        result["msg"] = failure_message(error, failure_context(ctx, error, result.get("validation_errors")))
         result["failed"] = True
         result.setdefault("changed", False)
         block = audit_block(ctx, [], {})

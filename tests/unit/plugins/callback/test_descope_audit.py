@@ -279,6 +279,14 @@ def test_validation_errors_item_by_item(plugin: t.Any) -> None:
     assert "Nothing was written" in text
 
 
+def test_a_message_with_next_steps_is_not_repeated_by_the_report_until_verbose(plugin: t.Any) -> None:
+    err = {"kind": "api", "status": 401}
+    msg = "Descope refused the management key (HTTP 401). Next steps: 1) Check the key."
+    assert "descope.mgmt: descope_tenant" not in _failed(plugin, err, msg=msg)  # the [ERROR] line already says it
+    plugin._display.verbosity = 1
+    assert "descope.mgmt: descope_tenant on localhost" in _failed(plugin, err, msg=msg)
+
+
 def test_suggestions_can_be_turned_off(plugin: t.Any) -> None:
     plugin.show_suggestions = False
     _failed(plugin, {"kind": "api", "status": 401})
@@ -309,7 +317,7 @@ def test_set_mode_prints_one_line_per_item_and_counts(plugin: t.Any) -> None:
     counts = {"created": 1, "updated": 1, "deleted": 0, "unchanged": 1, "failed": 1}
     plugin.v2_runner_on_ok(event({"changed": True, "tenants": tenants, "descope_audit": audit(op("a"), op("b", "updated", "update"), counts=counts)}))
     text = plugin._display.shown[0]
-    assert "descope_tenant [localhost]: tenant a: created" in text and "tenant c: unchanged" in text
+    assert "descope_tenant [localhost]: tenant a: created" in text and "tenant c" not in text  # unchanged: only counted
     assert "tenant d: failed (HTTP 400 E1 bad)" in text and "4 item(s): 1 created, 1 updated, 0 deleted, 1 unchanged, 1 failed" in text
 
 
@@ -317,8 +325,27 @@ def test_set_mode_check_mode_says_would(plugin: t.Any) -> None:
     flows = [{"id": "sign-up", "action": "updated"}, {"id": "x", "action": "unchanged"}]
     plugin.v2_runner_on_ok(event({"flows": flows, "descope_audit": audit(op("sign-up", "updated", "update", outcome="check"), check=True)}))
     text = plugin._display.shown[0]
-    assert "flow sign-up: would be updated" in text and "flow x: unchanged" in text and "check mode: nothing was written" in text
+    assert "flow sign-up: would be updated" in text and "flow x" not in text and "check mode: nothing was written" in text
     assert "1 updated" in text and "1 unchanged" in text
+
+
+def test_verbose_lists_every_item_and_a_plan_step_only_counts() -> None:
+    tenants = [{"id": "a", "action": "created"}, {"id": "c", "action": "unchanged"}]
+    result = {"tenants": tenants, "descope_audit": audit(op("a"))}
+    assert cb.progress_lines("descope_tenant", "h", result, verbose=True) == [
+        "descope_tenant [h]: tenant a: created",
+        "descope_tenant [h]: tenant c: unchanged",
+        "descope_tenant [h]: 2 item(s): 1 created, 0 updated, 0 deleted, 1 unchanged, 0 failed",
+    ]
+    assert cb.progress_lines("descope_tenant", "h", result, plan_step=True) == [
+        "descope_tenant [h]: 2 item(s): 1 created, 0 updated, 0 deleted, 1 unchanged, 0 failed (plan only; the list follows when it is applied)"
+    ]
+
+
+def test_two_hundred_unchanged_are_one_count_line() -> None:
+    tenants = [{"id": f"t{i}", "action": "unchanged"} for i in range(200)] + [{"id": "new", "action": "created"}]
+    out = cb.progress_lines("descope_tenant", "h", {"tenants": tenants, "descope_audit": audit(op("new"))})
+    assert out == ["descope_tenant [h]: tenant new: created", "descope_tenant [h]: 201 item(s): 1 created, 0 updated, 0 deleted, 200 unchanged, 0 failed"]
 
 
 def test_flow_set_mode_counts_include_the_theme_line() -> None:

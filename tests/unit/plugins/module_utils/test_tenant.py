@@ -490,7 +490,7 @@ def test_set_mode_reports_every_problem_at_once(emulator: t.Any) -> None:
         (None, "concurrency"),
     }
     assert found == expected, found ^ expected
-    assert emulator.writes() == [] and result["msg"].startswith("Validation failed with 12 problem(s), nothing was written")
+    assert emulator.writes() == [] and result["msg"].startswith("The task input has 12 problem(s); nothing was written. Next steps: 1) ")
     assert all(p.get("fix") for p in result["validation_errors"])
 
 

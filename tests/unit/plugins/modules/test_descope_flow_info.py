@@ -29,3 +29,22 @@ def test_info_exports_then_reports_unchanged(env: t.Any, tmp_path: pathlib.Path,
 def test_info_theme_requires_dest(env: t.Any, run_module: t.Any) -> None:
     result = run_module(descope_flow_info, {"theme": True})
     assert result["failed"] and "dest" in result["msg"]
+
+
+def test_info_export_counts_every_file_it_wrote_including_the_theme(env: t.Any, tmp_path: pathlib.Path, run_module: t.Any) -> None:
+    from ansible_collections.descope.mgmt.plugins.callback import descope_audit  # pylint: disable=import-outside-toplevel
+
+    dest = tmp_path / "out"
+    first = run_module(descope_flow_info, {"dest": str(dest), "theme": True})
+    assert [(f["id"], f["action"]) for f in first["flows"]] == [("sign-in", "exported"), ("sign-up-or-in", "exported")]
+    assert first["theme"]["action"] == "exported"
+    assert first["msg"] == f"2 flow(s); wrote 3 file(s) (sign-in.json, sign-up-or-in.json, theme.json) to {dest}, the rest already up to date."
+    lines = descope_audit.progress_lines("descope_flow_info", "h", first)
+    assert lines == [
+        "descope_flow_info [h]: flow sign-in: exported",
+        "descope_flow_info [h]: flow sign-up-or-in: exported",
+        "descope_flow_info [h]: theme theme: exported",
+        "descope_flow_info [h]: 3 item(s): 0 created, 0 updated, 0 deleted, 0 unchanged, 0 failed, 3 exported",
+    ]
+    second = run_module(descope_flow_info, {"dest": str(dest), "theme": True})
+    assert descope_audit.progress_lines("descope_flow_info", "h", second)[-1].endswith("3 item(s): 0 created, 0 updated, 0 deleted, 3 unchanged, 0 failed")

@@ -9,7 +9,15 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _backup, _flow, _tenant
-from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import ASYNC_REFUSED, async_refusal, scrub, validate_args
+from ansible_collections.descope.mgmt.plugins.plugin_utils._action_base import (
+    ASYNC_REFUSED,
+    async_refusal,
+    raw_args,
+    scrub,
+    unknown_options,
+    validate_args,
+    value_origins,
+)
 
 
 def test_defaults_are_applied_like_the_module() -> None:
@@ -63,3 +71,31 @@ def test_the_async_refusal_names_the_concurrency_option_only_where_it_exists() -
     for spec in (_authz.ROLE_SPEC, _authz.PERMISSION_SPEC, _authz.ROLE_INFO_SPEC):
         message = async_refusal(spec)
         assert message.startswith(f"descope.mgmt.{spec.module} does not support async: remove async and poll") and "concurrency" not in message
+
+
+def test_a_misspelled_option_gets_a_did_you_mean() -> None:
+    assert unknown_options(_tenant.SPEC, {"id": "a", "nmae": "A"}) == (
+        "descope.mgmt.descope_tenant has no option 'nmae' (did you mean 'name'?). Nothing was run. "
+        "Next steps: 1) Correct the option name on the task (or in module_defaults). 2) List the options with: ansible-doc descope.mgmt.descope_tenant."
+    )
+
+
+def test_an_unknown_option_with_nothing_close_is_named_alone_and_known_ones_pass() -> None:
+    assert unknown_options(_tenant.SPEC, {"id": "a", "name": "A", "zzzzqqq": 1}).startswith("descope.mgmt.descope_tenant has no option 'zzzzqqq'. Nothing")
+    assert unknown_options(_tenant.SPEC, {"id": "a", "name": "A", "_ansible_check_mode": False}) is None
+
+
+class _Task:
+    def __init__(self, ds: object) -> None:
+        self._ds = ds
+
+
+def test_value_origins_tell_task_module_defaults_and_variables_apart() -> None:
+    raw = raw_args(_Task({"name": "t", "descope.mgmt.descope_tenant": {"id": "a", "project_id": "{{ descope_project_id }}"}}))
+    args = {"id": "a", "project_id": "P2x", "management_key": "K2y"}
+    assert value_origins(raw, args) == {
+        "project_id": "task argument 'project_id', from the variable 'descope_project_id' (host or group variables, vars or extra vars)",
+        "management_key": "module_defaults ('management_key')",
+    }
+    assert value_origins(raw_args(_Task({"args": {"project_id": "P2x"}})), {"project_id": "P2x"}) == {"project_id": "task argument 'project_id'"}
+    assert raw_args(_Task(None)) is None

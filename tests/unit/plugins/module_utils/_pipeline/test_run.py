@@ -139,7 +139,7 @@ def test_skipped_writes_fail_the_task_for_every_spec() -> None:
     ctx.in_process = True  # keep the fake client (nothing to close)
     result = run_in_context(spec, ctx)
     assert result["failed"] and result["things"][1]["action"] == "skipped"
-    assert result["msg"].startswith("2 of 2 thing(s) failed (0 written")
+    assert result["msg"].startswith("2 of 2 thing(s) failed, 0 written;")
     assert result["descope_audit"]["counts"]["skipped"] == 1
 
 
