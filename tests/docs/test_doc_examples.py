@@ -18,7 +18,9 @@ with the demo projects (examples/demo/emulator-seed.json), and every failure is 
 The sandbox is a copy of examples/ at ``<root>/examples`` with the per-host ``vault.yml`` files the example
 inventory asks for (unencrypted: the emulator's keys are no secrets). README.md and examples/README.md start in
 ``<root>`` (the repository root); docs/*.md and roles/*/README.md start in ``<root>/examples``, the layout the
-guides call "your repository". HOME is the sandbox, so ``~/.descope-mgmt`` stays inside it.
+guides call "your repository". HOME is the sandbox, so ``~/.descope-mgmt`` stays inside it. A doc whose examples read
+the audit trail (``descope.mgmt.audit_report``, ``descope_audit_info``) gets one first: a check-mode run with the
+callback on, sealed with a test ``DESCOPE_AUDIT_KEY`` that the doc's runs share.
 """
 
 from __future__ import annotations
