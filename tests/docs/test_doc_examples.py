@@ -18,7 +18,9 @@ with the demo projects (examples/demo/emulator-seed.json), and every failure is 
 The sandbox is a copy of examples/ at ``<root>/examples`` with the per-host ``vault.yml`` files the example
 inventory asks for (unencrypted: the emulator's keys are no secrets). README.md and examples/README.md start in
 ``<root>`` (the repository root); docs/*.md and roles/*/README.md start in ``<root>/examples``, the layout the
-guides call "your repository". HOME is the sandbox, so ``~/.descope-mgmt`` stays inside it.
+guides call "your repository". HOME is the sandbox, so ``~/.descope-mgmt`` stays inside it. A doc whose examples read
+the audit trail (``descope.mgmt.audit_report``, ``descope_audit_info``) gets one first: a check-mode run with the
+callback on, sealed with a test ``DESCOPE_AUDIT_KEY`` that the doc's runs share.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ PLAYBOOKS = {p.stem for p in (REPO / "playbooks").glob("*.yml")}
 SEED = REPO / "examples" / "demo" / "emulator-seed.json"
 VAULT = {"staging": "K2StagingExampleKeyNotASecret01", "production": "K2ProductionExampleKeyNotASecret"}
 CHECKED_LANGS = {"yaml", "yml", "ini", "cfg", "bash", "sh", "shell", "console"}
+# docs whose examples read the audit trail: the sandbox gets one first (a reader runs them after some real runs)
+TRAIL_READERS = re.compile(r"descope\.mgmt\.(audit_report|descope_audit_info)\b")
+AUDIT_KEY = "doc-examples-audit-key-not-a-secret"
 PARSE_ONLY = re.compile(r"<!--\s*doc-test:\s*parse-only\b")
 # absolute paths a reader picks for their machine (/srv/descope-backups): re-rooted into the sandbox before a run
 MACHINE_PATH = re.compile(r"(?<![\w.~/-])/(srv|var|opt|mnt|data|backups|etc|home|tmp)(?=/)")
@@ -179,6 +184,29 @@ class Sandbox:
                 (shutil.copytree if source.is_dir() else shutil.copy)(source, target)
         (root / "home").mkdir()
         self.runs = 0
+        self.extra_env: dict[str, str] = {}
+        if TRAIL_READERS.search(doc.read_text()):
+            # sealed as docs/audit-trail.md tells readers to, so verify examples can demand forgery_detectable
+            self.extra_env["DESCOPE_AUDIT_KEY"] = AUDIT_KEY
+            self.record_trail()
+
+    def record_trail(self) -> None:
+        """One real run with the examples' ansible.cfg (callback on), so the trail a reader of the report has exists."""
+        cwd = self.root / "examples"
+        playbook = cwd / "doc-example-trail.yml"
+        play = {
+            "name": "leave an audit trail",
+            "hosts": "localhost",
+            "connection": "local",
+            "gather_facts": False,
+            # a planned change is recorded (reads are not); check mode leaves the shared emulator as seeded
+            "tasks": [{"name": "Plan a tenant", "descope.mgmt.descope_tenant": {"id": "doc-trail", "name": "Doc trail"}}],
+        }
+        playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+        proc = self.run([str(pathlib.Path(sys.executable).parent / "ansible-playbook"), playbook.name, "--check"], cwd)
+        trail = list((self.root / "home" / ".descope-mgmt" / "audit").glob("*.jsonl"))
+        assert proc.returncode == 0 and trail, f"could not record an audit trail for the examples that read one:\n{tail(proc)}"
+        playbook.unlink()
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "DESCOPE_"))}
@@ -194,6 +222,7 @@ class Sandbox:
                 "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
             }
         )
+        env.update(self.extra_env)
         return env
 
     def collections(self) -> pathlib.Path:
@@ -304,7 +333,9 @@ def test_doc_examples(doc: pathlib.Path, tmp_path: pathlib.Path, seeded_emulator
             first = block.text.splitlines()[0]
             named = re.match(r"^#\s*([\w./-]+\.ya?ml)\s*$", first)
             if named and not (sandbox.start / named.group(1)).exists():
-                (sandbox.start / named.group(1)).write_text(block.text)
+                target = sandbox.start / named.group(1)
+                target.parent.mkdir(parents=True, exist_ok=True)  # customers/initech.yml: the reader creates the folder too
+                target.write_text(block.text)
             if not block.parse_only and isinstance(documents[0], list) and len(documents) == 1:
                 problems += sandbox.run_tasks(block, yaml.safe_load(sandbox.rerooted(block.text)))
         else:
