@@ -170,7 +170,13 @@ def test_sliced_job_over_a_multi_project_inventory_lands_every_line_in_sink_and_
 ) -> None:
     from audit_receiver import Receiver  # tests/ is on sys.path (integration conftest)
 
-    emulator.seed([{"id": pid, "managementKey": emulator.management_key, "tenants": []} for pid in PROJECTS.values()])
+    emulator.seed(
+        [
+            # the example tenants use the 'plan' custom attribute, which a project must define (strict emulator)
+            {"id": pid, "managementKey": emulator.management_key, "tenants": [], "customAttributes": [{"id": "plan", "type": "string"}]}
+            for pid in PROJECTS.values()
+        ]
+    )
     receiver = Receiver(token=SINK_TOKEN, fail_first=1)
     persistent = tmp_path / "persistent-audit"  # the path AWX_ISOLATION_SHOW_PATHS exposes to every job
     try:

@@ -10,6 +10,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._change import AUDIT_
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure_message, one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, Plan, ResourceSpec
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text
 
 DONE = ("ok", "check")
 
@@ -106,7 +107,7 @@ def failure_fields(target_type: str, changes: list[Change], error: Json | None =
         tally = f"{target_type} '{error.get('target_id')}': " if error.get("target_id") is not None else ""
     elif error.get("target_id") is not None:
         tally += f"First failure, {target_type} '{error.get('target_id')}': "
-    msg = prefix + tally + failure_message(error, failure_context(ctx, error))
+    msg = escape_text(prefix + tally + failure_message(error, failure_context(ctx, error)))
     return {"failed": True, "error": error, "hint": hint, "msg": msg}
 
 

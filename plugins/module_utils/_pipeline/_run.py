@@ -24,6 +24,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross impo
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish, rename_reserved
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text
 
 
 def _raise_if(problems: list[Problem]) -> None:
@@ -109,7 +110,8 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
         result = exc.to_result()
         error = result.get("error") or {}
         # the problem once, in the user's terms, with numbered next steps; the detail stays in 'error'
-        result["msg"] = failure_message(error, failure_context(ctx, error, result.get("validation_errors")))
+        # a declared value may hold bidi or control characters: the message shows them escaped, never raw
+        result["msg"] = escape_text(failure_message(error, failure_context(ctx, error, result.get("validation_errors"))))
         result["failed"] = True
         result.setdefault("changed", False)
         block = audit_block(ctx, [], {})
