@@ -14,8 +14,11 @@ import subprocess
 import sys
 import typing as t
 
-import descope
+import pytest
 import yaml
+
+# the official SDK edits the fields out of band; the compatibility stages' virtualenvs (smoke subset) do not carry it
+descope = pytest.importorskip("descope")
 
 ROLES = [{"name": "viewer"}, {"name": "editor"}]
 ATTRIBUTES = [{"id": "plan", "type": "string"}]
