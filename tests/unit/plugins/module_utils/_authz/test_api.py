@@ -107,17 +107,17 @@ def test_not_found_on_a_create_is_not_swallowed() -> None:
 
 def test_a_batch_notes_every_member_in_the_journal_before_its_one_request(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # a run killed during the request must leave every member in the journal, not only those a worker had reached
-    path, fd = journal.open_run(str(tmp_path), "run-batch", {})
-    monkeypatch.setenv(journal.ENV_JOURNAL, path)
+    journal_path, fd = journal.open_run(str(tmp_path), "run-batch", {})
+    monkeypatch.setenv(journal.ENV_JOURNAL, journal_path)
     lines: list[str] = []
 
     class Recording(FakeClient):
         settings = types.SimpleNamespace(project_id="P2batch")
 
-        def post(self, path_: str, body: t.Any, read: bool = False) -> t.Any:
-            with open(path, encoding="utf-8") as handle:
+        def post(self, path: str, body: t.Any, read: bool = False) -> t.Any:
+            with open(journal_path, encoding="utf-8") as handle:
                 lines.extend(handle.read().splitlines()[1:])
-            return super().post(path_, body, read)
+            return super().post(path, body, read)
 
     batch = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b})
     changes = [types.SimpleNamespace(target_type="permission", target_id=f"p{i}", action="create", before=None, after=None, error=None) for i in range(50)]
