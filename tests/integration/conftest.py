@@ -168,7 +168,8 @@ def emulator_server(emulator_server: t.Any) -> t.Iterator[t.Any]:  # pylint: dis
     try:
         if running.env.get("DESCOPE_MANAGEMENT_KEY") != CANARY_KEY:
             raise RuntimeError("the canary emulator did not start")
-        yield EmulatorControl(running.env)
+        # the same environment as the ordinary session emulator (tests/conftest.py): exact request counts, no handshake
+        yield EmulatorControl({**running.env, "DESCOPE_LICENSE_HANDSHAKE": "false"})
     finally:
         running.stop()
 

