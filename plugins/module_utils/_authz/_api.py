@@ -21,6 +21,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     TENANT_SEARCH,
     Record,
     batch_path,
+    show,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
 
@@ -38,37 +39,91 @@ def scope_of(record: Record) -> str:
     return str(record.get("tenantId") or "")
 
 
-def load_roles(client: t.Any, scopes: t.Collection[str], names: list[str] | None = None) -> list[Record]:
-    """The roles of these scopes ("" = project roles) in one read.
+# No public source bounds the length of a ``role/search`` filter list (OpenAPI ``SearchRolesRequest`` and
+# docs.descope.com/api/management/roles/search-roles: ``roleNames``/``permissionNames``/``tenantIds`` are plain
+# ``array<string>``, no paging). 1,000 names keep a body under ~0.3 MiB even when every name is 100 UTF-8 bytes
+# (terraform-provider-descope's limit) of escaped non-ASCII, far below the 1 MiB request-body default of common
+# proxies (nginx ``client_max_body_size``); a 25,000-permission prune costs 25 reads instead of one body a gateway
+# may refuse (413) or truncate.
+SEARCH_CHUNK = 1000
 
-    Project roles only: ``GET role/all``. With tenant scopes: one ``role/search`` with their ``tenantIds``
-    and ``includeProjectRoles`` when the project scope is wanted too (python SDK ``role.search``).
+
+def chunks(values: t.Iterable[str], size: int = SEARCH_CHUNK) -> list[list[str]]:
+    """Sorted, de-duplicated values in lists of at most ``size`` (no list when there is no value)."""
+    ordered = sorted(set(values))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def _unique(records: t.Iterable[Record]) -> list[Record]:
+    seen: dict[tuple[str, str], Record] = {}
+    for record in records:
+        seen.setdefault((scope_of(record), record["name"]), record)  # a role found by two chunks is one role
+    return list(seen.values())
+
+
+def load_roles(client: t.Any, scopes: t.Collection[str], names: list[str] | None = None) -> list[Record]:
+    """The roles of these scopes ("" = project roles).
+
+    Project roles only: ``GET role/all``. With tenant scopes: ``role/search`` with their ``tenantIds``
+    and ``includeProjectRoles`` when the project scope is wanted too (python SDK ``role.search``); one
+    search per ``SEARCH_CHUNK`` role names (or tenant ids) when there are more.
     """
     tenants = sorted(s for s in scopes if s)
     if not tenants:
         found = _items(client.get(ROLE_ALL), "roles")
     else:
-        body: Record = {"tenantIds": tenants}
-        if "" in scopes:
-            body["includeProjectRoles"] = True
-        if names:
-            body["roleNames"] = sorted(set(names))
-        found = _items(client.post(ROLE_SEARCH, body, read=True), "roles")
+        found = []
+        for tenant_ids in chunks(tenants):
+            body: Record = {"tenantIds": tenant_ids}
+            if "" in scopes:
+                body["includeProjectRoles"] = True
+            for role_names in chunks(names) if names else [None]:
+                found += _items(client.post(ROLE_SEARCH, {**body, **({"roleNames": role_names} if role_names else {})}, read=True), "roles")
     wanted = set(scopes)
-    return [r for r in found if scope_of(r) in wanted and (not names or r["name"] in names)]
+    return [r for r in _unique(found) if scope_of(r) in wanted and (not names or r["name"] in names)]
 
 
 def roles_granting(client: t.Any, permission_names: list[str]) -> list[Record]:
-    """Every role (any scope) that grants one of these permissions: one ``role/search`` by ``permissionNames``."""
-    found = _items(client.post(ROLE_SEARCH, {"permissionNames": sorted(set(permission_names))}, read=True), "roles")
+    """Every role (any scope) that grants one of these permissions: ``role/search`` by ``permissionNames``, in chunks."""
+    found = []
+    for names in chunks(permission_names):
+        found += _items(client.post(ROLE_SEARCH, {"permissionNames": names}, read=True), "roles")
     wanted = set(permission_names)
-    return [r for r in found if wanted & {str(p) for p in (r.get("permissionNames") or [])}]
+    return [r for r in _unique(found) if wanted & {str(p) for p in (r.get("permissionNames") or [])}]
 
 
 def existing_tenants(client: t.Any, tenant_ids: list[str]) -> set[str]:
-    answer = client.post(TENANT_SEARCH, {"tenantIds": sorted(set(tenant_ids))}, read=True)
-    tenants = answer.get("tenants") if isinstance(answer, dict) else None
-    return {str(x["id"]) for x in tenants or [] if isinstance(x, dict) and x.get("id")} & set(tenant_ids)
+    found: set[str] = set()
+    for ids in chunks(tenant_ids):
+        answer = client.post(TENANT_SEARCH, {"tenantIds": ids}, read=True)
+        tenants = answer.get("tenants") if isinstance(answer, dict) else None
+        found |= {str(x["id"]) for x in tenants or [] if isinstance(x, dict) and x.get("id")}
+    return found & set(tenant_ids)
+
+
+def maybe_absent(exc: DescopeAPIError) -> bool:
+    """A 4xx that could be Descope's not-found answer: a 404, or another 4xx but auth and rate limits.
+
+    Only a 404 says "absent" by itself; a 400 not-found has no published code or text (descope-api.md,
+    python-sdk tests show a 400 "User not found"), so existence is then read, never guessed from wording.
+    """
+    return exc.is_not_found or (exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429))
+
+
+RoleKey = tuple[str, str]
+
+
+def key_of(body: Record) -> RoleKey:
+    """A write body's target: (tenant id or "", name); permissions have no tenant."""
+    return (str(body.get("tenantId") or ""), str(body["name"]))
+
+
+def existing_keys(client: t.Any, kind: str, bodies: list[Record]) -> set[RoleKey]:
+    """Which of these targets exist now (a fresh read, for the races): permissions or roles by (scope, name)."""
+    if kind == "permission":
+        return {("", p["name"]) for p in load_permissions(client)}
+    keys = [key_of(b) for b in bodies]
+    return {(scope_of(r), r["name"]) for r in load_roles(client, {k[0] for k in keys}, sorted({k[1] for k in keys}))}
 
 
 class Batch:
@@ -78,12 +133,24 @@ class Batch:
     worker thread) sends the request, the others wait for it and share its outcome, so the audit
     trail keeps one operation per object while the API sees one request. The SDKs document the
     batches as one atomic transaction, so a failure fails every object of the batch.
+
+    Retries (``_client.py``): a create passes ``resolve`` (a lost answer is settled by reading whether
+    every member exists now, the plan having seen none of them); updates and deletes of known targets
+    are ``idempotent``. Races with other writers (a member deleted between the read and the write):
+    a 404, or any 4xx that could be an unpublished not-found (``maybe_absent``), is settled by reading
+    which members still exist, never by the error's wording. Deletes: the gone ones are done, the rest
+    are sent again. Updates: the rest are sent again and the gone ones are created with the declared
+    fields (a warning names them). If every member still exists, the 4xx was a real refusal: raised.
     """
 
-    def __init__(self, path: str, wrap: t.Callable[[list[Record]], Record], tolerate_not_found: bool = False) -> None:
+    ROUNDS = 3  # re-reads per race; each round removes at least one member, so a run cannot loop
+
+    def __init__(self, path: str, wrap: t.Callable[[list[Record]], Record], action: str = "create", kind: str = "role", create_path: str | None = None) -> None:
         self.path = path  # the single endpoint; the batch one is path + "/batch"
         self.wrap = wrap  # item bodies -> the batch request body
-        self.tolerate_not_found = tolerate_not_found  # deletes: already gone is the goal
+        self.action = action  # create | update | delete
+        self.kind = kind  # permission | role: how existence is read back
+        self.create_path = create_path or path  # updates: where a member deleted by someone else is created again
         self.bodies: list[Record] = []
         self.changes: list[t.Any] = []  # the members' changes, noted in the audit journal before the one request
         self._lock = threading.Lock()
@@ -113,22 +180,53 @@ class Batch:
         # the one request writes every member: all of them are in the journal before it leaves, so a run
         # killed now leaves each as possibly written (the engine noted only the member whose worker got here)
         journal.note_many(self.changes, client, journal.SENT)
-        if len(self.bodies) == 1:
-            self._single(client, self.bodies[0])
-            return
         try:
-            client.post(batch_path(self.path), self.wrap(self.bodies))
+            self._post(client, self.path, self.bodies, self.action == "create")
         except DescopeAPIError as exc:
-            if not (self.tolerate_not_found and exc.is_not_found):
+            if self.action == "create" or not maybe_absent(exc):
                 raise
-            # one of them was deleted by someone else since the read; the batch is atomic, so none
-            # was deleted: delete the rest one by one (only in this race)
-            for body in self.bodies:
-                self._single(client, body)
+            if self.action == "delete" and exc.is_not_found and len(self.bodies) == 1:
+                return  # a 404 for the one target: already gone, the goal
+            self._reconcile(client, exc)
 
-    def _single(self, client: t.Any, body: Record) -> None:
-        try:
-            client.post(self.path, body)
-        except DescopeAPIError as exc:
-            if not (self.tolerate_not_found and exc.is_not_found):
-                raise
+    def _post(self, client: t.Any, path: str, bodies: list[Record], create: bool) -> None:
+        single = len(bodies) == 1
+        target, body = (path, bodies[0]) if single else (batch_path(path), self.wrap(bodies))
+        if create:
+
+            def landed() -> Record | None:
+                # the answer was lost: the plan saw none of these, and a batch is atomic, so all of them there = ours
+                found = existing_keys(client, self.kind, bodies)
+                return {} if all(key_of(b) in found for b in bodies) else None
+
+            client.post(target, body, resolve=landed)
+        else:
+            client.post(target, body, idempotent=True)  # a known target: repeating it after a lost answer is harmless
+
+    def _reconcile(self, client: t.Any, error: DescopeAPIError) -> None:
+        pending = list(self.bodies)
+        for _round in range(self.ROUNDS):
+            found = existing_keys(client, self.kind, pending)
+            gone = [b for b in pending if key_of(b) not in found]
+            if not gone:
+                raise error  # every target is still there: the 4xx was a refusal, not a race
+            pending = [b for b in pending if key_of(b) in found]
+            if self.action == "update":
+                self._recreate(client, gone)
+            if not pending:
+                return
+            try:
+                self._post(client, self.path, pending, False)
+                return
+            except DescopeAPIError as exc:
+                if not maybe_absent(exc):
+                    raise
+                error = exc
+        raise error
+
+    def _recreate(self, client: t.Any, gone: list[Record]) -> None:
+        labels = ", ".join(show(f"{k[0]}/{k[1]}" if k[0] else k[1]) for k in map(key_of, gone))
+        warn, redact = getattr(client, "warn", None), getattr(getattr(client, "settings", None), "redact", str)
+        if callable(warn):  # redacted like the client's own warnings: a key pasted into a name is never shown
+            warn(redact(f"{self.kind} {labels} was deleted by someone else after this task read it; created again with the declared fields."))
+        self._post(client, self.create_path, [{k: v for k, v in b.items() if k != "newName"} for b in gone], True)

@@ -146,6 +146,21 @@ def name_problem(value: t.Any) -> str | None:
     return None
 
 
+# The one public length rule: terraform-provider-descope ``internal/models/project/authorization/{role,permission}.go``
+# declare ``name`` with ``stringvalidator.LengthAtMost(100)``, which counts UTF-8 bytes (``len`` of a Go string).
+# Whether the API itself refuses longer names is not published, so the rule is applied only to names this
+# collection would create: an existing longer name (made in the console) is read, updated and deleted as it is.
+NAME_MAX_BYTES = 100
+
+
+def new_name_problem(value: str) -> str | None:
+    """Why a name cannot be created (None: it can): over ``NAME_MAX_BYTES`` UTF-8 bytes."""
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > NAME_MAX_BYTES:
+        return f"{show(value)} is {size} bytes long in UTF-8; Descope role and permission names are at most {NAME_MAX_BYTES}"
+    return None
+
+
 def name_key(value: str) -> str:
     """Identity for duplicate checks: names that differ only in Unicode normalisation are the same name."""
     return unicodedata.normalize("NFC", value)

@@ -20,6 +20,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import Declared, Item
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import (
+    NAME_MAX_BYTES,
     P_CREATE,
     P_DELETE,
     P_UPDATE,
@@ -35,6 +36,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     ROLE_FIELDS,
     ROLE_UPDATE,
     Record,
+    new_name_problem,
     permission_view,
     role_label,
     role_view,
@@ -128,8 +130,17 @@ class _Planner:
             self._permission_delete(name, self.perms[name])
             self.changes[-1].pruned = True
 
+    def _creatable(self, item: Item) -> bool:
+        why = new_name_problem(item.name)
+        if why:
+            fix = f"Shorten the name to {NAME_MAX_BYTES} bytes (a non-ASCII character takes 2 to 4), or use an existing {item.kind}."
+            self.problems.append(item.problem("name", f"{why}.", fix))
+        return not why
+
     def _permission_present(self, item: Item, current: Record | None) -> None:
         if current is None:
+            if not self._creatable(item):
+                return
             body = {"name": item.name, **_api_body(item.fields, PERMISSION_FIELDS)}
             change = Change("permission", item.name, "create", before=None, after=permission_view(body), phase=P_CREATE, stage=P_CREATE)
             change.apply = self._batch(P_CREATE, "", PERM_CREATE, lambda b: {"permissions": b}).member(body, change)
@@ -149,7 +160,7 @@ class _Planner:
 
     def _permission_delete(self, name: str, current: Record) -> None:
         change = Change("permission", name, "delete", before=permission_view(current), after=None, phase=P_DELETE, stage=P_DELETE)
-        change.apply = self._batch(P_DELETE, "", PERM_DELETE, lambda b: {"names": [x["name"] for x in b]}, True).member({"name": name}, change)
+        change.apply = self._batch(P_DELETE, "", PERM_DELETE, lambda b: {"names": [x["name"] for x in b]}).member({"name": name}, change)
         self.changes.append(change)
 
     # ------------------------------------------------------------------ roles
@@ -192,6 +203,8 @@ class _Planner:
         scope = {"tenantId": item.tenant_id} if item.tenant_id else {}
         group = "tenant" if item.tenant_id and self.declared.split_scopes else ""
         if current is None:
+            if not self._creatable(item):
+                return
             body = {"name": item.name, **scope, **_api_body(item.fields, ROLE_FIELDS)}
             change = Change("role", item.label, "create", before=None, after=role_view(body), phase=R_CREATE, stage=R_CREATE)
             change.apply = self._batch(R_CREATE, group, ROLE_CREATE, lambda b: {"roles": b}).member(body, change)
@@ -219,11 +232,17 @@ class _Planner:
             return {"roleNames": [x["name"] for x in bodies], **({"tenantId": tenant} if tenant else {})}
 
         change = Change("role", role_label(tenant, name), "delete", before=role_view(current), after=None, phase=R_DELETE, stage=R_DELETE)
-        change.apply = self._batch(R_DELETE, tenant, ROLE_DELETE, wrap, True).member(body, change)
+        change.apply = self._batch(R_DELETE, tenant, ROLE_DELETE, wrap).member(body, change)
         self.changes.append(change)
 
-    def _batch(self, phase: int, scope: str, path: str, wrap: t.Callable[[list[Record]], Record], deletes: bool = False) -> _api.Batch:
-        return self.batches.setdefault((phase, scope), _api.Batch(path, wrap, tolerate_not_found=deletes))
+    def _batch(self, phase: int, scope: str, path: str, wrap: t.Callable[[list[Record]], Record]) -> _api.Batch:
+        batch = self.batches.get((phase, scope))
+        if batch is None:
+            action = "create" if phase in (P_CREATE, R_CREATE) else "update" if phase in (P_UPDATE, R_UPDATE) else "delete"
+            kind = "permission" if phase in (P_CREATE, P_UPDATE, P_DELETE) else "role"
+            batch = _api.Batch(path, wrap, action, kind, create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE)
+            self.batches[(phase, scope)] = batch
+        return batch
 
     # ------------------------------------------------------------------ checks against what exists
     def check_role_permissions(self) -> None:

@@ -19,20 +19,33 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 
 
 class FakeClient:
+    """Records (method, path, body) and, for writes, how the caller classed the request (resolve / idempotent)."""
+
     def __init__(self, answers: dict[str, t.Any] | None = None, fail: dict[str, DescopeAPIError] | None = None) -> None:
         self.answers = answers or {}
         self.fail = fail or {}
         self.calls: list[tuple[str, str, t.Any]] = []
+        self.kinds: list[tuple[str, str]] = []  # (path, read | idempotent | resolve | plain)
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
 
     def get(self, path: str, params: t.Any = None) -> t.Any:
         self.calls.append(("GET", path, params))
         return self.answers.get(path, {})
 
-    def post(self, path: str, body: t.Any = None, read: bool = False) -> t.Any:
+    def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False, resolve: t.Any = None) -> t.Any:
         self.calls.append(("POST", path, body))
-        if path in self.fail:
-            raise self.fail[path]
-        return self.answers.get(path, {})
+        self.kinds.append((path, "read" if read else "idempotent" if idempotent else "resolve" if resolve else "plain"))
+        failure = self.fail.get(path)
+        if isinstance(failure, list):
+            if failure:
+                raise failure.pop(0)
+        elif failure is not None:
+            raise failure
+        answer = self.answers.get(path, {})
+        return answer(body) if callable(answer) else answer
 
 
 def not_found(path: str) -> DescopeAPIError:
@@ -74,7 +87,7 @@ def test_batch_sends_one_request_for_many_members_from_many_threads() -> None:
 
 def test_one_member_uses_the_single_endpoint() -> None:
     client = FakeClient()
-    _api.Batch("/v1/mgmt/permission/delete", lambda b: {"names": [x["name"] for x in b]}).member({"name": "p"})(client)
+    _api.Batch("/v1/mgmt/permission/delete", lambda b: {"names": [x["name"] for x in b]}, "delete", "permission").member({"name": "p"})(client)
     assert client.calls == [("POST", "/v1/mgmt/permission/delete", {"name": "p"})]
 
 
@@ -90,19 +103,22 @@ def test_a_failed_batch_fails_every_member_with_the_same_error() -> None:
     assert len(client.calls) == 1
 
 
-def test_delete_batch_race_falls_back_to_single_deletes_ignoring_the_gone() -> None:
-    client = FakeClient(fail={"/v1/mgmt/role/delete/batch": not_found("/v1/mgmt/role/delete/batch")})
-    batch = _api.Batch("/v1/mgmt/role/delete", lambda b: {"roleNames": [x["name"] for x in b]}, tolerate_not_found=True)
+def test_delete_batch_race_resends_only_what_still_exists() -> None:
+    # someone deleted "a" since the read: the batch (atomic) deleted nothing; a fresh read says "b" is left
+    client = FakeClient({"/v1/mgmt/role/all": {"roles": [{"name": "b"}]}}, fail={"/v1/mgmt/role/delete/batch": not_found("/v1/mgmt/role/delete/batch")})
+    batch = _api.Batch("/v1/mgmt/role/delete", lambda b: {"roleNames": [x["name"] for x in b]}, "delete")
     apply = batch.member({"name": "a"})
     batch.member({"name": "b"})
     apply(client)
-    assert [c[1] for c in client.calls] == ["/v1/mgmt/role/delete/batch", "/v1/mgmt/role/delete", "/v1/mgmt/role/delete"]
+    assert [c[1] for c in client.calls] == ["/v1/mgmt/role/delete/batch", "/v1/mgmt/role/all", "/v1/mgmt/role/delete"]
+    assert client.calls[-1][2] == {"name": "b"} and client.kinds[-1] == ("/v1/mgmt/role/delete", "idempotent")
 
 
 def test_not_found_on_a_create_is_not_swallowed() -> None:
     client = FakeClient(fail={"/v1/mgmt/role/create": not_found("/v1/mgmt/role/create")})
     with pytest.raises(DescopeAPIError):
         _api.Batch("/v1/mgmt/role/create", lambda b: {"roles": b}).member({"name": "a", "tenantId": "gone"})(client)
+    assert len(client.calls) == 1  # no re-read, no second create
 
 
 def test_a_batch_notes_every_member_in_the_journal_before_its_one_request(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,10 +130,10 @@ def test_a_batch_notes_every_member_in_the_journal_before_its_one_request(tmp_pa
     class Recording(FakeClient):
         settings = types.SimpleNamespace(project_id="P2batch")
 
-        def post(self, path: str, body: t.Any, read: bool = False) -> t.Any:
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False, resolve: t.Any = None) -> t.Any:
             with open(journal_path, encoding="utf-8") as handle:
                 lines.extend(handle.read().splitlines()[1:])
-            return super().post(path, body, read)
+            return super().post(path, body, read, idempotent, resolve)
 
     batch = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b})
     changes = [types.SimpleNamespace(target_type="permission", target_id=f"p{i}", action="create", before=None, after=None, error=None) for i in range(50)]
@@ -125,3 +141,139 @@ def test_a_batch_notes_every_member_in_the_journal_before_its_one_request(tmp_pa
     applies[0](Recording())
     os.close(fd)
     assert sorted(json.loads(x)["target_id"] for x in lines) == sorted(c.target_id for c in changes)
+
+
+# ------------------------------------------------------------------ request classes (retries, _client.py)
+
+
+def invalid(path: str) -> DescopeAPIError:
+    # the emulator's 400 not-found style: no "not found" / "does not exist" / "unknown" anywhere
+    return DescopeAPIError(400, "E112401", "Request is invalid", "Failed to load role 'a'", "POST", path)
+
+
+@pytest.mark.parametrize("members", [1, 3])
+@pytest.mark.parametrize(
+    ("action", "path", "expected"),
+    [("create", "/v1/mgmt/role/create", "resolve"), ("update", "/v1/mgmt/role/update", "idempotent"), ("delete", "/v1/mgmt/role/delete", "idempotent")],
+)
+def test_creates_pass_resolve_updates_and_deletes_are_idempotent(members: int, action: str, path: str, expected: str) -> None:
+    client = FakeClient()
+    batch = _api.Batch(path, lambda b: {"roles": b}, action)
+    applies = [batch.member({"name": f"r{i}"}) for i in range(members)]
+    applies[0](client)
+    assert client.kinds == [(path if members == 1 else path + "/batch", expected)]
+
+
+def test_resolve_of_a_lost_create_reads_whether_every_member_landed() -> None:
+    landed: list[t.Any] = []
+
+    class Lost(FakeClient):
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False, resolve: t.Any = None) -> t.Any:
+            if resolve is not None:
+                landed.append(resolve())  # what the client would do after a connection reset
+            return super().post(path, body, read, idempotent, resolve)
+
+    answers = {"/v1/mgmt/permission/all": {"permissions": [{"name": "a"}, {"name": "b"}]}}
+    batch = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b}, "create", "permission")
+    batch.member({"name": "a"})
+    batch.member({"name": "b"})(Lost(answers))
+    partial = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b}, "create", "permission")
+    partial.member({"name": "a"})
+    partial.member({"name": "c"})(Lost(answers))
+    assert landed == [{}, None]  # all there: ours (the plan saw none); one missing: not applied (atomic), send again
+
+
+# ------------------------------------------------------------------ races with other writers (400 or 404 not-found)
+
+
+@pytest.mark.parametrize("error", [not_found, invalid])
+def test_single_delete_of_a_target_someone_else_deleted_succeeds(error: t.Callable[[str], DescopeAPIError]) -> None:
+    client = FakeClient({"/v1/mgmt/permission/all": {"permissions": [{"name": "other"}]}}, fail={"/v1/mgmt/permission/delete": error("x")})
+    _api.Batch("/v1/mgmt/permission/delete", lambda b: {"names": [x["name"] for x in b]}, "delete", "permission").member({"name": "gone"})(client)
+    # a 404 needs no read; a 400 is settled by reading, never by its wording
+    assert [c[1] for c in client.calls] == ["/v1/mgmt/permission/delete"] + (["/v1/mgmt/permission/all"] if error is invalid else [])
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422])
+def test_a_4xx_while_every_target_still_exists_is_a_refusal_not_a_race(status: int) -> None:
+    error = DescopeAPIError(status, "E011003", "Request is invalid", "permission is in use", "POST", "/v1/mgmt/permission/delete/batch")
+    client = FakeClient({"/v1/mgmt/permission/all": {"permissions": [{"name": "a"}, {"name": "b"}]}}, fail={"/v1/mgmt/permission/delete/batch": error})
+    batch = _api.Batch("/v1/mgmt/permission/delete", lambda b: {"names": [x["name"] for x in b]}, "delete", "permission")
+    apply = batch.member({"name": "a"})
+    batch.member({"name": "b"})
+    with pytest.raises(DescopeAPIError) as caught:
+        apply(client)
+    assert caught.value is error
+    assert [c[1] for c in client.calls] == ["/v1/mgmt/permission/delete/batch", "/v1/mgmt/permission/all"]  # nothing re-sent
+
+
+@pytest.mark.parametrize("status", [401, 403, 429])
+def test_auth_and_rate_limit_answers_are_never_taken_for_a_race(status: int) -> None:
+    error = DescopeAPIError(status, "E011401", "Unauthorized", None, "POST", "/v1/mgmt/role/delete")
+    client = FakeClient(fail={"/v1/mgmt/role/delete": error})
+    with pytest.raises(DescopeAPIError):
+        _api.Batch("/v1/mgmt/role/delete", lambda b: b[0], "delete").member({"name": "a"})(client)
+    assert len(client.calls) == 1
+
+
+def test_update_of_a_role_someone_deleted_recreates_it_and_updates_the_rest() -> None:
+    fail = {"/v1/mgmt/role/update/batch": invalid("/v1/mgmt/role/update/batch")}
+    search = {"roles": [{"name": "kept", "tenantId": "acme"}]}  # "gone" was deleted by someone else
+    client = FakeClient({"/v1/mgmt/role/search": search}, fail=fail)
+    batch = _api.Batch("/v1/mgmt/role/update", lambda b: {"roles": b}, "update", "role", create_path="/v1/mgmt/role/create")
+    apply = batch.member({"name": "gone", "newName": "gone", "tenantId": "acme", "description": "d"})
+    batch.member({"name": "kept", "newName": "kept", "tenantId": "acme", "description": "k"})
+    apply(client)
+    assert client.calls[1:] == [
+        ("POST", "/v1/mgmt/role/search", {"tenantIds": ["acme"], "roleNames": ["gone", "kept"]}),
+        ("POST", "/v1/mgmt/role/create", {"name": "gone", "tenantId": "acme", "description": "d"}),
+        ("POST", "/v1/mgmt/role/update", {"name": "kept", "newName": "kept", "tenantId": "acme", "description": "k"}),
+    ]
+    assert client.kinds[2:] == [("/v1/mgmt/role/create", "resolve"), ("/v1/mgmt/role/update", "idempotent")]
+    assert client.warnings == ["role 'acme/gone' was deleted by someone else after this task read it; created again with the declared fields."]
+
+
+def test_a_race_that_keeps_failing_stops_after_a_bounded_number_of_reads() -> None:
+    # every round finds one more member gone (a hostile concurrent writer): the loop ends, the last error is raised
+    names = [f"p{i}" for i in range(6)]
+    state = {"left": list(names)}
+
+    def listing(_body: t.Any) -> t.Any:
+        state["left"] = state["left"][1:]
+        return {"permissions": [{"name": n} for n in state["left"]]}
+
+    class Client(FakeClient):
+        def get(self, path: str, params: t.Any = None) -> t.Any:
+            self.calls.append(("GET", path, params))
+            return listing(None)
+
+    error = invalid("/v1/mgmt/permission/delete/batch")
+    client = Client(fail={"/v1/mgmt/permission/delete/batch": error})
+    batch = _api.Batch("/v1/mgmt/permission/delete", lambda b: {"names": [x["name"] for x in b]}, "delete", "permission")
+    applies = [batch.member({"name": n}) for n in names]
+    with pytest.raises(DescopeAPIError):
+        applies[0](client)
+    assert [c[1] for c in client.calls].count("/v1/mgmt/permission/all") == _api.Batch.ROUNDS
+
+
+# ------------------------------------------------------------------ chunked searches
+
+
+@pytest.mark.parametrize(("count", "searches"), [(1, 1), (1000, 1), (1001, 2), (25_000, 25)])
+def test_roles_granting_searches_in_chunks(count: int, searches: int) -> None:
+    names = [f"perm.{i:05d}" for i in range(count)]
+    client = FakeClient({"/v1/mgmt/role/search": lambda body: {"roles": [{"name": "r", "permissionNames": body["permissionNames"][:1]}]}})
+    found = _api.roles_granting(client, names + names[:5])  # duplicates are sent once
+    bodies = [c[2]["permissionNames"] for c in client.calls]
+    assert len(bodies) == searches and all(len(b) <= 1000 for b in bodies)
+    assert sorted(n for b in bodies for n in b) == sorted(names)  # every name, each exactly once
+    assert [r["name"] for r in found] == ["r"]  # the role every chunk returned is one role
+
+
+def test_role_reads_by_name_are_chunked_per_tenant_scope() -> None:
+    names = [f"role-{i}" for i in range(2500)]
+    client = FakeClient({"/v1/mgmt/role/search": lambda body: {"roles": [{"name": n, "tenantId": "acme"} for n in body["roleNames"]]}})
+    found = _api.load_roles(client, {"acme", ""}, names)
+    assert [len(c[2]["roleNames"]) for c in client.calls] == [1000, 1000, 500]
+    assert all(c[2]["tenantIds"] == ["acme"] and c[2]["includeProjectRoles"] is True for c in client.calls)
+    assert len(found) == 2500
