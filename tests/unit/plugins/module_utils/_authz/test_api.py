@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import json
 import os
 import pathlib
@@ -12,9 +13,11 @@ import types
 import typing as t
 
 import pytest
+from harness import run_spec
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal
-from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
+from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api, _plan
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 
 
@@ -277,3 +280,156 @@ def test_role_reads_by_name_are_chunked_per_tenant_scope() -> None:
     assert [len(c[2]["roleNames"]) for c in client.calls] == [1000, 1000, 500]
     assert all(c[2]["tenantIds"] == ["acme"] and c[2]["includeProjectRoles"] is True for c in client.calls)
     assert len(found) == 2500
+
+
+# ------------------------------------------------------------------ against the emulator: faults on the wire, races
+
+
+def _paths(emulator: t.Any, path: str, writes_only: bool = False) -> int:
+    return sum(1 for r in emulator.requests() if r["path"] == path and (r["write"] or not writes_only))
+
+
+def _roles(emulator: t.Any) -> dict[str, dict[str, t.Any]]:
+    return {(f"{r['tenantId']}/" if r["tenantId"] else "") + r["name"]: r for r in emulator.state()["roles"]}
+
+
+SYSTEM = [{"name": "User Admin", "systemDefault": True}]
+
+
+def test_lost_create_answers_converge_in_one_run_without_a_duplicate_write(emulator: t.Any) -> None:
+    emulator.seed(tenants=[], permissions=SYSTEM, roles=[])
+    emulator.clear_log()
+    # each create is applied, then its connection dies before the answer (batch and single endpoints); 503s first
+    emulator.faults(
+        {"path": "/v1/mgmt/permission/create", "kind": "status", "status": 503, "count": 2},
+        {"path": "/v1/mgmt/permission/create", "kind": "drop", "apply": True, "count": 1},
+        {"path": "/v1/mgmt/role/create/batch", "kind": "drop", "apply": True, "count": 1},
+    )
+    params = {"permissions": [{"name": "read"}], "roles": [{"name": "a", "permission_names": ["read"]}, {"name": "b", "description": "B"}]}
+    result = run_spec("descope_role", params, environ=emulator.env)
+    assert not result.get("failed"), result.get("msg")
+    assert sorted(r["action"] for r in result["roles"]) == ["created", "created"] and result["permissions"][0]["action"] == "created"
+    # the permission create reached the origin 3 times (2 refused with 503, 1 applied) and was never sent again after the reset
+    assert _paths(emulator, "/v1/mgmt/permission/create") == 3 and _paths(emulator, "/v1/mgmt/role/create/batch") == 1
+    assert sorted(_roles(emulator)) == ["a", "b"] and [p["name"] for p in emulator.state()["permissions"]].count("read") == 1
+    emulator.clear_log()
+    again = run_spec("descope_role", params, environ=emulator.env)
+    assert not again["changed"] and emulator.writes() == []
+
+
+@pytest.mark.parametrize("not_found_status", [404, 400])
+def test_resets_after_forwarding_on_updates_and_deletes_converge(emulator: t.Any, not_found_status: int) -> None:
+    emulator.config(notFoundStatus=not_found_status)
+    perms = [*SYSTEM, {"name": "read"}, {"name": "old1"}, {"name": "old2"}]
+    emulator.seed(tenants=[], permissions=perms, roles=[{"name": "a"}, {"name": "b"}, {"name": "x"}, {"name": "y"}])
+    emulator.clear_log()
+    emulator.faults(
+        {"path": "/v1/mgmt/role/update/batch", "kind": "status", "status": 503, "count": 1},
+        {"path": "/v1/mgmt/role/update/batch", "kind": "drop", "apply": True, "count": 1},
+        # the repeated delete finds the roles gone: a not-found (404, or a 400 without not-found words) settled by a read
+        {"path": "/v1/mgmt/role/delete/batch", "kind": "drop", "apply": True, "count": 1},
+        {"path": "/v1/mgmt/permission/delete/batch", "kind": "drop", "apply": True, "count": 1},
+    )
+    params = {
+        "permissions": [{"name": "read"}],
+        "roles": [{"name": "a", "permission_names": ["read"]}, {"name": "b", "permission_names": ["read"]}],
+        "prune": True,
+        "max_delete_ratio": 1,
+    }
+    result = run_spec("descope_role", params, environ=emulator.env)
+    assert not result.get("failed"), result.get("msg")
+    assert sorted(_roles(emulator)) == ["a", "b"] and all(r["permissionNames"] == ["read"] for r in _roles(emulator).values())
+    assert sorted(p["name"] for p in emulator.state()["permissions"]) == ["User Admin", "read"]
+    assert _paths(emulator, "/v1/mgmt/role/delete/batch") == 2 and _paths(emulator, "/v1/mgmt/permission/delete/batch") == 2
+    emulator.clear_log()
+    assert not run_spec("descope_role", params, environ=emulator.env)["changed"] and emulator.writes() == []
+
+
+def _racing(emulator: t.Any, spec: t.Any, deletes: list[tuple[str, dict[str, t.Any]]]) -> t.Any:
+    """``spec`` whose plan is followed by another writer's deletes: between the task's read and its first write."""
+
+    def plan(ctx: t.Any, declared: t.Any, problems: t.Any) -> t.Any:
+        planned = _plan.plan(ctx, declared, problems)
+        for path, body in deletes:
+            assert emulator.api("POST", path, json=body).status_code == 200
+        return planned
+
+    return dataclasses.replace(spec, plan=plan)
+
+
+@pytest.mark.parametrize("not_found_status", [404, 400])
+def test_a_concurrent_delete_between_list_and_write_is_reconciled(emulator: t.Any, not_found_status: int) -> None:
+    emulator.config(notFoundStatus=not_found_status)
+    tenants = [{"id": "acme", "name": "Acme"}]
+    roles = [{"name": "upd1"}, {"name": "upd2"}, {"name": "del1"}, {"name": "del2"}, {"name": "t-upd", "tenantId": "acme"}]
+    emulator.seed(tenants=tenants, permissions=[*SYSTEM, {"name": "read"}], roles=roles)
+    emulator.clear_log()
+    racing = _racing(
+        emulator,
+        _authz.ROLE_SPEC,
+        [
+            ("/v1/mgmt/role/delete", {"name": "upd1"}),  # to be updated by the task
+            ("/v1/mgmt/role/delete", {"name": "del1"}),  # to be deleted by the task
+            ("/v1/mgmt/role/delete", {"name": "t-upd", "tenantId": "acme"}),
+        ],
+    )
+    warnings: list[str] = []
+    params = {
+        "roles": [
+            {"name": "upd1", "description": "one", "permission_names": ["read"]},
+            {"name": "upd2", "description": "two"},
+            {"name": "del1", "state": "absent"},
+            {"name": "t-upd", "tenant_id": "acme", "description": "tenant"},
+        ],
+        "prune": True,
+        "max_delete_ratio": 1,
+    }
+    result = run_spec(racing, params, environ=emulator.env, warn=warnings.append)
+    assert not result.get("failed"), result.get("msg")
+    found = _roles(emulator)
+    assert sorted(found) == ["acme/t-upd", "upd1", "upd2"]  # del2 pruned, del1 stays gone, the updated ones exist
+    assert found["upd1"]["description"] == "one" and found["upd1"]["permissionNames"] == ["read"]
+    assert found["acme/t-upd"]["description"] == "tenant" and found["upd2"]["description"] == "two"
+    assert any("'upd1'" in w and "deleted by someone else" in w for w in warnings), warnings
+    assert any("'acme/t-upd'" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("not_found_status", [404, 400])
+def test_a_concurrent_delete_of_a_permission_is_the_goal_reached(emulator: t.Any, not_found_status: int) -> None:
+    emulator.config(notFoundStatus=not_found_status)
+    emulator.seed(tenants=[], permissions=[*SYSTEM, {"name": "p1"}, {"name": "p2"}, {"name": "p3"}], roles=[])
+    emulator.clear_log()
+    racing = _racing(emulator, _authz.PERMISSION_SPEC, [("/v1/mgmt/permission/delete", {"name": "p1"})])
+    params = {"permissions": [{"name": "p3", "description": "kept"}], "prune": True, "max_delete_ratio": 1}
+    result = run_spec(racing, params, environ=emulator.env)
+    assert not result.get("failed"), result.get("msg")
+    assert sorted(p["name"] for p in emulator.state()["permissions"]) == ["User Admin", "p3"]
+    # the batch delete failed atomically (p1 gone), one read, then p2 alone
+    assert [r["path"] for r in emulator.writes()][-2:] == ["/v1/mgmt/permission/delete/batch", "/v1/mgmt/permission/delete"]
+
+
+def test_a_real_refusal_is_not_mistaken_for_a_race(emulator: t.Any) -> None:
+    # a role naming a permission that does not exist: the API's 400 while every target exists is reported, not reconciled
+    emulator.config(notFoundStatus=400)
+    emulator.seed(tenants=[], permissions=[*SYSTEM, {"name": "read"}], roles=[{"name": "a"}, {"name": "b"}])
+    emulator.clear_log()
+    racing = _racing(emulator, _authz.ROLE_SPEC, [("/v1/mgmt/permission/delete", {"name": "read"})])
+    params = {"roles": [{"name": "a", "permission_names": ["read"]}, {"name": "b", "permission_names": ["read"]}]}
+    result = run_spec(racing, params, environ=emulator.env)
+    assert result["failed"] and result["error"]["status"] == 400
+    assert [r["path"] for r in emulator.writes()].count("/v1/mgmt/role/update/batch") == 1  # not sent again
+    assert all(not r["permissionNames"] for r in _roles(emulator).values())
+
+
+@pytest.mark.parametrize(("count", "searches"), [(999, 1), (2001, 3)])
+def test_pruning_many_permissions_sends_chunked_role_searches(emulator: t.Any, count: int, searches: int) -> None:
+    perms = [{"name": f"perm.{i:05d}"} for i in range(count)]
+    emulator.seed(tenants=[], permissions=[*SYSTEM, *perms, {"name": "kept"}], roles=[{"name": "r", "permissionNames": ["kept"]}])
+    emulator.clear_log()
+    params = {"permissions": [{"name": "kept"}], "prune": True, "max_delete_ratio": 1, "max_deletes": count}
+    result = run_spec("descope_permission", params, environ=emulator.env)
+    assert not result.get("failed"), result.get("msg")
+    searches_sent = [r for r in emulator.requests() if r["path"] == "/v1/mgmt/role/search"]
+    assert len(searches_sent) == searches
+    assert sorted(p["name"] for p in emulator.state()["permissions"]) == ["User Admin", "kept"]
+    assert _paths(emulator, "/v1/mgmt/permission/delete/batch") == 1
