@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import name_key, name_problem, permission_view, role_label, role_view, show
+from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import (
+    name_key,
+    name_problem,
+    new_name_problem,
+    permission_view,
+    role_label,
+    role_view,
+    show,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +67,21 @@ def test_views_fill_every_managed_field_and_tolerate_missing_ones() -> None:
         "private": False,
     }
     assert role_label("", "r") == "r" and role_label("t1", "r") == "t1/r"
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("a" * 100, False),
+        ("a" * 101, True),
+        ("\u20ac" * 33, False),  # 99 bytes: 33 characters of 3 bytes
+        ("\u20ac" * 34, True),  # 102 bytes in 34 characters: the limit counts bytes (Go len), not characters
+        ("\U0001f600" * 25, False),  # 100 bytes
+        ("\U0001f600" * 25 + "a", True),
+    ],
+)
+def test_new_names_are_limited_to_100_utf8_bytes(value: str, refused: bool) -> None:
+    why = new_name_problem(value)
+    assert (why is not None) == refused
+    if why:
+        assert f"is {len(value.encode())} bytes long" in why and "at most 100" in why

@@ -85,3 +85,20 @@ def test_check_mode_single_delete_writes_nothing_and_reports_the_before(emulator
 def test_permissions_option_needs_roles(emulator: t.Any) -> None:
     result = run_spec("descope_role", {"name": "a", "permissions": [{"name": "p"}]}, environ=emulator.env)
     assert result["failed"] and "permissions" in result["msg"] and emulator.requests() == []
+
+
+def test_a_name_over_100_bytes_is_refused_before_any_write_but_an_existing_one_is_adopted(emulator: t.Any) -> None:
+    long_existing = "legacy-" + "x" * 150  # made in the console: the API accepted it, so it is read and kept as is
+    seed(emulator, [{"name": long_existing, "permissionNames": ["read"]}])
+    adopt = run_spec("descope_role", {"roles": [{"name": long_existing, "permission_names": ["read"]}]}, environ=emulator.env)
+    assert not adopt.get("failed") and not adopt["changed"], adopt
+    params = {
+        "permissions": [{"name": "read"}, {"name": "p" * 101}],
+        "roles": [{"name": long_existing, "permission_names": ["read"]}, {"name": "\u20ac" * 34}],
+    }
+    result = run_spec("descope_role", params, environ=emulator.env)
+    assert result["failed"] and paths(emulator, writes=True) == []
+    assert sorted(p["field"] for p in result["validation_errors"]) == ["permissions[1].name", "roles[1].name"]
+    assert all("at most 100" in p["message"] and "Shorten" in p["fix"] for p in result["validation_errors"])
+    single = run_spec("descope_permission", {"name": "q" * 101}, environ=emulator.env)
+    assert single["failed"] and single["validation_errors"][0]["field"] == "name" and paths(emulator, writes=True) == []
