@@ -272,3 +272,44 @@ def test_a_failed_batch_fails_every_role_in_it_and_skips_later_stages(playbook: 
         ("z", "skipped"),
     ]
     assert sorted(roles_in(emulator)) == ["x", "y", "z"]
+
+
+@pytest.mark.parametrize("not_found_status", [404, 400])
+def test_faults_on_the_wire_converge_in_one_run_without_duplicate_writes(playbook: t.Any, emulator: t.Any, not_found_status: int) -> None:
+    # 503s, connections reset after the origin applied the write (create, update, delete), and Descope's 400 not-found style
+    emulator.config(notFoundStatus=not_found_status)
+    seed(emulator, [{"name": "legacy"}, {"name": "admin", "permissionNames": ["read"]}])
+    emulator.faults(
+        {"path": "/v1/mgmt/permission/create", "kind": "status", "status": 503, "count": 2},
+        {"path": "/v1/mgmt/permission/create", "kind": "drop", "apply": True, "count": 1},
+        {"path": "/v1/mgmt/role/create/batch", "kind": "drop", "apply": True, "count": 1},
+        {"path": "/v1/mgmt/role/update", "kind": "drop", "apply": True, "count": 1},
+        {"path": "/v1/mgmt/role/delete", "kind": "drop", "apply": True, "count": 1},
+    )
+    tasks = [
+        task(
+            "sync",
+            {
+                "prune": True,
+                "max_delete_ratio": 1,
+                "permissions": [{"name": "User Admin"}, {"name": "read"}, {"name": "write"}, {"name": "inv.read"}],
+                "roles": [
+                    {"name": "admin", "permission_names": ["read", "write"]},
+                    {"name": "billing", "permission_names": ["inv.read"]},
+                    {"name": "viewer", "permission_names": ["read"]},
+                ],
+            },
+        )
+    ]
+    run = playbook.run(tasks)
+    assert run.rc == 0, run.stdout
+    stored = roles_in(emulator)
+    assert sorted(stored) == ["admin", "billing", "viewer"]
+    assert sorted(stored["admin"]["permissionNames"]) == ["read", "write"] and stored["billing"]["permissionNames"] == ["inv.read"]
+    sent = writes(emulator)
+    # each create reached the origin once after the 503s; the lost-answer creates were resolved by a read, not resent
+    assert sent.count("/v1/mgmt/permission/create") == 3 and sent.count("/v1/mgmt/role/create/batch") == 1
+    assert sent.count("/v1/mgmt/role/update") == 2 and sent.count("/v1/mgmt/role/delete") == 2  # idempotent: repeated
+    emulator.clear_log()
+    again = playbook.run(tasks)
+    assert again.status("sync") == "ok" and emulator.writes() == []
