@@ -6,11 +6,12 @@ Reads (the fewest that let the task validate): ``permission/all`` when permissio
 one role read for the scopes the task touches; ``permission/all`` for roles only when a role names a
 permission that no existing role already grants (a permission a role grants exists); a tenant search
 only for a tenant scope that holds no role yet; a ``role/search`` by permission only when a
-permission is to be deleted. A no-op sync of roles costs one read.
+permission is to be deleted (one per ``_api.SEARCH_CHUNK`` names). A no-op sync of roles costs one read.
 
 Writes: one batch per kind of change (permissions created, updated, deleted; roles created, updated;
 roles deleted per tenant scope), in this order: permissions created and updated, roles created and
 updated, roles deleted, permissions deleted; a failed stage skips the later ones.
+Retries and races with other writers are settled in ``_api.Batch`` (by reading existence, never by wording).
 """
 
 from __future__ import annotations
