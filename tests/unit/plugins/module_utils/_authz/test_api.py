@@ -433,3 +433,10 @@ def test_pruning_many_permissions_sends_chunked_role_searches(emulator: t.Any, c
     assert len(searches_sent) == searches
     assert sorted(p["name"] for p in emulator.state()["permissions"]) == ["User Admin", "kept"]
     assert _paths(emulator, "/v1/mgmt/permission/delete/batch") == 1
+
+
+def test_no_names_sends_no_search_at_all() -> None:
+    # an empty permissionNames filter is no filter: it would return every role of the project
+    client = FakeClient({"/v1/mgmt/role/search": {"roles": [{"name": "r", "permissionNames": ["p"]}]}})
+    assert _api.roles_granting(client, []) == [] and _api.existing_tenants(client, []) == set()
+    assert client.calls == []
