@@ -37,7 +37,8 @@ options:
   name:
     description:
       - Single mode. The permission name (unique per project). Names with control or invisible characters or with
-        leading or trailing blanks are refused.
+        leading or trailing blanks are refused, and so is a new name longer than 100 bytes in UTF-8 (an existing
+        longer name is managed as it is).
     type: str
   description:
     description:

@@ -40,7 +40,9 @@ attributes:
 options:
   name:
     description:
-      - Single mode. The role name (unique per scope, that is the project or one tenant).
+      - Single mode. The role name (unique per scope, that is the project or one tenant). Names with control or
+        invisible characters or with leading or trailing blanks are refused, and so is a new name longer than 100
+        bytes in UTF-8 (an existing longer name is managed as it is).
     type: str
   tenant_id:
     description:
