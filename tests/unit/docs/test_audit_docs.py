@@ -112,8 +112,22 @@ def test_execution_environment_enables_the_callback() -> None:
 
 def test_awx_doc_names_the_documented_settings() -> None:
     text = AWX_DOC.read_text(encoding="utf-8")
-    for needle in ("AWX_ISOLATION_SHOW_PATHS", "DESCOPE_AUDIT_URL", "splunk_hec", "DESCOPE_AUDIT_KEY", "ANSIBLE_CALLBACKS_ENABLED"):
+    for needle in (
+        "AWX_ISOLATION_SHOW_PATHS",
+        "DESCOPE_AUDIT_URL",
+        "splunk_hec",
+        "DESCOPE_AUDIT_KEY",
+        "ANSIBLE_CALLBACKS_ENABLED",
+        "AWX_MOUNT_ISOLATED_PATHS_ON_K8S",
+    ):
         assert needle in text
+
+
+def test_awx_doc_cites_where_the_container_group_setting_is_defined() -> None:
+    # the setting was once cited from memory: its name, what it does and the source it was checked against
+    text = " ".join(AWX_DOC.read_text(encoding="utf-8").split())
+    assert "Expose host paths for Container Groups** (`AWX_MOUNT_ISOLATED_PATHS_ON_K8S`, a boolean, default false)" in text
+    assert "`awx/main/conf.py`" in text and "`awx/main/tasks/receptor.py`" in text and "https://github.com/ansible/awx" in text
 
 
 def test_awx_audit_credential_type_injects_what_the_callback_reads() -> None:
