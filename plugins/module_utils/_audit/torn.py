@@ -64,8 +64,7 @@ class _Scan:
         self.last_key[-1] = key
         return None
 
-    def _string_char(self, char: str) -> str | None:
-        assert self.string is not None
+    def _string_char(self, string: list[str], char: str) -> str | None:
         if self.escape == 1:
             if char not in _ESCAPES:
                 return "a malformed escape in a string"
@@ -77,13 +76,13 @@ class _Scan:
         elif char == "\\":
             self.escape = 1
         elif char == '"':
-            raw, self.string = "".join(self.string), None
+            raw, self.string = "".join(string), None
             if self.is_key:
                 self.expect = "colon"
                 return self._end_key(raw)
             self.expect = "after"
             return None
-        self.string.append(char)
+        string.append(char)
         return None
 
     def _open(self, char: str) -> None:
@@ -103,7 +102,7 @@ class _Scan:
 
     def feed(self, char: str) -> str | None:  # noqa: C901  # pylint: disable=too-many-return-statements,too-many-branches
         if self.string is not None:
-            return self._string_char(char)
+            return self._string_char(self.string, char)
         if char.isspace():
             return "whitespace between tokens (the writer writes none)"
         if self.token:
