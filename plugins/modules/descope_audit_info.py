@@ -16,6 +16,10 @@ description:
     (or E(DESCOPE_AUDIT_KEY)) forgery and full rewrites are detected too; without it RV(forgery_detectable) is false
     and a warning says so. A path with no trail is never RV(verified). Torn lines (a writer killed mid-line) are
     listed in RV(torn_lines) and skipped; the rest of the file and later files are still verified.
+  - A line is torn only if it is the start of a line the writer emits (UTF-8, the writer's JSON form) and stands where
+    an interrupted writer leaves one (the last line with no newline, or a line the next line chains from). Any other
+    line that is not a sealed record (text, binary or non-UTF-8 bytes, a blank line, a JSON line without a seal) is
+    reported in RV(problems) as tampering, with its file and line.
   - It makes no Descope API calls and needs no credentials. Filters combine with AND; several values of one filter
     combine with OR.
 author:
@@ -228,11 +232,13 @@ problems:
   elements: dict
   sample: [{file: /home/ops/.descope-mgmt/audit/2025-01-31.jsonl, line: 17, reason: "'prev' does not match line 16"}]
 torn_lines:
-  description: Lines that are not complete JSON (a writer killed mid-line), skipped by the verification.
+  description:
+    - Incomplete lines a writer killed mid-line left (the start of a line as the writer emits it, as the file's last
+      line or chained from by the next line), skipped by the verification. Other unsealed text is in RV(problems).
   returned: when O(verify=true)
   type: list
   elements: dict
-  sample: [{file: /home/ops/.descope-mgmt/audit/2025-01-31.jsonl, line: 9, reason: not valid JSON}]
+  sample: [{file: /home/ops/.descope-mgmt/audit/2025-01-31.jsonl, line: 9, reason: an incomplete last line (a writer interrupted mid-write)}]
 forgery_detectable:
   description: True only when a key was given, so a forged or rewritten line would have been detected.
   returned: when O(verify=true)

@@ -43,7 +43,7 @@ options:
       - Single mode. The tenant's session settings (C(POST /v1/mgmt/tenant/settings)).
       - A duration and its unit are set together.
     type: dict
-    suboptions:
+    suboptions: &session_fields  # also the fields of tenants[].session (a YAML alias below)
       enabled:
         description:
           - Whether the tenant uses its own session settings (V(false) means the project's settings apply).
@@ -108,7 +108,7 @@ options:
       - Single mode. The tenant's password policy (C(POST /v1/mgmt/password/settings) with the tenant ID).
       - A tenant that has no policy of its own reads the project's; writing one gives the tenant its own.
     type: dict
-    suboptions:
+    suboptions: &password_policy_fields  # also the fields of tenants[].password_policy
       enabled:
         description:
           - Whether password authentication is enabled for the tenant.
@@ -224,170 +224,11 @@ options:
       session:
         description: The tenant's session settings, as O(session).
         type: dict
-        suboptions:
-          enabled:
-            description:
-              - Whether the tenant uses its own session settings (V(false) means the project's settings apply).
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          session_token_expiration:
-            description:
-              - How long a session token is valid, in O(session.session_token_expiration_unit) (Descope refuses less than 3 minutes).
-              - Default with O(authoritative=true) is V(10).
-            type: int
-          session_token_expiration_unit:
-            description:
-              - Unit of O(session.session_token_expiration); required together with it.
-              - Default with O(authoritative=true) is V(minutes).
-            type: str
-            choices: [minutes, hours, days, weeks]
-          refresh_token_expiration:
-            description:
-              - How long a refresh token is valid, in O(session.refresh_token_expiration_unit).
-              - Default with O(authoritative=true) is V(4).
-            type: int
-          refresh_token_expiration_unit:
-            description:
-              - Unit of O(session.refresh_token_expiration); required together with it.
-              - Default with O(authoritative=true) is V(weeks).
-            type: str
-            choices: [minutes, hours, days, weeks]
-          stepup_token_expiration:
-            description:
-              - How long a step-up token is valid, in O(session.stepup_token_expiration_unit).
-              - Default with O(authoritative=true) is V(10).
-            type: int
-          stepup_token_expiration_unit:
-            description:
-              - Unit of O(session.stepup_token_expiration); required together with it.
-              - Default with O(authoritative=true) is V(minutes).
-            type: str
-            choices: [minutes, hours, days, weeks]
-          enable_inactivity:
-            description:
-              - Whether an inactive session ends after O(session.inactivity_time).
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          inactivity_time:
-            description:
-              - Inactivity timeout, in O(session.inactivity_time_unit).
-              - Default with O(authoritative=true) is V(12).
-            type: int
-          inactivity_time_unit:
-            description:
-              - Unit of O(session.inactivity_time); required together with it.
-              - Default with O(authoritative=true) is V(hours).
-            type: str
-            choices: [minutes, hours, days, weeks]
-          jit_disabled:
-            description:
-              - Disable just-in-time user provisioning through this tenant's SSO.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
+        suboptions: *session_fields
       password_policy:
         description: The tenant's password policy, as O(password_policy).
         type: dict
-        suboptions:
-          enabled:
-            description:
-              - Whether password authentication is enabled for the tenant.
-              - Default with O(authoritative=true) is V(true).
-            type: bool
-          min_length:
-            description:
-              - Minimum password length (1 to 64).
-              - Default with O(authoritative=true) is V(8).
-            type: int
-          lowercase:
-            description:
-              - Require a lowercase letter.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          uppercase:
-            description:
-              - Require an uppercase letter.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          number:
-            description:
-              - Require a digit.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          non_alphanumeric:
-            description:
-              - Require a non-alphanumeric character.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          expiration:
-            description:
-              - Whether passwords expire.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          expiration_weeks:
-            description:
-              - Weeks until a password expires (0 or more).
-              - Default with O(authoritative=true) is V(0).
-            type: int
-          reuse:
-            description:
-              - Whether reuse of recent passwords is prevented.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          reuse_amount:
-            description:
-              - How many previous passwords cannot be reused (0 or more).
-              - Default with O(authoritative=true) is V(0).
-            type: int
-          lock:
-            description:
-              - Lock the account after O(password_policy.lock_attempts) failures.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          lock_attempts:
-            description:
-              - Failed attempts before the account is locked (0 or more).
-              - Default with O(authoritative=true) is V(0).
-            type: int
-          temp_lock:
-            description:
-              - Temporarily lock the account after failures.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          temp_lock_attempts:
-            description:
-              - Failed attempts before a temporary lock (0 or more).
-              - Default with O(authoritative=true) is V(0).
-            type: int
-          temp_lock_duration:
-            description:
-              - Duration of a temporary lock, in minutes (0 or more).
-              - Default with O(authoritative=true) is V(0).
-            type: int
-          enable_password_strength:
-            description:
-              - Require a minimum password strength score.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          password_strength_score:
-            description:
-              - Minimum strength score (0 to 4).
-              - Default with O(authoritative=true) is V(0).
-            type: int
-          any_letter:
-            description:
-              - Require any letter.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
-          disallowed_characters:
-            description:
-              - Characters a password may not contain.
-              - Default with O(authoritative=true) is an empty string (no character refused).
-            type: str
-          disallow_email_match:
-            description:
-              - Refuse passwords that match the user's email.
-              - Default with O(authoritative=true) is V(false).
-            type: bool
+        suboptions: *password_policy_fields
   authoritative:
     description:
       - When V(true), every field of a declared section that the task leaves out is reset to its default (listed

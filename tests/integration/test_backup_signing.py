@@ -15,6 +15,8 @@ import pathlib
 import shutil
 import typing as t
 
+import pytest
+
 BACKUP = "descope.mgmt.descope_backup"
 KEY = "signing-key-for-tests-0123456789abcdef"
 
@@ -98,3 +100,52 @@ def test_a_forged_newer_directory_is_not_taken_as_latest(playbook: t.Any, emulat
     blind = playbook.run([{"name": "restore", **latest}], check=True)
     assert blind.task("restore")["backup"]["name"] == forged.name
     assert emulator.writes() == []
+
+
+ROLE_TASK = "Back up the project and apply retention"
+
+
+def _role(**role_vars: t.Any) -> list[dict[str, t.Any]]:
+    return [{"name": "role", "ansible.builtin.include_role": {"name": "descope.mgmt.backup"}, "vars": {"backup_dir": "backups", **role_vars}}]
+
+
+def _role_result(run: t.Any) -> dict[str, t.Any]:
+    (found,) = [task["result"] for task in run.tasks if task["name"].endswith(ROLE_TASK)]
+    return t.cast(dict[str, t.Any], found)
+
+
+def _newest_manifest(playbook: t.Any, emulator: t.Any) -> dict[str, t.Any]:
+    newest = sorted(_backup_root(playbook, emulator).iterdir())[-1]
+    return t.cast(dict[str, t.Any], json.loads((newest / "manifest.json").read_text()))
+
+
+def test_the_backup_role_signs_with_its_variable_and_never_shows_the_key(playbook: t.Any, emulator: t.Any) -> None:
+    _seed(emulator)
+    run = playbook.run(_role(backup_signing_key=KEY), args=["-vvvv"], callbacks=["descope.mgmt.descope_audit"])
+    assert run.rc == 0, run.stdout[-3000:]
+    assert _role_result(run)["backup"]["signed"] is True
+    manifest = _newest_manifest(playbook, emulator)
+    assert manifest["signature"]["algorithm"] == "hmac-sha256"
+    # signed with that key: a restore with it verifies, one with another key is refused
+    name = manifest["name"]
+    restore = {BACKUP: {"backup_dir": "backups", "state": "restored", "backup": name, "include": ["tenants"]}, "ignore_errors": True}
+    good = playbook.run([{"name": "restore", **restore}], check=True, env={"DESCOPE_BACKUP_SIGNING_KEY": KEY})
+    assert good.task("restore").get("failed") is not True, good.task("restore").get("msg")
+    wrong = playbook.run([{"name": "restore", **restore}], check=True, env={"DESCOPE_BACKUP_SIGNING_KEY": KEY[::-1]})
+    assert "does not verify with the configured signing key" in wrong.task("restore")["msg"]
+    assert emulator.writes() == []
+    # -vvvv prints the role's arguments, the module invocation and the registered result: the key is in none of them
+    assert KEY not in _everything(run, playbook), "the signing key leaked into the output or a file"
+
+
+@pytest.mark.parametrize("role_vars", [{}, {"backup_signing_key": ""}])
+def test_the_backup_role_without_the_variable_still_signs_with_the_environment(playbook: t.Any, emulator: t.Any, role_vars: dict[str, str]) -> None:
+    _seed(emulator)
+    signed = playbook.run(_role(**role_vars), env={"DESCOPE_BACKUP_SIGNING_KEY": KEY}, args=["-vvvv"])
+    assert signed.rc == 0 and _role_result(signed)["backup"]["signed"] is True
+    assert _newest_manifest(playbook, emulator)["signature"]["algorithm"] == "hmac-sha256"
+    assert KEY not in signed.stdout + signed.stderr
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme changed"}])  # a change, so the next run writes a backup
+    plain = playbook.run(_role(**role_vars))
+    assert plain.rc == 0 and _role_result(plain)["backup"]["signed"] is False
+    assert "signature" not in _newest_manifest(playbook, emulator)

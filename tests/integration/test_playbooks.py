@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -106,6 +107,21 @@ def test_restore_needs_a_confirmation_naming_the_project(projects: t.Any, emulat
     refused = projects("restore", "--limit", "staging")
     assert refused.returncode == 2
     assert "-e descope_restore_confirm=staging" in refused.stdout
+    assert emulator.writes() == []
+
+
+def test_backup_and_restore_playbooks_sign_and_verify_with_the_signing_key_variable(projects: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    key = "playbook-signing-key-0123456789abcdef"
+    (tmp_path / "signing.yml").write_text(f"descope_backup_signing_key: {key}\n", encoding="utf-8")  # as a vars file (ansible -vvvv echoes -e k=v)
+    signed = projects("backup", "--limit", "staging", "-e", "@signing.yml", "-vvvv")
+    assert signed.returncode == 0, signed.stdout[-2000:]
+    (taken,) = (tmp_path / "backups" / STAGING["id"]).iterdir()
+    assert json.loads((taken / "manifest.json").read_text(encoding="utf-8"))["signature"]["algorithm"] == "hmac-sha256"
+    preview = ("restore", "--limit", "staging", "--check", "-e", "descope_restore_safety_backup=false")
+    assert projects(*preview, "-e", f"descope_backup_signing_key={key}").returncode == 0
+    refused = projects(*preview, "-e", f"descope_backup_signing_key={key[::-1]}")
+    assert refused.returncode == 2 and "holds no valid backup" in refused.stdout and "signed with the configured signing key" in refused.stdout
+    assert key not in signed.stdout + signed.stderr and key[::-1] not in refused.stdout + refused.stderr
     assert emulator.writes() == []
 
 

@@ -24,6 +24,7 @@ import threading
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import records, writer
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record
 
 ENV_JOURNAL = "_DESCOPE_AUDIT_JOURNAL"
 JOURNAL_DIR = "journal"
@@ -82,7 +83,9 @@ def note_many(changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.
                 "after": records.redact(getattr(change, "after", None), secrets),
                 "error": records.redact(getattr(change, "error", None), secrets) if state != SENT else None,
             }
-            lines.append(json.dumps(entry, sort_keys=True, default=str) + "\n")
+            # escaped as the trail escapes its lines (records._finish): the journal holds no raw bidi/invisible
+            # character, and its (project, type, id, operation) equal those of the trail line it reconciles with
+            lines.append(json.dumps(escape_record(entry), sort_keys=True, default=str) + "\n")
         data = "".join(lines).encode("utf-8")
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: no journal unless the callback opened one
         try:
@@ -108,7 +111,8 @@ def open_run(directory: str, run_id: str, header: t.Mapping[str, t.Any]) -> tupl
     fresh = f"{path}.{os.getpid()}.new"
     fd = os.open(fresh, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
     fcntl.flock(fd, fcntl.LOCK_SH)
-    os.write(fd, (json.dumps({"header": True, "run_id": run_id, **header}, sort_keys=True, default=str) + "\n").encode("utf-8"))
+    body = escape_record({"header": True, "run_id": run_id, **header})
+    os.write(fd, (json.dumps(body, sort_keys=True, default=str) + "\n").encode("utf-8"))
     os.fsync(fd)
     os.replace(fresh, path)
     return path, fd
@@ -135,6 +139,11 @@ def _load(fd: int) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:
     return header, list(ops.values())
 
 
+def _ident(entry: t.Mapping[str, t.Any]) -> tuple[t.Any, ...]:
+    """What pairs a journal operation with its trail line, compared escaped (escaping is idempotent: old raw journals match too)."""
+    return tuple(escape_record(entry.get(k)) for k in ("project_id", "target_type", "target_id", "operation"))
+
+
 def _recorded(directory: str, run_id: str) -> collections.Counter[tuple[t.Any, ...]]:
     """How many trail lines of the run exist per (project, target type, target id, operation)."""
     seen: collections.Counter[tuple[t.Any, ...]] = collections.Counter()
@@ -148,7 +157,7 @@ def _recorded(directory: str, run_id: str) -> collections.Counter[tuple[t.Any, .
                 except ValueError:
                     continue
                 if isinstance(entry, dict) and entry.get("run_id") == run_id:
-                    seen[(entry.get("project_id"), entry.get("target_type"), entry.get("target_id"), entry.get("operation"))] += 1
+                    seen[_ident(entry)] += 1
     return seen
 
 
@@ -162,7 +171,7 @@ def missing_records(directory: str, fd: int) -> tuple[str | None, list[dict[str,
     recorded = _recorded(directory, run_id)
     out = []
     for op in ops:
-        ident = (op.get("project_id"), op.get("target_type"), op.get("target_id"), op.get("operation"))
+        ident = _ident(op)
         if recorded[ident] > 0:
             recorded[ident] -= 1
             continue
@@ -195,7 +204,8 @@ def missing_records(directory: str, fd: int) -> tuple[str | None, list[dict[str,
             error=records._error(error),  # pylint: disable=protected-access
             interrupted=True,
         )
-        out.append({k: record.get(k) for k in records.FIELDS if k not in ("alg", "key_id", "prev", "hash")})
+        # escaped again: a journal written before escaping, or edited, must not put a raw bidi character in the trail
+        out.append(escape_record({k: record.get(k) for k in records.FIELDS if k not in ("alg", "key_id", "prev", "hash")}))
     return run_id, out
 
 

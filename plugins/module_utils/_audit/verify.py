@@ -14,7 +14,7 @@ import json
 import os
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._audit import chain
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import chain, torn
 from ansible_collections.descope.mgmt.plugins.module_utils._audit.writer import CHECKPOINT_DIR
 
 MAX_PROBLEMS = 200
@@ -85,28 +85,58 @@ def _check_line(number: int, entry: dict[str, t.Any], prev: str, key: str | None
     return None
 
 
+def _unsealed(number: int, blobs: list[bytes], entries: list[t.Any], ends_with_newline: bool) -> tuple[bool, str]:
+    """(torn, why) for a line that is not a sealed record: torn only if an interrupted writer could have left it."""
+    blob, entry = blobs[number - 1], entries[number - 1]
+    if entry is not None:
+        return False, "a JSON line that is not a sealed audit record (no 'hash'): tampering, the writer never writes one"
+    what = torn.prefix_problem(blob)
+    if what is not None:
+        return False, f"{what}: tampering (or disk damage), the writer never writes this"
+    if number == len(blobs) and not ends_with_newline:
+        return True, "an incomplete last line (a writer interrupted mid-write)"
+    following = entries[number] if number < len(entries) else None
+    if isinstance(following, dict) and following.get("prev") == chain.raw_hash(blob.decode("utf-8", "replace")):
+        return True, "an incomplete line the next line chains from (a writer interrupted mid-write)"
+    return False, (
+        "an incomplete line followed by a newline that no later line chains from: tampering "
+        "(text inserted or appended; or two writers interrupted one after the other)"
+    )
+
+
 def verify_file(path: str, key: str | None, result: VerifyResult) -> _FileState:
-    """Walk one file's chain, adding every problem and torn line to ``result``."""
+    """Walk one file's chain, adding every problem and torn line to ``result``.
+
+    A line that is not a sealed record is a torn write only where an interrupted writer can leave one: the last
+    line with no newline, or a line the next line chains from (the writer after the crash put it on its own line),
+    and only if it is the start of a line the writer emits (``torn.prefix_problem``). Anything else is tampering.
+    """
     state = _FileState()
     kid = chain.key_id(key)
     prev = chain.GENESIS
     with open(path, "rb") as handle:
         raw = handle.read()
-    lines = raw.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    for number, blob in enumerate(lines, start=1):
+    blobs = raw.split(b"\n")
+    ends_with_newline = blobs[-1] == b""
+    if ends_with_newline:
+        blobs.pop()
+    entries: list[t.Any] = []
+    for blob in blobs:
+        try:
+            entries.append(json.loads(blob.decode("utf-8")) if blob.strip() else None)
+        except ValueError:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
+            entries.append(None)
+    for number, blob in enumerate(blobs, start=1):
         text = blob.decode("utf-8", "replace")
         result.lines += 1
-        try:
-            entry = json.loads(text) if text.strip() else None
-        except ValueError:
-            entry = None
+        entry = entries[number - 1]
         if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
-            # a torn line (a writer died mid-write) is skipped: the next line chains from its raw text
-            reason = "blank line" if not text.strip() else ("not valid JSON" if entry is None else "no 'hash' field")
-            result.torn_lines.append({"file": path, "line": number, "reason": reason})
-            prev = chain.raw_hash(text)
+            is_torn, what = _unsealed(number, blobs, entries, ends_with_newline)
+            if is_torn:
+                result.torn_lines.append({"file": path, "line": number, "reason": what})
+            else:
+                result.problem(path, number, what)
+            prev = chain.raw_hash(text)  # the writer chains the next line from the raw text (writer._tail)
             state.heads.append(prev)
             continue
         why = _check_line(number, entry, prev, key, kid, state)
@@ -213,8 +243,8 @@ def verify(path: str, key: str | None = None) -> VerifyResult:
                 result.problem(name, line, f"run {run} has no valid checkpoint (deleted or forged); its lines from here on cannot be anchored")
     unchecked = sum(s.unchecked for s in states.values())
     legacy = sum(s.legacy for s in states.values())
-    if torn := len(result.torn_lines):
-        result.warnings.append(f"{torn} torn line(s) skipped (a writer was interrupted mid-line): see torn_lines")
+    if count := len(result.torn_lines):
+        result.warnings.append(f"{count} torn line(s) skipped (a writer was interrupted mid-line): see torn_lines")
     if not key:
         result.warnings.append(
             "no audit key given: the chain catches accidental damage but cannot detect a forged or rewritten trail"

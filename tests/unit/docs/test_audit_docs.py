@@ -38,8 +38,9 @@ def _trail(directory: pathlib.Path) -> pathlib.Path:
     path = directory / "2026-11-28.jsonl"
     for run in ("run-a", "run-b"):
         _audit.append(str(path), [{"v": 2, "run_id": run, "target_id": f"{run}-{n}", "after": {"name": "Ünïcode"}} for n in range(3)], key=KEY)
+    whole = path.read_text(encoding="utf-8")
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write('{"v":2,"torn')  # a writer killed mid-line
+        handle.write(whole[:40])  # a writer killed mid-line: the start of a line as it emits them
     _audit.append(str(path), [{"v": 2, "run_id": "run-b", "target_id": "after-torn"}], key=KEY)
     return path
 
@@ -111,8 +112,22 @@ def test_execution_environment_enables_the_callback() -> None:
 
 def test_awx_doc_names_the_documented_settings() -> None:
     text = AWX_DOC.read_text(encoding="utf-8")
-    for needle in ("AWX_ISOLATION_SHOW_PATHS", "DESCOPE_AUDIT_URL", "splunk_hec", "DESCOPE_AUDIT_KEY", "ANSIBLE_CALLBACKS_ENABLED"):
+    for needle in (
+        "AWX_ISOLATION_SHOW_PATHS",
+        "DESCOPE_AUDIT_URL",
+        "splunk_hec",
+        "DESCOPE_AUDIT_KEY",
+        "ANSIBLE_CALLBACKS_ENABLED",
+        "AWX_MOUNT_ISOLATED_PATHS_ON_K8S",
+    ):
         assert needle in text
+
+
+def test_awx_doc_cites_where_the_container_group_setting_is_defined() -> None:
+    # the setting was once cited from memory: its name, what it does and the source it was checked against
+    text = " ".join(AWX_DOC.read_text(encoding="utf-8").split())
+    assert "Expose host paths for Container Groups** (`AWX_MOUNT_ISOLATED_PATHS_ON_K8S`, a boolean, default false)" in text
+    assert "`awx/main/conf.py`" in text and "`awx/main/tasks/receptor.py`" in text and "https://github.com/ansible/awx" in text
 
 
 def test_awx_audit_credential_type_injects_what_the_callback_reads() -> None:
@@ -126,3 +141,21 @@ def test_awx_audit_credential_type_injects_what_the_callback_reads() -> None:
     assert secret == {"token", "key"}
     formats = next(f for f in cred["inputs"]["fields"] if f["id"] == "format")["choices"]
     assert formats == options["format"]["choices"]
+
+
+@pytest.mark.parametrize(
+    ("tail", "line"),
+    [
+        (b"forged text\n", 9),
+        (b"\xff\xfe\x00garbage", 9),
+        (b'{"after":null,"al\nmore text', 9),
+    ],
+)
+def test_recipe_reports_text_appended_by_hand_like_the_module(recipe: pathlib.Path, tmp_path: pathlib.Path, tail: bytes, line: int) -> None:
+    path = _trail(tmp_path)
+    with open(path, "ab") as handle:
+        handle.write(tail)
+    out = _run(recipe, tmp_path)
+    assert out.returncode == 1 and f"line {line}: text the writer never writes (tampering)" in out.stdout, out.stdout
+    result = _audit.verify(str(tmp_path), KEY)
+    assert result.first_broken_line == line and "tampering" in str(result.reason)

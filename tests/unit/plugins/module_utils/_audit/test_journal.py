@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import types
@@ -103,3 +104,54 @@ def test_roles_and_permissions_reconciled_name_their_module(tmp_path: pathlib.Pa
         journal.note(types.SimpleNamespace(target_type=kind, target_id="a", action="create", before=None, after=None, error=None), CLIENT, "sent", env)
     os.close(fd)
     assert [r["module"] for r in journal.reconcile_abandoned(directory, KEY)] == ["descope_role", "descope_permission"]
+
+
+BIDI_ID = "acme\u202egnp.exe\u2066"  # Trojan Source: a right-to-left override and an isolate in a user's tenant id
+INVISIBLE = "\u202e\u2066\u200b\u0085\ufeff"
+
+
+def _trail_line(run_id: str, target_id: str) -> list[dict[str, t.Any]]:
+    """The line the callback writes for a reported operation (records.build_records escapes it)."""
+    op = {"operation": "create", "target_type": "tenant", "target_id": target_id, "changed": True, "after": {"name": target_id}}
+    return _audit.build_records({"run_id": run_id}, {"module": "descope_tenant", "project_id": "P2journal", "operations": [op]}, failed=False)
+
+
+def _has_invisible(value: t.Any) -> bool:
+    return any(c in INVISIBLE for c in json.dumps(value, ensure_ascii=False))
+
+
+def test_the_journal_escapes_bidi_characters_and_still_reconciles_with_the_trail(tmp_path: pathlib.Path) -> None:
+    directory = str(tmp_path)
+    path, fd = journal.open_run(directory, "run-bidi", {"playbook": "evil\u202elmy.yml", "user": "ops"})
+    env = {journal.ENV_JOURNAL: path}
+    reported = _change(BIDI_ID)
+    reported.after = {"name": "Acme\u200b\u0085 Corp"}
+    lost = _change("lost\u202e1")
+    for change in (reported, lost):
+        journal.note(change, CLIENT, "sent", env)
+    journal.note(reported, CLIENT, "ok", env)
+    # the journal itself holds no raw bidi/invisible character, in its text or in what it decodes to
+    entries = [json.loads(line) for line in pathlib.Path(path).read_text(encoding="utf-8").splitlines()]
+    assert not _has_invisible(entries) and entries[1]["target_id"] == "acme\\u202egnp.exe\\u2066"
+    assert entries[0]["playbook"] == "evil\\u202elmy.yml" and entries[1]["after"] == {"name": "Acme\\u200b\\u0085 Corp"}
+    # the task reported the first write: its trail line, escaped by the callback, pairs with the journal's
+    _audit.append(_audit.file_for(directory), _trail_line("run-bidi", BIDI_ID), key=KEY)
+    added = journal.close_run(directory, path, fd, KEY)
+    assert [(r["target_id"], r["outcome"]) for r in added] == [("lost\\u202e1", "unknown")]
+    assert added[0]["playbook"] == "evil\\u202elmy.yml"
+    trail = pathlib.Path(_audit.file_for(directory)).read_text(encoding="utf-8")
+    assert not any(c in INVISIBLE for c in trail) and len(trail.splitlines()) == 2
+    assert _audit.verify(directory, KEY).verified
+
+
+def test_a_journal_written_before_escaping_still_pairs_with_its_trail_line(tmp_path: pathlib.Path) -> None:
+    directory = str(tmp_path)
+    path, fd = journal.open_run(directory, "run-old", {})
+    old = {"op": "1.1", "state": "ok", "time": "2026-11-28T10:00:00.000Z", "project_id": "P2journal", "target_type": "tenant"}
+    with open(path, "a", encoding="utf-8") as handle:  # as the journal wrote it before: raw characters (json escapes them as \\u202e)
+        handle.write(json.dumps({**old, "target_id": BIDI_ID, "operation": "create", "after": {"name": BIDI_ID}}) + "\n")
+        handle.write(json.dumps({**old, "op": "1.2", "state": "sent", "target_id": "x\u202e", "operation": "create"}) + "\n")
+    _audit.append(_audit.file_for(directory), _trail_line("run-old", BIDI_ID), key=KEY)
+    added = journal.close_run(directory, path, fd, KEY)
+    assert [r["target_id"] for r in added] == ["x\\u202e"] and not _has_invisible(added)
+    assert not any(c in INVISIBLE for c in pathlib.Path(_audit.file_for(directory)).read_text(encoding="utf-8"))

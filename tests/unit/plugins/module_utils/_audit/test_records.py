@@ -209,14 +209,16 @@ def test_chain_continues_after_a_long_last_line(tmp_path: t.Any) -> None:
 def test_torn_last_line_is_kept_apart_and_reported(tmp_path: t.Any) -> None:
     path = tmp_path / "a.jsonl"
     _audit.append(str(path), records(1))
+    whole = path.read_text()
     with open(path, "a") as handle:
-        handle.write('{"torn": ')  # a writer that died mid-line
+        handle.write(whole[: len(whole) // 2])  # a writer that died mid-line: the start of a line it was writing
     _audit.append(str(path), records(1))
     lines = path.read_text().splitlines()
     assert len(lines) == 3 and json.loads(lines[2])["target_id"] == "t0"
     result = _audit.verify(str(path))
-    # reported and skipped: the line after it still verifies
-    assert result.verified and result.torn_lines == [{"file": str(path), "line": 2, "reason": "not valid JSON"}] and result.lines == 3
+    # reported and skipped: the line after it chains from it and still verifies
+    assert result.verified and result.lines == 3
+    assert result.torn_lines == [{"file": str(path), "line": 2, "reason": "an incomplete line the next line chains from (a writer interrupted mid-write)"}]
 
 
 def test_write_failure_names_path_and_fix(tmp_path: t.Any) -> None:
@@ -288,9 +290,9 @@ def test_edited_line_with_recomputed_hash_breaks_the_next_link(tmp_path: t.Any) 
         (lambda ls: [ls[0], ls[2]], 2, "removed"),
         (lambda ls: [ls[1], ls[0], ls[2]], 1, "genesis"),
         (lambda ls: ls[1:], 1, "genesis"),
-        # an inserted non-audit line is skipped as torn; the line after it no longer links
-        (lambda ls: [ls[0], "", ls[1], ls[2]], 3, "inserted"),
-        (lambda ls: [ls[0], "[1]", ls[1]], 3, "inserted"),
+        # an inserted non-audit line is tampering itself, not a torn write
+        (lambda ls: [ls[0], "", ls[1], ls[2]], 2, "blank line: tampering"),
+        (lambda ls: [ls[0], "[1]", ls[1]], 2, "not a sealed audit record"),
     ],
 )
 def test_removed_reordered_or_inserted_lines_are_detected(tmp_path: t.Any, mutate: t.Any, line: int, words: str) -> None:

@@ -132,15 +132,15 @@ def test_forged_checkpoint_is_detected(tmp_path: pathlib.Path) -> None:
 
 
 def test_torn_line_is_reported_and_the_rest_still_verified(tmp_path: pathlib.Path) -> None:
-    path, _lines = _trail(tmp_path, runs=1)
+    path, lines = _trail(tmp_path, runs=1)
     with open(path, "a") as handle:
-        handle.write('{"v":2,"run_id":"run-0","tar')  # killed mid-write
+        handle.write(lines[0][:70])  # killed mid-write: the start of a line as the writer emits it
     _audit.append(str(path), [{"v": 2, "run_id": "run-0", "target_id": "after"}], key=KEY)
     later = tmp_path / "2026-11-29.jsonl"
     _audit.append(str(later), [{"v": 2, "run_id": "run-2", "target_id": "next-day"}], key=KEY)
     result = _audit.verify(str(tmp_path), KEY)
     assert result.verified and result.files == 2 and result.lines == 6
-    assert result.torn_lines == [{"file": str(path), "line": 4, "reason": "not valid JSON"}]
+    assert result.torn_lines == [{"file": str(path), "line": 4, "reason": "an incomplete line the next line chains from (a writer interrupted mid-write)"}]
     # an edit after the torn line is still found
     lines = path.read_text().splitlines()
     lines[4] = lines[4].replace('"after"', '"other"')
@@ -160,3 +160,101 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: pathlib.Path) ->
 def test_short_key_is_refused() -> None:
     with pytest.raises(_audit.KeyError_, match="at least 16"):
         _audit.check_key("short")
+
+
+# ------------------------------------------------------------------ torn writes versus text put there by hand
+
+
+def _append_bytes(path: pathlib.Path, data: bytes) -> None:
+    with open(path, "ab") as handle:
+        handle.write(data)
+
+
+@pytest.mark.parametrize("cut", [1, 9, 70, -1])
+def test_a_genuine_torn_tail_is_a_warning_not_tampering(tmp_path: pathlib.Path, cut: int) -> None:
+    path, lines = _trail(tmp_path)
+    _append_bytes(path, lines[0].encode()[:cut])  # the writer killed after `cut` bytes of a line
+    result = _audit.verify(str(tmp_path), KEY)
+    assert result.verified and result.problems == []
+    assert result.torn_lines == [{"file": str(path), "line": 7, "reason": "an incomplete last line (a writer interrupted mid-write)"}]
+    assert any("1 torn line(s)" in w for w in result.warnings)
+
+
+def test_a_torn_tail_cut_inside_a_multibyte_character_is_genuine(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "2026-11-28.jsonl"
+    _audit.append(str(path), [{"v": 2, "run_id": "r", "target_id": "Ünïcode-名前"}], key=KEY)
+    line = path.read_bytes().rstrip(b"\n")
+    cut = line.index("名".encode()) + 1  # in the middle of a three-byte character
+    _append_bytes(path, line[:cut])
+    assert _audit.verify(str(tmp_path), KEY).verified
+    # and once the next writer has chained from it, it is still a torn line, not tampering
+    _audit.append(str(path), [{"v": 2, "run_id": "r", "target_id": "next"}], key=KEY)
+    result = _audit.verify(str(tmp_path), KEY)
+    assert result.verified and [t["line"] for t in result.torn_lines] == [2]
+
+
+@pytest.mark.parametrize(
+    ("tail", "words"),
+    [
+        (b"all entries above were approved by the auditor\n", "does not start like an audit line"),  # a forged line of text
+        (b"all entries above were approved by the auditor", "does not start like an audit line"),  # ... without a newline
+        (b"\x00\x00\x00\x00\x00\x00\x00\x00", "control character"),  # zero-filled tail
+        (b"\x89PNG\r\n\x1a\n\xff\xd8\xff\xe0", "not UTF-8"),  # appended binary garbage
+        (b'{"after":"\xff\xfe', "not UTF-8"),  # starts like a line, then invalid UTF-8
+        (b'{"after":null,"alg":"sha256"}\n', "not a sealed audit record"),  # a complete JSON line without a seal
+        (b"\n", "blank line"),
+        (b'{"after":null,"al\n', "no later line chains from"),  # a plausible fragment, then a newline: text after it
+        (b'{"target_id":"evil", "v":2', "whitespace"),  # a space the writer never writes
+        (b'{"v":2,"target_id":"evil"', "sorted order"),
+        (b'{"comment":"inserted', "'comment' is not a field"),
+    ],
+)
+def test_text_appended_by_hand_is_tampering_located_to_file_and_line(tmp_path: pathlib.Path, tail: bytes, words: str) -> None:
+    path, _lines = _trail(tmp_path)
+    _append_bytes(path, tail)
+    result = _audit.verify(str(tmp_path), KEY)
+    assert not result.verified and result.torn_lines == []
+    assert (result.broken_file, result.first_broken_line) == (str(path), 7)
+    assert words in str(result.reason) and "tampering" in str(result.reason), result.reason
+
+
+def test_text_after_a_torn_fragment_is_tampering(tmp_path: pathlib.Path) -> None:
+    path, lines = _trail(tmp_path)
+    _append_bytes(path, lines[0].encode()[:50] + b"\nforged text")
+    result = _audit.verify(str(tmp_path), KEY)
+    assert not result.verified and result.torn_lines == []
+    assert [(p["line"], "tampering" in p["reason"]) for p in result.problems if p["file"] == str(path)] == [(7, True), (8, True)]
+
+
+def test_a_fragment_inserted_mid_file_is_tampering_even_if_it_looks_torn(tmp_path: pathlib.Path) -> None:
+    path, lines = _trail(tmp_path)
+    path.write_text("\n".join([*lines[:3], lines[3][:60], *lines[3:]]) + "\n")
+    result = _audit.verify(str(tmp_path), KEY)
+    assert not result.verified and result.torn_lines == []
+    located = {p["line"]: p["reason"] for p in result.problems if p["file"] == str(path)}
+    assert "no later line chains from" in located[4] and "line 4" in located[5]  # the fragment, then the broken link
+
+
+def test_garbage_stays_tampering_when_a_later_writer_chains_from_it(tmp_path: pathlib.Path) -> None:
+    path, _lines = _trail(tmp_path)
+    _append_bytes(path, b"\xde\xad\xbe\xef garbage")
+    _audit.append(str(path), [{"v": 2, "run_id": "run-1", "target_id": "after-garbage"}], key=KEY)  # the writer links to anything
+    result = _audit.verify(str(tmp_path), KEY)
+    assert not result.verified and result.torn_lines == []
+    assert [(p["line"], "not UTF-8" in p["reason"]) for p in result.problems if p["file"] == str(path)] == [(7, True)]
+
+
+def test_unkeyed_trail_reports_appended_text_too(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "2026-11-28.jsonl"
+    _audit.append(str(path), [{"v": 2, "run_id": "r", "target_id": "a"}])
+    _append_bytes(path, b"rm -rf / # forged\n")
+    result = _audit.verify(str(tmp_path))
+    assert not result.verified and result.first_broken_line == 2 and "tampering" in str(result.reason)
+
+
+def test_descope_audit_info_reports_the_tampering_and_still_lists_the_entries(tmp_path: pathlib.Path) -> None:
+    path, _lines = _trail(tmp_path)
+    _append_bytes(path, b"\x00\xffjunk")
+    out = _audit.info({"path": str(tmp_path), "verify": True, "key": KEY}, {})
+    assert out["count"] == 6 and out["verified"] is False and out["torn_lines"] == []
+    assert (out["broken_file"], out["first_broken_line"]) == (str(path), 7) and "tampering" in out["reason"]
