@@ -152,7 +152,9 @@ msg:
       C(failed_when) shows it.
   returned: always
   type: str
-  sample: "Audit trail verification failed at /home/ops/.descope-mgmt/audit/2025-01-31.jsonl:17: content does not match its seal (the line was edited or forged). Next steps: ..."
+  sample: >-
+    Audit trail verification failed at /home/ops/.descope-mgmt/audit/2025-01-31.jsonl:17: content does not match
+    its seal (the line was edited or forged). Next steps: ...
 entries:
   description: The matching audit lines, oldest first (each file's lines in order).
   returned: always
