@@ -65,7 +65,9 @@ def _no_log_values(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, 
             continue
         if option.get("no_log"):
             if isinstance(value, str) and value.strip():
-                found.append(Secret(value.strip(), f"the value of the secret (no_log) option '{prefix}{name}'"))
+                key = not prefix and name == "management_key"
+                where = "the management key (task argument 'management_key')" if key else f"the value of the secret (no_log) option '{prefix}{name}'"
+                found.append(Secret(value.strip(), where))
             continue
         sub = option.get("options")
         if isinstance(sub, t.Mapping):
@@ -84,9 +86,6 @@ def secrets_of(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.An
         if raw and str(raw).strip():
             what = "the management key" if name == "DESCOPE_MANAGEMENT_KEY" else "the secret"
             found.append(Secret(str(raw).strip(), f"{what} (environment variable {name})"))
-    for secret in found:
-        if secret.where.endswith("option 'management_key'"):
-            found[found.index(secret)] = Secret(secret.value, "the management key (task argument 'management_key')")
     unique: dict[str, Secret] = {}
     for secret in found:
         unique.setdefault(secret.value, secret)
@@ -113,16 +112,16 @@ class Finder:
                 return secret
         return None
 
-    def check(self, text: str, field: str, source: str | None = None, name_of: str | None = None) -> None:
-        """``name_of``: the text is a mapping key (an attribute name), reported under the mapping's path."""
-        what = f"a name in {field}" if name_of is not None else field
+    def check(self, text: str, field: str, source: str | None = None, is_name: bool = False) -> None:
+        """``is_name``: the text is a key of the mapping at ``field`` (an attribute name), reported under the mapping's path."""
+        holds = "has a name (a key of the mapping) that holds" if is_name else "holds"
         secret = self._match(text)
         if secret is not None:
             self.found.add(secret.value)
             self.problems.append(
                 Problem(
-                    what,
-                    f"holds {secret.where}. It would be sent to Descope and stored there in plain text, so nothing was sent; the value is not shown.",
+                    field,
+                    f"{holds} {secret.where}. It would be sent to Descope and stored there in plain text, so nothing was sent; the value is not shown.",
                     "Remove the secret from this field (check the variable, template or file it came from); secrets belong only "
                     "in no_log options such as 'management_key'. If it was committed or shared, rotate it.",
                     source=source,
@@ -134,8 +133,8 @@ class Finder:
             self.found.update(shaped)
             self.problems.append(
                 Problem(
-                    what,
-                    "holds a value shaped like a Descope management key ('K', a digit, then 38 or more letters and digits). "
+                    field,
+                    f"{holds} a value shaped like a Descope management key ('K', a digit, then 38 or more letters and digits). "
                     "It would be sent to Descope and stored there in plain text, so nothing was sent; the value is not shown.",
                     "Remove the key from this field (check the variable, template or file it came from) and rotate it if it was "
                     f"committed or shared. If the value is not a key, set the environment variable {ALLOW_KEY_SHAPED_ENV}=true "
@@ -152,8 +151,8 @@ class Finder:
         elif isinstance(value, t.Mapping):
             for key, item in value.items():
                 if isinstance(key, str):
-                    self.check(key, field or "$", source, name_of=key)
-                    self.walk(item, join(field, key), source)
+                    self.check(key, field or "$", source, is_name=True)
+                self.walk(item, join(field, str(key)), source)
         elif isinstance(value, (list, tuple, set, frozenset)):
             for index, item in enumerate(sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value):
                 self.walk(item, f"{field}[{index}]", source)
