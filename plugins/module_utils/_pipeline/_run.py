@@ -135,8 +135,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
 def _without_secrets(value: t.Any, ctx: TaskContext, extra: t.Iterable[str] = ()) -> t.Any:
     """The result with the management key (and the audit key/token) masked wherever it appears, whichever field it came in.
 
-    A key pasted into a description or a name would otherwise reach the diff, the result and -v output:
-    no_log covers only the options that are declared secret.
+    A key pasted into a description or a name is refused before any request (``_secrets``); this second layer keeps
+    any secret that reaches a result another way (an API error quoting it...) out of the result and -v output:
+    no_log covers only the options that are declared secret. ``extra``: key-shaped values the refusal found.
     """
     secrets = _audit_records.secret_values(ctx.environ, [ctx.params.get("management_key"), *extra])
     if not secrets:
