@@ -31,7 +31,7 @@ CASES: dict[str, tuple[dict[str, t.Any], str]] = {
     "descope_tenant_info": ({"names": ["a", KEY]}, "names[1]"),
     "descope_flow": ({"flow_id": "f1", "definition": {"flow": {"metadata": {"description": KEY}}}}, "definition.flow.metadata.description"),
     "descope_flow_info": ({"flow_ids": [KEY]}, "flow_ids[0]"),
-    "descope_backup": ({"backup_dir": "/tmp/backups", "state": "restored", "backup": KEY}, "backup"),
+    "descope_backup": ({"backup_dir": "backups", "state": "restored", "backup": KEY}, "backup"),
     "descope_permission": ({"permissions": [{"name": "p", "description": f"key={KEY}"}]}, "permissions[0].description"),
     "descope_permission_info": ({"names": [KEY]}, "names[0]"),
     "descope_role": ({"roles": [{"name": "r", "description": KEY}]}, "roles[0].description"),
