@@ -149,6 +149,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+msg:
+  description:
+    - What was read, or the outcome of O(verify=true) in one line. When the verification fails it names the first
+      broken line as C(file:line), why it is broken and the next steps, so a task failed on RV(verified) with
+      C(failed_when) shows it.
+  returned: always
+  type: str
+  sample: >-
+    Audit trail verification failed at /home/ops/.descope-mgmt/audit/2025-01-31.jsonl:17: content does not match
+    its seal (the line was edited or forged). Next steps: ...
 entries:
   description: The matching audit lines, oldest first (each file's lines in order).
   returned: always

@@ -122,6 +122,22 @@ def test_edited_line_is_detected_by_info_and_report(playbook: t.Any) -> None:
     assert report.returncode != 0 and "Hash chain: BROKEN" in report.stdout and "line 2" in report.stdout
 
 
+def test_a_failed_verify_under_failed_when_says_what_and_where(playbook: t.Any) -> None:
+    """The documented example (register + failed_when: not check.verified) must not end in Ansible's "Unknown error"."""
+    tasks = [{"name": "two", "descope.mgmt.descope_tenant": {"tenants": [{"id": f"w{i}", "name": f"W{i}"} for i in range(2)]}}]
+    assert playbook.run(tasks, callbacks=CALLBACK).rc == 0
+    (path,) = _audit.trail_files(audit_dir(playbook))
+    lines = pathlib.Path(path).read_text().splitlines()
+    lines[1] = lines[1].replace('"W1"', '"Evil"')
+    pathlib.Path(path).write_text("\n".join(lines) + "\n")
+
+    check = {"name": "verify", "descope.mgmt.descope_audit_info": {"verify": True}, "register": "check", "failed_when": "not check.verified"}
+    run = playbook.run([check])
+    assert run.rc != 0 and "Unknown error" not in run.stdout + run.stderr, run.stdout
+    assert f"Audit trail verification failed at {path}:2: content does not match its seal" in run.stdout, run.stdout
+    assert run.task("verify")["msg"].split(" Next steps: ")[1].startswith("1) do not trust the entries")
+
+
 def test_canary_key_never_appears_at_any_verbosity(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(id=emulator.project_id, managementKey=CANARY, tenants=[])
     tasks = [

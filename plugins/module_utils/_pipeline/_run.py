@@ -23,6 +23,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks imp
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish, rename_reserved
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._secrets import PastedSecretError, file_problems, param_problems, refuse_pasted
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text
 
@@ -36,9 +37,12 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if spec.select is not None:
         spec = spec.select(ctx.params)
     problems = option_problems(spec, ctx.params)
+    # a secret pasted into a field that is not secret is refused before any request (check mode too): masking
+    # hides it in the output only, Descope would store it (docs/safety.md)
+    refuse_pasted(problems, param_problems(spec.argument_spec, ctx.params, ctx.environ))
     if spec.run is not None:
         if spec.declare is not None:
-            spec.declare(ctx, problems)
+            refuse_pasted(problems, file_problems(spec.declare(ctx, problems), spec.argument_spec, ctx.params, ctx.environ))
         _raise_if(problems)
         activity = Activity(ctx.progress if not ctx.check_mode else None, spec.module, lambda: ctx._client.stats if ctx._client is not None else None)
         activity.start()
@@ -51,6 +55,7 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
         result["descope_audit"] = audit_block(ctx, outcome.operations, outcome.counts if outcome.counts is not None else {})
         return result
     declared = spec.declare(ctx, problems) if spec.declare is not None else None
+    refuse_pasted(problems, file_problems(declared, spec.argument_spec, ctx.params, ctx.environ))  # flow files, a backup
     if not spec.read_despite_problems:
         _raise_if(problems)
     if spec.plan is None:  # pragma: no cover  # ResourceSpec.__post_init__ guarantees one of plan/run/select
@@ -102,11 +107,14 @@ def run_task(
 
 
 def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
+    shaped: frozenset[str] = frozenset()
     try:
         if not HAS_REQUESTS:
             raise DescopeError("Failed to import the required Python library (requests) on this host.")
         result = run(spec, ctx)
     except DescopeError as exc:
+        if isinstance(exc, PastedSecretError):
+            shaped = exc.values  # key-shaped tokens are no known secret: mask them as well
         result = exc.to_result()
         error = result.get("error") or {}
         # the problem once, in the user's terms, with numbered next steps; the detail stays in 'error'
@@ -121,16 +129,17 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
     if stats is not None:
         result["api_requests"] = stats
     ctx.close()
-    return t.cast(Json, _without_secrets(rename_reserved(result, ctx.warn), ctx))
+    return t.cast(Json, _without_secrets(rename_reserved(result, ctx.warn), ctx, shaped))
 
 
-def _without_secrets(value: t.Any, ctx: TaskContext) -> t.Any:
+def _without_secrets(value: t.Any, ctx: TaskContext, extra: t.Iterable[str] = ()) -> t.Any:
     """The result with the management key (and the audit key/token) masked wherever it appears, whichever field it came in.
 
-    A key pasted into a description or a name would otherwise reach the diff, the result and -v output:
-    no_log covers only the options that are declared secret.
+    A key pasted into a description or a name is refused before any request (``_secrets``); this second layer keeps
+    any secret that reaches a result another way (an API error quoting it...) out of the result and -v output:
+    no_log covers only the options that are declared secret. ``extra``: key-shaped values the refusal found.
     """
-    secrets = _audit_records.secret_values(ctx.environ, [ctx.params.get("management_key")])
+    secrets = _audit_records.secret_values(ctx.environ, [ctx.params.get("management_key"), *extra])
     if not secrets:
         return value
 
@@ -165,6 +174,8 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
             module.fail_json(msg=missing_required_lib(lib), exception=trace)
     # a key given in a credential position that is not no_log (project_id) must be masked in invocation too
     module.no_log_values.update(hidden_values(module.params, os.environ))
+    # a key-shaped token pasted into another field is refused; -vvvv echoes the arguments (invocation): mask it there too
+    module.no_log_values.update(param_problems(spec.argument_spec, module.params, os.environ)[1])
     result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)
     if result.pop("failed", False):
         module.fail_json(**result)

@@ -99,3 +99,45 @@ def test_info_unreadable_file_fails_clearly(tmp_path: pathlib.Path) -> None:
     (tmp_path / "2025-01-02.jsonl").mkdir()  # a directory where a file is expected
     with pytest.raises(_audit.AuditInfoError, match="Cannot read the audit trail"):
         _audit.info({"path": str(tmp_path)}, {})
+
+
+def test_a_failed_verification_says_what_and_where_in_msg(tmp_path: pathlib.Path, run_module: t.Any) -> None:
+    """failed_when: not result.verified shows msg; without one Ansible prints "Unknown error"."""
+    path = pathlib.Path(write_trail(tmp_path))
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace('"update"', '"delete"')
+    path.write_text("\n".join(lines) + "\n")
+    result = run_module(descope_audit_info, {"path": str(path), "verify": True})
+    assert result["msg"].startswith(f"Audit trail verification failed at {path}:3: content does not match its seal"), result["msg"]
+    assert "Next steps: 1) do not trust the entries of that file from that line on" in result["msg"]
+
+
+def test_a_verified_trail_without_a_key_says_it_is_not_provable(tmp_path: pathlib.Path) -> None:
+    write_trail(tmp_path)
+    result = _audit.info({"path": str(tmp_path), "verify": True}, {})
+    assert result["verified"] is True and result["forgery_detectable"] is False
+    assert result["msg"].startswith("Audit trail intact but not provable: 4 line(s) in 1 file(s)") and "DESCOPE_AUDIT_KEY" in result["msg"]
+
+
+def test_a_verified_keyed_trail_says_so(tmp_path: pathlib.Path) -> None:
+    key = "an-audit-key-of-32-characters-00"
+    path = str(tmp_path / "2025-01-02.jsonl")
+    block = {
+        "module": "descope_tenant",
+        "project_id": "P1",
+        "check_mode": False,
+        "operations": [{"operation": "create", "target_type": "tenant", "target_id": "a", "changed": True, "outcome": "ok", "error": None}],
+    }
+    _audit.append(path, _audit.build_records(META, block, failed=False), key=key)
+    result = _audit.info({"path": str(tmp_path), "verify": True}, {"DESCOPE_AUDIT_KEY": key})
+    assert result["verified"] is True and result["msg"].startswith("Audit trail verified: 1 line(s) in 1 file(s)"), result
+
+
+def test_no_trail_to_verify_names_the_path_in_msg(tmp_path: pathlib.Path) -> None:
+    result = _audit.info({"path": str(tmp_path / "none"), "verify": True}, {})
+    assert result["msg"].startswith(f"Audit trail verification failed: no audit trail at {tmp_path / 'none'}") and "callbacks_enabled" in result["msg"]
+
+
+def test_reading_without_verify_reports_what_was_read(tmp_path: pathlib.Path) -> None:
+    write_trail(tmp_path)
+    assert _audit.info({"path": str(tmp_path), "outcome": ["failed"]}, {})["msg"] == f"Read 1 audit entry from 1 file(s) under {tmp_path}."
