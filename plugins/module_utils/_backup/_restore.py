@@ -312,6 +312,10 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     """Plan tenants, flows, the theme and the snapshot; anything that refuses raises before the first write."""
     if verified is None:  # declare returns None only with problems, and the pipeline stops on those
         return Plan([])
+    # The client first: the planners below work on copies of the context (dataclasses.replace), which share
+    # this one. Made lazily by the first copy instead, each copy had its own: a second licence handshake (a
+    # request every later one waits for) and a second connection pool on the module path.
+    ctx.client()
     tenant_changes: list[Change] = []
     if "tenants" in verified.sections:
         domains = [d for x in verified.tenants for d in x.get("self_provisioning_domains") or []]

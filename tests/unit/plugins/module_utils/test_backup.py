@@ -363,6 +363,19 @@ def test_restore_round_trip_check_mode_then_real_then_unchanged(seeded: t.Any, t
     assert "already matches" in again["msg"]
 
 
+def test_restore_makes_one_client_for_every_planner(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    # each planner works on a copy of the task context; a copy made before the client existed made its own:
+    # one more licence handshake that every later request waited for (and one more connection pool)
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.clear_log()
+    env = {**seeded.env, "DESCOPE_LICENSE_HANDSHAKE": "true"}
+    result = run(seeded, tmp_path, env=env, state="restored", backup="latest", prune=True)
+    assert result["changed"] is True and "failed" not in result, result
+    log = seeded.requests()
+    assert [r["path"] for r in log].count("/v1/mgmt/license") == 1 and log[0]["path"] == "/v1/mgmt/license"
+
+
 def test_restore_without_prune_keeps_newer_objects_and_protected_ids(seeded: t.Any, tmp_path: pathlib.Path) -> None:
     run(seeded, tmp_path)
     mutate(seeded)
