@@ -63,6 +63,12 @@ class Capture:
     authz: Json | None = None  # the opt-in "roles" section: {"permissions": [...], "roles": [...]}
     tenant_settings: Json | None = None  # the opt-in "tenant_settings" section: {"tenant_settings": [...]}
     sso: Json | None = None  # the opt-in "sso" section: {"sso": [...], "secrets_not_captured": [...]}
+    # Work ``capture`` does on the section threads as each answer lands, while other reads are still in flight
+    # (flow id -> file bytes / compare form; snapshot key -> (kind, bytes)): the same functions of the same
+    # objects that render_files and normalised otherwise call, so the bytes are the same either way.
+    flow_files: dict[str, bytes] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    flow_forms: dict[str, Json] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    snapshot_encoded: dict[str, tuple[str, bytes]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def normalised(self) -> Json:
         """The content compared for idempotence: server-managed and empty values dropped, order-free lists sorted."""
@@ -80,7 +86,7 @@ class Capture:
             "format_version": FORMAT_VERSION,
             "include": sorted(self.include),
             "tenants": sorted(self.tenants, key=lambda x: str(x["id"])) if self.tenants is not None else None,
-            "flows": {fid: _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
+            "flows": {fid: self.flow_forms.get(fid) or _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
             "theme": _flow.theme_compare_form(self.theme) if self.theme is not None else None,
             "snapshot": {"status": self.snapshot_status, "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())}},
         }
@@ -110,13 +116,13 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
     tenant_list = Once(lambda: _tenant_list(client, include, reads))
     sections: dict[str, t.Callable[[Reads], t.Any]] = {
         "tenants": lambda _reads: tenant_list()[0],
-        "flows": lambda reads: _flows(client, reads),
+        "flows": lambda reads: _flows(client, reads, cap),
         "theme": lambda reads: reads.call(_theme, client),
         # one tenant list for every per-tenant section; each maps its reads over the pool
         "roles": lambda reads: reads.call(_authz.capture, client, tenant_list()[1]),
         "tenant_settings": lambda reads: _tenant_settings.capture(client, tenant_list()[1], reads.map),
         "sso": lambda reads: _sso.capture(client, tenant_list()[1], reads.map),  # no secret: the API never returns one
-        "snapshot": lambda reads: reads.call(_snapshot, client),
+        "snapshot": lambda reads: _prepare_snapshot(reads.call(_snapshot, client), cap),
     }
     try:
         # in the order a one-at-a-time capture reads them: the first error raised is the same
@@ -149,10 +155,31 @@ def _theme(client: t.Any) -> t.Any:
     return client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
 
 
-def _flows(client: t.Any, reads: Reads) -> dict[str, Json]:
+def _flows(client: t.Any, reads: Reads, cap: Capture) -> dict[str, Json]:
     ids = sorted(f["id"] for f in reads.call(_flow.list_flows, client))
-    exported = _flow.export_all(client, ids, 1, each=reads.map)
+
+    def prepared(export: t.Callable[[str], t.Any], fid: str) -> t.Any:
+        flow = export(fid)
+        if isinstance(flow, dict):  # rendered on the worker while the other exports are in flight
+            if _flow.FLOW_ID_RE.match(fid):
+                cap.flow_files[fid] = _flow_file(flow)
+            cap.flow_forms[fid] = _flow.compare_form(flow)
+        return flow
+
+    exported = _flow.export_all(client, ids, 1, each=lambda export, items: reads.map(lambda fid: prepared(export, fid), items))
     return {fid: flow for fid, flow in exported.items() if flow is not None}  # None: deleted since the list
+
+
+def _flow_file(flow: Json) -> bytes:
+    # the bare flow object: what descopecli writes and reads (flow/crud.go)
+    return _json_text(_flow.export_document(flow))
+
+
+def _prepare_snapshot(answer: tuple[str, dict[str, t.Any] | None, str | None], cap: Capture) -> tuple[str, dict[str, t.Any] | None, str | None]:
+    for key, value in (answer[1] or {}).items():
+        if safe_relpath(key):
+            cap.snapshot_encoded[key] = encode_snapshot_value(key, value)
+    return answer
 
 
 def _snapshot(client: t.Any) -> tuple[str, dict[str, t.Any] | None, str | None]:
@@ -182,10 +209,10 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
                 )
             )
             continue
-        # the bare flow and theme objects: what descopecli writes and reads (flow/crud.go, theme/crud.go)
-        files[f"{FLOWS_DIR}/{fid}.json"] = _json_text(_flow.export_document(flow))
+        cached = cap.flow_files.get(fid)
+        files[f"{FLOWS_DIR}/{fid}.json"] = cached if cached is not None else _flow_file(flow)
     if cap.theme is not None:
-        files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))
+        files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))  # the bare theme object (descopecli theme/crud.go)
     if cap.authz is not None:
         files[ROLES_FILE] = _json_text(cap.authz)
     if cap.tenant_settings is not None:
@@ -203,7 +230,7 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
                 )
             )
             continue
-        kinds[key], files[f"{SNAPSHOT_DIR}/{key}"] = encode_snapshot_value(key, value)
+        kinds[key], files[f"{SNAPSHOT_DIR}/{key}"] = cap.snapshot_encoded.get(key) or encode_snapshot_value(key, value)
     if problems:
         raise DescopeValidationError(problems)
     return files, kinds

@@ -7,6 +7,7 @@ handled when each one arrived; ``started``/``ended`` on the emulator's clock) un
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pathlib
 import threading
 import typing as t
@@ -171,6 +172,23 @@ def test_concurrency_one_sends_one_request_at_a_time_and_writes_the_same_bytes(e
     manifests = [_backup.read_manifest(str(p)) for p in (wide, narrow)]
     assert manifests[0]["content_sha256"] == manifests[1]["content_sha256"]
     assert manifests[0]["files"] == manifests[1]["files"]
+
+
+def test_what_the_workers_render_is_what_render_files_renders_itself(emulator: t.Any) -> None:
+    seed(emulator, flows=3)
+    cap = _backup.capture(_backup_client(emulator), ["flows", "theme", "snapshot"], 4)
+    assert set(cap.flow_files) == set(cap.flows or {}) == set(cap.flow_forms) and len(cap.flow_files) == 3
+    assert set(cap.snapshot_encoded) == set(cap.snapshot_files or {}) and len(cap.snapshot_encoded) > 3
+    bare = dataclasses.replace(cap, flow_files={}, flow_forms={}, snapshot_encoded={})
+    assert _backup.render_files(cap) == _backup.render_files(bare)
+    assert cap.content_sha256() == bare.content_sha256()
+
+
+def _backup_client(emulator: t.Any) -> t.Any:
+    from ansible_collections.descope.mgmt.plugins.module_utils._client import DescopeClient  # noqa: PLC0415
+    from ansible_collections.descope.mgmt.plugins.module_utils._options import settings_from_params  # noqa: PLC0415
+
+    return DescopeClient(settings_from_params({}, emulator.env))
 
 
 def test_per_tenant_sections_overlap_on_the_pool(emulator: t.Any, tmp_path: pathlib.Path) -> None:
