@@ -82,11 +82,12 @@ class Capture:
         return content
 
     def _normalised_v1(self) -> Json:
+        forms = self.flow_forms
         return {
             "format_version": FORMAT_VERSION,
             "include": sorted(self.include),
             "tenants": sorted(self.tenants, key=lambda x: str(x["id"])) if self.tenants is not None else None,
-            "flows": {fid: self.flow_forms.get(fid) or _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
+            "flows": {fid: forms.get(fid) or _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
             "theme": _flow.theme_compare_form(self.theme) if self.theme is not None else None,
             "snapshot": {"status": self.snapshot_status, "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())}},
         }
