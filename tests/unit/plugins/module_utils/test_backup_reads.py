@@ -99,7 +99,7 @@ def test_once_calls_once_and_hands_the_same_error_to_every_caller() -> None:
         raise RuntimeError("list failed")
 
     once = Once(failing)
-    for _ in range(3):
+    for _attempt in range(3):
         with pytest.raises(RuntimeError, match="list failed"):
             once()
     assert calls == [1]
