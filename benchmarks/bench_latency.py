@@ -10,8 +10,22 @@ in process (what the action plugin does on the controller):
 * ``descope_backup`` of a project with F flows (``concurrency`` 8);
 * the official-SDK script of ``bench_sdk_comparison.py`` creating the same N tenants (sequential, as a user writes it).
 
-The floor of a row is ``(sequential requests + parallel requests / concurrency) x delay``: the licence handshake
-and the list that plans the run are sequential, the writes (or exports) are spread over the workers.
+The floor of a row is the least time its requests need at ``delay`` each, whatever the client does, in rounds of
+``concurrency`` requests in flight: the longest chain of requests that each need an earlier answer (``chain``, then
+the ``fanned`` requests that chain unlocks, spread over the workers), and never less than every request but the
+licence handshake spread over the workers::
+
+    floor = max(chain + ceil(fanned / concurrency), 1 + ceil((requests - 1) / concurrency)) x delay
+
+* tenant create / no-op: handshake -> tenant list (plans the run) -> the writes; chain 2, fanned = the writes.
+* flow deploy: handshake -> flow list (plans the run; each file is compared with its flow's export) -> the imports
+  (new flows need no export); chain 2, fanned = the imports.
+* backup: handshake -> flow list -> one export per listed flow; chain 2, fanned = the exports. The tenant list, the
+  theme and the snapshot need no other answer and go out beside the flow list (concurrency 4 or more): they add
+  no round. The handshake is sequential because every later request carries its answer (the rate-limit tier).
+* the official-SDK script: one request at a time (concurrency 1), as a user writes it.
+
+"most in flight" is the largest number of requests the emulator was handling at once (its request log).
 
 Usage: python benchmarks/bench_latency.py [--tenants 200] [--flows 50] [--delay 0.05]
 """
@@ -41,10 +55,19 @@ def delayed(emulator: bt.Emulator, seconds: float) -> None:
     emulator.control("POST", "faults", {"faults": [{"path": "*", "kind": "delay", "seconds": seconds, "count": None}]})
 
 
-def row(label: str, elapsed: float, log: list[dict[str, t.Any]], sequential: int, concurrency: int, delay: float) -> dict[str, t.Any]:
-    parallel = max(0, len(log) - sequential)
-    floor = (sequential + (math.ceil(parallel / concurrency) if concurrency else parallel)) * delay
-    return {"label": label, "requests": len(log), "writes": sum(1 for r in log if r["write"]), "seconds": elapsed, "floor": floor}
+def row(label: str, elapsed: float, log: list[dict[str, t.Any]], concurrency: int, delay: float, chain: int, fanned_path: str | None) -> dict[str, t.Any]:
+    """One table row; ``fanned_path``: the requests the chain unlocks (None: the writes)."""
+    fanned = sum(1 for r in log if (r["path"] == fanned_path if fanned_path else r["write"]))
+    rounds = max(chain + math.ceil(fanned / concurrency), 1 + math.ceil((len(log) - 1) / concurrency))
+    return {
+        "label": label,
+        "requests": len(log),
+        "writes": sum(1 for r in log if r["write"]),
+        "in_flight": max((int(r.get("in_flight") or 1) for r in log), default=0),
+        "concurrency": concurrency,
+        "seconds": elapsed,
+        "floor": rounds * delay,
+    }
 
 
 def main() -> None:
@@ -73,7 +96,7 @@ def main() -> None:
                 if result.get("failed"):
                     raise SystemExit(f"{label} failed: {result.get('msg')}")
                 emulator.control("DELETE", "faults")
-                rows.append(row(label, elapsed, emulator.control("GET", "requests")["requests"], 2, 8, opts.delay))
+                rows.append(row(label, elapsed, emulator.control("GET", "requests")["requests"], 8, opts.delay, 2, None))
 
             emulator.reset()
             delayed(emulator, opts.delay)
@@ -82,7 +105,7 @@ def main() -> None:
             elapsed = time.monotonic() - start
             emulator.control("DELETE", "faults")
             log = emulator.control("GET", "requests")["requests"]
-            rows.append(row(f"official SDK script, sequential: create {opts.tenants}", elapsed, log, 2, 1, opts.delay))
+            rows.append(row(f"official SDK script, sequential: create {opts.tenants}", elapsed, log, 1, opts.delay, 2, None))
 
             emulator.reset()
             src = work / "flows"
@@ -97,7 +120,8 @@ def main() -> None:
             if result.get("failed"):
                 raise SystemExit(f"flow deploy failed: {result.get('msg')}")
             emulator.control("DELETE", "faults")
-            rows.append(row(f"descope_flow: deploy {opts.flows} new flows", elapsed, emulator.control("GET", "requests")["requests"], 2, 4, opts.delay))
+            log = emulator.control("GET", "requests")["requests"]
+            rows.append(row(f"descope_flow: deploy {opts.flows} new flows", elapsed, log, 4, opts.delay, 2, "/v2/mgmt/flow/import"))
 
             bench_backup.seed(env, 100, opts.flows)
             emulator.control("DELETE", "requests")
@@ -111,14 +135,17 @@ def main() -> None:
             if result.get("failed"):
                 raise SystemExit(f"backup failed: {result.get('msg')}")
             emulator.control("DELETE", "faults")
-            rows.append(row(f"descope_backup: {opts.flows} flows, 100 tenants", elapsed, emulator.control("GET", "requests")["requests"], 2, 8, opts.delay))
+            log = emulator.control("GET", "requests")["requests"]
+            rows.append(row(f"descope_backup: {opts.flows} flows, 100 tenants", elapsed, log, 8, opts.delay, 2, "/v2/mgmt/flow/export"))
     finally:
         emulator.stop()
     print(f"Every request delayed {opts.delay * 1000:.0f} ms by the emulator.\n")
-    print("| run | requests | writes | seconds | floor (s) | ratio to floor |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| run | requests | writes | concurrency | most in flight | seconds | floor (s) | ratio to floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['label']} | {r['requests']} | {r['writes']} | {r['seconds']:.2f} | {r['floor']:.2f} | {r['seconds'] / r['floor']:.2f} |")
+        cells = f"{r['requests']} | {r['writes']} | {r['concurrency']} | {r['in_flight']} | {r['seconds']:.2f} | {r['floor']:.2f}"
+        cells += f" | {r['seconds'] / r['floor']:.2f}"
+        print(f"| {r['label']} | {cells} |")
     print(json.dumps(rows), file=sys.stderr)
 
 

@@ -131,10 +131,15 @@ happened and its answer is lost). "client contract" is the same sync written dir
         ["--tenants", "40", "--flows", "10", "--delay", "0.05"],
         """The emulator's `delay` fault adds 50 ms to every request, standing in for the round trip to the real API. Each
 row runs in process (the action plugin's path, start-up of `ansible-playbook` excluded); the official-SDK script
-(the one of the SDK comparison below) runs as its own interpreter. The floor is (sequential requests + the rest /
-concurrency) x 50 ms: the licence handshake and the planning list are sequential, writes and exports run on the pool.""",
+(the one of the SDK comparison below) runs as its own interpreter. The floor is the least time the requests need at 50 ms
+each with `concurrency` in flight: the chain of requests that each wait for an earlier answer (the licence handshake,
+whose tier every later request carries, then the list that plans the run: the tenant list, or the flow list whose
+ids the exports need), then the writes or exports that list unlocks, spread over the pool; never less than every
+request after the handshake spread over the pool. A backup's tenant list, theme and snapshot need no other answer
+and go out beside its flow list, so they add no round. "most in flight" is read from the emulator's request log.""",
         """- "ratio to floor" includes the engine's own start-up (imports, argument validation) and client-side CPU per request on the
-  shared 2-core machine; the no-op row shows that fixed part (2 requests).""",
+  shared 2-core machine; the no-op row shows that fixed part (2 requests). The backup row also includes writing its
+  files (each fsync'ed before the directory is renamed into place, 8 at a time), which no request count shows.""",
     ),
 ]
 

@@ -135,7 +135,10 @@ options:
     type: int
   concurrency:
     description:
-      - How many flow exports, and restore writes, run at the same time (1 to 16).
+      - How many requests run at the same time (1 to 16).
+      - A backup sends all its reads on one pool of this size. The tenant list, the flow list, the theme and the snapshot
+        go out together, then the flow exports and the per-tenant reads of O(include=tenant_settings) and O(include=sso).
+      - A restore runs the writes of each stage on it.
     type: int
     default: 4
   signing_key:

@@ -115,6 +115,9 @@ class Handler(BaseHTTPRequestHandler):
         }
         started = time.monotonic()
         epoch = store.log_epoch
+        # how many API requests (this one included) were being handled when it arrived: a test proves that a
+        # client overlaps its requests from this count, without timing anything
+        entry["in_flight"] = store.enter()
         try:
             reply = self._api(store, path, query, raw, route, entry)
         except _Reply as short:
@@ -122,7 +125,11 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:  # pylint: disable=broad-except
             traceback.print_exc(file=sys.stderr)
             reply = _error_reply(errors.ApiError(500, errors.INTERNAL, "Internal server error", "emulator bug; see its stderr"))
-        entry["duration_ms"] = int((time.monotonic() - started) * 1000)
+        finally:
+            store.leave()
+        ended = time.monotonic()
+        entry["duration_ms"] = int((ended - started) * 1000)
+        entry["started"], entry["ended"] = round(started, 6), round(ended, 6)  # this process's monotonic clock
         if reply is None:  # dropped connection
             store.record(entry, epoch)
             self.close_connection = True

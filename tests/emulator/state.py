@@ -114,6 +114,7 @@ class Store:
         # client gave up on) must not land in the next test's log when it finally completes
         self.log_epoch = 0
         self.faults = []
+        self.in_flight = 0  # API requests being handled now (the log's in_flight key)
         self.bucket = None
         self.unlicensed_bucket = None  # requests without x-descope-license, when configured
         self.start_strict = bool(strict)  # launcher flag --strict: survives reset
@@ -195,6 +196,15 @@ class Store:
             self.seq += 1
             entry["seq"] = self.seq
             self.log.append(entry)
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            return self.in_flight
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
 
     def requests(self, since=None):
         with self.lock:

@@ -1,5 +1,6 @@
 """Authentication, error shape, routing and the request log."""
 
+import concurrent.futures
 import json
 import socket
 
@@ -67,6 +68,19 @@ def test_request_log_records_everything_with_write_flag(emulator):
     assert emulator.requests(since=log[1]["seq"]) == [log[2]]
     emulator.clear_log()
     assert emulator.requests() == []
+
+
+def test_request_log_counts_the_requests_in_flight(emulator):
+    # two requests held by a delay at once: the second to arrive sees the first still being handled
+    emulator.faults({"path": "/v1/mgmt/tenant/all", "kind": "delay", "seconds": 0.3, "count": 2})
+    emulator.clear_log()
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _n: emulator.api("GET", "/v1/mgmt/tenant/all"), range(2)))
+    emulator.api("GET", "/v1/mgmt/tenant/all")  # alone again
+    log = emulator.requests()
+    assert sorted(r["in_flight"] for r in log[:2]) == [1, 2] and log[2]["in_flight"] == 1
+    first, second = sorted(log[:2], key=lambda r: r["started"])
+    assert second["started"] < first["ended"] <= log[2]["started"]  # the emulator's own clock: overlapping, then not
 
 
 def test_reset_restores_start_state(emulator):

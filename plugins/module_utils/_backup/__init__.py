@@ -20,6 +20,7 @@ theme with ``_flow.plan`` (the same planning as descope_tenant and descope_flow,
 written, with the same diffs) and the snapshot, all before the first write (``_restore``).
 
 Files: ``_layout`` (format constants, argument spec, helpers), ``_capture`` (reading a project),
+``_reads`` (the bounded pool every read of a backup shares, sections side by side),
 ``_store`` (disk: write, verify, list, retention planning), ``_module`` (back up, retention), ``_restore``.
 """
 

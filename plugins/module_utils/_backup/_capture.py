@@ -34,6 +34,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     safe_relpath,
     sha256_bytes,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._reads import Once, Reads
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
 
 
@@ -62,6 +63,12 @@ class Capture:
     authz: Json | None = None  # the opt-in "roles" section: {"permissions": [...], "roles": [...]}
     tenant_settings: Json | None = None  # the opt-in "tenant_settings" section: {"tenant_settings": [...]}
     sso: Json | None = None  # the opt-in "sso" section: {"sso": [...], "secrets_not_captured": [...]}
+    # Work ``capture`` does on the section threads as each answer lands, while other reads are still in flight
+    # (flow id -> file bytes / compare form; snapshot key -> (kind, bytes)): the same functions of the same
+    # objects that render_files and normalised otherwise call, so the bytes are the same either way.
+    flow_files: dict[str, bytes] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    flow_forms: dict[str, Json] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    snapshot_encoded: dict[str, tuple[str, bytes]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def normalised(self) -> Json:
         """The content compared for idempotence: server-managed and empty values dropped, order-free lists sorted."""
@@ -75,11 +82,12 @@ class Capture:
         return content
 
     def _normalised_v1(self) -> Json:
+        forms = self.flow_forms
         return {
             "format_version": FORMAT_VERSION,
             "include": sorted(self.include),
             "tenants": sorted(self.tenants, key=lambda x: str(x["id"])) if self.tenants is not None else None,
-            "flows": {fid: _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
+            "flows": {fid: forms.get(fid) or _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
             "theme": _flow.theme_compare_form(self.theme) if self.theme is not None else None,
             "snapshot": {"status": self.snapshot_status, "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())}},
         }
@@ -100,38 +108,90 @@ class Capture:
 
 
 def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
-    """Read everything a backup holds: one tenant list, one flow list plus one export per flow, the theme, the snapshot."""
+    """Read everything a backup holds: one tenant list, one flow list plus one export per flow, the theme, the snapshot
+    (and the opt-in per-tenant sections), every request on one pool of ``concurrency`` (``_reads``): the independent
+    reads overlap, and only what needs an earlier answer waits for it (the exports the flow list, the per-tenant
+    sections the tenant list)."""
     cap = Capture(include=list(include))
-    if "tenants" in include:
-        cap.tenants = _tenant.parents_first([tenant_item(r) for r in _tenant.load_all(client)])
-    if "flows" in include:
-        ids = sorted(f["id"] for f in _flow.list_flows(client))
-        exported = _flow.export_all(client, ids, concurrency)
-        cap.flows = {fid: flow for fid, flow in exported.items() if flow is not None}  # None: deleted since the list
-    if "theme" in include:
-        theme = client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
-        cap.theme = theme if isinstance(theme, dict) and theme else None
-    tenant_ids: list[str] | None = [str(x["id"]) for x in cap.tenants] if cap.tenants is not None else None
-    if tenant_ids is None and any(s in include for s in ("roles", "tenant_settings", "sso")):
-        tenant_ids = [str(r["id"]) for r in _tenant.load_all(client)]  # one tenant list for every per-tenant section
-    if "roles" in include:
-        cap.authz = _authz.capture(client, tenant_ids or [])
-    if "tenant_settings" in include:
-        cap.tenant_settings = _tenant_settings.capture(client, list(tenant_ids or []))
-    if "sso" in include:
-        cap.sso = _sso.capture(client, list(tenant_ids or []))  # no secret: the API never returns one
-    if "snapshot" in include:
-        try:
-            files = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files")
-        except DescopeAPIError as exc:
-            if not is_snapshot_refusal(exc):
-                raise
-            cap.snapshot_status = "unavailable"
-            cap.snapshot_reason = refusal_reason(exc)
-        else:
-            cap.snapshot_files = files if isinstance(files, dict) else {}
-            cap.snapshot_status = "ok"
+    reads = Reads(concurrency)
+    tenant_list = Once(lambda: _tenant_list(client, include, reads))
+    sections: dict[str, t.Callable[[Reads], t.Any]] = {
+        "tenants": lambda _reads: tenant_list()[0],
+        "flows": lambda reads: _flows(client, reads, cap),
+        "theme": lambda reads: reads.call(_theme, client),
+        # one tenant list for every per-tenant section; each maps its reads over the pool
+        "roles": lambda reads: reads.call(_authz.capture, client, tenant_list()[1]),
+        "tenant_settings": lambda reads: _tenant_settings.capture(client, tenant_list()[1], reads.map),
+        "sso": lambda reads: _sso.capture(client, tenant_list()[1], reads.map),  # no secret: the API never returns one
+        "snapshot": lambda reads: _prepare_snapshot(reads.call(_snapshot, client), cap),
+    }
+    try:
+        # in the order a one-at-a-time capture reads them: the first error raised is the same
+        done = reads.run([(name, sections[name]) for name in _READ_ORDER if name in include])
+    finally:
+        reads.stop()
+    cap.tenants = done.get("tenants")
+    cap.flows = done.get("flows")
+    theme = done.get("theme")
+    cap.theme = theme if isinstance(theme, dict) and theme else None
+    cap.authz, cap.tenant_settings, cap.sso = done.get("roles"), done.get("tenant_settings"), done.get("sso")
+    if "snapshot" in done:
+        cap.snapshot_status, cap.snapshot_files, cap.snapshot_reason = done["snapshot"]
     return cap
+
+
+_READ_ORDER = ("tenants", "flows", "theme", "roles", "tenant_settings", "sso", "snapshot")
+
+
+def _tenant_list(client: t.Any, include: list[str], reads: Reads) -> tuple[list[Json] | None, list[str]]:
+    """The tenants section (parents first) and the tenant ids the per-tenant sections read, in that order."""
+    records = reads.call(_tenant.load_all, client)
+    if "tenants" not in include:
+        return None, [str(r["id"]) for r in records]
+    tenants = _tenant.parents_first([tenant_item(r) for r in records])
+    return tenants, [str(x["id"]) for x in tenants]
+
+
+def _theme(client: t.Any) -> t.Any:
+    return client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
+
+
+def _flows(client: t.Any, reads: Reads, cap: Capture) -> dict[str, Json]:
+    ids = sorted(f["id"] for f in reads.call(_flow.list_flows, client))
+
+    def prepared(export: t.Callable[[str], t.Any], fid: str) -> t.Any:
+        flow = export(fid)
+        if isinstance(flow, dict):  # rendered on the worker while the other exports are in flight
+            if _flow.FLOW_ID_RE.match(fid):
+                cap.flow_files[fid] = _flow_file(flow)
+            cap.flow_forms[fid] = _flow.compare_form(flow)
+        return flow
+
+    exported = _flow.export_all(client, ids, 1, each=lambda export, items: reads.map(lambda fid: prepared(export, fid), items))
+    return {fid: flow for fid, flow in exported.items() if flow is not None}  # None: deleted since the list
+
+
+def _flow_file(flow: Json) -> bytes:
+    # the bare flow object: what descopecli writes and reads (flow/crud.go)
+    return _json_text(_flow.export_document(flow))
+
+
+def _prepare_snapshot(answer: tuple[str, dict[str, t.Any] | None, str | None], cap: Capture) -> tuple[str, dict[str, t.Any] | None, str | None]:
+    for key, value in (answer[1] or {}).items():
+        if safe_relpath(key):
+            cap.snapshot_encoded[key] = encode_snapshot_value(key, value)
+    return answer
+
+
+def _snapshot(client: t.Any) -> tuple[str, dict[str, t.Any] | None, str | None]:
+    """(status, files, reason): a plan without snapshots answers a refusal, kept as the reason, not an error."""
+    try:
+        files = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files")
+    except DescopeAPIError as exc:
+        if not is_snapshot_refusal(exc):
+            raise
+        return "unavailable", None, refusal_reason(exc)
+    return "ok", files if isinstance(files, dict) else {}, None
 
 
 def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -150,10 +210,10 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
                 )
             )
             continue
-        # the bare flow and theme objects: what descopecli writes and reads (flow/crud.go, theme/crud.go)
-        files[f"{FLOWS_DIR}/{fid}.json"] = _json_text(_flow.export_document(flow))
+        cached = cap.flow_files.get(fid)
+        files[f"{FLOWS_DIR}/{fid}.json"] = cached if cached is not None else _flow_file(flow)
     if cap.theme is not None:
-        files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))
+        files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))  # the bare theme object (descopecli theme/crud.go)
     if cap.authz is not None:
         files[ROLES_FILE] = _json_text(cap.authz)
     if cap.tenant_settings is not None:
@@ -171,13 +231,16 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
                 )
             )
             continue
-        kinds[key], files[f"{SNAPSHOT_DIR}/{key}"] = encode_snapshot_value(key, value)
+        kinds[key], files[f"{SNAPSHOT_DIR}/{key}"] = cap.snapshot_encoded.get(key) or encode_snapshot_value(key, value)
     if problems:
         raise DescopeValidationError(problems)
     return files, kinds
 
 
-def build_manifest(cap: Capture, project_id: str, created: datetime.datetime, name: str, files: dict[str, bytes], kinds: dict[str, str]) -> Json:
+def build_manifest(
+    cap: Capture, project_id: str, created: datetime.datetime, name: str, files: dict[str, bytes], kinds: dict[str, str], content_sha256: str | None = None
+) -> Json:
+    """The manifest; ``content_sha256``: ``cap.content_sha256()`` when the caller already has it (it costs a full pass)."""
     snapshot: Json = {"status": cap.snapshot_status}
     if cap.snapshot_reason:
         snapshot["reason"] = cap.snapshot_reason
@@ -193,7 +256,7 @@ def build_manifest(cap: Capture, project_id: str, created: datetime.datetime, na
         "include": sorted(cap.include, key=ALL_SECTIONS.index),
         "counts": cap.counts(),
         "snapshot": snapshot,
-        "content_sha256": cap.content_sha256(),
+        "content_sha256": content_sha256 or cap.content_sha256(),
         "files": {rel: sha256_bytes(data) for rel, data in sorted(files.items())},
     }
     if cap.sso is not None:  # only with the opt-in sso section, so other manifests keep their exact format

@@ -161,7 +161,7 @@ def run_backup(ctx: TaskContext) -> Outcome:
     else:
         created = _layout.now()
         name = free_name(root, stamp_of(created))
-        manifest = sign(build_manifest(cap, project_id, created, name, files, kinds), key)
+        manifest = sign(build_manifest(cap, project_id, created, name, files, kinds, content), key)
         _guard_secret(ctx, files, manifest)
         path = os.path.join(root, name)
         if not ctx.check_mode:

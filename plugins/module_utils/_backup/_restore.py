@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import os
 import typing as t
@@ -54,7 +55,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line, sentence
-from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan, concurrency_of
 
 DONE = ("ok", "check")
 # roles and permissions (opt-in "roles" section) take the stages around the tenants' (see _authz.restore_changes)
@@ -263,7 +264,13 @@ def snapshot_payload(files: dict[str, t.Any], theme_form: Json | None) -> dict[s
     return {k: v for k, v in files.items() if not k.startswith("flows/") and not _is_theme_file(v, theme_form)}
 
 
-def _plan_snapshot(client: t.Any, backed_up: dict[str, t.Any], notes: list[str], theme_form: Json | None = None) -> Change | None:
+def _live_snapshot(client: t.Any) -> dict[str, t.Any]:
+    return client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files") or {}
+
+
+def _plan_snapshot(
+    client: t.Any, backed_up: dict[str, t.Any], notes: list[str], theme_form: Json | None = None, live_read: concurrent.futures.Future[t.Any] | None = None
+) -> Change | None:
     """Compare with the live snapshot; when settings differ, validate (a read) and plan one import.
 
     A snapshot import overrides the project's current configuration ("Imports a snapshot ... into a project,
@@ -271,7 +278,7 @@ def _plan_snapshot(client: t.Any, backed_up: dict[str, t.Any], notes: list[str],
     configuration absent from the files is unpublished (docs/backups-and-restore.md says so).
     """
     try:
-        live = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files") or {}
+        live = live_read.result() if live_read is not None else _live_snapshot(client)  # read beside the tenant planning
     except DescopeAPIError as exc:
         if not is_snapshot_refusal(exc):
             raise
@@ -312,6 +319,22 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     """Plan tenants, flows, the theme and the snapshot; anything that refuses raises before the first write."""
     if verified is None:  # declare returns None only with problems, and the pipeline stops on those
         return Plan([])
+    # The client first: the planners below work on copies of the context (dataclasses.replace), which share
+    # this one. Made lazily by the first copy instead, each copy had its own: a second licence handshake (a
+    # request every later one waits for) and a second connection pool on the module path.
+    client = ctx.client()
+    # The live snapshot needs no other answer: read beside the tenant, role and settings planning (2 in flight at
+    # most, and done before the flow exports get the pool), its answer or error taken where it is compared.
+    side = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="descope-restore-snapshot")
+    wanted = "snapshot" in verified.sections and concurrency_of(ctx.params) > 1
+    live_snapshot = side.submit(_live_snapshot, client) if wanted else None
+    try:
+        return _plan_all(ctx, verified, live_snapshot)
+    finally:
+        side.shutdown(wait=True)
+
+
+def _plan_all(ctx: TaskContext, verified: Verified, live_snapshot: concurrent.futures.Future[t.Any] | None) -> Plan:
     tenant_changes: list[Change] = []
     if "tenants" in verified.sections:
         domains = [d for x in verified.tenants for d in x.get("self_provisioning_domains") or []]
@@ -329,9 +352,13 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
         restored = [str(x.get("id")) for x in verified.tenants if x.get("id") and x.get("state", "present") != "absent"]
         authz_changes = _authz.restore_changes(ctx, verified.authz, bool(ctx.params.get("prune")), restored)
     config_changes = plan_tenant_config(ctx, verified)
+    if live_snapshot is not None:
+        concurrent.futures.wait([live_snapshot])  # the flow exports below get the whole pool
     flow_plan = _flow.plan(ctx, verified.flows, []) if verified.flows is not None else None
     notes = list(verified.notes)
-    snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes, verified.theme_form) if "snapshot" in verified.sections else None
+    snapshot_change = None
+    if "snapshot" in verified.sections:
+        snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes, verified.theme_form, live_snapshot)
     for change in tenant_changes:
         change.stage = STAGE_TENANTS
     flow_changes = flow_plan.changes if flow_plan is not None else []

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
@@ -39,6 +40,27 @@ def _write_private(path: str, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(path, 0o600)  # the umask can only remove bits; make the mode exact anyway
+
+
+# Files written (and fsync'ed) side by side: one fsync at a time costs a journal commit each, while concurrent
+# ones share commits (257 files: about half the time on ext4). Disk threads, not API requests: not `concurrency`.
+WRITE_WORKERS = 8
+
+
+def _write_all(targets: list[tuple[str, bytes]]) -> None:
+    """Write every file; every write has ended (done or failed) before this returns or raises the first error."""
+    if len(targets) < 2:
+        for target, data in targets:
+            _write_private(target, data)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(WRITE_WORKERS, len(targets)), thread_name_prefix="descope-backup-write") as pool:
+        futures = [pool.submit(_write_private, target, data) for target, data in targets]
+        concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_EXCEPTION)
+        for f in futures:
+            f.cancel()  # a write failed: the rest is not started (the directory is removed anyway)
+    for f in futures:
+        if not f.cancelled() and f.exception() is not None:
+            raise t.cast(BaseException, f.exception())
 
 
 def free_name(root: str, stamp: str) -> str:
@@ -119,12 +141,11 @@ def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) 
         ) from None
     final = os.path.join(root, name)
     try:
-        for rel, data in sorted(files.items()):
-            target = os.path.join(tmp, *rel.split("/"))
-            parent = os.path.dirname(target)
+        targets = [(os.path.join(tmp, *rel.split("/")), data) for rel, data in sorted(files.items())]
+        for parent in sorted({os.path.dirname(target) for target, _data in targets}):
             if not os.path.isdir(parent):
                 os.makedirs(parent, mode=0o700)
-            _write_private(target, data)
+        _write_all(targets)
         _write_private(os.path.join(tmp, MANIFEST), _json_text(manifest))
         for dirpath, _dirs, _files in os.walk(tmp):
             os.chmod(dirpath, 0o700)

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import copy
+import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, diff_entries, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
@@ -34,9 +36,22 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
     summaries: dict[str, tuple[str, Json]] = {}
     sources = {d.flow_id: d.source for d in declared.docs}
     listed_count: dict[str, int] = {}  # the delete guard's denominator
-    if declared.docs or declared.absent or declared.prune:
+    flows_wanted = bool(declared.docs or declared.absent or declared.prune)
+    theme_read: concurrent.futures.Future[t.Any] | None = None
+    if declared.theme is not None and flows_wanted and concurrency > 1:
+        # The theme export needs no other answer: it goes out beside the flow list (2 in flight) instead of
+        # after every export. Its answer, or error, is taken where it was read before, so errors keep their order.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="descope-flow-theme") as side:
+            theme_read = side.submit(_live_theme, ctx.client())
+            try:
+                listed_flows = list_flows(ctx.client())
+            finally:
+                concurrent.futures.wait([theme_read])  # done before the exports: never more than concurrency in flight
+    elif flows_wanted:
+        listed_flows = list_flows(ctx.client())
+    if flows_wanted:
         client = ctx.client()
-        listed = {f["id"]: f for f in list_flows(client)}
+        listed = {f["id"]: f for f in listed_flows}
         listed_count["flow"] = len(listed)
         current = export_all(client, [d.flow_id for d in declared.docs if d.flow_id in listed], concurrency)
         for doc in declared.docs:
@@ -85,7 +100,7 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
 
     theme_change: Change | None = None
     if declared.theme is not None:
-        live = ctx.client().post(PATH_THEME_EXPORT, {}, read=True).get("theme")
+        live = theme_read.result() if theme_read is not None else _live_theme(ctx.client())
         before = theme_compare_form(live) if isinstance(live, dict) else None
         after = theme_compare_form(declared.theme)
         if before is not None and canonical(before) == canonical(after):
@@ -96,6 +111,10 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
         changes.append(theme_change)
     data = {"summaries": summaries, "sources": sources, "theme_change": theme_change, "theme_source": declared.theme_source, "absent": declared.absent}
     return Plan(changes, declared.mode, data, existing=listed_count)
+
+
+def _live_theme(client: t.Any) -> t.Any:
+    return client.post(PATH_THEME_EXPORT, {}, read=True).get("theme")
 
 
 def _theme_summary(change: Change) -> str:

@@ -17,6 +17,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_LOAD_ALL, Record, current_view, export_view
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
+# maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)
+Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 NOT_EXPORTED = ["oidc.client_secret"]
 
 
@@ -48,12 +50,19 @@ def missing_secrets(items: list[Record]) -> list[str]:
     return [f"{x['tenant_id']}{'/' + x['sso_id'] if x.get('sso_id') else ''}: {s}" for x in items if x["protocol"] == "oidc" for s in NOT_EXPORTED]
 
 
-def capture(client: t.Any, tenant_ids: list[str] | None = None) -> Record:
-    """Backup capture: ``{"sso": [items], "secrets_not_captured": [...]}``; no secret is ever in it."""
+def capture(client: t.Any, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
+    """Backup capture: ``{"sso": [items], "secrets_not_captured": [...]}``; no secret is ever in it.
+
+    ``each(fn, ids)``: maps the per-tenant reads, in order (a backup passes its bounded pool); default one at a time.
+    """
     ids = tenant_ids if tenant_ids is not None else _tenant_ids(client)
+
+    def read(tid: str) -> list[Record] | None:
+        return export_tenant(client, tid)
+
     items: list[Record] = []
-    for tid in ids:
-        items.extend(export_tenant(client, tid) or [])
+    for found in each(read, ids) if each is not None else [read(tid) for tid in ids]:
+        items.extend(found or [])
     return {"sso": items, "secrets_not_captured": missing_secrets(items)}
 
 

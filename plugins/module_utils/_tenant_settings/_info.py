@@ -13,6 +13,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import PATH_PASSWORD, PATH_SESSION, Record, password_view, session_view
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
+# maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)
+Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 
 
 def _tenant_ids(client: t.Any) -> list[str]:
@@ -32,10 +34,18 @@ def export_item(client: t.Any, tenant_id: str) -> Record | None:
     return {"tenant_id": tenant_id, "session": session_view(session), "password_policy": password_view(password)}
 
 
-def capture(client: t.Any, tenant_ids: list[str] | None = None) -> Record:
-    """Backup capture: ``{"tenant_settings": [items]}`` (no secrets in these resources)."""
+def capture(client: t.Any, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
+    """Backup capture: ``{"tenant_settings": [items]}`` (no secrets in these resources).
+
+    ``each(fn, ids)``: maps the per-tenant reads, in order (a backup passes its bounded pool); default one at a time.
+    """
     ids = tenant_ids if tenant_ids is not None else _tenant_ids(client)
-    items = [x for x in (export_item(client, tid) for tid in ids) if x is not None]
+
+    def read(tid: str) -> Record | None:
+        return export_item(client, tid)
+
+    found = each(read, ids) if each is not None else [read(tid) for tid in ids]
+    items = [x for x in found if x is not None]
     return {"tenant_settings": items}
 
 

@@ -363,6 +363,47 @@ def test_restore_round_trip_check_mode_then_real_then_unchanged(seeded: t.Any, t
     assert "already matches" in again["msg"]
 
 
+def test_restore_makes_one_client_for_every_planner(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    # each planner works on a copy of the task context; a copy made before the client existed made its own:
+    # one more licence handshake that every later request waited for (and one more connection pool)
+    run(seeded, tmp_path)
+    mutate(seeded)
+    seeded.clear_log()
+    env = {**seeded.env, "DESCOPE_LICENSE_HANDSHAKE": "true"}
+    result = run(seeded, tmp_path, env=env, state="restored", backup="latest", prune=True)
+    assert result["changed"] is True and "failed" not in result, result
+    log = seeded.requests()
+    assert [r["path"] for r in log].count("/v1/mgmt/license") == 1 and log[0]["path"] == "/v1/mgmt/license"
+
+
+def test_restore_reads_the_snapshot_and_the_theme_beside_the_lists(seeded: t.Any, tmp_path: pathlib.Path) -> None:
+    run(seeded, tmp_path)
+    mutate(seeded)
+    # held 0.3 s each by the emulator, so requests sent together overlap there on any machine load; nothing is timed
+    seeded.faults({"path": "*", "kind": "delay", "seconds": 0.3, "count": None})
+    seeded.clear_log()
+    result = run(seeded, tmp_path, state="restored", backup="latest", prune=True, concurrency=4)
+    assert result["changed"] is True and "failed" not in result, result
+    log = seeded.requests()
+    first = {r["path"]: r for r in reversed(log)}  # the first request of each path
+
+    def together(a: str, b: str) -> bool:
+        return first[a]["started"] < first[b]["ended"] and first[b]["started"] < first[a]["ended"]
+
+    assert together("/v1/mgmt/project/snapshot/export", "/v1/mgmt/tenant/all")
+    assert together("/v2/mgmt/theme/export", "/v1/mgmt/flow/list")
+    exports = [r for r in log if r["path"] == "/v2/mgmt/flow/export"]
+    assert exports and all(r["started"] >= first["/v1/mgmt/project/snapshot/export"]["ended"] for r in exports)
+    assert max(r["in_flight"] for r in log) <= 4
+    # one at a time with concurrency 1, and the same plan
+    seeded.clear_faults()
+    mutate(seeded)
+    seeded.clear_log()
+    again = run(seeded, tmp_path, state="restored", backup="latest", prune=True, concurrency=1)
+    assert [x["action"] for x in again["tenants"]] == [x["action"] for x in result["tenants"]]
+    assert [r["in_flight"] for r in seeded.requests()] == [1] * len(seeded.requests())
+
+
 def test_restore_without_prune_keeps_newer_objects_and_protected_ids(seeded: t.Any, tmp_path: pathlib.Path) -> None:
     run(seeded, tmp_path)
     mutate(seeded)

@@ -193,6 +193,32 @@ def test_write_if_changed(tmp_path: pathlib.Path) -> None:
 # -- against the emulator -----------------------------------------------------------------------------
 
 
+def test_the_theme_export_goes_out_beside_the_flow_list_and_before_the_exports(emulator: t.Any) -> None:
+    # held 0.3 s each by the emulator, so requests sent together overlap there on any machine load; nothing is timed
+    emulator.faults({"path": "*", "kind": "delay", "seconds": 0.3, "count": None})
+    emulator.clear_log()
+    result = run_flow(emulator, src=str(V2_FILE), theme=str(THEME_FILE), concurrency=4)
+    assert "failed" not in result, result
+    log = {r["path"]: r for r in emulator.requests()}
+    listing, theme, export = log["/v1/mgmt/flow/list"], log["/v2/mgmt/theme/export"], log["/v2/mgmt/flow/export"]
+    assert listing["started"] < theme["ended"] and theme["started"] < listing["ended"]  # in flight together
+    assert export["started"] >= theme["ended"]  # the exports get the whole pool
+    assert len(emulator.requests()) == 5  # list, theme, export, then the flow and theme imports: nothing read twice
+
+    # both fail: the flow list's error, the first a one-at-a-time plan meets; concurrency 1 reads one at a time
+    emulator.clear_faults()
+    emulator.faults(
+        {"path": "/v2/mgmt/theme/export", "kind": "status", "status": 400, "count": 1},
+        {"path": "/v1/mgmt/flow/list", "kind": "status", "status": 400, "count": 1},
+    )
+    failed = run_flow(emulator, src=str(V2_FILE), theme=str(THEME_FILE), concurrency=4)
+    assert failed.get("failed") and failed["error"]["path"] == "/v1/mgmt/flow/list", failed
+    emulator.clear_log()
+    emulator.faults({"path": "*", "kind": "delay", "seconds": 0.1, "count": None})
+    run_flow(emulator, src=str(V2_FILE), theme=str(THEME_FILE), concurrency=1)
+    assert [r["in_flight"] for r in emulator.requests()] == [1] * len(emulator.requests())
+
+
 def test_deploy_v2_then_second_run_is_unchanged(emulator: t.Any) -> None:
     emulator.clear_log()
     first = run_flow(emulator, src=str(V2_FILE))
