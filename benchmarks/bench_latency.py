@@ -25,7 +25,9 @@ licence handshake spread over the workers::
   no round. The handshake is sequential because every later request carries its answer (the rate-limit tier).
 * the official-SDK script: one request at a time (concurrency 1), as a user writes it.
 
-"most in flight" is the largest number of requests the emulator was handling at once (its request log).
+"most in flight" is the largest number of requests the emulator was handling at once (its request log). "on the
+wire" is the span from the first request the emulator received to the last answer it sent (its request log's
+``started``/``ended``): the row's seconds minus that span is local work (start-up, planning, writing files).
 
 Usage: python benchmarks/bench_latency.py [--tenants 200] [--flows 50] [--delay 0.05]
 """
@@ -58,6 +60,8 @@ def delayed(emulator: bt.Emulator, seconds: float) -> None:
 def row(label: str, elapsed: float, log: list[dict[str, t.Any]], concurrency: int, delay: float, chain: int, fanned_path: str | None) -> dict[str, t.Any]:
     """One table row; ``fanned_path``: the requests the chain unlocks (None: the writes)."""
     fanned = sum(1 for r in log if (r["path"] == fanned_path if fanned_path else r["write"]))
+    stamped = [r for r in log if r.get("started") is not None and r.get("ended") is not None]
+    wire = (max(r["ended"] for r in stamped) - min(r["started"] for r in stamped)) if stamped else float("nan")
     rounds = max(chain + math.ceil(fanned / concurrency), 1 + math.ceil((len(log) - 1) / concurrency))
     return {
         "label": label,
@@ -66,6 +70,7 @@ def row(label: str, elapsed: float, log: list[dict[str, t.Any]], concurrency: in
         "in_flight": max((int(r.get("in_flight") or 1) for r in log), default=0),
         "concurrency": concurrency,
         "seconds": elapsed,
+        "wire": wire,
         "floor": rounds * delay,
     }
 
@@ -140,11 +145,11 @@ def main() -> None:
     finally:
         emulator.stop()
     print(f"Every request delayed {opts.delay * 1000:.0f} ms by the emulator.\n")
-    print("| run | requests | writes | concurrency | most in flight | seconds | floor (s) | ratio to floor |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| run | requests | writes | concurrency | most in flight | seconds | floor (s) | ratio to floor | on the wire (s) | wire / floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         cells = f"{r['requests']} | {r['writes']} | {r['concurrency']} | {r['in_flight']} | {r['seconds']:.2f} | {r['floor']:.2f}"
-        cells += f" | {r['seconds'] / r['floor']:.2f}"
+        cells += f" | {r['seconds'] / r['floor']:.2f} | {r['wire']:.2f} | {r['wire'] / r['floor']:.2f}"
         print(f"| {r['label']} | {cells} |")
     print(json.dumps(rows), file=sys.stderr)
 

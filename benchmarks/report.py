@@ -139,7 +139,9 @@ request after the handshake spread over the pool. A backup's tenant list, theme 
 and go out beside its flow list, so they add no round. "most in flight" is read from the emulator's request log.""",
         """- "ratio to floor" includes the engine's own start-up (imports, argument validation) and client-side CPU per request on the
   shared 2-core machine; the no-op row shows that fixed part (2 requests). The backup row also includes writing its
-  files (each fsync'ed before the directory is renamed into place, 8 at a time), which no request count shows.""",
+  files (each fsync'ed before the directory is renamed into place, 8 at a time), which no request count shows.
+- "on the wire" is measured by the emulator (first request received to last answer sent); "wire / floor" is how
+  well a row uses its concurrency, whatever the local disk and CPU cost around it.""",
     ),
 ]
 
