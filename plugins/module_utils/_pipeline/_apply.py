@@ -76,11 +76,13 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
             change.outcome = "check"
     if check_mode:
         return changes
-    pending = [c for c in changes if c.changed]
+    batches: dict[tuple[int, int], list[Change]] = {}  # grouped once: a scan per phase was O(n^2) for a long parent chain
+    for change in changes:
+        if change.changed:
+            batches.setdefault((change.stage, change.phase), []).append(change)
     auth_failed = False
     failed_stage: int | None = None
-    for stage, phase in sorted({(c.stage, c.phase) for c in pending}):
-        batch = [c for c in pending if c.stage == stage and c.phase == phase]
+    for (stage, _phase), batch in sorted(batches.items(), key=lambda entry: entry[0]):
         if failed_stage is not None and stage > failed_stage:
             for change in batch:
                 change.outcome = "skipped"

@@ -142,3 +142,14 @@ def test_stages_run_in_order_when_nothing_fails() -> None:
     ]
     execute(changes, client=None, check_mode=False, concurrency=4)
     assert log == ["t1", "f1", "snap"]
+
+
+def test_a_long_chain_of_phases_runs_in_phase_order_and_a_failure_stops_later_stages() -> None:
+    log: list[str] = []
+    failure = DescopeAPIError(500, "POST", "/x", error_code="E1")
+    changes = [Change("tenant", f"t{i}", "create", None, {}, recorder(log, f"t{i}"), phase=i) for i in reversed(range(600))]
+    changes.append(Change("tenant", "bad", "create", None, {}, recorder(log, "bad", error=failure), phase=600))
+    changes.append(Change("flow", "later", "import", None, {}, recorder(log, "later"), stage=1))
+    execute(changes, client=None, check_mode=False, concurrency=4)
+    assert log == [f"t{i}" for i in range(600)] + ["bad"]
+    assert changes[-1].outcome == "skipped" and changes[-2].outcome == "failed"
