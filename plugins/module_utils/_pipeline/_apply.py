@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import threading
 import time
 import typing as t
@@ -63,6 +62,47 @@ def _nothing(_outcome: str | None) -> None:
     return None
 
 
+def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], None]) -> None:
+    """``work`` on each change, in order, by ``workers`` threads that take the next change as they finish one.
+
+    A thread pool's future and semaphore per item cost ~55 us of CPU each (10,000 writes: half a second). An unexpected
+    exception (or an interrupt of the caller) stops the threads taking more changes; those in flight finish; it is raised here.
+    """
+    pending = iter(batch)
+    lock = threading.Lock()
+    halt = threading.Event()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        while True:
+            with lock:
+                change = None if halt.is_set() else next(pending, None)
+            if change is None:
+                return
+            try:
+                work(change)
+            except BaseException as exc:  # noqa: BLE001  # pylint: disable=broad-except  # re-raised in the caller's thread
+                halt.set()
+                errors.append(exc)
+                return
+
+    started: list[threading.Thread] = []
+    try:
+        for _ in range(workers):
+            thread = threading.Thread(target=worker, name="descope-apply")
+            thread.start()
+            started.append(thread)
+        for thread in started:
+            thread.join()
+    except BaseException:
+        halt.set()  # interrupted (or no thread could start): take no more changes, let those in flight finish
+        for thread in started:
+            thread.join()
+        raise
+    if errors:
+        raise errors[0]
+
+
 def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4, done: t.Callable[[str | None], None] | None = None) -> list[Change]:
     """Apply the planned changes (or only mark them in check mode); never raises for API errors.
 
@@ -106,8 +146,7 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
         else:
             # the first 401/403 stops the writes not yet started (only those already in flight finish)
             stop = threading.Event()
-            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop, done), batch))
+            _in_parallel(batch, workers, lambda c, stop=stop: _apply_unless_stopped(c, client, stop, done))
             auth_failed = stop.is_set()
         if failed_stage is None and any(c.outcome in ("failed", "skipped") for c in batch):
             failed_stage = stage
