@@ -75,7 +75,8 @@ def validate_args(spec: ResourceSpec, args: t.Mapping[str, t.Any]) -> tuple[dict
     params = dict(args)
     params.update(outcome.validated_parameters)
     for name, value in opaque.items():
-        params[name] = [e if isinstance(e, dict) else checked for e, checked in zip(value, params[name])]
+        checked = params[name]  # the same length: one validated element per item
+        params[name] = [item if isinstance(item, dict) else checked[index] for index, item in enumerate(value)]
     return params, set(outcome._no_log_values)  # pylint: disable=protected-access  # what AnsibleModule scrubs
 
 
