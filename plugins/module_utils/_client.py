@@ -279,7 +279,7 @@ class DescopeClient:
             # Session.request, with what it reads from the environment on every call (proxies, CA bundle, netrc: the host
             # decides, the same for every request of a client) read once per task by requests' own rules, and without its
             # per-call merging of session settings (same result). Both were a third of the controller's CPU for 10,000 creates.
-            session, rs = self.session, requests.sessions
+            session, rs, cookies = self.session, t.cast(t.Any, requests.sessions), t.cast(t.Any, requests.cookies)
             if self._send_settings is None:
                 netrc = requests.utils.get_netrc_auth(url) if session.trust_env and not session.auth else None
                 send = session.merge_environment_settings(url, {}, None, None, None)  # as Session.request(proxies=None, verify=None...)
@@ -293,7 +293,7 @@ class DescopeClient:
                 params=params or {},
                 headers=session.headers if headers is None else rs.merge_setting(headers, session.headers, dict_class=requests.structures.CaseInsensitiveDict),
                 auth=environment["auth"],
-                cookies=requests.cookies.merge_cookies(requests.cookies.RequestsCookieJar(), session.cookies),
+                cookies=cookies.merge_cookies(cookies.RequestsCookieJar(), session.cookies),
                 hooks=rs.merge_hooks(requests.hooks.default_hooks(), session.hooks),
             )
             return session.send(request, timeout=self.settings.timeout, allow_redirects=True, **environment["send"])  # cookies, redirects

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import typing as t
@@ -146,7 +147,7 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
         else:
             # the first 401/403 stops the writes not yet started (only those already in flight finish)
             stop = threading.Event()
-            _in_parallel(batch, workers, lambda c, stop=stop: _apply_unless_stopped(c, client, stop, done))
+            _in_parallel(batch, workers, functools.partial(_apply_unless_stopped, client=client, stop=stop, done=done))
             auth_failed = stop.is_set()
         if failed_stage is None and any(c.outcome in ("failed", "skipped") for c in batch):
             failed_stage = stage
