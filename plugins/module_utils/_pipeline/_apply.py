@@ -89,7 +89,7 @@ def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], N
 
     started: list[threading.Thread] = []
     try:
-        for _ in range(workers):
+        for _number in range(workers):
             thread = threading.Thread(target=worker, name="descope-apply")
             thread.start()
             started.append(thread)
