@@ -15,7 +15,9 @@ ansible-playbook process tree, from ``os.wait4``), the collection's own CPU seco
 debug baseline's at the same N: what ansible-playbook spends on the variable is not the collection's), CPU seconds
 of the emulator process over the same run (``/proc/<pid>/stat``), the controller's peak RSS, and ``x debug``: wall
 time / the debug baseline's. A last line gives the split for creating the largest N: collection CPU / emulator CPU
-(at or below 1: the run is bounded by the emulator, standing in for the API, not by the collection).
+(at or below 1: the run is bounded by the emulator, standing in for the API, not by the collection), and the same
+with the create run's CPU beyond the no-op run's in place of the debug-baseline difference (the debug task also
+prints the N items, which moves its CPU by seconds at 10,000).
 
 Usage: python benchmarks/bench_scale.py [--sizes 10,100,1000,10000] [--quick] [--json FILE]
 """
