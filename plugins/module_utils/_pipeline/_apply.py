@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-import concurrent.futures
+import functools
 import threading
 import time
 import typing as t
@@ -63,6 +63,47 @@ def _nothing(_outcome: str | None) -> None:
     return None
 
 
+def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], None]) -> None:
+    """``work`` on each change, in order, by ``workers`` threads that take the next change as they finish one.
+
+    A thread pool's future and semaphore per item cost ~55 us of CPU each (10,000 writes: half a second). An unexpected
+    exception (or an interrupt of the caller) stops the threads taking more changes; those in flight finish; it is raised here.
+    """
+    pending = iter(batch)
+    lock = threading.Lock()
+    halt = threading.Event()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        while True:
+            with lock:
+                change = None if halt.is_set() else next(pending, None)
+            if change is None:
+                return
+            try:
+                work(change)
+            except BaseException as exc:  # noqa: BLE001  # pylint: disable=broad-except  # re-raised in the caller's thread
+                halt.set()
+                errors.append(exc)
+                return
+
+    started: list[threading.Thread] = []
+    try:
+        for _number in range(workers):
+            thread = threading.Thread(target=worker, name="descope-apply")
+            thread.start()
+            started.append(thread)
+        for thread in started:
+            thread.join()
+    except BaseException:
+        halt.set()  # interrupted (or no thread could start): take no more changes, let those in flight finish
+        for thread in started:
+            thread.join()
+        raise
+    if errors:
+        raise errors[0]
+
+
 def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4, done: t.Callable[[str | None], None] | None = None) -> list[Change]:
     """Apply the planned changes (or only mark them in check mode); never raises for API errors.
 
@@ -76,11 +117,13 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
             change.outcome = "check"
     if check_mode:
         return changes
-    pending = [c for c in changes if c.changed]
+    batches: dict[tuple[int, int], list[Change]] = {}  # grouped once: a scan per phase was O(n^2) for a long parent chain
+    for change in changes:
+        if change.changed:
+            batches.setdefault((change.stage, change.phase), []).append(change)
     auth_failed = False
     failed_stage: int | None = None
-    for stage, phase in sorted({(c.stage, c.phase) for c in pending}):
-        batch = [c for c in pending if c.stage == stage and c.phase == phase]
+    for (stage, _phase), batch in sorted(batches.items(), key=lambda entry: entry[0]):
         if failed_stage is not None and stage > failed_stage:
             for change in batch:
                 change.outcome = "skipped"
@@ -104,8 +147,7 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
         else:
             # the first 401/403 stops the writes not yet started (only those already in flight finish)
             stop = threading.Event()
-            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda c, stop=stop: _apply_unless_stopped(c, client, stop, done), batch))
+            _in_parallel(batch, workers, functools.partial(_apply_unless_stopped, client=client, stop=stop, done=done))
             auth_failed = stop.is_set()
         if failed_stage is None and any(c.outcome in ("failed", "skipped") for c in batch):
             failed_stage = stage

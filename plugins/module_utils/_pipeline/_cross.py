@@ -16,27 +16,35 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Proble
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan, ResourceSpec
 
 
-def _declared_item(ctx: TaskContext, target: str) -> tuple[int | None, dict[str, t.Any]]:
-    """The item as the user wrote it (its index in ``tenants``), so a problem points at the user's own list."""
+def _declared_items(ctx: TaskContext) -> t.Callable[[str], tuple[int | None, dict[str, t.Any]]]:
+    """The item as the user wrote it (its index in ``tenants``), by id or name, so a problem points at the user's own list.
+
+    The first item whose id or name is the target; indexed once (a scan per planned change was O(n^2)).
+    """
     items = ctx.params.get("tenants")
     if items is None:
-        return None, dict(ctx.params)
+        return lambda _target: (None, dict(ctx.params))
+    first: dict[str, tuple[int, dict[str, t.Any]]] = {}
     for index, item in enumerate(items):
-        if isinstance(item, dict) and target in (item.get("id"), item.get("name")):
-            return index, item
-    return None, {}
+        if isinstance(item, dict):
+            for key in (item.get("id"), item.get("name")):
+                if isinstance(key, str):
+                    first.setdefault(key, (index, item))
+    return lambda target: first.get(target, (None, {}))
 
 
 def _tenant_default_roles(ctx: TaskContext, plan: Plan) -> list[Problem]:
     """Default roles a tenant write would set must exist (the real API refuses unknown roles; see _authz._hooks)."""
     wanted = []
+    declared_item = None
     for change in plan.changes:
         if change.action not in ("create", "update") or not change.after:
             continue
         roles = change.after.get("default_roles")
         if not roles or roles == (change.before or {}).get("default_roles"):
             continue
-        index, item = _declared_item(ctx, change.target_id)
+        declared_item = declared_item or _declared_items(ctx)
+        index, item = declared_item(change.target_id)
         raw = item.get("default_roles")
         wanted.append((index, change.target_id, [str(r).strip() for r in raw] if isinstance(raw, list) else list(roles)))
     return _authz.default_role_problems(ctx.client(), wanted) if wanted else []

@@ -35,12 +35,12 @@ def _managed(view: Record, fields: t.Iterable[str]) -> Record:
     return {k: view.get(k) for k in keys}
 
 
-def _plan_item(item: Item) -> _change.Change:
+def _plan_item(item: Item, view_of: t.Callable[[Record], Record] = current_view) -> _change.Change:
     label = item.label or item.name or "?"
     if item.state == "absent":
         if item.current is None:
             return _change.Change("tenant", label, "unchanged")
-        before = compact(current_view(item.current))
+        before = compact(view_of(item.current))
         return _change.Change("tenant", label, "delete", before=before, after=None, apply=_deleter(label, item.cascade))
     fields = item.fields
     if item.current is None:
@@ -48,7 +48,7 @@ def _plan_item(item: Item) -> _change.Change:
         change = _change.Change("tenant", label, "create", before=None, after=after)
         change.apply = _creator(change, item.id, fields)
         return change
-    view = current_view(item.current)
+    view = view_of(item.current)
     before = _managed(view, fields)
     after = {**before, **{k: v for k, v in fields.items() if k != "parent_tenant_id" or v}}
     after = _managed(after, fields)
@@ -121,9 +121,13 @@ def _assign_phases(changes: list[_change.Change], items_by_label: dict[str, Item
     """Deletes first, children before parents; then updates; then creates, parents before children."""
     deleting = {c.target_id for c in changes if c.action == "delete"}
     creating = {c.target_id: c for c in changes if c.action == "create"}
+    children: dict[str, list[str]] = {}  # parent id -> existing sub-tenants (a scan of every tenant per delete was O(n^2))
+    for record in existing.values():
+        if isinstance(record.get("parent"), str):
+            children.setdefault(record["parent"], []).append(record["id"])
 
     def height(tid: str, seen: frozenset[str]) -> int:
-        kids = [r["id"] for r in existing.values() if r.get("parent") == tid and r["id"] in deleting and r["id"] not in seen]
+        kids = [k for k in children.get(tid, []) if k in deleting and k not in seen]
         return 0 if not kids else 1 + max(height(k, seen | {tid}) for k in kids)
 
     def depth(tid: str, seen: frozenset[str]) -> int:
@@ -230,9 +234,9 @@ def plan(ctx: TaskContext, declared: tuple[list[Item], bool], problems: list[Pro
     mode = "set" if set_mode else "single"
     if problems:
         return Plan([], mode)
-    changes = [_plan_item(item) for item in items]
+    changes = [_plan_item(item, checks.view) for item in items]
     for tid in checks.pruned:
-        before = compact(current_view(existing[tid]))
+        before = compact(checks.view(existing[tid]))
         changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False), pruned=True))
     _assign_phases(changes, {i.label or i.name or "": i for i in items}, existing)
     return Plan(changes, mode, existing={"tenant": len(existing)} if set_mode else {})

@@ -146,6 +146,19 @@ class Checks:
         self.allow_duplicate_domains = bool(params.get("allow_duplicate_domains"))
         self.problems: list[Problem] = []
         self.pruned: list[str] = []
+        self._views: dict[int, tuple[Record, Record]] = {}
+        self._by_label: dict[str, list[Item]] = {}
+
+    def view(self, record: Record) -> Record:
+        """``current_view(record)``, computed once per record: planning reads each one up to four times. Do not modify it."""
+        known = self._views.get(id(record))
+        if known is None or known[0] is not record:
+            known = self._views[id(record)] = (record, current_view(record))
+        return known[1]
+
+    def _declared(self, label: str | None) -> list[Item]:
+        """The items of ``check``'s valid list with this label, in their order (an index: a scan per item was O(n^2))."""
+        return self._by_label.get(label, []) if label else []
 
     def resolve(self) -> None:
         """Attach each valid item to the existing tenant it targets (by id, else by unique name)."""
@@ -168,6 +181,10 @@ class Checks:
 
     def check(self) -> None:
         valid = [i for i in self.items if i.valid]
+        self._by_label = {}
+        for item in valid:
+            if item.label:
+                self._by_label.setdefault(item.label, []).append(item)
         self._duplicates(valid)
         declared = {i.label for i in valid if i.label}
         if self.prune:
@@ -213,7 +230,7 @@ class Checks:
             if not item.name:
                 self.problems.append(item.problem("name", f"is required to create tenant '{item.id}' (it does not exist yet).", "Set name."))
             if parent:
-                declared_parent = [i for i in valid if i.label == parent and i is not item]
+                declared_parent = [i for i in self._declared(parent) if i is not item]
                 if parent == item.label:
                     self.problems.append(item.problem("parent_tenant_id", "a tenant cannot be its own parent.", "Remove parent_tenant_id or use another id."))
                 elif parent in deleted or any(i.state == "absent" for i in declared_parent):
@@ -233,7 +250,7 @@ class Checks:
                         )
                     )
             return
-        current_parent = current_view(item.current)["parent_tenant_id"]
+        current_parent = self.view(item.current)["parent_tenant_id"]
         if parent is not None and parent != current_parent:
             now = f"'{current_parent}'" if current_parent else "no parent"
             self.problems.append(
@@ -269,7 +286,7 @@ class Checks:
             if parent in deleted and child["id"] not in deleted and child["id"] in keep:
                 why = "pruned" if parent in self.pruned else "declared absent"
                 what = "protected" if child["id"] in self.protected else "declared present"
-                owner = next((i for i in valid if i.label == parent), None)
+                owner = next(iter(self._declared(parent)), None)
                 problem = Problem(
                     "parent_tenant_id" if owner is None else "state",
                     f"tenant '{parent}' is {why} but its sub-tenant '{child['id']}' is {what}.",
@@ -286,10 +303,10 @@ class Checks:
         for tid, record in self.existing.items():
             if tid in deleted or tid in declared:
                 continue
-            for value in self._values(field, current_view(record)):
+            for value in self._values(field, self.view(record)):
                 owners.setdefault(value, []).append((tid, None))
         for item in present:
-            base = current_view(item.current) if item.current else {}
+            base = self.view(item.current) if item.current else {}
             view = {**base, **item.fields}
             for value in self._values(field, view):
                 owners.setdefault(value, []).append((item.key, item))

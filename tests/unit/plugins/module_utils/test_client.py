@@ -396,3 +396,95 @@ def test_a_key_echoed_by_the_server_or_a_proxy_is_redacted(emulator: t.Any) -> N
 def test_client_repr_hides_credentials(emulator: t.Any) -> None:
     client, _warnings = make(emulator, management_key="K2CanaryRepr0000001")
     assert "K2CanaryRepr0000001" not in repr(client) + repr(client.settings)
+
+
+# -- what requests takes from the session and the environment (the client prepares each request itself) ------------
+
+
+class _Recorder:
+    """A loopback HTTP server that records each request line and its headers; the first answer sets a cookie."""
+
+    def __init__(self) -> None:
+        import http.server
+
+        self.seen: list[tuple[str, dict[str, str]]] = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802  # http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                recorder.seen.append((self.requestline, {k.lower(): v for k, v in self.headers.items()}))
+                body = b'{"tenants": []}'
+                self.send_response(200)
+                if len(recorder.seen) == 1:
+                    self.send_header("Set-Cookie", "edge=abc; Path=/")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *_args: t.Any) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorder() -> t.Iterator[_Recorder]:
+    server = _Recorder()
+    yield server
+    server.close()
+
+
+def _settings(url: str) -> ConnectionSettings:
+    return ConnectionSettings(project_id="P2recorder", management_key="K2recorderKey000001", base_url=url, retries=0, license_handshake=False)
+
+
+@pytest.fixture
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(_client, "_CLIENTS", {})
+
+
+def test_session_headers_cookies_and_query_reach_the_server(recorder: _Recorder, no_proxy_environment: None) -> None:
+    client = DescopeClient(_settings(recorder.url))
+    client.get("/v1/mgmt/tenant/all")
+    client.get("/v1/mgmt/tenant", {"id": "a b", "unset": None})
+    client.post("/v1/mgmt/tenant/search", {"tenantIds": ["x"]}, read=True)
+    lines = [line for line, _headers in recorder.seen]
+    # the query is encoded and a None value left out, as requests always did
+    assert lines == ["GET /v1/mgmt/tenant/all HTTP/1.1", "GET /v1/mgmt/tenant?id=a+b HTTP/1.1", "POST /v1/mgmt/tenant/search HTTP/1.1"]
+    first, second, third = (headers for _line, headers in recorder.seen)
+    for headers in (first, second, third):
+        assert headers["authorization"] == "Bearer P2recorder:K2recorderKey000001"
+        assert headers["x-descope-project-id"] == "P2recorder" and headers["user-agent"] == _client.USER_AGENT
+    assert "cookie" not in first and second["cookie"] == "edge=abc" and third["cookie"] == "edge=abc"  # the session keeps cookies
+    assert third["content-length"] == str(len('{"tenantIds":["x"]}'))
+
+
+def test_proxy_environment_is_honoured_and_read_again_by_each_task(recorder: _Recorder, no_proxy_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The recorder is both the API and the proxy: a proxied request line carries the absolute URL.
+    settings = _settings(recorder.url)
+    get_client(settings).get("/v1/mgmt/tenant/all")
+    monkeypatch.setenv("http_proxy", recorder.url)
+    get_client(settings).get("/v1/mgmt/tenant/all")  # the next task (same cached client) goes through the proxy
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    get_client(settings).get("/v1/mgmt/tenant/all")  # and a task after that honours no_proxy
+    lines = [line for line, _headers in recorder.seen]
+    assert lines == [
+        "GET /v1/mgmt/tenant/all HTTP/1.1",
+        f"GET {recorder.url}/v1/mgmt/tenant/all HTTP/1.1",
+        "GET /v1/mgmt/tenant/all HTTP/1.1",
+    ]

@@ -10,6 +10,7 @@ import pytest
 from harness import run_spec
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import Checks
 
 
 def run(emulator: t.Any, params: dict[str, t.Any], check: bool = False, diff: bool = False, info: bool = False) -> dict[str, t.Any]:
@@ -604,3 +605,49 @@ def test_info_round_trips_into_set_mode_unchanged(emulator: t.Any) -> None:
     emulator.clear_log()
     result = run(emulator, {"tenants": tenants, "prune": True})
     assert not result["changed"] and emulator.writes() == [] and len(emulator.requests()) == 1
+
+
+# ------------------------------------------------------------------------------- large sets (indexes, not scans)
+
+
+def test_thousands_of_new_children_of_one_new_parent_are_checked_and_phased(emulator: t.Any) -> None:
+    kids = [{"id": f"kid{i:04d}", "name": f"Kid {i}", "parent_tenant_id": "mother"} for i in range(1500)]
+    kids[700]["parent_tenant_id"] = "gone"  # a parent deleted by this task, reported on that item only
+    kids[900]["parent_tenant_id"] = "nobody"  # a parent that neither exists nor is declared
+    tenants = [{"id": "mother", "name": "Mother"}, {"id": "gone", "state": "absent"}, *kids]
+    seed(emulator, {"id": "gone", "name": "Gone"})
+    result = run(emulator, {"tenants": tenants}, check=True)
+    assert problems(result) == [
+        (702, "parent_tenant_id", "parent 'gone' is deleted by this task."),
+        (902, "parent_tenant_id", "parent tenant 'nobody' does not exist and is not declared in this task."),
+    ]
+    del kids[900], kids[700]
+    emulator.clear_log()
+    result = run(emulator, {"tenants": [{"id": "mother", "name": "Mother"}, *kids], "concurrency": 8})
+    assert result["changed"] is True and result["descope_audit"]["counts"]["created"] == 1 + len(kids)
+    assert [w["path"] for w in emulator.writes()] == ["/v1/mgmt/tenant/create"] * (1 + len(kids))
+    # the emulator refuses a sub-tenant whose parent does not exist yet: the parent went first, in its own phase
+    assert {x["parent"] for tid, x in state(emulator).items() if tid.startswith("kid")} == {"mother"}
+
+
+def test_pruning_a_wide_tree_deletes_every_child_before_its_parent() -> None:
+    existing: dict[str, dict[str, t.Any]] = {"root": {"id": "root", "name": "Root"}}
+    for i in range(400):
+        existing[f"c{i}"] = {"id": f"c{i}", "name": f"C{i}", "parent": "root"}
+        existing[f"g{i}"] = {"id": f"g{i}", "name": f"G{i}", "parent": f"c{i}"}
+    existing["odd"] = {"id": "odd", "name": "Odd", "parent": {"not": "an id"}}  # a malformed answer is no sub-tenant of anything
+    changes = [_change.Change("tenant", tid, "delete") for tid in existing]
+    _tenant._assign_phases(changes, {}, existing)
+    phase = {c.target_id: c.phase for c in changes}
+    assert phase["root"] == -998 and phase["odd"] == -1000
+    assert {phase[f"c{i}"] for i in range(400)} == {-999} and {phase[f"g{i}"] for i in range(400)} == {-1000}
+
+
+def test_the_checks_compute_each_view_once_and_never_for_a_stale_record() -> None:
+    first = {"id": "a", "name": " Acme ", "selfProvisioningDomains": ["B.com", "a.com"], "disabled": True}
+    checks = Checks([], {"a": first}, {}, True)
+    view = checks.view(first)
+    assert view["name"] == "Acme" and view["self_provisioning_domains"] == ["a.com", "b.com"] and view["disabled"] is True
+    assert checks.view(first) is view  # memoised
+    second = dict(first, name="Other")  # another record (whatever its id() turns out to be) gets its own view
+    assert checks.view(second)["name"] == "Other" and checks.view(first)["name"] == "Acme"

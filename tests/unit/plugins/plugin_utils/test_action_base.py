@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _backup, _flow, _tenant
@@ -46,6 +47,35 @@ def test_the_module_kwargs_are_enforced_with_ansibles_messages(spec: object, arg
     with pytest.raises(AnsibleActionFail) as caught:
         validate_args(spec, args)  # type: ignore[arg-type]
     assert expected in caught.value.message
+
+
+def _ansible_validates(spec: object, args: dict[str, object]) -> tuple[dict[str, object], str]:
+    """What ansible-core's own validator makes of the arguments (the whole of them, deep-copied): parameters and message."""
+    kwargs = {k: v for k, v in spec.module_kwargs.items() if k != "supports_check_mode"}  # type: ignore[attr-defined]
+    outcome = ArgumentSpecValidator(spec.argument_spec, **kwargs).validate(args)  # type: ignore[attr-defined]
+    return outcome.validated_parameters, outcome.errors.msg if outcome.errors.errors else ""
+
+
+def test_free_form_items_are_handed_on_as_they_are_and_everything_else_as_ansible_validates() -> None:
+    # descope_tenant's tenants: elements dict, no suboptions; the validator is not given the items to deep-copy
+    items: list[object] = [{"id": "a", "name": "A", "custom_attributes": {"plan": ["x"]}}, "id=b,name=B", {"id": "c", "unknown": 1}]
+    args = {"tenants": items, "concurrency": "8", "prune": "yes"}
+    params, _no_log = validate_args(_tenant.SPEC, args)
+    expected, message = _ansible_validates(_tenant.SPEC, args)
+    assert message == "" and params == expected
+    assert params["concurrency"] == 8 and params["prune"] is True
+    assert params["tenants"][1] == {"id": "b", "name": "B"}  # a k=v string is converted, as Ansible does
+    assert params["tenants"][0] is items[0] and params["tenants"][2] is items[2]  # the mappings themselves, not copies
+    assert args["tenants"] is items and items[1] == "id=b,name=B"  # the task's arguments are left as they were
+
+
+@pytest.mark.parametrize("bad", [[{"id": "a"}, 5], [{"id": "a"}, "no-equals-sign"], [["a"]], [None]])
+def test_a_bad_item_fails_with_ansibles_own_message(bad: list[object]) -> None:
+    _params, message = _ansible_validates(_tenant.SPEC, {"tenants": bad})
+    assert message
+    with pytest.raises(AnsibleActionFail) as caught:
+        validate_args(_tenant.SPEC, {"tenants": bad})
+    assert caught.value.message == message
 
 
 def test_no_log_values_are_collected_and_scrubbed_like_exit_json() -> None:

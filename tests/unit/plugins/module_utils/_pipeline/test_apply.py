@@ -6,6 +6,8 @@ import threading
 import time
 import typing as t
 
+import pytest
+
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
@@ -142,3 +144,37 @@ def test_stages_run_in_order_when_nothing_fails() -> None:
     ]
     execute(changes, client=None, check_mode=False, concurrency=4)
     assert log == ["t1", "f1", "snap"]
+
+
+def test_a_long_chain_of_phases_runs_in_phase_order_and_a_failure_stops_later_stages() -> None:
+    log: list[str] = []
+    failure = DescopeAPIError(500, "POST", "/x", error_code="E1")
+    changes = [Change("tenant", f"t{i}", "create", None, {}, recorder(log, f"t{i}"), phase=i) for i in reversed(range(600))]
+    changes.append(Change("tenant", "bad", "create", None, {}, recorder(log, "bad", error=failure), phase=600))
+    changes.append(Change("flow", "later", "import", None, {}, recorder(log, "later"), stage=1))
+    execute(changes, client=None, check_mode=False, concurrency=4)
+    assert log == [f"t{i}" for i in range(600)] + ["bad"]
+    assert changes[-1].outcome == "skipped" and changes[-2].outcome == "failed"
+
+
+def test_an_unexpected_exception_in_a_worker_reaches_the_caller_and_stops_taking_changes() -> None:
+    log: list[str] = []
+    bug = RuntimeError("a bug in an apply function")
+    raised = threading.Event()
+
+    def broken(_client: t.Any) -> None:
+        raised.set()
+        raise bug
+
+    def in_flight(_client: t.Any) -> None:
+        raised.wait(10)  # still running when the other worker hits the bug; it finishes
+        log.append("in flight")
+
+    changes = [Change("tenant", "slow", "update", {}, {}, in_flight), Change("tenant", "bug", "update", {}, {}, broken)]
+    changes += [Change("tenant", f"after{i}", "update", {}, {}, recorder(log, f"after{i}")) for i in range(50)]
+    with pytest.raises(RuntimeError) as caught:
+        execute(changes, client=None, check_mode=False, concurrency=2)
+    assert caught.value is bug
+    assert log[0] == "in flight" and changes[0].outcome == "ok"
+    # no worker takes a change once the bug is known (the one in flight may have taken one more in the instant between)
+    assert len(log) <= 2 and sum(c.outcome == "pending" for c in changes[2:]) >= 49

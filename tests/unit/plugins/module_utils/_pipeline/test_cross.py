@@ -48,3 +48,14 @@ def test_unchanged_default_roles_cost_no_role_read(emulator: t.Any) -> None:
     result = run_spec("descope_tenant", {"id": "t-same", "name": "Same", "default_roles": ["viewer"]}, environ=emulator.env)
     assert result["changed"] is False
     assert not [r for r in emulator.requests() if "/role/" in r["path"]]
+
+
+def test_each_unknown_role_points_at_its_own_item_in_a_large_set(emulator: t.Any) -> None:
+    tenants = [{"id": f"t-many{i:03d}", "name": f"Many {i}", "default_roles": ["viewer"]} for i in range(400)]
+    tenants[123]["default_roles"] = ["viewer", "nope"]
+    tenants[321] = {"name": "By Name Only", "default_roles": ["gone"]}  # an id-less item is found by its name
+    emulator.clear_log()
+    result = run_spec("descope_tenant", {"tenants": tenants}, check=True, environ=emulator.env)
+    found = [(p["index"], p["field"], p["id"]) for p in result["validation_errors"]]
+    assert found == [(123, "default_roles[1]", "t-many123"), (321, "default_roles[0]", "By Name Only")]
+    assert _writes(emulator) == []
