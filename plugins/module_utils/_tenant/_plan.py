@@ -126,22 +126,37 @@ def _assign_phases(changes: list[_change.Change], items_by_label: dict[str, Item
         if isinstance(record.get("parent"), str):
             children.setdefault(record["parent"], []).append(record["id"])
 
-    def height(tid: str, seen: frozenset[str]) -> int:
-        kids = [k for k in children.get(tid, []) if k in deleting and k not in seen]
-        return 0 if not kids else 1 + max(height(k, seen | {tid}) for k in kids)
+    # Iterative and memoised: a parent chain thousands deep (hostile or generated input) must neither exhaust the
+    # recursion limit nor cost O(n^2); a cycle counts as the end of the chain, as the API would refuse it anyway.
+    def longest(start: str, step: t.Callable[[str], list[str]], memo: dict[str, int]) -> int:
+        stack, on_path = [start], {start}
+        while stack:
+            node = stack[-1]
+            pending = [n for n in step(node) if n not in memo and n not in on_path]
+            if pending:
+                stack.append(pending[0])
+                on_path.add(pending[0])
+                continue
+            memo[node] = max((1 + memo[n] for n in step(node) if n in memo), default=0)
+            stack.pop()
+            on_path.discard(node)
+        return memo[start]
 
-    def depth(tid: str, seen: frozenset[str]) -> int:
+    def kids(tid: str) -> list[str]:
+        return [k for k in children.get(tid, []) if k in deleting]
+
+    def parent_of(tid: str) -> list[str]:
         item = items_by_label.get(tid)
         parent = item.fields.get("parent_tenant_id") if item else None
-        if not parent or parent not in creating or parent in seen:
-            return 0
-        return 1 + depth(parent, seen | {tid})
+        return [parent] if isinstance(parent, str) and parent in creating else []
 
+    heights: dict[str, int] = {}
+    depths: dict[str, int] = {}
     for change in changes:
-        if change.action == "delete":
-            change.phase = -1000 + height(change.target_id, frozenset())
+        if change.action == "delete":  # before every update (phase 0), however deep the tree
+            change.phase = -(len(deleting) + 1) + longest(change.target_id, kids, heights)
         elif change.action == "create":
-            change.phase = 1 + depth(change.target_id, frozenset())
+            change.phase = 1 + longest(change.target_id, parent_of, depths)
 
 
 def _make_items(params: t.Mapping[str, t.Any], set_mode: bool) -> list[Item]:

@@ -639,8 +639,28 @@ def test_pruning_a_wide_tree_deletes_every_child_before_its_parent() -> None:
     changes = [_change.Change("tenant", tid, "delete") for tid in existing]
     _tenant._assign_phases(changes, {}, existing)
     phase = {c.target_id: c.phase for c in changes}
-    assert phase["root"] == -998 and phase["odd"] == -1000
-    assert {phase[f"c{i}"] for i in range(400)} == {-999} and {phase[f"g{i}"] for i in range(400)} == {-1000}
+    low = phase["odd"]
+    assert {phase[f"g{i}"] for i in range(400)} == {low} and {phase[f"c{i}"] for i in range(400)} == {low + 1}
+    assert phase["root"] == low + 2 < 0  # every delete before the updates (phase 0)
+
+
+def test_a_parent_chain_thousands_deep_is_phased_without_recursion() -> None:
+    # 5,000 > the interpreter's recursion limit: the old recursive walk raised RecursionError, and its fixed
+    # offset (-1000 + height) put deletes deeper than 1,000 among the updates.
+    deep = 5000
+    existing = {f"d{i}": {"id": f"d{i}", "name": f"D{i}", **({"parent": f"d{i - 1}"} if i else {})} for i in range(deep)}
+    changes = [_change.Change("tenant", f"d{i}", "delete") for i in range(deep)]
+    changes += [_change.Change("tenant", f"n{i}", "create") for i in range(deep)] + [_change.Change("tenant", "u", "update")]
+    items = {f"n{i}": _tenant.Item(i, {}) for i in range(deep)}
+    for i in range(1, deep):
+        items[f"n{i}"].fields = {"parent_tenant_id": f"n{i - 1}"}
+    items["n0"].fields = {"parent_tenant_id": f"n{deep - 1}"}  # a cycle ends the chain instead of looping
+    _tenant._assign_phases(changes, items, existing)
+    phase = {c.target_id: c.phase for c in changes}
+    deletes = [phase[f"d{i}"] for i in range(deep)]
+    assert deletes == sorted(deletes, reverse=True) and len(set(deletes)) == deep  # the deepest child first
+    assert max(deletes) < phase["u"] == 0
+    assert all(phase[f"n{i}"] < phase[f"n{i + 1}"] for i in range(deep - 1)) and phase["n0"] >= 1
 
 
 def test_the_checks_compute_each_view_once_and_never_for_a_stale_record() -> None:
