@@ -276,14 +276,15 @@ class DescopeClient:
 
     def _send(self, method: str, url: str, params: t.Any, data: str | None, headers: t.Mapping[str, str] | None = None) -> t.Any:
         try:
-            # Session.request, with what it reads from the environment on every call (proxies, CA bundle, netrc: the host
+            # Session.request, with what it reads from the environment on every call (proxies, CA bundle: the host
             # decides, the same for every request of a client) read once per task by requests' own rules, and without its
             # per-call merging of session settings (same result). Both were a third of the controller's CPU for 10,000 creates.
             session, rs, cookies = self.session, t.cast(t.Any, requests.sessions), t.cast(t.Any, requests.cookies)
             if self._send_settings is None:
-                netrc = requests.utils.get_netrc_auth(url) if session.trust_env and not session.auth else None
+                # No ~/.netrc: requests would let a netrc entry for the API host replace the Bearer header (basic auth),
+                # sending that password to Descope and failing every call with 401. The key is the only credential.
                 send = session.merge_environment_settings(url, {}, None, None, None)  # as Session.request(proxies=None, verify=None...)
-                self._send_settings = {"send": send, "auth": rs.merge_setting(netrc, session.auth)}
+                self._send_settings = {"send": send, "auth": session.auth}
             environment = self._send_settings
             request = requests.PreparedRequest()
             request.prepare(

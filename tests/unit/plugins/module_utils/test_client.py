@@ -8,6 +8,7 @@ import threading
 import typing as t
 
 import pytest
+import requests
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _client
 from ansible_collections.descope.mgmt.plugins.module_utils._client import DescopeClient, get_client
@@ -472,6 +473,19 @@ def test_session_headers_cookies_and_query_reach_the_server(recorder: _Recorder,
         assert headers["x-descope-project-id"] == "P2recorder" and headers["user-agent"] == _client.USER_AGENT
     assert "cookie" not in first and second["cookie"] == "edge=abc" and third["cookie"] == "edge=abc"  # the session keeps cookies
     assert third["content-length"] == str(len('{"tenantIds":["x"]}'))
+
+
+def test_a_netrc_entry_for_the_api_host_never_replaces_the_key(recorder: _Recorder, no_proxy_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
+    # requests' trust_env rule would send a netrc login as basic auth instead of the Bearer header (and leak it to Descope).
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password netrc-password-not-for-descope\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert requests.utils.get_netrc_auth(recorder.url) == ("someone", "netrc-password-not-for-descope")  # the file is read
+    DescopeClient(_settings(recorder.url)).get("/v1/mgmt/tenant/all")
+    (_line, headers), = recorder.seen
+    assert headers["authorization"] == "Bearer P2recorder:K2recorderKey000001"
 
 
 def test_proxy_environment_is_honoured_and_read_again_by_each_task(recorder: _Recorder, no_proxy_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
