@@ -475,7 +475,9 @@ def test_session_headers_cookies_and_query_reach_the_server(recorder: _Recorder,
     assert third["content-length"] == str(len('{"tenantIds":["x"]}'))
 
 
-def test_a_netrc_entry_for_the_api_host_never_replaces_the_key(recorder: _Recorder, no_proxy_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
+def test_a_netrc_entry_for_the_api_host_never_replaces_the_key(
+    recorder: _Recorder, no_proxy_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any
+) -> None:
     # requests' trust_env rule would send a netrc login as basic auth instead of the Bearer header (and leak it to Descope).
     netrc = tmp_path / ".netrc"
     netrc.write_text("machine 127.0.0.1 login someone password netrc-password-not-for-descope\n")
@@ -484,7 +486,7 @@ def test_a_netrc_entry_for_the_api_host_never_replaces_the_key(recorder: _Record
     monkeypatch.setenv("HOME", str(tmp_path))
     assert requests.utils.get_netrc_auth(recorder.url) == ("someone", "netrc-password-not-for-descope")  # the file is read
     DescopeClient(_settings(recorder.url)).get("/v1/mgmt/tenant/all")
-    (_line, headers), = recorder.seen
+    ((_line, headers),) = recorder.seen
     assert headers["authorization"] == "Bearer P2recorder:K2recorderKey000001"
 
 
