@@ -32,9 +32,8 @@ Licence handshake: like the official SDKs, the client calls ``GET /v1/mgmt/licen
 bucket; a failed handshake is ignored, as the SDKs do (python-sdk ``descope/descope_client.py`` and
 ``descope/management/license.py``; go-sdk ``descope/api/client.go`` ``FetchLicense``).
 
-No credential is ever part of a message: every text that leaves the client goes through
-``settings.redact``, and the HTTP library's own exceptions (which can quote the ``Authorization``
-header) are replaced by a ``DescopeConfigError``/``DescopeAPIError`` built without them.
+No credential is ever part of a message (``settings.redact``; the HTTP library's exceptions, which can quote
+the ``Authorization`` header, are replaced by errors built without them), and a redirect is never followed.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ import time
 import traceback
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeConfigError
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeConfigError, redirect_refused
 from ansible_collections.descope.mgmt.plugins.module_utils._options import ConnectionSettings
 from ansible_collections.descope.mgmt.plugins.module_utils._pacing import AdaptivePacer
 
@@ -281,8 +280,7 @@ class DescopeClient:
             # per-call merging of session settings (same result). Both were a third of the controller's CPU for 10,000 creates.
             session, rs, cookies = self.session, t.cast(t.Any, requests.sessions), t.cast(t.Any, requests.cookies)
             if self._send_settings is None:
-                # No ~/.netrc: requests would let a netrc entry for the API host replace the Bearer header (basic auth),
-                # sending that password to Descope and failing every call with 401. The key is the only credential.
+                # No ~/.netrc: a netrc entry for the API host would replace the Bearer header (401s); the key is the only credential.
                 send = session.merge_environment_settings(url, {}, None, None, None)  # as Session.request(proxies=None, verify=None...)
                 self._send_settings = {"send": send, "auth": session.auth}
             environment = self._send_settings
@@ -297,7 +295,7 @@ class DescopeClient:
                 cookies=cookies.merge_cookies(cookies.RequestsCookieJar(), session.cookies),
                 hooks=rs.merge_hooks(requests.hooks.default_hooks(), session.hooks),
             )
-            return session.send(request, timeout=self.settings.timeout, allow_redirects=True, **environment["send"])  # cookies, redirects
+            return session.send(request, timeout=self.settings.timeout, allow_redirects=False, **environment["send"])  # 3xx: _decode
         except (requests.ConnectionError, requests.Timeout):
             raise
         except (ValueError, UnicodeError, requests.RequestException) as exc:
@@ -397,6 +395,8 @@ class DescopeClient:
                 hook(wait)
 
     def _decode(self, method: str, path: str, response: t.Any, read: bool = True) -> dict[str, t.Any]:
+        if 300 <= response.status_code < 400:  # never followed: a 307 would take the body elsewhere, a 302 make a write a GET
+            raise redirect_refused(response, method, path)
         text = response.text or ""
         payload: t.Any = None
         if text.strip():

@@ -10,6 +10,7 @@ ever holds the management key: the client builds them from the response and the 
 from __future__ import annotations
 
 import dataclasses
+import urllib.parse
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
@@ -174,3 +175,17 @@ class DescopeFileError(DescopeError):
 
     def error_dict(self) -> dict[str, t.Any]:
         return {"kind": self.kind, "message": str(self), "path": self.path}
+
+
+def redirect_refused(response: t.Any, method: str, path: str) -> DescopeAPIError:
+    """A 3xx answer, not followed (the key and the body stay with base_url's host); only the target's origin is named."""
+    target = urllib.parse.urlsplit(urllib.parse.urljoin(str(response.url or ""), str(response.headers.get("Location") or "")))
+    where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "an address it did not name"
+    return DescopeAPIError(
+        response.status_code,
+        method,
+        path,
+        error_description="redirect not followed",
+        error_message=f"base_url answered with a redirect to {where}; a request is never sent on to another address, so it was not "
+        "applied. Fix: set base_url to the Descope API itself (https://api.descope.com, or your region's or custom domain's API URL)",
+    )

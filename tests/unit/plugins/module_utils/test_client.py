@@ -504,3 +504,57 @@ def test_proxy_environment_is_honoured_and_read_again_by_each_task(recorder: _Re
         f"GET {recorder.url}/v1/mgmt/tenant/all HTTP/1.1",
         "GET /v1/mgmt/tenant/all HTTP/1.1",
     ]
+
+
+class _Redirector(_Recorder):
+    """An API address that answers every request with ``status`` and a Location on another listener."""
+
+    def __init__(self, status: int, location: str) -> None:
+        import http.server
+
+        self.seen = []
+        redirector = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802  # http.server's naming
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                redirector.seen.append((self.requestline, {k.lower(): v for k, v in self.headers.items()}))
+                self.send_response(status)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *_args: t.Any) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_redirect_is_never_followed_and_never_reads_as_applied(recorder: _Recorder, no_proxy_environment: None, status: int, host: str) -> None:
+    # A 307/308 re-sends the body (an SSO client secret...) to the other address; a 301/302/303 turns the create into a
+    # GET whose 200 there would read as "created". Neither may happen: the write fails, naming where it pointed.
+    port = recorder.url.rsplit(":", 1)[1]
+    api = _Redirector(status, f"http://someone:pw@{host}:{port}/elsewhere?token=abc")
+    try:
+        client = DescopeClient(_settings(api.url))
+        with pytest.raises(DescopeAPIError) as info:
+            client.post("/v1/mgmt/tenant/create", {"name": "t", "clientSecret": "body-secret-0001"})
+        with pytest.raises(DescopeAPIError):
+            client.get("/v1/mgmt/tenant/all")
+    finally:
+        api.close()
+    assert recorder.seen == []  # the other listener got nothing: no key, no body, no GET
+    assert [line for line, _headers in api.seen] == ["POST /v1/mgmt/tenant/create HTTP/1.1", "GET /v1/mgmt/tenant/all HTTP/1.1"]
+    exc = info.value
+    assert exc.status == status and not exc.outcome_unknown
+    text = str(exc)
+    assert f"redirect to http://{host}:{port};" in text and "base_url" in text
+    assert "pw" not in text.replace("api.descope.com", "") and "token=abc" not in text and "K2recorderKey000001" not in text
