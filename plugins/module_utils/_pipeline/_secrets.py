@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing as t
+import urllib.parse
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeValidationError, Problem
 
@@ -52,9 +53,20 @@ def _is_key_shaped(token: str) -> bool:
     return any(c.isupper() for c in body) and any(c.islower() for c in body) and sum(c.isdigit() for c in body) >= 2
 
 
+def _line_start(text: str, start: int) -> bool:
+    """After a line break and indentation only: a line of an indented PEM/base64 block (SAML metadata XML)."""
+    newline = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start))
+    return newline >= 0 and not text[newline + 1 : start].strip(" \t")
+
+
 def key_shaped(text: str) -> list[str]:
-    """Every token of ``text`` shaped like a Descope management key."""
-    return [m.group(0) for m in KEY_SHAPE.finditer(text) if _is_key_shaped(m.group(0))]
+    """Every token of ``text`` shaped like a Descope management key (in the text as written, and percent-decoded)."""
+    found = [m.group(0) for m in KEY_SHAPE.finditer(text) if _is_key_shaped(m.group(0)) and not _line_start(text, m.start())]
+    if "%" in text:  # "?note=x%20K2...": an escape before the key is a separator once decoded
+        decoded = urllib.parse.unquote(text)
+        if decoded != text:
+            found.extend(token for token in key_shaped(decoded) if token not in found)
+    return found
 
 
 def _no_log_values(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], prefix: str) -> list[Secret]:

@@ -190,6 +190,10 @@ def test_the_shape_rule_can_be_lifted_but_not_the_exact_key(emulator: t.Any) -> 
         f"Bearer P2abc:{SHAPED}",
         f"({SHAPED}),",
         "K2" + "aB1" * 13,  # 41 characters: the shortest length refused
+        f"  {SHAPED}  ",  # a whole value with spaces around it
+        f"note%20{SHAPED}",  # percent-encoded separators (a URL or form value)
+        f"https://example.com/cb?state=x%3D{SHAPED}&a=b",
+        f"first line\nsecond line ends with {SHAPED}",
     ],
 )
 def test_key_shapes_are_found(text: str) -> None:
@@ -213,6 +217,13 @@ def test_key_shapes_are_found(text: str) -> None:
         "K2" + "aB1" * 15 + "+rest",  # continues as base64
         "K2" + "aB1" * 15 + "==",  # padded base64
         "-----BEGIN CERTIFICATE-----\nK2" + "aB1" * 20 + "\n-----END CERTIFICATE-----",  # a PEM line
+        # an indented line of a wrapped certificate in SAML metadata XML (Keycloak, Shibboleth and others indent it)
+        "<ds:X509Certificate>\n    MIIDdDCCAlygAwIBAgIGAXr0nB3wMA0GCSqGSIb3DQEBCwUAMHsxFDASBgNVBAoT\n    K3"
+        + "aB1" * 20
+        + "\n\t\tK3"
+        + "aB1" * 20
+        + "\r\n  </ds:X509Certificate>",
+        "a%2FK2" + "aB1" * 15,  # percent-encoded '/': still inside a path once decoded
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  # a hex digest
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.K2" + "aB1" * 14,  # a JWT signature segment
         "",
@@ -232,3 +243,15 @@ def test_no_committed_example_fixture_or_golden_file_looks_like_a_key() -> None:
                 scanned += 1
                 assert key_shaped(path.read_text(encoding="utf-8", errors="replace")) == [], path
     assert scanned > 50
+
+
+def test_an_indented_certificate_whose_line_looks_like_a_key_is_configured(emulator: t.Any) -> None:
+    # A PEM copied out of SAML metadata XML keeps its indentation; one wrapped line in a few thousand starts with "K" and
+    # a digit and has no '+' or '/', which is the key shape. That is a certificate, not a pasted key.
+    line = "K3" + "aB1" * 20 + "xy"
+    cert = "-----BEGIN CERTIFICATE-----\n    MIIDdDCCAlygAwIBAgIGAXr0nB3wMA0GCSqGSIb3DQEBCwUAMHsxFDASBgNVBAoT\n    " + line + "\n    -----END CERTIFICATE-----"
+    assert len(line) == 64
+    saml = {"idp_url": "https://idp.example.com/sso", "entity_id": "https://idp.example.com/entity", "idp_cert": cert}
+    assert not run_spec("descope_tenant", {"id": "t1", "name": "T1"}, environ=emulator.env).get("failed")
+    result = run_spec("descope_sso", {"tenant_id": "t1", "protocol": "saml", "saml": saml}, environ=emulator.env)
+    assert not result.get("failed") and result["changed"], result
