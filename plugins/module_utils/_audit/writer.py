@@ -61,8 +61,13 @@ def checkpoint_path(directory: str, run_id: str) -> str:
     return os.path.join(directory, CHECKPOINT_DIR, f"{safe}.json")
 
 
-def write_checkpoint(trail_file: str, run_id: str, lines: int, head: str, key: str | None) -> None:
-    """Record (atomically) that ``trail_file`` had ``lines`` lines ending with ``head`` after this run's append."""
+def write_checkpoint(trail_file: str, run_id: str, lines: int | None, head: str, key: str | None) -> None:
+    """Record (atomically) that ``trail_file`` had ``lines`` lines ending with ``head`` after this run's append.
+
+    ``lines=None`` registers the run before its first lines (no file entry): a run killed between its lines and
+    its first checkpoint then reads as an interrupted run, like one killed before a later checkpoint, not as a
+    run whose checkpoint was deleted.
+    """
     directory = os.path.dirname(trail_file) or "."
     path = checkpoint_path(directory, run_id)
     ensure_dir(os.path.dirname(path))
@@ -74,7 +79,8 @@ def write_checkpoint(trail_file: str, run_id: str, lines: int, head: str, key: s
             files = dict(old["files"])
     except (OSError, ValueError):
         files = {}
-    files[os.path.basename(trail_file)] = {"lines": lines, "head": head}
+    if lines is not None:
+        files[os.path.basename(trail_file)] = {"lines": lines, "head": head}
     body = chain.seal_checkpoint({"run_id": run_id, "time": iso(utc_now()), "files": files}, key)
     tmp = f"{path}.{os.getpid()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -107,6 +113,8 @@ def append(path: str, records: t.Sequence[t.Mapping[str, t.Any]], key: str | Non
             fcntl.flock(fd, fcntl.LOCK_EX)
             if os.fstat(fd).st_mode & 0o077 and os.fstat(fd).st_uid == os.geteuid():
                 os.fchmod(fd, 0o600)
+            if run_id and not os.path.exists(checkpoint_path(os.path.dirname(path) or ".", run_id)):
+                write_checkpoint(path, run_id, None, "", key)
             last, ends_with_newline = _tail(fd)
             sealed = chain.seal(records, chain.hash_of_line(last) if last else chain.GENESIS, key)
             text = "".join(chain.serialise(r) + "\n" for r in sealed)
