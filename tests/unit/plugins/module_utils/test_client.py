@@ -558,3 +558,57 @@ def test_a_redirect_is_never_followed_and_never_reads_as_applied(recorder: _Reco
     text = str(exc)
     assert f"redirect to http://{host}:{port};" in text and "base_url" in text
     assert "pw" not in text.replace("api.descope.com", "") and "token=abc" not in text and "K2recorderKey000001" not in text
+
+
+def _self_signed(tmp_path: t.Any) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that no CA bundle trusts, and its key (PEM files)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_validate_certs_false_holds_when_a_ca_bundle_is_set(
+    recorder: _Recorder, no_proxy_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any, variable: str
+) -> None:
+    # CI images often export REQUESTS_CA_BUNDLE; requests lets it turn verification back on for verify=None.
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    recorder.server.socket = context.wrap_socket(recorder.server.socket, server_side=True)
+    url = recorder.url.replace("http://", "https://")
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, requests.certs.where())  # a real bundle that does not hold the self-signed certificate
+    with pytest.raises(DescopeAPIError, match="certificate verify failed"):
+        DescopeClient(_settings(url)).get("/v1/mgmt/tenant/all")  # verification on: refused
+    settings = ConnectionSettings(project_id="P2recorder", management_key="K2recorderKey000001", base_url=url, retries=0, license_handshake=False, validate_certs=False)
+    assert DescopeClient(settings).get("/v1/mgmt/tenant/all") == {"tenants": []}  # verification off, as asked
+    monkeypatch.setenv(variable, cert)
+    assert DescopeClient(_settings(url)).get("/v1/mgmt/tenant/all") == {"tenants": []}  # the bundle is honoured when verifying
