@@ -10,8 +10,8 @@ ever holds the management key: the client builds them from the response and the 
 from __future__ import annotations
 
 import dataclasses
-import urllib.parse
 import typing as t
+import urllib.parse
 
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text

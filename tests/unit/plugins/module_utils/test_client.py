@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import typing as t
 
@@ -572,7 +573,7 @@ def _self_signed(tmp_path: t.Any) -> tuple[str, str]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.timezone.utc)  # noqa: UP017  # Python 3.10 has no datetime.UTC
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -608,7 +609,7 @@ def test_validate_certs_false_holds_when_a_ca_bundle_is_set(
     monkeypatch.setenv(variable, requests.certs.where())  # a real bundle that does not hold the self-signed certificate
     with pytest.raises(DescopeAPIError, match="certificate verify failed"):
         DescopeClient(_settings(url)).get("/v1/mgmt/tenant/all")  # verification on: refused
-    settings = ConnectionSettings(project_id="P2recorder", management_key="K2recorderKey000001", base_url=url, retries=0, license_handshake=False, validate_certs=False)
+    settings = dataclasses.replace(_settings(url), validate_certs=False)
     assert DescopeClient(settings).get("/v1/mgmt/tenant/all") == {"tenants": []}  # verification off, as asked
     monkeypatch.setenv(variable, cert)
     assert DescopeClient(_settings(url)).get("/v1/mgmt/tenant/all") == {"tenants": []}  # the bundle is honoured when verifying
