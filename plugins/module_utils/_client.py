@@ -396,7 +396,7 @@ class DescopeClient:
 
     def _decode(self, method: str, path: str, response: t.Any, read: bool = True) -> dict[str, t.Any]:
         if 300 <= response.status_code < 400:  # never followed: a 307 would take the body elsewhere, a 302 make a write a GET
-            raise redirect_refused(response, method, path)
+            raise redirect_refused(response, method, path, not read)
         text = response.text or ""
         payload: t.Any = None
         if text.strip():

@@ -177,8 +177,12 @@ class DescopeFileError(DescopeError):
         return {"kind": self.kind, "message": str(self), "path": self.path}
 
 
-def redirect_refused(response: t.Any, method: str, path: str) -> DescopeAPIError:
-    """A 3xx answer, not followed (the key and the body stay with base_url's host); only the target's origin is named."""
+def redirect_refused(response: t.Any, method: str, path: str, write: bool) -> DescopeAPIError:
+    """A 3xx answer, not followed (the key and the body stay with base_url's host); only the target's origin is named.
+
+    307/308 mean "send it there instead": nothing was done. After a 301/302/303 (a gateway's move, or a server that did
+    the work and points at the result) a write may have been applied: its outcome is unknown (re-running converges).
+    """
     target = urllib.parse.urlsplit(urllib.parse.urljoin(str(response.url or ""), str(response.headers.get("Location") or "")))
     where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "an address it did not name"
     return DescopeAPIError(
@@ -186,6 +190,7 @@ def redirect_refused(response: t.Any, method: str, path: str) -> DescopeAPIError
         method,
         path,
         error_description="redirect not followed",
-        error_message=f"base_url answered with a redirect to {where}; a request is never sent on to another address, so it was not "
-        "applied. Fix: set base_url to the Descope API itself (https://api.descope.com, or your region's or custom domain's API URL)",
+        error_message=f"base_url answered with a redirect to {where}; a request is never sent on to another address. "
+        "Fix: set base_url to the Descope API itself (https://api.descope.com, or your region's or custom domain's API URL)",
+        outcome_unknown=write and response.status_code not in (307, 308),
     )
