@@ -140,7 +140,7 @@ class Batch:
     a 404, or any 4xx that could be an unpublished not-found (``maybe_absent``), is settled by reading
     which members still exist, never by the error's wording. Deletes: the gone ones are done, the rest
     are sent again. Updates: the rest are sent again and the gone ones are created with the declared
-    fields (a warning names them). If every member still exists, the 4xx was a real refusal: raised.
+    fields (a warning names them; their changes become creates). If every member still exists, the 4xx was a real refusal: raised.
     """
 
     ROUNDS = 3  # re-reads per race; each round removes at least one member, so a run cannot loop
@@ -153,6 +153,7 @@ class Batch:
         self.create_path = create_path or path  # updates: where a member deleted by someone else is created again
         self.bodies: list[Record] = []
         self.changes: list[t.Any] = []  # the members' changes, noted in the audit journal before the one request
+        self._change_of: dict[int, t.Any] = {}  # id(body) -> its Change: a re-created member is reported as created
         self._lock = threading.Lock()
         self._sent = False
         self._error: DescopeError | None = None
@@ -161,6 +162,7 @@ class Batch:
         self.bodies.append(body)
         if change is not None:
             self.changes.append(change)
+            self._change_of[id(body)] = change
         return self._apply
 
     def _apply(self, client: t.Any) -> None:
@@ -230,3 +232,7 @@ class Batch:
         if callable(warn):  # redacted like the client's own warnings: a key pasted into a name is never shown
             warn(redact(f"{self.kind} {labels} was deleted by someone else after this task read it; created again with the declared fields."))
         self._post(client, self.create_path, [{k: v for k, v in b.items() if k != "newName"} for b in gone], True)
+        for body in gone:  # the result, diff and audit say what was done: a create of an object that was not there
+            change = self._change_of.get(id(body))
+            if change is not None:
+                change.action, change.before = "create", None

@@ -440,3 +440,25 @@ def test_no_names_sends_no_search_at_all() -> None:
     client = FakeClient({"/v1/mgmt/role/search": {"roles": [{"name": "r", "permissionNames": ["p"]}]}})
     assert _api.roles_granting(client, []) == [] and _api.existing_tenants(client, []) == set()
     assert client.calls == []
+
+
+@pytest.mark.parametrize("not_found_status", [404, 400])
+def test_an_update_whose_target_vanished_is_reported_as_the_create_it_became(emulator: t.Any, not_found_status: int) -> None:
+    # The result, the diff and the audit trail say what was done: the role was not there, so it was created (not updated
+    # from a 'before' that no longer existed); prune deletes exactly the one role left to prune.
+    emulator.config(notFoundStatus=not_found_status)
+    emulator.seed(tenants=[], permissions=[*SYSTEM], roles=[{"name": "upd1", "description": "old"}, {"name": "keep"}, {"name": "del2"}, {"name": "del3"}])
+    emulator.clear_log()
+    racing = _racing(emulator, _authz.ROLE_SPEC, [("/v1/mgmt/role/delete", {"name": "upd1"}), ("/v1/mgmt/role/delete", {"name": "del2"})])
+    params = {"roles": [{"name": "upd1", "description": "new"}, {"name": "keep"}], "prune": True, "max_delete_ratio": 1}
+    result = run_spec(racing, params, environ=emulator.env, diff=True, warn=lambda _m: None)
+    assert not result.get("failed"), result.get("msg")
+    operations = {op["target_id"]: op for op in result["descope_audit"]["operations"]}
+    assert (operations["upd1"]["operation"], operations["upd1"]["action"], operations["upd1"]["before"]) == ("create", "created", None)
+    assert operations["upd1"]["after"]["description"] == "new"
+    assert result["descope_audit"]["counts"]["created"] == 1 and result["descope_audit"]["counts"]["updated"] == 0
+    upd1_diff = next(d for d in result["diff"] if "upd1" in d["after_header"])
+    assert upd1_diff["before"] == {} and "create" in upd1_diff["after_header"]
+    assert sorted(_roles(emulator)) == ["keep", "upd1"]  # del3 pruned, never more than asked
+    # the two racing deletes, then the task's batch delete (del2 gone: refused atomically), one read, then del3 alone
+    assert [r["path"] for r in emulator.writes() if "/delete" in r["path"]][2:] == ["/v1/mgmt/role/delete/batch", "/v1/mgmt/role/delete"]
