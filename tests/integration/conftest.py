@@ -35,8 +35,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 CANARY = os.environ.get("DESCOPE_TEST_CANARY", "").lower() in ("1", "true", "yes")
 CANARY_KEY = "K2Canary" + secrets.token_hex(16) if CANARY else ""
 # inputs the tests themselves write (a play may carry the key in module_defaults), and ansible-runner's
-# artifacts/<job>/command, its record of the environment it was handed (AWX passes the credential that way)
-CANARY_INPUTS = ("play*.yml", "inventory*", "env/*", "artifacts/*/command")
+# artifacts/<job>/command, its record of the environment it was handed (AWX passes the credential that way);
+# input-* files are what a test hands a module on purpose (a flow file with the key pasted in, to be refused)
+CANARY_INPUTS = ("play*.yml", "inventory*", "env/*", "artifacts/*/command", "input-*")
 _canary_results: list[t.Any] = []
 
 

@@ -33,7 +33,7 @@ def _tasks(secret: str, flow_src: str) -> dict[str, tuple[dict[str, t.Any], str]
 def _flow_file(tmp_path: pathlib.Path, secret: str) -> str:
     doc = json.loads(FLOW_FIXTURE.read_text(encoding="utf-8"))
     doc["flow"]["metadata"]["description"] = f"deploy with {secret}"
-    path = tmp_path / "flow-with-secret.json"
+    path = tmp_path / "input-flow-with-secret.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     return str(path)
 
