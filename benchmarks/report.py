@@ -379,14 +379,16 @@ def main() -> None:
     ]
     for label, capacity, refill, size, accepted, limited, failed, elapsed, floor in rl:
         lines.append(
-            f"| {label} | {capacity} | {refill:.4g} | {size} | {accepted} | {limited} | {failed} | {elapsed:.2f} | {floor:.2f} | {elapsed / floor:.2f} |"
+            # a bucket the run never empties has no floor: a ratio to ~0 s would read as a slowdown it is not
+            f"| {label} | {capacity} | {refill:.4g} | {size} | {accepted} | {limited} | {failed} | {elapsed:.2f} | "
+            + (f"{floor:.2f} | {elapsed / floor:.2f} |" if accepted > capacity else "- (never emptied) | - |")
         )
     lines += [
         "",
         "- Descope's published limits (https://docs.descope.com/rate-limiting): 100 requests per 60 s in general, 1000 per",
         "  10 s for backend SDK traffic, with a backoff as long as the window; user-management paths have their own. They are",
         "  scaled down in time (the same bucket, a faster refill) so a run lasts seconds. A bucket larger than the run (the",
-        "  last row) has no floor to speak of: its ratio only says the run was not slowed.",
+        "  last row) has no floor: the run never empties it, and no 429 was answered.",
         "- The client paces itself (`_pacing.py`, the AWS SDKs' adaptive mode): the first 429s measure the rate the API",
         "  accepts, later requests are spaced to it, so a whole run sees a few dozen 429s, not one per request.",
         "- A 429 spends the item's retry budget only while the API serves none of the run's other requests, so no item",
