@@ -28,15 +28,20 @@ def escape_text(text: str) -> str:
     return _FOR_TEXT.sub(_code, text)
 
 
+def map_strings(value: t.Any, change: t.Callable[[str], str]) -> t.Any:
+    """A copy of a JSON-like value with ``change`` applied to every string in it, dict keys included (tuples become lists)."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {map_strings(k, change) if isinstance(k, str) else k: map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [map_strings(v, change) for v in value]
+    return value
+
+
 def escape_record(value: t.Any) -> t.Any:
     """A JSON-able value whose strings (keys too) carry no bidi, C1 or invisible character (JSON escapes the rest)."""
-    if isinstance(value, str):
-        return _FOR_JSON.sub(_code, value)
-    if isinstance(value, dict):
-        return {escape_record(k) if isinstance(k, str) else k: escape_record(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [escape_record(v) for v in value]
-    return value
+    return map_strings(value, lambda text: _FOR_JSON.sub(_code, text))
 
 
 def type_name(value: t.Any) -> str:

@@ -25,7 +25,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress i
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish, rename_reserved
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._secrets import PastedSecretError, file_problems, param_problems, refuse_pasted
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
-from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text, map_strings
 
 
 def _raise_if(problems: list[Problem]) -> None:
@@ -142,17 +142,7 @@ def _without_secrets(value: t.Any, ctx: TaskContext, extra: t.Iterable[str] = ()
     secrets = _audit_records.secret_values(ctx.environ, [ctx.params.get("management_key"), *extra])
     if not secrets:
         return value
-
-    def walk(item: t.Any) -> t.Any:
-        if isinstance(item, str):
-            return _audit_records.scrub_text(item, secrets)
-        if isinstance(item, dict):
-            return {walk(k) if isinstance(k, str) else k: walk(v) for k, v in item.items()}
-        if isinstance(item, (list, tuple)):
-            return [walk(v) for v in item]
-        return item
-
-    return walk(value)
+    return map_strings(value, lambda text: _audit_records.scrub_text(text, secrets))
 
 
 def run_module(module: t.Any, spec: ResourceSpec) -> None:

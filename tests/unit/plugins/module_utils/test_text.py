@@ -37,3 +37,11 @@ def test_type_names_and_ansible_internal_names_in_user_terms() -> None:
     assert [type_name(v) for v in (True, _AnsibleTaggedInt(3), 1.5, "s", {}, [], None)] == ["boolean", "integer", "number", "string", "mapping", "list", "null"]
     text = "argument 'concurrency' is of type <class 'ansible._internal._datatag._tags._AnsibleTaggedStr'>; got _AnsibleTaggedInt (123)"
     assert user_terms(text) == "argument 'concurrency' is of type string; got integer (123)"
+
+
+def test_map_strings_reaches_keys_and_nested_values_and_leaves_the_rest() -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._text import map_strings  # pylint: disable=import-outside-toplevel
+
+    value = {"k": ["a", ("b", 1)], 2: {"inner": None}, "flag": True}
+    assert map_strings(value, str.upper) == {"K": ["A", ["B", 1]], 2: {"INNER": None}, "FLAG": True}
+    assert value == {"k": ["a", ("b", 1)], 2: {"inner": None}, "flag": True}  # a copy: the input is untouched
