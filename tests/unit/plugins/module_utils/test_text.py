@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record, escape_text
+from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record, escape_text, map_strings
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200b", "\ufeff", "\u0085", "\u061c"])
@@ -40,8 +40,6 @@ def test_type_names_and_ansible_internal_names_in_user_terms() -> None:
 
 
 def test_map_strings_reaches_keys_and_nested_values_and_leaves_the_rest() -> None:
-    from ansible_collections.descope.mgmt.plugins.module_utils._text import map_strings  # pylint: disable=import-outside-toplevel
-
     value = {"k": ["a", ("b", 1)], 2: {"inner": None}, "flag": True}
     assert map_strings(value, str.upper) == {"K": ["A", ["B", 1]], 2: {"INNER": None}, "FLAG": True}
     assert value == {"k": ["a", ("b", 1)], 2: {"inner": None}, "flag": True}  # a copy: the input is untouched
