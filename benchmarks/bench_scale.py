@@ -34,8 +34,6 @@ import tempfile
 import time
 import typing as t
 
-import yaml
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import bench_tenants as bt  # noqa: E402  # pylint: disable=wrong-import-position
 
@@ -51,23 +49,7 @@ class MeasuredRunner(bt.Runner):
     """bt.Runner, but each run also reports controller CPU time and peak RSS (os.wait4 on the playbook)."""
 
     def measure(self, tasks: list[dict[str, t.Any]], vars_: dict[str, t.Any]) -> dict[str, float]:
-        self.runs += 1
-        varsfile = self.work / f"vars{self.runs}.json"
-        varsfile.write_text(json.dumps(vars_))
-        play = {"hosts": "localhost", "gather_facts": False, "vars_files": [str(varsfile)], "tasks": tasks}
-        book = self.work / f"play{self.runs}.yml"
-        book.write_text(yaml.safe_dump([play], sort_keys=False))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "DESCOPE_"))}
-        env.update(self.emulator.env)
-        env.update(
-            {
-                "ANSIBLE_COLLECTIONS_PATH": str(self.work / "collections"),
-                "ANSIBLE_NOCOLOR": "1",
-                "ANSIBLE_RETRY_FILES_ENABLED": "0",
-                "ANSIBLE_LOCAL_TEMP": str(self.work / "tmp"),
-                "ANSIBLE_DEPRECATION_WARNINGS": "0",
-            }
-        )
+        book, env = self.prepare(tasks, vars_=vars_)
         emu_before = emulator_cpu(self.emulator)
         out = open(self.work / f"out{self.runs}.txt", "w+")  # noqa: SIM115  # pylint: disable=consider-using-with
         start = time.monotonic()

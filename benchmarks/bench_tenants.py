@@ -77,7 +77,10 @@ class Runner:
         (work / "inventory.ini").write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
         self.runs = 0
 
-    def run(self, tasks: list[dict[str, t.Any]], extra_env: dict[str, str] | None = None, vars_: dict[str, t.Any] | None = None) -> float:
+    def prepare(
+        self, tasks: list[dict[str, t.Any]], extra_env: dict[str, str] | None = None, vars_: dict[str, t.Any] | None = None
+    ) -> tuple[pathlib.Path, dict[str, str]]:
+        """The next playbook file and its environment (shared with bench_scale's measured runs)."""
         self.runs += 1
         play: dict[str, t.Any] = {"hosts": "localhost", "gather_facts": False, "tasks": tasks}
         if vars_:
@@ -99,6 +102,10 @@ class Runner:
             }
         )
         env.update(extra_env or {})
+        return book, env
+
+    def run(self, tasks: list[dict[str, t.Any]], extra_env: dict[str, str] | None = None, vars_: dict[str, t.Any] | None = None) -> float:
+        book, env = self.prepare(tasks, extra_env, vars_)
         start = time.monotonic()
         proc = subprocess.run(
             [PLAYBOOK_BIN, "-i", str(self.work / "inventory.ini"), str(book)],
