@@ -431,6 +431,8 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             return
         if not item and isinstance(result.get("results"), list):
             return  # a loop's summary: every item was already handled by v2_runner_item_on_*
+        if not item and result.get("censored") and (getattr(task, "loop", None) is not None or getattr(task, "loop_with", None)):
+            return  # the same, censored whole by ansible-core 2.16 (2.19 keeps its 'results' list)
         failed = status in ("failed", "unreachable")
         hidden = is_hidden(result, getattr(task, "no_log", None))
         task_name = ""

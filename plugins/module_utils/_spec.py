@@ -110,6 +110,9 @@ class ResourceSpec:
     run: Runner | None = None
     select: Selector | None = None  # a module whose states are different work (descope_backup) picks the spec per task
     writes: bool = True  # False for the _info modules: they run even when the audit trail is blocked
+    # result keys (at any depth) that may hold a one-time secret (a bearer link, a key's cleartext): a result holding
+    # one is censored for every callback, junit and job event; register: still gets it (docs/safety.md)
+    secret_results: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if sum(x is not None for x in (self.plan, self.run, self.select)) != 1:

@@ -11,9 +11,10 @@ version_added: 0.1.0
 description:
   - Generates the link with which a customer's IT admin configures their tenant's SSO in Descope's SSO setup suite
     (C(POST /v2/mgmt/tenant/adminlinks/sso/generate)).
-  - The link is a bearer credential. It is returned only in RV(admin_link) of the registered result. It is never
-    in RV(descope_audit) (so never in the audit trail), and the result is marked so that Ansible's stdout
-    callbacks do not print it, at any verbosity. Hand it on with a task that is itself C(no_log).
+  - The link is a bearer credential. It is returned only in RV(admin_link) of the registered result. A result
+    holding it is marked C(no_log): every callback (the stdout ones, junit, tree, ansible-runner's job events, the
+    audit trail) gets a censored copy, at any verbosity, while C(register) gets the link. Hand it on with a task
+    that is itself C(no_log).
   - Every run issues a new link (the task always reports a change). In check mode nothing is generated.
 requirements:
   - requests
@@ -52,8 +53,9 @@ options:
     elements: str
     default: []
 notes:
-  - The stdout callbacks shipped with ansible-core honour the marker; a third-party stdout callback that prints
-    whole results may not. Register the result and pass RV(admin_link) only to C(no_log) tasks.
+  - ansible-core censors a C(no_log) result for every callback, including third-party ones, so the task shows only
+    C(changed) and the audit trail records a hidden write (no tenant id); name the task after the tenant if the
+    trail must say which. In check mode nothing is generated and the result is shown in full.
 seealso:
   - module: descope.mgmt.descope_sso
 """
@@ -76,7 +78,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 admin_link:
-  description: The setup link. Not printed by the stdout callbacks, never in the audit trail.
+  description: The setup link. In the registered result only; no callback, log or job event receives it.
   returned: success, not in check mode
   type: str
 sso_admin_link:

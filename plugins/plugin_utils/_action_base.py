@@ -25,7 +25,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import censor_secrets, run_task
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import ResourceSpec
 from ansible_collections.descope.mgmt.plugins.module_utils._text import user_terms
 
@@ -224,6 +224,17 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         env.update({str(k): str(v) for k, v in raw.items()})
         return env
 
+    def _censor(self, result: dict[str, t.Any]) -> dict[str, t.Any]:
+        """A result holding a one-time secret: ``register:`` gets it, no callback, junit or job event does.
+
+        ``_ansible_no_log`` censors the result itself; the task's own no_log is set as well because ansible-core
+        2.16 censors a loop's summary (which repeats every item) only by the task's no_log, sent back with it.
+        """
+        censor_secrets(self.SPEC, result)
+        if result.get("_ansible_no_log") is True:
+            self._task.no_log = True
+        return result
+
     def run(self, tmp: t.Any = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         spec = self.SPEC
         if self._task.async_val:
@@ -242,7 +253,7 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         if not self._in_process():
             module_args = self._resolve_paths(dict(self._task.args))
             result.update(self._execute_module(module_name=f"descope.mgmt.{spec.module}", module_args=module_args, task_vars=task_vars))
-            return result
+            return self._censor(result)  # set here: ansible-core drops the _ansible_ keys a module returns
 
         for lib, available, _trace in spec.libraries:
             if not available:
@@ -270,4 +281,4 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
             del result["warnings"]
         result.update(out)
         result.setdefault("changed", False)
-        return result
+        return self._censor(result)

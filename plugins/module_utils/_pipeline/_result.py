@@ -38,14 +38,34 @@ RESERVED_KEYS = frozenset(
 )
 
 
-# Reserved keys a module sets on purpose: _ansible_verbose_override keeps stdout callbacks from printing a result
-# that holds a one-time secret (descope_sso_admin_link).
-INTENDED_KEYS = frozenset({"_ansible_verbose_override"})
+# set by the action plugin (censor_secrets), after the module's result passed rename_reserved: no module sets it
+NO_LOG = "_ansible_no_log"
+
+
+def holds_secret(value: t.Any, keys: t.Collection[str]) -> bool:
+    """Whether a non-empty value sits under one of ``keys`` anywhere in ``value`` (mappings and lists walked)."""
+    if isinstance(value, t.Mapping):
+        return any((k in keys and v not in (None, "", [], {})) or holds_secret(v, keys) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(holds_secret(item, keys) for item in value)
+    return False
+
+
+def censor_secrets(spec: ResourceSpec, result: Json) -> Json:
+    """Mark a result holding a one-time secret (``spec.secret_results``) ``_ansible_no_log``.
+
+    ansible-core (2.16 to 2.19) then hands every callback (stdout ones, junit, tree, ansible-runner's events, the
+    audit callback) a censored copy with only ``changed`` (and attempts, retries), while ``register:`` stores the
+    full result. ``_ansible_verbose_override`` is honoured by the default callback only, so it is no guard.
+    """
+    if spec.secret_results and holds_secret(result, frozenset(spec.secret_results)):
+        result[NO_LOG] = True
+    return result
 
 
 def reserved_keys(result: Json) -> list[str]:
     """The keys of a module result that Ansible would misread (empty when the result is safe to return)."""
-    found = sorted(k for k in result if (k in RESERVED_KEYS or k.startswith("_ansible")) and k not in INTENDED_KEYS)
+    found = sorted(k for k in result if (k in RESERVED_KEYS or k.startswith("_ansible")))
     found += [k for k in ("failed", "changed") if k in result and not isinstance(result[k], bool)]
     return found
 

@@ -49,6 +49,7 @@ ADMIN_LINK_SPEC = ResourceSpec(
     module_kwargs=ADMIN_LINK_MODULE_KWARGS,
     rules=OptionRules(concurrency=False),
     run=run_admin_link,
+    secret_results=("admin_link",),
 )
 
 __all__ = ["ADMIN_LINK_SPEC", "INFO_SPEC", "SPEC", "capture", "export_tenant", "plan_restore", "restore_params"]

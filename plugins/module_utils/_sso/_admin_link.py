@@ -5,8 +5,8 @@
 ``POST /v2/mgmt/tenant/adminlinks/sso/generate {tenantId, expireTime (seconds), ssoId, email}`` ->
 ``{adminSSOConfigurationLink}`` (python SDK 2.16 ``management/tenant.py generate_sso_configuration_link``; go-sdk
 ``GenerateSSOConfigurationLinkResponse``). The link is a bearer credential: it is returned under ``admin_link``
-only, never in ``descope_audit`` (the one key the audit callback records), and the result carries
-``_ansible_verbose_override`` so Ansible's stdout callbacks do not print the result at any verbosity.
+only, never in ``descope_audit``; the spec names ``admin_link`` in ``secret_results``, so the action plugin marks the
+result no_log: every callback gets a censored copy and only ``register:`` holds the link (docs/safety.md).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def run_admin_link(ctx: TaskContext) -> Outcome:
             body[key] = params[option]
     described = {"tenant_id": tid, "sso_id": params.get("sso_id") or "", "email": params.get("email") or "", "expire_time": params.get("expire_time")}
     change = _change.Change(TARGET, tid, "create", before=None, after=described)
-    result: Record = {"changed": True, "_ansible_verbose_override": True}
+    result: Record = {"changed": True}
     if ctx.check_mode:
         change.outcome = "check"
         result["msg"] = f"Check mode: would have generated an SSO setup link for tenant '{tid}'."
