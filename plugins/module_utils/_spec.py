@@ -113,6 +113,9 @@ class ResourceSpec:
     # result keys (at any depth) that may hold a one-time secret (a bearer link, a key's cleartext): a result holding
     # one is censored for every callback, junit and job event; register: still gets it (docs/safety.md)
     secret_results: tuple[str, ...] = ()
+    # option paths holding certificates or metadata (``saml.idp_cert``): a key-shaped token at the start of one of
+    # their lines is a PEM/base64 line, not a pasted key; in every other field it is refused (docs/safety.md)
+    certificate_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if sum(x is not None for x in (self.plan, self.run, self.select)) != 1:

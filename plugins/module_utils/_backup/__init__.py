@@ -78,7 +78,14 @@ def _restore_declare(ctx: t.Any, problems: list[t.Any]) -> t.Any:
     return _restore.declare(ctx, problems)
 
 
-RESTORE_SPEC = ResourceSpec(**_COMMON, declare=_restore_declare, plan=_restore.plan, report=_restore.report, audit_view=_restore.audit_view)
+RESTORE_SPEC = ResourceSpec(
+    **_COMMON,
+    declare=_restore_declare,
+    plan=_restore.plan,
+    report=_restore.report,
+    audit_view=_restore.audit_view,
+    certificate_fields=("sso.sso.saml.idp_cert", "sso.sso.saml.idp_additional_certs"),  # sso.json, as file_problems names it
+)
 
 
 def _select(params: t.Mapping[str, t.Any]) -> ResourceSpec:

@@ -39,10 +39,12 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
     problems = option_problems(spec, ctx.params)
     # a secret pasted into a field that is not secret is refused before any request (check mode too): masking
     # hides it in the output only, Descope would store it (docs/safety.md)
-    refuse_pasted(problems, param_problems(spec.argument_spec, ctx.params, ctx.environ))
+    certs = spec.certificate_fields  # the only fields whose lines may start with a key-shaped token
+    refuse_pasted(problems, param_problems(spec.argument_spec, ctx.params, ctx.environ, certs))
     if spec.run is not None:
         if spec.declare is not None:
-            refuse_pasted(problems, file_problems(spec.declare(ctx, problems), spec.argument_spec, ctx.params, ctx.environ))
+            early = spec.declare(ctx, problems)
+            refuse_pasted(problems, file_problems(early, spec.argument_spec, ctx.params, ctx.environ, certs))
         _raise_if(problems)
         activity = Activity(ctx.progress if not ctx.check_mode else None, spec.module, lambda: ctx._client.stats if ctx._client is not None else None)
         activity.start()
@@ -55,7 +57,8 @@ def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
         result["descope_audit"] = audit_block(ctx, outcome.operations, outcome.counts if outcome.counts is not None else {})
         return result
     declared = spec.declare(ctx, problems) if spec.declare is not None else None
-    refuse_pasted(problems, file_problems(declared, spec.argument_spec, ctx.params, ctx.environ))  # flow files, a backup
+    # flow files, a backup
+    refuse_pasted(problems, file_problems(declared, spec.argument_spec, ctx.params, ctx.environ, certs))
     if not spec.read_despite_problems:
         _raise_if(problems)
     if spec.plan is None:  # pragma: no cover  # ResourceSpec.__post_init__ guarantees one of plan/run/select
@@ -165,7 +168,8 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
     # a key given in a credential position that is not no_log (project_id) must be masked in invocation too
     module.no_log_values.update(hidden_values(module.params, os.environ))
     # a key-shaped token pasted into another field is refused; -vvvv echoes the arguments (invocation): mask it there too
-    module.no_log_values.update(param_problems(spec.argument_spec, module.params, os.environ)[1])
+    pasted = param_problems(spec.argument_spec, module.params, os.environ, spec.certificate_fields)
+    module.no_log_values.update(pasted[1])
     result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)
     if result.pop("failed", False):
         module.fail_json(**result)

@@ -30,10 +30,11 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 # DESCOPE_MANAGEMENT_KEY that does not start with "K"); key lengths and alphabets are not published. Keys seen in
 # public examples are "K", a digit (like the "P2"/"P3" of project ids), then about 70 letters and digits. The shape
 # asks for "K", a digit and 38 or more letters and digits, with upper case, lower case and digits all present, as a
-# whole token: not inside a longer word, path, URL, dotted name or base64 run, and not at the start of a line (a
-# line of a PEM certificate or wrapped base64 is letters and digits too). Descope object ids (28 characters, like
-# project ids), hex digests (lower case), words and placeholders ("K2xxxx...") never match it.
-KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9+/_.\n\r-])K[0-9][A-Za-z0-9]{38,}(?![A-Za-z0-9+/_=.-])")
+# whole token: not inside a longer word, path, URL, dotted name or base64 run. In a field that holds certificates or
+# metadata (a spec's ``certificate_fields``) a token at the start of a line is not one either: a line of a PEM
+# certificate or wrapped base64 is letters and digits too. Descope object ids (28 characters, like project ids),
+# hex digests (lower case), words and placeholders ("K2xxxx...") never match it.
+KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9+/_.-])K[0-9][A-Za-z0-9]{38,}(?![A-Za-z0-9+/_=.-])")
 ALLOW_KEY_SHAPED_ENV = "DESCOPE_ALLOW_KEY_SHAPED_VALUES"
 ENV_SECRETS = ("DESCOPE_MANAGEMENT_KEY", "DESCOPE_AUDIT_KEY", "DESCOPE_AUDIT_TOKEN", "DESCOPE_BACKUP_SIGNING_KEY")
 MIN_CONTAINED_LEN = 8
@@ -54,19 +55,30 @@ def _is_key_shaped(token: str) -> bool:
 
 
 def _line_start(text: str, start: int) -> bool:
-    """After a line break and indentation only: a line of an indented PEM/base64 block (SAML metadata XML)."""
+    """After a line break and indentation only: a line of a PEM/base64 block, indented as in SAML metadata XML."""
     newline = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start))
     return newline >= 0 and not text[newline + 1 : start].strip(" \t")
 
 
-def key_shaped(text: str) -> list[str]:
-    """Every token of ``text`` shaped like a Descope management key (in the text as written, and percent-decoded)."""
-    found = [m.group(0) for m in KEY_SHAPE.finditer(text) if _is_key_shaped(m.group(0)) and not _line_start(text, m.start())]
+def key_shaped(text: str, certificate: bool = False) -> list[str]:
+    """Every token of ``text`` shaped like a Descope management key (in the text as written, and percent-decoded).
+
+    ``certificate``: the text is a certificate or metadata field, whose lines may start with such a token.
+    """
+    found = [m.group(0) for m in KEY_SHAPE.finditer(text) if _is_key_shaped(m.group(0)) and not (certificate and _line_start(text, m.start()))]
     if "%" in text:  # "?note=x%20K2...": an escape before the key is a separator once decoded
         decoded = urllib.parse.unquote(text)
         if decoded != text:
-            found.extend(token for token in key_shaped(decoded) if token not in found)
+            found.extend(token for token in key_shaped(decoded, certificate) if token not in found)
     return found
+
+
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def field_name(field: str) -> str:
+    """A reported field path as an option path: ``saml.idp_additional_certs[2]`` -> ``saml.idp_additional_certs``."""
+    return _INDEX.sub("", field)
 
 
 def _no_log_values(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], prefix: str) -> list[Secret]:
@@ -111,8 +123,9 @@ def _no_log_names(argument_spec: t.Mapping[str, t.Any]) -> frozenset[str]:
 class Finder:
     """Looks for the task's secrets and key-shaped tokens in values; collects one Problem per field."""
 
-    def __init__(self, secrets: list[Secret], environ: t.Mapping[str, str]) -> None:
+    def __init__(self, secrets: list[Secret], environ: t.Mapping[str, str], certificates: t.Iterable[str] = ()) -> None:
         self.secrets = secrets
+        self.certificates = frozenset(certificates)  # option paths of certificate and metadata fields
         self.shapes = str(environ.get(ALLOW_KEY_SHAPED_ENV, "")).strip().lower() not in _TRUE
         self.problems: list[Problem] = []
         self.found: set[str] = set()  # the values to mask as well (-vvvv invocation): a key-shaped token is no known secret
@@ -140,7 +153,8 @@ class Finder:
                 )
             )
             return
-        shaped = key_shaped(text) if self.shapes else []
+        certificate = not is_name and field_name(field) in self.certificates
+        shaped = key_shaped(text, certificate) if self.shapes else []
         if shaped:
             self.found.update(shaped)
             self.problems.append(
@@ -174,9 +188,17 @@ def join(field: str, key: str) -> str:
     return f"{field}.{key}" if field else key
 
 
-def param_problems(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]) -> tuple[list[Problem], set[str]]:
-    """The task arguments: every option that is not no_log, at any depth (``tenants[3].custom_attributes.note``)."""
-    finder = Finder(secrets_of(argument_spec, params, environ), environ)
+def param_problems(
+    argument_spec: t.Mapping[str, t.Any],
+    params: t.Mapping[str, t.Any],
+    environ: t.Mapping[str, str],
+    certificate_fields: t.Iterable[str] = (),
+) -> tuple[list[Problem], set[str]]:
+    """The task arguments: every option that is not no_log, at any depth (``tenants[3].custom_attributes.note``).
+
+    ``certificate_fields``: the option paths (``saml.idp_cert``) whose lines may start with a key-shaped token.
+    """
+    finder = Finder(secrets_of(argument_spec, params, environ), environ, certificate_fields)
     _walk_options(finder, argument_spec, params, "")
     return finder.problems, finder.found
 
@@ -201,7 +223,11 @@ def _walk_options(finder: Finder, argument_spec: t.Mapping[str, t.Any], params: 
 
 
 def file_problems(
-    declared: t.Any, argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]
+    declared: t.Any,
+    argument_spec: t.Mapping[str, t.Any],
+    params: t.Mapping[str, t.Any],
+    environ: t.Mapping[str, str],
+    certificate_fields: t.Iterable[str] = (),
 ) -> tuple[list[Problem], set[str]]:
     """What a spec's ``declare`` loaded from local files (flow files, a verified backup), before any request.
 
@@ -210,7 +236,7 @@ def file_problems(
     ``source`` or ``path`` field is file content, reported with that source; a field ``X`` next to a string
     ``X_source`` is file content from that source (descope_flow's ``theme``).
     """
-    finder = Finder(secrets_of(argument_spec, params, environ), environ)
+    finder = Finder(secrets_of(argument_spec, params, environ), environ, certificate_fields)
     _walk_declared(finder, declared, 0)
     return finder.problems, finder.found
 

@@ -30,6 +30,7 @@ SPEC = ResourceSpec(
     declare=declare,
     plan=plan,
     read_despite_problems=True,  # unknown tenant and unknown roles are reported with the static problems
+    certificate_fields=("saml.idp_cert", "saml.idp_additional_certs"),
 )
 
 INFO_SPEC = ResourceSpec(

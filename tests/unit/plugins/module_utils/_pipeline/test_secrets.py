@@ -216,13 +216,6 @@ def test_key_shapes_are_found(text: str) -> None:
         "data+K2" + "aB1" * 15,  # inside a base64 run
         "K2" + "aB1" * 15 + "+rest",  # continues as base64
         "K2" + "aB1" * 15 + "==",  # padded base64
-        "-----BEGIN CERTIFICATE-----\nK2" + "aB1" * 20 + "\n-----END CERTIFICATE-----",  # a PEM line
-        # an indented line of a wrapped certificate in SAML metadata XML (Keycloak, Shibboleth and others indent it)
-        "<ds:X509Certificate>\n    MIIDdDCCAlygAwIBAgIGAXr0nB3wMA0GCSqGSIb3DQEBCwUAMHsxFDASBgNVBAoT\n    K3"
-        + "aB1" * 20
-        + "\n\t\tK3"
-        + "aB1" * 20
-        + "\r\n  </ds:X509Certificate>",
         "a%2FK2" + "aB1" * 15,  # percent-encoded '/': still inside a path once decoded
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  # a hex digest
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.K2" + "aB1" * 14,  # a JWT signature segment
@@ -231,6 +224,23 @@ def test_key_shapes_are_found(text: str) -> None:
 )
 def test_ordinary_text_is_not_a_key_shape(text: str) -> None:
     assert key_shaped(text) == []
+
+
+PEM_LINES = [
+    "-----BEGIN CERTIFICATE-----\nK2" + "aB1" * 20 + "\n-----END CERTIFICATE-----",  # a PEM line
+    # an indented line of a wrapped certificate in SAML metadata XML (Keycloak, Shibboleth and others indent it)
+    "<ds:X509Certificate>\n    MIIDdDCCAlygAwIBAgIGAXr0nB3wMA0GCSqGSIb3DQEBCwUAMHsxFDASBgNVBAoT\n    K3"
+    + "aB1" * 20
+    + "\n\t\tK3"
+    + "aB1" * 20
+    + "\r\n  </ds:X509Certificate>",
+]
+
+
+@pytest.mark.parametrize("text", PEM_LINES)
+def test_a_line_of_a_certificate_is_a_key_shape_only_outside_certificate_fields(text: str) -> None:
+    assert key_shaped(text, certificate=True) == []
+    assert key_shaped(text) != []  # in a description, a name, a flow's text...
 
 
 def test_no_committed_example_fixture_or_golden_file_looks_like_a_key() -> None:
