@@ -26,6 +26,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import censor_secrets, run_task
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._types import identifier_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import ResourceSpec
 from ansible_collections.descope.mgmt.plugins.module_utils._text import user_terms
 
@@ -250,7 +251,9 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         misspelled = unknown_options(spec, self._task.args)
         if misspelled:  # both paths: before the module is shipped, so the message is ours, not AnsibleModule's
             raise AnsibleActionFail(misspelled)
-        if not self._in_process():
+        # names and ids as written, before either path turns `no` into "False": refused the same on both (0 requests)
+        misread = identifier_problems(spec.argument_spec, self._task.args)
+        if not self._in_process() and not misread:
             module_args = self._resolve_paths(dict(self._task.args))
             result.update(self._execute_module(module_name=f"descope.mgmt.{spec.module}", module_args=module_args, task_vars=task_vars))
             return self._censor(result)  # set here: ansible-core drops the _ansible_ keys a module returns
@@ -272,6 +275,7 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
             in_process=True,
             progress=live_progress(),
             origins=value_origins(raw_args(self._task), args),
+            misread=misread,
         )
         if warnings:
             out["warnings"] = warnings

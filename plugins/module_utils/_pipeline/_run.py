@@ -33,10 +33,13 @@ def _raise_if(problems: list[Problem]) -> None:
         raise DescopeValidationError(problems)
 
 
-def run(spec: ResourceSpec, ctx: TaskContext) -> Json:
+def run(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Problem] = ()) -> Json:
+    """``misread``: names and ids YAML did not read as strings (``_types``); the task stops before anything is read."""
     if spec.select is not None:
         spec = spec.select(ctx.params)
-    problems = option_problems(spec, ctx.params)
+    problems = [*misread, *option_problems(spec, ctx.params)]
+    if misread:
+        _raise_if(problems)
     # a secret pasted into a field that is not secret is refused before any request (check mode too): masking
     # hides it in the output only, Descope would store it (docs/safety.md)
     certs = spec.certificate_fields  # the only fields whose lines may start with a key-shaped token
@@ -94,6 +97,7 @@ def run_task(
     in_process: bool = False,
     progress: t.Callable[[str], None] | None = None,
     origins: t.Mapping[str, str] | None = None,
+    misread: t.Sequence[Problem] = (),
 ) -> Json:
     ctx = TaskContext(
         module=spec.module,
@@ -106,15 +110,15 @@ def run_task(
         progress=progress,
         origins=dict(origins or {}),
     )
-    return run_in_context(spec, ctx)
+    return run_in_context(spec, ctx, misread)
 
 
-def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
+def run_in_context(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Problem] = ()) -> Json:
     shaped: frozenset[str] = frozenset()
     try:
         if not HAS_REQUESTS:
             raise DescopeError("Failed to import the required Python library (requests) on this host.")
-        result = run(spec, ctx)
+        result = run(spec, ctx, misread)
     except DescopeError as exc:
         if isinstance(exc, PastedSecretError):
             shaped = exc.values  # key-shaped tokens are no known secret: mask them as well
