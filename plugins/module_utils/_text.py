@@ -12,11 +12,24 @@ from __future__ import annotations
 
 import re
 import typing as t
+import unicodedata
 
 # bidi embeddings/overrides/isolates and marks, zero-width characters, BOM, C1 controls, DEL
 _INVISIBLE = "\u0080-\u009f\u007f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _FOR_JSON = re.compile(f"[{_INVISIBLE}]")
 _FOR_TEXT = re.compile(f"[\u0000-\u001f{_INVISIBLE}]")
+
+
+# What no name may hold, in every module (docs/safety.md, "One rule for names"): controls, format characters (bidi
+# overrides and isolates, zero-width characters), surrogates, private use, unassigned, line and paragraph separators
+NAME_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+NAME_REFUSED = "contains control or invisible formatting characters (bidi, zero-width or similar)"
+NAME_FIX = "Remove the invisible characters (they often come with text pasted from a document or a chat)."
+
+
+def invisible_in_name(value: str) -> bool:
+    """Whether a name holds a character that prints as nothing or reorders the text around it."""
+    return any(unicodedata.category(ch) in NAME_REFUSED_CATEGORIES for ch in value)
 
 
 def _code(match: t.Match[str]) -> str:

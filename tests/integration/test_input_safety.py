@@ -101,8 +101,11 @@ def test_bidi_and_control_characters_are_escaped_in_messages_and_audit(playbook:
     name = f"acme{RLO}gnp.exe"
     run = _run(playbook, [{"name": "bad", TENANT: {"id": f"evil{RLO}id", "name": "Evil"}}, {"name": "ok", TENANT: {"id": "shown", "name": name}}])
     assert "\\u202e" in run.task("bad")["msg"] and RLO not in run.task("bad")["msg"]
-    assert run.task("ok").get("failed") is not True
+    # a name with a bidi override is refused like in every module (docs/safety.md, "One rule for names"), shown escaped
+    refused = run.task("ok")
+    assert refused.get("failed") and [p["field"] for p in refused["validation_errors"]] == ["name"], refused
+    assert "invisible formatting characters" in refused["msg"] and "\\u202e" in refused["msg"] and RLO not in refused["msg"]
     audit = _audit_text(playbook)
     assert audit and RLO not in audit and "\\\\u202e" in audit  # JSON of the escaped text
     entries, _files = _audit.read_entries(str(pathlib.Path(playbook.workdir) / "audit"))
-    assert any(entry.get("target_id") == "shown" for entry in entries)
+    assert entries and emulator.writes() == []

@@ -22,6 +22,7 @@ import unicodedata
 
 from ansible_collections.descope.mgmt.plugins.module_utils._options import with_connection
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import PRUNE_GUARD_ARGSPEC
+from ansible_collections.descope.mgmt.plugins.module_utils._text import NAME_REFUSED, invisible_in_name
 
 Record = dict[str, t.Any]
 
@@ -141,8 +142,8 @@ def name_problem(value: t.Any) -> str | None:
         return "is empty or only blanks"
     if value != value.strip():
         return f"{show(value)} has leading or trailing blanks"
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for ch in value):
-        return f"{show(value)} contains control or invisible formatting characters"
+    if invisible_in_name(value):  # the rule every module applies to names
+        return f"{show(value)} {NAME_REFUSED}"
     return None
 
 

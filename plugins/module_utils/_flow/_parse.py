@@ -21,6 +21,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import 
     _type_name,
     jpath,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._text import NAME_FIX, NAME_REFUSED, escape_text, invisible_in_name
 
 
 @dataclasses.dataclass
@@ -180,6 +181,8 @@ def _parse_v2(c: _Collector, raw: t.Any, prefix: tuple[str | int, ...], warn: t.
         name = meta.get("name")
         if not isinstance(name, str) or not name.strip():
             c.add(jpath(*prefix, "metadata", "name"), "every flow needs a non-empty name.", "set metadata.name to the flow's display name.")
+        elif invisible_in_name(name):  # the rule every module applies to names
+            c.add(jpath(*prefix, "metadata", "name"), f"'{escape_text(name)}' {NAME_REFUSED}.", NAME_FIX)
         c.expect(meta.get("description"), str, jpath(*prefix, "metadata", "description"), "description")
         c.expect(meta.get("disabled"), bool, jpath(*prefix, "metadata", "disabled"), "disabled")
         c.expect(meta.get("componentsVersion"), str, jpath(*prefix, "metadata", "componentsVersion"), "componentsVersion")
@@ -221,6 +224,8 @@ def _parse_v1(c: _Collector, data: Json) -> tuple[Json | None, str | None]:
     name = flow.get("name")
     if not isinstance(name, str) or not name.strip():
         c.add(jpath("flow", "name"), "every flow needs a non-empty name.", "set flow.name to the flow's display name.")
+    elif invisible_in_name(name):
+        c.add(jpath("flow", "name"), f"'{escape_text(name)}' {NAME_REFUSED}.", NAME_FIX)
     c.expect(flow.get("description"), str, jpath("flow", "description"), "description")
     c.expect(flow.get("disabled"), bool, jpath("flow", "disabled"), "disabled")
     dsl = flow.get("dsl")

@@ -17,7 +17,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     current_view,
     norm_name,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._text import type_name
+from ansible_collections.descope.mgmt.plugins.module_utils._text import NAME_FIX, NAME_REFUSED, escape_text, invisible_in_name, type_name
 
 
 def _text(value: t.Any) -> str | None:
@@ -101,6 +101,8 @@ def _value_problems(item: Item) -> list[Problem]:
     name = item.raw.get("name")
     if isinstance(name, str) and not norm_name(name):
         problems.append(item.problem("name", "is empty or only spaces.", "Set a name with at least one visible character, or leave name unset."))
+    elif isinstance(name, str) and invisible_in_name(name):  # the rule every module applies to names
+        problems.append(item.problem("name", f"'{escape_text(name)}' {NAME_REFUSED}.", NAME_FIX))
     domains = item.raw.get("self_provisioning_domains")
     for i, domain in enumerate(domains if isinstance(domains, list) else []):
         if not isinstance(domain, str):
