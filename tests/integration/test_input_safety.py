@@ -99,7 +99,12 @@ def test_bidi_and_control_characters_are_escaped_in_messages_and_audit(playbook:
     emulator.seed(tenants=[])
     emulator.clear_log()
     name = f"acme{RLO}gnp.exe"
-    run = _run(playbook, [{"name": "bad", TENANT: {"id": f"evil{RLO}id", "name": "Evil"}}, {"name": "ok", TENANT: {"id": "shown", "name": name}}])
+    tasks = [
+        {"name": "bad", TENANT: {"id": f"evil{RLO}id", "name": "Evil"}},
+        {"name": "ok", TENANT: {"id": "shown", "name": name}},
+        {"name": "described", "descope.mgmt.descope_role": {"name": "auditor", "description": name}},  # free text: stored
+    ]
+    run = _run(playbook, tasks)
     assert "\\u202e" in run.task("bad")["msg"] and RLO not in run.task("bad")["msg"]
     # a name with a bidi override is refused like in every module (docs/safety.md, "One rule for names"), shown escaped
     refused = run.task("ok")
@@ -108,4 +113,5 @@ def test_bidi_and_control_characters_are_escaped_in_messages_and_audit(playbook:
     audit = _audit_text(playbook)
     assert audit and RLO not in audit and "\\\\u202e" in audit  # JSON of the escaped text
     entries, _files = _audit.read_entries(str(pathlib.Path(playbook.workdir) / "audit"))
-    assert entries and emulator.writes() == []
+    assert any(entry.get("target_id") == "auditor" for entry in entries)
+    assert [w["path"] for w in emulator.writes()] == ["/v1/mgmt/role/create"], emulator.writes()
