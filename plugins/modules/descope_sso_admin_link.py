@@ -12,7 +12,7 @@ description:
   - Generates the link with which a customer's IT admin configures their tenant's SSO in Descope's SSO setup suite
     (C(POST /v2/mgmt/tenant/adminlinks/sso/generate)).
   - The link is a bearer credential. It is returned only in RV(admin_link) of the registered result. A result
-    holding it is marked C(no_log): every callback (the stdout ones, junit, tree, ansible-runner's job events, the
+    holding it is marked C(no_log), so every callback (the stdout ones, junit, tree, ansible-runner's job events, the
     audit trail) gets a censored copy, at any verbosity, while C(register) gets the link. Hand it on with a task
     that is itself C(no_log).
   - Every run issues a new link (the task always reports a change). In check mode nothing is generated.

@@ -84,7 +84,8 @@ RESTORE_SPEC = ResourceSpec(
     plan=_restore.plan,
     report=_restore.report,
     audit_view=_restore.audit_view,
-    certificate_fields=("sso.sso.saml.idp_cert", "sso.sso.saml.idp_additional_certs"),  # sso.json, as file_problems names it
+    # the SAML certificates of sso.json, named as file_problems reports them
+    certificate_fields=("sso.sso.saml.idp_cert", "sso.sso.saml.idp_additional_certs"),
 )
 
 

@@ -21,7 +21,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import 
     _type_name,
     jpath,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._text import NAME_FIX, NAME_REFUSED, escape_text, invisible_in_name
+from ansible_collections.descope.mgmt.plugins.module_utils._text import (
+    NAME_FIX,
+    NAME_REFUSED,
+    escape_text,
+    invisible_in_name,
+)
 
 
 @dataclasses.dataclass

@@ -65,7 +65,10 @@ def key_shaped(text: str, certificate: bool = False) -> list[str]:
 
     ``certificate``: the text is a certificate or metadata field, whose lines may start with such a token.
     """
-    found = [m.group(0) for m in KEY_SHAPE.finditer(text) if _is_key_shaped(m.group(0)) and not (certificate and _line_start(text, m.start()))]
+    found: list[str] = []
+    for match in KEY_SHAPE.finditer(text):
+        if _is_key_shaped(match.group(0)) and not (certificate and _line_start(text, match.start())):
+            found.append(match.group(0))
     if "%" in text:  # "?note=x%20K2...": an escape before the key is a separator once decoded
         decoded = urllib.parse.unquote(text)
         if decoded != text:

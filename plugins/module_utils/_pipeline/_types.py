@@ -52,7 +52,11 @@ def _problem(value: t.Any, field: str, leaf: str) -> Problem | None:
     )
 
 
-def identifier_problems(argument_spec: t.Mapping[str, t.Any], args: t.Mapping[str, t.Any], prefix: str = "") -> list[Problem]:
+def identifier_problems(
+    argument_spec: t.Mapping[str, t.Any],
+    args: t.Mapping[str, t.Any],
+    prefix: str = "",
+) -> list[Problem]:
     """Every name or id option (at any depth) whose value, as written, is not a string."""
     problems: list[Problem] = []
     for name, value in args.items():
@@ -64,7 +68,8 @@ def identifier_problems(argument_spec: t.Mapping[str, t.Any], args: t.Mapping[st
         if isinstance(sub, t.Mapping):
             for index, item in enumerate(value if isinstance(value, list) else [value]):
                 if isinstance(item, t.Mapping):
-                    problems += identifier_problems(sub, item, f"{field}[{index}]." if isinstance(value, list) else f"{field}.")
+                    where = f"{field}[{index}]." if isinstance(value, list) else f"{field}."
+                    problems += identifier_problems(sub, item, where)
             continue
         if not IDENTIFIER.search(str(name)):
             continue

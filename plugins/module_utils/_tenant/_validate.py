@@ -17,7 +17,13 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     current_view,
     norm_name,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._text import NAME_FIX, NAME_REFUSED, escape_text, invisible_in_name, type_name
+from ansible_collections.descope.mgmt.plugins.module_utils._text import (
+    NAME_FIX,
+    NAME_REFUSED,
+    escape_text,
+    invisible_in_name,
+    type_name,
+)
 
 
 def _text(value: t.Any) -> str | None:

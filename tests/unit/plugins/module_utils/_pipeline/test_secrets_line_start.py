@@ -28,24 +28,36 @@ SKIPPED = {"project_id"}
 ITEMS = {"tenants": TENANT_KEYS, "roles": ROLE_KEYS, "permissions": PERMISSION_KEYS}
 
 
-def _text_fields(argument_spec: t.Mapping[str, t.Any], prefix: str = "") -> t.Iterator[tuple[str, t.Any]]:
-    """(option path, a params builder) for every option that takes free text, at any depth."""
+Steps = tuple[tuple[str, bool], ...]  # (key, its value is a list of one element) from the top of the params down
+
+
+def _nest(steps: Steps, value: t.Any) -> t.Any:
+    """The params that put ``value`` at ``steps``: ((roles, True), (description, False)) -> {roles: [{description: v}]}."""
+    if not steps:
+        return value
+    (name, listed), rest = steps[0], steps[1:]
+    inner = _nest(rest, value)
+    return {name: [inner] if listed else inner}
+
+
+def _text_fields(argument_spec: t.Mapping[str, t.Any], prefix: str = "", above: Steps = ()) -> t.Iterator[tuple[str, Steps]]:
+    """(option path, steps) for every option that takes free text, at any depth."""
     for name, option in argument_spec.items():
         if option.get("no_log") or (not prefix and name in SKIPPED):
             continue
         path = f"{prefix}{name}"
         kind, elements, sub = option.get("type", "str"), option.get("elements"), option.get("options")
+        here = (*above, (name, kind == "list"))
         if sub:
-            for inner, build in _text_fields(sub, f"{path}."):
-                yield inner, (lambda b, n=name, k=kind: lambda v: {n: [b(v)] if k == "list" else b(v)})(build)
+            yield from _text_fields(sub, f"{path}.", here)
         elif kind in ("str", "raw") or (kind == "list" and elements in (None, "str", "raw")):
-            yield path, (lambda n=name, k=kind: lambda v: {n: [v] if k == "list" else v})()
+            yield path, here
         if kind == "dict" or ((kind == "list" and elements in ("dict", "raw")) and not sub):
             for key in ("note", *ITEMS.get(name, ())):
-                yield f"{path}.{key}", (lambda n=name, k=kind, f=key: lambda v: {n: [{f: v}] if k == "list" else {f: v}})()
+                yield f"{path}.{key}", (*here, (key, False))
 
 
-FIELDS = sorted({(module, path): build for module, spec in SPECS.items() for path, build in _text_fields(spec.argument_spec)}.items())
+FIELDS = sorted({(module, path): steps for module, spec in SPECS.items() for path, steps in _text_fields(spec.argument_spec)}.items())
 
 
 def _spec(module: str) -> t.Any:
@@ -53,20 +65,20 @@ def _spec(module: str) -> t.Any:
 
 
 def test_the_enumeration_covers_every_module_and_the_reported_field() -> None:
-    assert {module for (module, _), _ in FIELDS} == set(SPECS)
-    assert ("descope_role", "roles.description") in {key for key, _ in FIELDS}
+    assert {key[0] for key, _steps in FIELDS} == set(SPECS)
+    assert ("descope_role", "roles.description") in {key for key, _steps in FIELDS}
     assert len(FIELDS) > 60
 
 
-@pytest.mark.parametrize(("key", "build"), FIELDS, ids=[f"{m}:{p}" for (m, p), _ in FIELDS])
+@pytest.mark.parametrize(("key", "steps"), FIELDS, ids=[f"{key[0]}:{key[1]}" for key, _steps in FIELDS])
 @pytest.mark.parametrize("text", [AT_LINE_START, INDENTED], ids=["line-start", "indented"])
-def test_a_key_at_the_start_of_a_line_is_refused_outside_certificate_fields(key: tuple[str, str], build: t.Any, text: str) -> None:
+def test_a_key_at_the_start_of_a_line_is_refused_outside_certificate_fields(key: tuple[str, str], steps: Steps, text: str) -> None:
     module, path = key
     spec = _spec(module)
-    problems, found = param_problems(spec.argument_spec, build(text), {}, spec.certificate_fields)
+    problems, found = param_problems(spec.argument_spec, _nest(steps, text), {}, spec.certificate_fields)
     if path in spec.certificate_fields:
         assert problems == [], problems  # a wrapped PEM line
-        mid, _ = param_problems(spec.argument_spec, build(f"cert: {SHAPED}"), {}, spec.certificate_fields)
+        mid = param_problems(spec.argument_spec, _nest(steps, f"cert: {SHAPED}"), {}, spec.certificate_fields)[0]
         assert len(mid) == 1  # not at a line start: refused there too
         return
     assert len(problems) == 1 and SHAPED in found, (path, problems)
