@@ -98,20 +98,20 @@ def section_problems(section: str, declared: Record) -> tuple[list[Problem], lis
 
 
 def reset_problems(section: str, names: list[str], view: Record | None) -> list[Problem]:
-    """``authoritative`` resets of fields no public source gives a default for: refused, naming the value to declare."""
-    problems = []
-    for name in names:
-        field = f"{section}.{name}"
-        current = view.get(name) if view is not None else None
-        keep = f" ({_shown(current)} keeps the current value)" if current is not None else ""
-        problems.append(
-            Problem(
-                field,
-                "has no published default, so authoritative: true cannot reset it.",
-                f"Declare {field}{keep}, or set authoritative: false to leave it as it is.",
-            )
+    """``authoritative`` resets of fields no public source gives a default for: refused in one problem per
+    section, naming each field and the value that keeps it."""
+    if not names:
+        return []
+    current = view or {}
+    keep = ", ".join(f"{n}: {_shown(current[n])}" if current.get(n) is not None else n for n in names)
+    return [
+        Problem(
+            section,
+            f"authoritative: true cannot reset {', '.join(names)}: no published default exists for "
+            f"{'it' if len(names) == 1 else 'them'}.",
+            f"Declare {section}.{{{keep}}} (these values keep what Descope holds), or set authoritative: false.",
         )
-    return problems
+    ]
 
 
 def _seconds(value: object, unit: object) -> int | None:

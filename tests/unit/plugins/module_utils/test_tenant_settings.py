@@ -153,9 +153,9 @@ def test_allow_empty_reset_still_resets_only_sourced_fields(emulator: t.Any) -> 
     emulator.clear_log()
     check, real = both(emulator, {"tenant_id": "acme", "password_policy": {}, "authoritative": True, "allow_empty_reset": True})
     assert check["validation_errors"] == real["validation_errors"]
-    by_field = {p["field"]: p for p in real["validation_errors"]}
-    assert sorted(by_field) == sorted(f"password_policy.{k}" for k in UNSOURCED_PASSWORD)
-    assert "14 keeps the current value" in by_field["password_policy.min_length"]["fix"]
+    [problem] = real["validation_errors"]
+    assert problem["field"] == "password_policy" and all(k in problem["message"] for k in UNSOURCED_PASSWORD)
+    assert "min_length: 14, lowercase: false" in problem["fix"]
     assert emulator.writes() == [] and emulator.state()["passwordSettings"]["acme"]["minLength"] == 14
 
 
@@ -194,8 +194,9 @@ def test_a_session_reset_refuses_jit_disabled_which_has_no_published_default(emu
     emulator.clear_log()
     check, real = both(emulator, {"tenant_id": "acme", "authoritative": True, "session": {"enabled": True}})
     assert check["validation_errors"] == real["validation_errors"]
-    assert [p["field"] for p in real["validation_errors"]] == ["session.jit_disabled"]
-    assert "Declare session.jit_disabled (true keeps the current value)" in real["validation_errors"][0]["fix"]
+    assert [p["field"] for p in real["validation_errors"]] == ["session"]
+    assert "cannot reset jit_disabled" in real["validation_errors"][0]["message"]
+    assert "Declare session.{jit_disabled: true}" in real["validation_errors"][0]["fix"]
     assert emulator.writes() == []
 
 
@@ -390,3 +391,37 @@ def test_requests_for_a_no_op_and_for_k_changes(emulator: t.Any) -> None:
     assert run(emulator, {"tenants": items})["changed"] is True
     log = emulator.requests()
     assert (sum(1 for r in log if not r["write"]), sum(1 for r in log if r["write"])) == (11, 2)
+
+
+def info(emulator: t.Any, params: dict[str, t.Any]) -> dict[str, t.Any]:
+    return run_spec(_tenant_settings.INFO_SPEC, params, False, False, emulator.env)
+
+
+@pytest.mark.parametrize("status", [404, 400])
+def test_info_finds_missing_tenants_whatever_the_not_found_status(emulator: t.Any, status: int) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    emulator.config(notFoundStatus=status)
+    result = info(emulator, {"tenant_ids": ["acme", "ghost"]})
+    assert not result.get("failed"), result
+    assert [x["tenant_id"] for x in result["tenant_settings"]] == ["acme"] and result["missing_ids"] == ["ghost"]
+
+
+def test_info_refuses_a_duration_it_cannot_express_and_exports_whole_minutes(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme", "settings": {"inactivityTime": 600, "inactivityTimeUnit": "seconds"}}])
+    exported = info(emulator, {"tenant_ids": ["acme"]})["tenant_settings"][0]["session"]
+    assert (exported["inactivity_time"], exported["inactivity_time_unit"]) == (10, "minutes")
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme", "settings": {"inactivityTime": 90, "inactivityTimeUnit": "seconds"}}])
+    refused = info(emulator, {"tenant_ids": ["acme"]})
+    assert refused["failed"] is True and refused["validation_errors"][0]["field"] == "session.inactivity_time"
+    assert "90" in refused["validation_errors"][0]["message"] and "seconds" in refused["validation_errors"][0]["message"]
+
+
+def test_an_export_adopts_with_no_write(emulator: t.Any) -> None:
+    """The default tenant's values (inside the published bounds) round-trip: export -> module -> no change."""
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}, {"id": "globex", "name": "Globex"}])
+    items = info(emulator, {})["tenant_settings"]
+    emulator.clear_log()
+    for authoritative in (False, True):
+        result = run(emulator, {"tenants": items, "authoritative": authoritative})
+        assert result["changed"] is False and not result.get("failed"), result
+    assert emulator.writes() == []
