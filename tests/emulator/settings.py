@@ -6,7 +6,7 @@ or resets it has no public source (python drops ``None`` keys; go-sdk ``Tenant.C
 override whatever is currently set even if left default"): config ``settingsOmitted`` "keep" (default) or
 "reset" models each reading, for this POST and the password one.
 
-Password policy: 
+Password policy:
 Shape: OAS ``PasswordSettings`` / go-sdk ``descope/types.go PasswordSettings`` (enabled, minLength,
 lowercase, uppercase, number, nonAlphanumeric, expiration, expirationWeeks, reuse, reuseAmount, lock,
 lockAttempts) plus the newer fields the review lists from the OAS (tempLock…, password strength,
@@ -84,6 +84,7 @@ def update_tenant_settings(store, project, body):
         raise invalid("sessionTokenExpiration must be at least 3 minutes")
     tenant.update(staged)
     return {}
+
 
 BOOLS = (
     "enabled",

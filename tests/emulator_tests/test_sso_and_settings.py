@@ -119,7 +119,8 @@ def test_settings_omitted_switch_keeps_or_resets_what_a_post_leaves_out(project)
 
 
 def test_tenant_settings_accept_seconds_and_refuse_other_units(project):
-    _ok(project.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "t1", "selfProvisioningDomains": [], "inactivityTime": 900, "inactivityTimeUnit": "seconds"}))
+    body = {"tenantId": "t1", "selfProvisioningDomains": [], "inactivityTime": 900, "inactivityTimeUnit": "seconds"}
+    _ok(project.api("POST", "/v1/mgmt/tenant/settings", json=body))
     stored = _ok(project.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}))
     assert (stored["inactivityTime"], stored["inactivityTimeUnit"]) == (900, "seconds")
     bad = project.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "t1", "selfProvisioningDomains": [], "inactivityTimeUnit": "years"})

@@ -22,7 +22,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
 )
 
 Bound = tuple[str, tuple[str, ...], Problem]
-_KINDS = {**{f"session.{n}": k for n, _a, k in SESSION_FIELDS}, **{f"password_policy.{n}": k for n, _a, k in PASSWORD_FIELDS}}
+_KINDS = {f"session.{n}": k for n, _a, k in SESSION_FIELDS}
+_KINDS.update({f"password_policy.{n}": k for n, _a, k in PASSWORD_FIELDS})
 _WORDS = {"bool": "true or false", "int": "a whole number", "duration": "a whole number", "str": "a string"}
 
 
@@ -55,18 +56,21 @@ def _duration_problems(name: str, declared: Record) -> tuple[list[Problem], list
     value, unit = declared.get(name), declared.get(f"{name}_unit")
     static: list[Problem] = []
     if value is not None and unit is None:
-        static.append(Problem(f"{field}_unit", "is required with a duration.", f"Add {field}_unit (minutes, hours, days or weeks)."))
+        fix = f"Add {field}_unit (minutes, hours, days or weeks)."
+        static.append(Problem(f"{field}_unit", "is required with a duration.", fix))
     if unit is not None and value is None:
         static.append(Problem(field, "a unit without its value.", f"Add {field}, or remove {field}_unit."))
     if unit is not None and unit not in UNITS:
-        static.append(Problem(f"{field}_unit", f"must be one of {', '.join(UNITS)}, got {_shown(unit)}.", f"Set {field}_unit to one of them."))
+        message = f"must be one of {', '.join(UNITS)}, got {_shown(unit)}."
+        static.append(Problem(f"{field}_unit", message, f"Set {field}_unit to one of them."))
     if value is None or unit not in UNITS or not _is_int(value):
         return static, []
     names = (name, f"{name}_unit")
     if not 1 <= value <= DURATION_MAX_NUMBER:
         fix = f"Set {field} from 1 to {DURATION_MAX_NUMBER}"
         fix += f" ({_larger_unit(value, unit)})." if value > DURATION_MAX_NUMBER else "."
-        return static, [("session", names, Problem(field, f"must be from 1 to {DURATION_MAX_NUMBER}, got {value}.", fix))]
+        message = f"must be from 1 to {DURATION_MAX_NUMBER}, got {value}."
+        return static, [("session", names, Problem(field, message, fix))]
     least = DURATION_MIN_MINUTES[name]
     if value * MINUTES[unit] < least:
         message = f"must be at least {least} minutes, got {value} {unit}."
@@ -82,7 +86,8 @@ def section_problems(section: str, declared: Record) -> tuple[list[Problem], lis
         field = f"{section}.{name}"
         kind = _KINDS.get(field)
         if kind is not None and not _type_ok(kind, value):
-            static.append(Problem(field, f"must be {_WORDS[kind]}, got {_shown(value)}.", f"Set {field} to {_WORDS[kind]}."))
+            message = f"must be {_WORDS[kind]}, got {_shown(value)}."
+            static.append(Problem(field, message, f"Set {field} to {_WORDS[kind]}."))
             continue
         if section == "password_policy" and name in PASSWORD_RANGES:
             low, high = PASSWORD_RANGES[name]
@@ -103,29 +108,29 @@ def reset_problems(section: str, names: list[str], view: Record | None) -> list[
     if not names:
         return []
     current = view or {}
+    them = "it" if len(names) == 1 else "them"
     keep = ", ".join(f"{n}: {_shown(current[n])}" if current.get(n) is not None else n for n in names)
     return [
         Problem(
             section,
-            f"authoritative: true cannot reset {', '.join(names)}: no published default exists for "
-            f"{'it' if len(names) == 1 else 'them'}.",
+            f"authoritative: true cannot reset {', '.join(names)}: no published default exists for {them}.",
             f"Declare {section}.{{{keep}}} (these values keep what Descope holds), or set authoritative: false.",
         )
     ]
 
 
 def _seconds(value: object, unit: object) -> int | None:
-    if not _is_int(value):
+    if not isinstance(value, int) or isinstance(value, bool):
         return None
     if unit == "seconds":
-        return int(value)  # type: ignore[call-overload]
-    return int(value) * MINUTES[unit] * 60 if unit in MINUTES else None  # type: ignore[call-overload]
+        return value
+    return value * MINUTES[unit] * 60 if isinstance(unit, str) and unit in MINUTES else None
 
 
 def expiry_order(view: Record, fields: Record) -> list[Problem]:
     """The session token may not outlive the refresh token (docs.descope.com/customize/tenant), checked on the
     settings as they would be after the write, so a change to either side is caught."""
-    touched = {"session_token_expiration", "refresh_token_expiration", "session_token_expiration_unit", "refresh_token_expiration_unit"}
+    touched = {f"{side}_token_expiration{unit}" for side in ("session", "refresh") for unit in ("", "_unit")}
     if not touched & set(fields):
         return []
     merged = {**view, **fields}

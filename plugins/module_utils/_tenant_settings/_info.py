@@ -8,7 +8,11 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeValidationError,
+    Problem,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
     PATH_PASSWORD,
@@ -45,23 +49,22 @@ def export_item(client: t.Any, tenant_id: str) -> Record | None:
         raise
     bad = unmodelled(session)
     if bad:
-        raise DescopeValidationError(
-            [
-                Problem(
-                    f"session.{name}",
-                    f"Descope answers {session[name]!r} {session[f'{name}_unit']!r}, a duration the module cannot express "
-                    "in minutes, hours, days or weeks.",
-                    "Set it to a whole number of minutes, hours, days or weeks in Descope, then export again.",
-                    id=tenant_id,
-                )
-                for name in bad
-            ]
-        )
+        raise DescopeValidationError([_unmodelled(tenant_id, name, session) for name in bad])
     return {
         "tenant_id": tenant_id,
         "session": {k: v for k, v in session.items() if v is not None},
         "password_policy": {k: v for k, v in password.items() if v is not None},
     }
+
+
+def _unmodelled(tenant_id: str, name: str, session: Record) -> Problem:
+    answered = f"{session[name]!r} {session[f'{name}_unit']!r}"
+    return Problem(
+        f"session.{name}",
+        f"Descope answers {answered}, a duration the module cannot express in minutes, hours, days or weeks.",
+        "Set it to a whole number of minutes, hours, days or weeks in Descope, then export again.",
+        id=tenant_id,
+    )
 
 
 def _exists(client: t.Any, tenant_id: str) -> bool:

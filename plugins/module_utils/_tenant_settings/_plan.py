@@ -24,8 +24,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._che
     section_problems,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
-    PASSWORD_DEFAULTS,
     NEW_TENANT_SESSION,
+    PASSWORD_DEFAULTS,
     PASSWORD_KEYS,
     PATH_PASSWORD,
     PATH_SESSION,
@@ -43,6 +43,7 @@ SECTIONS = ("session", "password_policy")
 PATH_SEARCH = "/v1/mgmt/tenant/search"
 # tenant fields a settings POST accepts (python SDK update_settings) that the settings answer does not carry
 TENANT_CARRY = ("enforceSSO", "enforceSSOExclusions", "federatedAppIds")
+SECTION_FIELDS = {"session": (SESSION_KEYS, SESSION_DEFAULTS), "password_policy": (PASSWORD_KEYS, PASSWORD_DEFAULTS)}
 
 
 @dataclasses.dataclass
@@ -63,9 +64,12 @@ def _problem(item: Item, field: str, message: str, fix: str) -> Problem:
     return Problem(field, message, fix, index=item.index, id=item.tenant_id or None)
 
 
-def _section(
-    item: Item, name: str, raw: t.Any, keys: tuple[str, ...], defaults: Record, params: Record, problems: list[Problem]
-) -> Record | None:
+def _at(item: Item, problem: Problem) -> Problem:
+    return dataclasses.replace(problem, index=item.index, id=item.tenant_id or None)
+
+
+def _section(item: Item, name: str, raw: t.Any, params: Record, problems: list[Problem]) -> Record | None:
+    keys, defaults = SECTION_FIELDS[name]
     if raw is None:
         return None
     declared = {k: raw[k] for k in keys if raw.get(k) is not None}
@@ -78,9 +82,8 @@ def _section(
                 item,
                 name,
                 "is empty, and with authoritative: true an empty section would reset every field of it.",
-                f"Declare the {name} fields to manage (is a variable empty?), remove {name}, "
-                "or set allow_empty_reset: true to reset it on purpose.",
-            )
+                f"Declare the {name} fields (is a variable empty?), drop {name}, or set allow_empty_reset: true.",
+            ),
         )
     item.unsourced[name] = [k for k in keys if k not in defaults and k not in declared and not k.endswith("_unit")]
     return {**defaults, **declared}
@@ -94,18 +97,16 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     seen: dict[str, int | None] = {}
     for index, raw in raws:
         item = Item(index, str(raw.get("tenant_id") or ""), None, None)
-        item.session = _section(item, "session", raw.get("session"), SESSION_KEYS, SESSION_DEFAULTS, params, problems)
-        item.password_policy = _section(
-            item, "password_policy", raw.get("password_policy"), PASSWORD_KEYS, PASSWORD_DEFAULTS, params, problems
-        )
+        item.session = _section(item, "session", raw.get("session"), params, problems)
+        item.password_policy = _section(item, "password_policy", raw.get("password_policy"), params, problems)
         if not item.tenant_id.strip():
             problems.append(_problem(item, "tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant."))
         if item.session is None and item.password_policy is None:
             problems.append(_problem(item, "session", "nothing to manage.", "Declare session, password_policy or both for this tenant."))
         for section, declared in item.declared.items():
             static, bounds = section_problems(section, declared)
-            problems.extend(dataclasses.replace(p, index=item.index, id=item.tenant_id or None) for p in static)
-            item.bounds.extend((s, names, dataclasses.replace(p, index=item.index, id=item.tenant_id or None)) for s, names, p in bounds)
+            problems.extend(_at(item, p) for p in static)
+            item.bounds.extend((s, names, _at(item, p)) for s, names, p in bounds)
         if item.tenant_id in seen:
             problems.append(_problem(item, "tenant_id", f"declared twice (also item {seen[item.tenant_id]}).", "Merge the two items into one."))
         seen[item.tenant_id] = index
@@ -186,15 +187,15 @@ def _views(item: Item) -> dict[str, Record | None]:
 def _checks_after_read(item: Item) -> list[Problem]:
     views = _views(item)
     problems: list[Problem] = []
-    for section, names, problem in item.bounds:
+    for section, bound, problem in item.bounds:
         view = views.get(section)
         # a value Descope already holds is not refused: it is what any write of this section carries back
-        if view is None or any(view.get(n) != item.declared[section].get(n) for n in names):
+        if view is None or any(view.get(n) != item.declared[section].get(n) for n in bound):
             problems.append(problem)
-    for section, names in item.unsourced.items():
-        problems.extend(dataclasses.replace(p, index=item.index, id=item.tenant_id or None) for p in reset_problems(section, names, views.get(section)))
+    found = [p for section, names in item.unsourced.items() for p in reset_problems(section, names, views.get(section))]
     if item.session is not None and item.current_session is not None:
-        problems.extend(dataclasses.replace(p, index=item.index, id=item.tenant_id or None) for p in expiry_order(views["session"] or {}, item.session))
+        found.extend(expiry_order(views["session"] or {}, item.session))
+    problems.extend(_at(item, p) for p in found)
     return problems
 
 
