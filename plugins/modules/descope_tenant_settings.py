@@ -19,7 +19,7 @@ description:
     declared, or the task is refused. A section you do not declare is never read or written; an empty one is
     refused with O(authoritative=true) unless O(allow_empty_reset=true).
   - Every item is validated before the first request that writes, against the bounds Descope's own Terraform
-    provider publishes (listed with each field): types (V(true) is not a number), units, durations and their
+    provider publishes (listed with each field), that is types (V(true) is not a number), units, durations and their
     minimums, policy ranges, unknown tenants. All problems are reported at once, each naming the field and the
     fix, and on any problem nothing is written. A value Descope already holds is accepted as it is.
   - A duration Descope answers in seconds is compared exactly (600 seconds equal 10 minutes) and, when the task
@@ -56,7 +56,7 @@ options:
         type: bool
       session_token_expiration:
         description:
-          - How long a session token is valid, in O(session.session_token_expiration_unit): at least 3 minutes,
+          - How long a session token is valid, in O(session.session_token_expiration_unit), at least 3 minutes
             and not longer than the refresh token. The number is 1 to 1000 (use a larger unit beyond).
           - Default with O(authoritative=true) is V(10) (minutes).
         type: int
@@ -68,7 +68,7 @@ options:
         choices: [minutes, hours, days, weeks]
       refresh_token_expiration:
         description:
-          - How long a refresh token is valid, in O(session.refresh_token_expiration_unit): at least 3 minutes;
+          - How long a refresh token is valid, in O(session.refresh_token_expiration_unit), at least 3 minutes;
             the number is 1 to 1000.
           - Default with O(authoritative=true) is V(4) (weeks).
         type: int
@@ -80,7 +80,7 @@ options:
         choices: [minutes, hours, days, weeks]
       stepup_token_expiration:
         description:
-          - How long a step-up token is valid, in O(session.stepup_token_expiration_unit): at least 3 minutes;
+          - How long a step-up token is valid, in O(session.stepup_token_expiration_unit), at least 3 minutes;
             the number is 1 to 1000.
           - Default with O(authoritative=true) is V(10) (minutes).
         type: int
@@ -97,7 +97,7 @@ options:
         type: bool
       inactivity_time:
         description:
-          - Inactivity timeout, in O(session.inactivity_time_unit): at least 10 minutes; the number is 1 to 1000.
+          - Inactivity timeout, in O(session.inactivity_time_unit), at least 10 minutes; the number is 1 to 1000.
           - Default with O(authoritative=true) is V(12) (minutes, as the Terraform provider publishes).
         type: int
       inactivity_time_unit:
@@ -246,7 +246,7 @@ options:
         3 attempts for 5 minutes, no strength score); V(session.enabled=false) makes the tenant follow the
         project's session settings (U(https://docs.descope.com/customize/tenant/)).
       - A field with no published default (O(session.jit_disabled), and in O(password_policy) the length,
-        character classes, expiry, reuse, lock and character rules) is never reset: leaving it out is refused,
+        character classes, expiry, reuse, lock and character rules) is never reset; leaving it out is refused,
         and the error says which value keeps the current one.
       - When V(false) (the default), fields you leave out keep whatever value they have.
     type: bool
@@ -277,7 +277,7 @@ notes:
   - Reads are one or two requests per tenant (the session settings and the password policy, only for the sections
     declared); a tenant whose settings already match costs no write.
   - Whether a settings call resets what it leaves out is not documented, so each write carries every value the
-    answer holds, unchanged: the session call also carries C(selfProvisioningDomains), C(domains), C(authType),
+    answer holds, unchanged; the session call also carries C(selfProvisioningDomains), C(domains), C(authType),
     the SSO Setup Suite settings (C(ssoSetupSuiteSettings)) and the tenant's C(enforceSSO),
     C(enforceSSOExclusions) and C(federatedAppIds); the policy call carries every policy field.
   - Whether a tenant exists is read with C(POST /v1/mgmt/tenant/search) (one request per task), never guessed

@@ -41,6 +41,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
 TARGET = "tenant_settings"
 SECTIONS = ("session", "password_policy")
 PATH_SEARCH = "/v1/mgmt/tenant/search"
+SEARCH_CHUNK = 100  # ids per search: no published limit, so a large set never sends one huge request
 # tenant fields a settings POST accepts (python SDK update_settings) that the settings answer does not carry
 TENANT_CARRY = ("enforceSSO", "enforceSSOExclusions", "federatedAppIds")
 SECTION_FIELDS = {"session": (SESSION_KEYS, SESSION_DEFAULTS), "password_policy": (PASSWORD_KEYS, PASSWORD_DEFAULTS)}
@@ -85,6 +86,7 @@ def _section(item: Item, name: str, raw: t.Any, params: Record, problems: list[P
                 f"Declare the {name} fields (is a variable empty?), drop {name}, or set allow_empty_reset: true.",
             ),
         )
+        return {**defaults, **declared}  # refused: one clear problem, not one per field it would reset
     item.unsourced[name] = [k for k in keys if k not in defaults and k not in declared and not k.endswith("_unit")]
     return {**defaults, **declared}
 
@@ -117,10 +119,12 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
 def find_tenants(client: t.Any, ids: list[str]) -> dict[str, Record]:
     """The tenants with these ids, by ``tenant/search``, which answers an empty list for an absent id (OAS
     ``SearchTenantsRequest.tenantIds``): existence never depends on how a not-found error looks (404 or 400)."""
-    if not ids:
-        return {}
-    found = client.post(PATH_SEARCH, {"tenantIds": ids}, read=True).get("tenants") or []
-    return {str(x["id"]): x for x in found if isinstance(x, dict) and str(x.get("id")) in ids}
+    found: dict[str, Record] = {}
+    for start in range(0, len(ids), SEARCH_CHUNK):
+        chunk = ids[start : start + SEARCH_CHUNK]
+        answer = client.post(PATH_SEARCH, {"tenantIds": chunk}, read=True).get("tenants") or []
+        found.update((str(x["id"]), x) for x in answer if isinstance(x, dict) and str(x.get("id")) in chunk)
+    return found
 
 
 def read_current(client: t.Any, item: Item) -> None:

@@ -141,7 +141,7 @@ def test_an_empty_section_with_authoritative_is_refused_with_no_write(emulator: 
     check, real = both(emulator, params)
     for result in (check, real):
         assert result["failed"] is True
-        problem = result["validation_errors"][0]
+        [problem] = result["validation_errors"]  # one clear problem, not one per field it would reset
         assert problem["field"] == section and "empty" in problem["message"] and "allow_empty_reset" in problem["fix"]
     assert check["validation_errors"] == real["validation_errors"]
     assert emulator.writes() == [] and emulator.state()["passwordSettings"]["acme"] == before
@@ -425,3 +425,15 @@ def test_an_export_adopts_with_no_write(emulator: t.Any) -> None:
         result = run(emulator, {"tenants": items, "authoritative": authoritative})
         assert result["changed"] is False and not result.get("failed"), result
     assert emulator.writes() == []
+
+
+def test_existence_of_many_tenants_is_read_in_bounded_searches(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": f"t{i:03}", "name": f"T{i}"} for i in range(150)])
+    emulator.clear_log()
+    items = [{"tenant_id": f"t{i:03}", "password_policy": {"min_length": 8}} for i in range(150)] + [
+        {"tenant_id": "ghost", "password_policy": {"min_length": 8}}
+    ]
+    result = run(emulator, {"tenants": items})
+    assert fields_of(result) == [(150, "tenant_id")]
+    searches = [r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/search"]
+    assert len(searches) == 2 and emulator.writes() == []
