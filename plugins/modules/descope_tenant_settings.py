@@ -15,10 +15,15 @@ description:
     several tenants with O(tenants); tenants that are not listed are left alone (settings are never deleted).
   - Only the fields you set are managed; a field left out keeps its value in Descope. With O(authoritative=true)
     every field of a declared section (O(session) or O(password_policy)) that you leave out is reset to the
-    default documented for it. A section you do not declare is never read or written.
-  - Every item is validated before the first request that writes (bad units, negative or zero durations, a
-    duration without its unit, out-of-range policy values, unknown tenants), all problems are reported at once,
-    and on any problem nothing is written.
+    default a public source publishes for it (listed with each field); a field with no published default must be
+    declared, or the task is refused. A section you do not declare is never read or written; an empty one is
+    refused with O(authoritative=true) unless O(allow_empty_reset=true).
+  - Every item is validated before the first request that writes, against the bounds Descope's own Terraform
+    provider publishes (listed with each field), that is types (V(true) is not a number), units, durations and their
+    minimums, policy ranges, unknown tenants. All problems are reported at once, each naming the field and the
+    fix, and on any problem nothing is written. A value Descope already holds is accepted as it is.
+  - A duration Descope answers in seconds is compared exactly (600 seconds equal 10 minutes) and, when the task
+    does not declare it, written back as answered; it is never read in another unit.
   - Check mode reads the current settings, predicts exactly what a real run writes and sends no write request.
 requirements:
   - requests
@@ -51,8 +56,9 @@ options:
         type: bool
       session_token_expiration:
         description:
-          - How long a session token is valid, in O(session.session_token_expiration_unit) (Descope refuses less than 3 minutes).
-          - Default with O(authoritative=true) is V(10).
+          - How long a session token is valid, in O(session.session_token_expiration_unit), at least 3 minutes
+            and not longer than the refresh token. The number is 1 to 1000 (use a larger unit beyond).
+          - Default with O(authoritative=true) is V(10) (minutes).
         type: int
       session_token_expiration_unit:
         description:
@@ -62,8 +68,9 @@ options:
         choices: [minutes, hours, days, weeks]
       refresh_token_expiration:
         description:
-          - How long a refresh token is valid, in O(session.refresh_token_expiration_unit).
-          - Default with O(authoritative=true) is V(4).
+          - How long a refresh token is valid, in O(session.refresh_token_expiration_unit), at least 3 minutes;
+            the number is 1 to 1000.
+          - Default with O(authoritative=true) is V(4) (weeks).
         type: int
       refresh_token_expiration_unit:
         description:
@@ -73,8 +80,9 @@ options:
         choices: [minutes, hours, days, weeks]
       stepup_token_expiration:
         description:
-          - How long a step-up token is valid, in O(session.stepup_token_expiration_unit).
-          - Default with O(authoritative=true) is V(10).
+          - How long a step-up token is valid, in O(session.stepup_token_expiration_unit), at least 3 minutes;
+            the number is 1 to 1000.
+          - Default with O(authoritative=true) is V(10) (minutes).
         type: int
       stepup_token_expiration_unit:
         description:
@@ -89,19 +97,19 @@ options:
         type: bool
       inactivity_time:
         description:
-          - Inactivity timeout, in O(session.inactivity_time_unit).
-          - Default with O(authoritative=true) is V(12).
+          - Inactivity timeout, in O(session.inactivity_time_unit), at least 10 minutes; the number is 1 to 1000.
+          - Default with O(authoritative=true) is V(12) (minutes, as the Terraform provider publishes).
         type: int
       inactivity_time_unit:
         description:
           - Unit of O(session.inactivity_time); required together with it.
-          - Default with O(authoritative=true) is V(hours).
+          - Default with O(authoritative=true) is V(minutes).
         type: str
         choices: [minutes, hours, days, weeks]
       jit_disabled:
         description:
           - Disable just-in-time user provisioning through this tenant's SSO.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
   password_policy:
     description:
@@ -116,58 +124,58 @@ options:
         type: bool
       min_length:
         description:
-          - Minimum password length (1 to 64).
-          - Default with O(authoritative=true) is V(8).
+          - Minimum password length (4 to 64).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: int
       lowercase:
         description:
           - Require a lowercase letter.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       uppercase:
         description:
           - Require an uppercase letter.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       number:
         description:
           - Require a digit.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       non_alphanumeric:
         description:
           - Require a non-alphanumeric character.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       expiration:
         description:
           - Whether passwords expire.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       expiration_weeks:
         description:
-          - Weeks until a password expires (0 or more).
-          - Default with O(authoritative=true) is V(0).
+          - Weeks until a password expires (1 to 999).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: int
       reuse:
         description:
           - Whether reuse of recent passwords is prevented.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       reuse_amount:
         description:
-          - How many previous passwords cannot be reused (0 or more).
-          - Default with O(authoritative=true) is V(0).
+          - How many previous passwords cannot be reused (1 to 50).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: int
       lock:
         description:
           - Lock the account after O(password_policy.lock_attempts) failures.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       lock_attempts:
         description:
-          - Failed attempts before the account is locked (0 or more).
-          - Default with O(authoritative=true) is V(0).
+          - Failed attempts before the account is locked (2 to 10).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: int
       temp_lock:
         description:
@@ -176,13 +184,13 @@ options:
         type: bool
       temp_lock_attempts:
         description:
-          - Failed attempts before a temporary lock (0 or more).
-          - Default with O(authoritative=true) is V(0).
+          - Failed attempts before a temporary lock (1 to 10).
+          - Default with O(authoritative=true) is V(3).
         type: int
       temp_lock_duration:
         description:
-          - Duration of a temporary lock, in minutes (0 or more).
-          - Default with O(authoritative=true) is V(0).
+          - Duration of a temporary lock, in minutes (1 to 1440, that is 1 minute to 24 hours).
+          - Default with O(authoritative=true) is V(5).
         type: int
       enable_password_strength:
         description:
@@ -197,17 +205,17 @@ options:
       any_letter:
         description:
           - Require any letter.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
       disallowed_characters:
         description:
           - Characters a password may not contain.
-          - Default with O(authoritative=true) is an empty string (no character refused).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: str
       disallow_email_match:
         description:
           - Refuse passwords that match the user's email.
-          - Default with O(authoritative=true) is V(false).
+          - No default is published; with O(authoritative=true) it must be declared.
         type: bool
   tenants:
     description:
@@ -231,20 +239,32 @@ options:
         suboptions: *password_policy_fields
   authoritative:
     description:
-      - When V(true), every field of a declared section that the task leaves out is reset to its default (listed
-        with each field). V(session.enabled=false) makes the tenant follow the project's session settings (Descope
-        tenant settings guide, U(https://docs.descope.com/customize/tenant/)). No public source states the other
-        defaults; they are a new tenant's values as the collection's API emulator models them (10-minute session
-        and step-up tokens, 4-week refresh token, 12-hour inactivity; password minimum length 8, nothing else
-        required). Declare a field to be independent of them.
+      - When V(true), every field of a declared section that the task leaves out is reset to its default, listed
+        with each field. Only published defaults are used. No source publishes tenant-level defaults, so these are
+        Descope's project defaults as its Terraform provider declares them (10-minute session and step-up tokens,
+        4-week refresh token, inactivity off and 12 minutes; password authentication on, temporary lock off after
+        3 attempts for 5 minutes, no strength score); V(session.enabled=false) makes the tenant follow the
+        project's session settings (U(https://docs.descope.com/customize/tenant/)).
+      - A field with no published default (O(session.jit_disabled), and in O(password_policy) the length,
+        character classes, expiry, reuse, lock and character rules) is never reset; leaving it out is refused,
+        and the error says which value keeps the current one.
       - When V(false) (the default), fields you leave out keep whatever value they have.
+    type: bool
+    default: false
+  allow_empty_reset:
+    description:
+      - With O(authoritative=true), a declared section with no field set (O(session={}), O(password_policy={}),
+        for example from an empty variable) would reset the whole section. Such a task is refused, with no write
+        and in check mode too, unless this is V(true).
+      - Even then a field with no published default is not reset (see O(authoritative)).
     type: bool
     default: false
   pending_tenants:
     description:
       - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
       - In check mode such a tenant does not exist yet; listed here, it is planned as a new tenant would start
-        (default session settings, the project's password policy) instead of being refused, so C(--check --diff) of a whole onboarding play shows every change.
+        (its session settings as the published defaults with just-in-time provisioning on, its password policy the
+        project's) instead of being refused, so C(--check --diff) of a whole onboarding play shows every change.
         In a real run the tenant must exist, whatever this list says.
     type: list
     elements: str
@@ -256,8 +276,12 @@ options:
 notes:
   - Reads are one or two requests per tenant (the session settings and the password policy, only for the sections
     declared); a tenant whose settings already match costs no write.
-  - The session settings call also carries the tenant's current C(selfProvisioningDomains), C(domains) and
-    C(authType) unchanged, because whether the API resets a key it does not receive is not documented.
+  - Whether a settings call resets what it leaves out is not documented, so each write carries every value the
+    answer holds, unchanged; the session call also carries C(selfProvisioningDomains), C(domains), C(authType),
+    the SSO Setup Suite settings (C(ssoSetupSuiteSettings)) and the tenant's C(enforceSSO),
+    C(enforceSSOExclusions) and C(federatedAppIds); the policy call carries every policy field.
+  - Whether a tenant exists is read with C(POST /v1/mgmt/tenant/search) (one request per task), never guessed
+    from the status of an error.
 seealso:
   - module: descope.mgmt.descope_tenant_settings_info
   - module: descope.mgmt.descope_tenant
@@ -284,17 +308,16 @@ EXAMPLES = r"""
       lock: true
       lock_attempts: 5
 
-- name: Several tenants; every password field not listed goes back to its default
+- name: The whole session section; the fields not listed go back to their published defaults
   descope.mgmt.descope_tenant_settings:
     authoritative: true
     tenants:
       - tenant_id: acme
-        password_policy:
-          min_length: 14
-      - tenant_id: globex
-        password_policy:
-          min_length: 10
-          non_alphanumeric: true
+        session:
+          enabled: true
+          session_token_expiration: 15
+          session_token_expiration_unit: minutes
+          jit_disabled: false  # no published default: an authoritative task declares it
 
 - name: Adopt what exists, with zero writes
   descope.mgmt.descope_tenant_settings_info:
@@ -327,7 +350,7 @@ tenant_settings:
     before:
       description: The managed fields before, per section.
       type: dict
-      sample: {"session": {"inactivity_time": 12, "inactivity_time_unit": "hours"}}
+      sample: {"session": {"inactivity_time": 12, "inactivity_time_unit": "minutes"}}
     after:
       description: The managed fields after, per section.
       type: dict

@@ -12,6 +12,8 @@ description:
   - Returns the session settings and the password policy of every tenant, or of the tenants in O(tenant_ids).
   - RV(tenant_settings) has exactly the item shape of O(descope.mgmt.descope_tenant_settings#module:tenants), with every
     field, so feeding it back adopts an existing project with zero writes.
+  - A duration Descope answers in seconds is exported in whole minutes when it is exact; one that is not (for
+    example 90 seconds) fails the task naming the tenant and field, never exported in another unit.
 requirements:
   - requests
 author:
@@ -29,7 +31,8 @@ options:
   tenant_ids:
     description:
       - The tenants to read. Without it, every tenant of the project (one extra request lists them).
-      - IDs that do not exist are listed in RV(missing_ids).
+      - IDs that do not exist are listed in RV(missing_ids); a failed read is checked with C(POST /v1/mgmt/tenant/search),
+        so the status the API uses for an unknown tenant (404 or 400) does not matter.
     type: list
     elements: str
 notes:

@@ -15,6 +15,7 @@ DEFAULT_CONFIG = {
     "rateLimit": None,
     "rateLimitUnlicensed": None,
     "strict": False,
+    "settingsOmitted": "keep",
     "licenseRefusal": {"status": 403, "code": "E112601"},
 }
 
@@ -152,6 +153,10 @@ class Store:
                 self.config["notFoundStatus"] = body["notFoundStatus"]
             if "wrapLoadTenant" in body:
                 self.config["wrapLoadTenant"] = bool(body["wrapLoadTenant"])
+            if "settingsOmitted" in body:
+                if body["settingsOmitted"] not in settings.OMITTED:
+                    raise invalid("settingsOmitted must be one of %s" % ", ".join(settings.OMITTED))
+                self.config["settingsOmitted"] = body["settingsOmitted"]
             if "strict" in body:
                 if not isinstance(body["strict"], bool):
                     raise invalid("strict must be true or false")

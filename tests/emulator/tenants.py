@@ -1,4 +1,4 @@
-"""Tenant endpoints: create / update / patch / delete / load / search / settings / default roles.
+"""Tenant endpoints: create / update / patch / delete / load / search / default roles (settings: settings.py).
 
 Stored tenants keep every field; ``render`` drops empty optional ones the way the real API's
 Go ``omitempty`` tags do, but always returns ``id``, ``name`` and ``selfProvisioningDomains``.
@@ -12,11 +12,10 @@ import time
 
 from . import attributes, errors, roles
 from .errors import invalid
-from .validate import one_of, opt_bool, opt_dict, opt_int, opt_str, opt_str_list, required_str
+from .validate import one_of, opt_bool, opt_dict, opt_str, opt_str_list, required_str
 
 AUTH_TYPES = ("none", "saml", "oidc")
 ROLE_INHERITANCE = ("", "none", "userOnly")
-UNITS = ("minutes", "hours", "days", "weeks")
 ALWAYS = ("id", "name", "selfProvisioningDomains")
 FIELD_ORDER = (
     "id",
@@ -56,6 +55,8 @@ def new_tenant_id():
 
 
 def default_settings():
+    # A new tenant's settings are unpublished; the durations are the project defaults of the Terraform
+    # provider (internal/models/project/settings/settings.go), ssoSetupSuiteSettings the python SDK's shape.
     return {
         "enabled": False,
         "refreshTokenExpiration": 4,
@@ -66,7 +67,7 @@ def default_settings():
         "stepupTokenExpirationUnit": "minutes",
         "enableInactivity": False,
         "inactivityTime": 12,
-        "inactivityTimeUnit": "hours",
+        "inactivityTimeUnit": "minutes",
         "JITDisabled": False,
         "ssoSetupSuiteSettings": {
             "enabled": False,
@@ -266,54 +267,6 @@ def update_default_roles(store, project, body):
     names = opt_str_list(body, "defaultRoles")
     roles.check_tenant_roles(project, names, tenant["id"], "defaultRoles")
     tenant["defaultRoles"] = names
-    return {}
-
-
-SETTINGS_INTS = ("refreshTokenExpiration", "sessionTokenExpiration", "stepupTokenExpiration", "inactivityTime")
-SETTINGS_UNITS = ("refreshTokenExpirationUnit", "sessionTokenExpirationUnit", "stepupTokenExpirationUnit", "inactivityTimeUnit")
-SETTINGS_BOOLS = ("enabled", "enableInactivity", "JITDisabled")
-
-
-def load_settings(store, project, query):
-    tenant_id = query.get("id", "")
-    if not tenant_id:
-        raise errors.missing("id")
-    tenant = get(store, project, tenant_id)
-    out = {"domains": list(tenant["domains"]), "selfProvisioningDomains": list(tenant["selfProvisioningDomains"]), "authType": tenant["authType"]}
-    out.update(copy.deepcopy(tenant["_settings"]))
-    return out
-
-
-def update_settings(store, project, body):
-    # Keys present override, absent keys keep their value (python SDK drops None keys; Go sends all).
-    tenant = get(store, project, required_str(body, "tenantId"))
-    staged = copy.deepcopy(tenant)
-    settings = staged["_settings"]
-    for key in ("selfProvisioningDomains", "domains", "enforceSSOExclusions", "federatedAppIds"):
-        if body.get(key) is not None:
-            staged[key] = opt_str_list(body, key)
-    # The Go SDK sends every key, "" for unset strings: an empty authType or unit leaves the value as it is.
-    if body.get("authType") not in (None, ""):
-        staged["authType"] = one_of(body["authType"], "authType", AUTH_TYPES)
-    if body.get("enforceSSO") is not None:
-        staged["enforceSSO"] = opt_bool(body, "enforceSSO")
-    for key in SETTINGS_INTS:
-        if body.get(key) is not None:
-            settings[key] = opt_int(body, key)
-    for key in SETTINGS_UNITS:
-        if body.get(key) not in (None, ""):
-            settings[key] = one_of(body[key], key, UNITS)
-    for key in SETTINGS_BOOLS:
-        if body.get(key) is not None:
-            settings[key] = opt_bool(body, key)
-    suite = body.get("ssoSetupSuiteSettings")
-    if suite is not None:
-        if not isinstance(suite, dict):
-            raise invalid("ssoSetupSuiteSettings must be an object")
-        settings["ssoSetupSuiteSettings"].update(copy.deepcopy(suite))
-    if settings["sessionTokenExpiration"] and settings["sessionTokenExpirationUnit"] == "minutes" and settings["sessionTokenExpiration"] < 3:
-        raise invalid("sessionTokenExpiration must be at least 3 minutes")
-    tenant.update(staged)
     return {}
 
 

@@ -95,3 +95,33 @@ def test_seeded_sso_and_password_settings_and_tenant_delete(emulator):
     assert state["sso"] == {} and set(state["passwordSettings"]) == {""}
     bad = emulator.session.post(emulator.base_url + "/_emulator/seed", json={"projects": [{"id": emulator.project_id, "sso": {"ghost": []}}]}, timeout=5)
     assert bad.status_code == 400
+
+
+def test_settings_omitted_switch_keeps_or_resets_what_a_post_leaves_out(project):
+    suite = {"enabled": True, "styleId": "brand", "disabledFeatures": {"saml": True}}
+    full = {"tenantId": "t1", "selfProvisioningDomains": ["one.example"], "JITDisabled": True, "ssoSetupSuiteSettings": suite}
+    bare = {"tenantId": "t1", "selfProvisioningDomains": ["one.example"], "enabled": True}
+    _ok(project.api("POST", "/v1/mgmt/tenant/settings", json=full))
+    _ok(project.api("POST", "/v1/mgmt/password/settings", json={"tenantId": "t1", "minLength": 14, "lock": True}))
+    _ok(project.api("POST", "/v1/mgmt/tenant/settings", json=bare))  # "keep", the default
+    kept = _ok(project.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}))
+    assert kept["JITDisabled"] is True and kept["ssoSetupSuiteSettings"]["styleId"] == "brand" and kept["enabled"] is True
+    assert project.config(settingsOmitted="reset")["settingsOmitted"] == "reset"
+    _ok(project.api("POST", "/v1/mgmt/tenant/settings", json=bare))
+    reset = _ok(project.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}))
+    assert reset["JITDisabled"] is False and reset["ssoSetupSuiteSettings"]["styleId"] == "" and reset["enabled"] is True
+    assert reset["selfProvisioningDomains"] == ["one.example"]
+    _ok(project.api("POST", "/v1/mgmt/password/settings", json={"tenantId": "t1", "uppercase": True}))
+    policy = _ok(project.api("GET", "/v1/mgmt/password/settings", params={"tenantId": "t1"}))
+    assert (policy["uppercase"], policy["minLength"], policy["lock"]) == (True, 8, False)
+    bad = project.session.post(project.base_url + "/_emulator/config", json={"settingsOmitted": "maybe"}, timeout=5)
+    assert bad.status_code == 400
+
+
+def test_tenant_settings_accept_seconds_and_refuse_other_units(project):
+    body = {"tenantId": "t1", "selfProvisioningDomains": [], "inactivityTime": 900, "inactivityTimeUnit": "seconds"}
+    _ok(project.api("POST", "/v1/mgmt/tenant/settings", json=body))
+    stored = _ok(project.api("GET", "/v1/mgmt/tenant/settings", params={"id": "t1"}))
+    assert (stored["inactivityTime"], stored["inactivityTimeUnit"]) == (900, "seconds")
+    bad = project.api("POST", "/v1/mgmt/tenant/settings", json={"tenantId": "t1", "selfProvisioningDomains": [], "inactivityTimeUnit": "years"})
+    assert bad.status_code == 400

@@ -28,6 +28,24 @@ def stored_policy(emulator: t.Any, tenant_id: str) -> dict[str, t.Any]:
     return emulator.state()["passwordSettings"].get(tenant_id) or {}
 
 
+# the policy fields with no published default: an authoritative task declares them
+UNSOURCED = {
+    "min_length": 8,
+    "lowercase": False,
+    "uppercase": False,
+    "number": False,
+    "non_alphanumeric": False,
+    "expiration": False,
+    "expiration_weeks": 20,
+    "reuse": False,
+    "reuse_amount": 10,
+    "lock": False,
+    "lock_attempts": 5,
+    "any_letter": False,
+    "disallowed_characters": "",
+    "disallow_email_match": False,
+}
+
 SINGLE = {
     "tenant_id": "acme",
     "session": {
@@ -79,11 +97,28 @@ def test_only_declared_fields_unless_authoritative(playbook: t.Any, emulator: t.
     assert run.rc == 0, run.stdout
     policy = stored_policy(emulator, "acme")
     assert policy["minLength"] == 10 and policy["uppercase"] is True and policy["number"] is True
-    auth = playbook.run([task("policy", {"tenant_id": "acme", "password_policy": {"min_length": 10}, "authoritative": True})], diff=True)
+    emulator.clear_log()
+    short = playbook.run([task("policy", {"tenant_id": "acme", "password_policy": {"min_length": 10}, "authoritative": True})])
+    assert short.rc != 0 and emulator.writes() == []  # uppercase, number... have no published default to reset to
+    assert "authoritative: true cannot reset lowercase, uppercase, number" in short.stdout
+    full = {**UNSOURCED, "min_length": 10, "uppercase": False, "number": False}
+    auth = playbook.run([task("policy", {"tenant_id": "acme", "password_policy": full, "authoritative": True})], diff=True)
     assert auth.rc == 0, auth.stdout
     policy = stored_policy(emulator, "acme")
     assert policy["minLength"] == 10 and policy["uppercase"] is False and policy["number"] is False
+    assert (policy["tempLockAttempts"], policy["tempLockDuration"]) == (3, 5)  # the published defaults
     assert auth.task("policy")["tenant_settings"]["before"]["password_policy"]["uppercase"] is True
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_an_empty_variable_never_resets_a_policy(playbook: t.Any, emulator: t.Any, check: bool) -> None:
+    emulator.seed(tenants=TENANTS, passwordSettings={"acme": {"minLength": 14, "lock": True, "lockAttempts": 3, "uppercase": True}})
+    before = stored_policy(emulator, "acme")
+    emulator.clear_log()
+    args = {"tenant_id": "acme", "password_policy": "{{ policy }}", "session": "{{ policy }}", "authoritative": True}
+    run = playbook.run([task("policy", args, vars={"policy": {}})], check=check, diff=True)
+    assert run.rc != 0 and emulator.writes() == [] and stored_policy(emulator, "acme") == before
+    assert "password_policy: is empty" in run.stdout and "session: is empty" in run.stdout and "allow_empty_reset" in run.stdout
 
 
 def test_set_mode_and_info_adoption_zero_writes(playbook: t.Any, emulator: t.Any) -> None:

@@ -8,11 +8,23 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeValidationError,
+    Problem,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import PATH_PASSWORD, PATH_SESSION, Record, password_view, session_view
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
+    PATH_PASSWORD,
+    PATH_SESSION,
+    Record,
+    password_view,
+    session_view,
+    unmodelled,
+)
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
+PATH_SEARCH = "/v1/mgmt/tenant/search"
 # maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)
 Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 
@@ -23,15 +35,42 @@ def _tenant_ids(client: t.Any) -> list[str]:
 
 
 def export_item(client: t.Any, tenant_id: str) -> Record | None:
-    """One tenant's settings in the item shape descope_tenant_settings accepts (every field, so it adopts exactly)."""
+    """One tenant's settings in the item shape descope_tenant_settings accepts (every field, so it adopts exactly).
+
+    A duration in a unit the module does not model (seconds that are not whole minutes, an unknown unit) is
+    refused, never exported in another unit.
+    """
     try:
-        session = client.get(PATH_SESSION, params={"id": tenant_id})
-        password = client.get(PATH_PASSWORD, params={"tenantId": tenant_id})
-    except DescopeAPIError as exc:
-        if exc.is_not_found:
+        session = session_view(client.get(PATH_SESSION, params={"id": tenant_id}))
+        password = password_view(client.get(PATH_PASSWORD, params={"tenantId": tenant_id}))
+    except DescopeAPIError:
+        if not _exists(client, tenant_id):  # gone: whatever status the API used to say so
             return None
         raise
-    return {"tenant_id": tenant_id, "session": session_view(session), "password_policy": password_view(password)}
+    bad = unmodelled(session)
+    if bad:
+        raise DescopeValidationError([_unmodelled(tenant_id, name, session) for name in bad])
+    return {
+        "tenant_id": tenant_id,
+        "session": {k: v for k, v in session.items() if v is not None},
+        "password_policy": {k: v for k, v in password.items() if v is not None},
+    }
+
+
+def _unmodelled(tenant_id: str, name: str, session: Record) -> Problem:
+    answered = f"{session[name]!r} {session[f'{name}_unit']!r}"
+    return Problem(
+        f"session.{name}",
+        f"Descope answers {answered}, a duration the module cannot express in minutes, hours, days or weeks.",
+        "Set it to a whole number of minutes, hours, days or weeks in Descope, then export again.",
+        id=tenant_id,
+    )
+
+
+def _exists(client: t.Any, tenant_id: str) -> bool:
+    """By ``tenant/search`` (an empty list when absent), never by the status of a not-found error."""
+    found = client.post(PATH_SEARCH, {"tenantIds": [tenant_id]}, read=True).get("tenants") or []
+    return any(isinstance(x, dict) and str(x.get("id")) == tenant_id for x in found)
 
 
 def capture(client: t.Any, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:

@@ -3,8 +3,10 @@
 """Tenant settings planning: declared items -> checks -> reads -> one change per tenant (FOR INTERNAL COLLECTION USE ONLY).
 
 Only the fields a task declares are managed; with ``authoritative: true`` every field of a declared
-section (``session`` or ``password_policy``) that the task leaves out is reset to its documented default
-(``_fields.SESSION_DEFAULTS`` / ``PASSWORD_DEFAULTS``). A section that is not declared is never read or written.
+section (``session`` or ``password_policy``) that the task leaves out is reset to its published default
+(``_fields.SESSION_DEFAULTS`` / ``PASSWORD_DEFAULTS``); a field without one must be declared. A section that
+is not declared is never read or written; an empty one is refused with ``authoritative`` unless
+``allow_empty_reset`` says so.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._checks import (
+    expiry_order,
+    reset_problems,
+    section_problems,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
-    DURATIONS,
+    NEW_TENANT_SESSION,
     PASSWORD_DEFAULTS,
     PASSWORD_KEYS,
-    PASSWORD_RANGES,
     PATH_PASSWORD,
     PATH_SESSION,
     SESSION_DEFAULTS,
@@ -34,74 +40,75 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
 
 TARGET = "tenant_settings"
 SECTIONS = ("session", "password_policy")
+PATH_SEARCH = "/v1/mgmt/tenant/search"
+SEARCH_CHUNK = 100  # ids per search: no published limit, so a large set never sends one huge request
+# tenant fields a settings POST accepts (python SDK update_settings) that the settings answer does not carry
+TENANT_CARRY = ("enforceSSO", "enforceSSOExclusions", "federatedAppIds")
+SECTION_FIELDS = {"session": (SESSION_KEYS, SESSION_DEFAULTS), "password_policy": (PASSWORD_KEYS, PASSWORD_DEFAULTS)}
 
 
 @dataclasses.dataclass
 class Item:
     index: int | None
     tenant_id: str
-    session: Record | None  # declared fields only (None = section not managed)
+    session: Record | None  # declared fields plus authoritative resets (None = section not managed)
     password_policy: Record | None
+    declared: dict[str, Record] = dataclasses.field(default_factory=dict)  # per section, as the task wrote it
+    unsourced: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # resets with no published default
+    bounds: list[tuple[str, tuple[str, ...], Problem]] = dataclasses.field(default_factory=list)
+    tenant: Record | None = None  # the tenant/search record
     current_session: Record | None = None  # the API answers
     current_password: Record | None = None
-
-
-def _declared(section: Record | None, keys: tuple[str, ...], defaults: Record, authoritative: bool) -> Record | None:
-    if section is None:
-        return None
-    fields = {k: section[k] for k in keys if section.get(k) is not None}
-    if authoritative:
-        fields = {**defaults, **fields}
-    return fields
 
 
 def _problem(item: Item, field: str, message: str, fix: str) -> Problem:
     return Problem(field, message, fix, index=item.index, id=item.tenant_id or None)
 
 
-def _static_problems(item: Item, raw: Record) -> list[Problem]:
-    problems: list[Problem] = []
-    if not item.tenant_id.strip():
-        problems.append(_problem(item, "tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant."))
-    if item.session is None and item.password_policy is None:
-        problems.append(_problem(item, "session", "nothing to manage.", "Declare session, password_policy or both for this tenant."))
-    raw_session = raw.get("session") or {}
-    for name in DURATIONS:
-        value, unit = raw_session.get(name), raw_session.get(f"{name}_unit")
-        if value is not None and value <= 0:
-            problems.append(_problem(item, f"session.{name}", f"must be a positive number, got {value}.", f"Set session.{name} to 1 or more."))
-        if value is not None and unit is None:
-            problems.append(_problem(item, f"session.{name}_unit", "is required with a duration.", f"Add session.{name}_unit (minutes, hours, days or weeks)."))
-        if unit is not None and value is None:
-            problems.append(_problem(item, f"session.{name}", "a unit without its value.", f"Add session.{name}, or remove session.{name}_unit."))
-    session = item.session or {}
-    if session.get("session_token_expiration_unit") == "minutes" and 0 < int(session.get("session_token_expiration") or 3) < 3:
-        problems.append(_problem(item, "session.session_token_expiration", "must be at least 3 minutes.", "Use 3 minutes or more."))
-    for name, value in (raw.get("password_policy") or {}).items():
-        if value is None or isinstance(value, (bool, str)):
-            continue
-        low, high = PASSWORD_RANGES.get(name, (0, None))
-        if value < low or (high is not None and value > high):
-            bound = f"from {low} to {high}" if high is not None else f"{low} or more"
-            problems.append(_problem(item, f"password_policy.{name}", f"must be {bound}, got {value}.", f"Set password_policy.{name} {bound}."))
-    return problems
+def _at(item: Item, problem: Problem) -> Problem:
+    return dataclasses.replace(problem, index=item.index, id=item.tenant_id or None)
+
+
+def _section(item: Item, name: str, raw: t.Any, params: Record, problems: list[Problem]) -> Record | None:
+    keys, defaults = SECTION_FIELDS[name]
+    if raw is None:
+        return None
+    declared = {k: raw[k] for k in keys if raw.get(k) is not None}
+    item.declared[name] = declared
+    if not params.get("authoritative"):
+        return declared
+    if not declared and not params.get("allow_empty_reset"):
+        problems.append(
+            _problem(
+                item,
+                name,
+                "is empty, and with authoritative: true an empty section would reset every field of it.",
+                f"Declare the {name} fields (is a variable empty?), drop {name}, or set allow_empty_reset: true.",
+            ),
+        )
+        return {**defaults, **declared}  # refused: one clear problem, not one per field it would reset
+    item.unsourced[name] = [k for k in keys if k not in defaults and k not in declared and not k.endswith("_unit")]
+    return {**defaults, **declared}
 
 
 def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     params = ctx.params
-    authoritative = bool(params.get("authoritative"))
     set_mode = params.get("tenants") is not None
     raws: list[tuple[int | None, t.Any]] = list(enumerate(params.get("tenants") or [])) if set_mode else [(None, params)]
     items: list[Item] = []
     seen: dict[str, int | None] = {}
     for index, raw in raws:
-        item = Item(
-            index,
-            str(raw.get("tenant_id") or ""),
-            _declared(raw.get("session"), SESSION_KEYS, SESSION_DEFAULTS, authoritative),
-            _declared(raw.get("password_policy"), PASSWORD_KEYS, PASSWORD_DEFAULTS, authoritative),
-        )
-        problems.extend(_static_problems(item, raw))
+        item = Item(index, str(raw.get("tenant_id") or ""), None, None)
+        item.session = _section(item, "session", raw.get("session"), params, problems)
+        item.password_policy = _section(item, "password_policy", raw.get("password_policy"), params, problems)
+        if not item.tenant_id.strip():
+            problems.append(_problem(item, "tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant."))
+        if item.session is None and item.password_policy is None:
+            problems.append(_problem(item, "session", "nothing to manage.", "Declare session, password_policy or both for this tenant."))
+        for section, declared in item.declared.items():
+            static, bounds = section_problems(section, declared)
+            problems.extend(_at(item, p) for p in static)
+            item.bounds.extend((s, names, _at(item, p)) for s, names, p in bounds)
         if item.tenant_id in seen:
             problems.append(_problem(item, "tenant_id", f"declared twice (also item {seen[item.tenant_id]}).", "Merge the two items into one."))
         seen[item.tenant_id] = index
@@ -109,32 +116,30 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     return items
 
 
-def _read(client: t.Any, path: str, params: Record) -> Record | None:
-    try:
-        return dict(client.get(path, params=params))
-    except DescopeAPIError as exc:
-        _change.raise_for_not_found(exc)
-        return None
+def find_tenants(client: t.Any, ids: list[str]) -> dict[str, Record]:
+    """The tenants with these ids, by ``tenant/search``, which answers an empty list for an absent id (OAS
+    ``SearchTenantsRequest.tenantIds``): existence never depends on how a not-found error looks (404 or 400)."""
+    found: dict[str, Record] = {}
+    for start in range(0, len(ids), SEARCH_CHUNK):
+        chunk = ids[start : start + SEARCH_CHUNK]
+        answer = client.post(PATH_SEARCH, {"tenantIds": chunk}, read=True).get("tenants") or []
+        found.update((str(x["id"]), x) for x in answer if isinstance(x, dict) and str(x.get("id")) in chunk)
+    return found
 
 
-def read_current(client: t.Any, item: Item) -> bool:
-    """Load what the item manages; False when the tenant does not exist."""
+def read_current(client: t.Any, item: Item) -> None:
+    """Load what the item manages (the tenant exists: a failure here is an error, not 'absent')."""
     if item.session is not None:
-        item.current_session = _read(client, PATH_SESSION, {"id": item.tenant_id})
-        if item.current_session is None:
-            return False
+        item.current_session = dict(client.get(PATH_SESSION, params={"id": item.tenant_id}) or {})
     if item.password_policy is not None:
-        item.current_password = _read(client, PATH_PASSWORD, {"tenantId": item.tenant_id})
-        if item.current_password is None:
-            return False
-    return True
+        item.current_password = dict(client.get(PATH_PASSWORD, params={"tenantId": item.tenant_id}) or {})
 
 
 def plan_as_new(client: t.Any, item: Item) -> None:
-    """Check mode, a tenant an earlier task creates: what a new tenant starts with (default session settings,
-    the project's password policy, which a tenant without its own policy reads)."""
+    """Check mode, a tenant an earlier task creates: its session settings as ``NEW_TENANT_SESSION`` assumes (no
+    source says what a new tenant starts with); its policy is the project's, which a tenant without its own reads."""
     if item.session is not None:
-        item.current_session = {}
+        item.current_session = dict(NEW_TENANT_SESSION)
     if item.password_policy is not None:
         item.current_password = client.get(PATH_PASSWORD) or {}
 
@@ -142,6 +147,13 @@ def plan_as_new(client: t.Any, item: Item) -> None:
 def _section_diff(view: Record, fields: Record) -> tuple[Record, Record]:
     before = {k: view[k] for k in fields}
     return before, dict(fields)
+
+
+def _with_tenant_fields(body: Record, tenant: Record | None) -> Record:
+    for key in TENANT_CARRY:
+        if tenant and tenant.get(key) is not None:
+            body[key] = tenant[key]
+    return body
 
 
 def plan_item(item: Item) -> _change.Change:
@@ -152,7 +164,8 @@ def plan_item(item: Item) -> _change.Change:
         b, a = _section_diff(session_view(item.current_session), item.session)
         before["session"], after["session"] = b, a
         if b != a:
-            writes.append((PATH_SESSION, session_body(item.tenant_id, item.current_session, item.session)))
+            body = session_body(item.tenant_id, item.current_session, item.session)
+            writes.append((PATH_SESSION, _with_tenant_fields(body, item.tenant)))
     if item.password_policy is not None and item.current_password is not None:
         b, a = _section_diff(password_view(item.current_password), item.password_policy)
         before["password_policy"], after["password_policy"] = b, a
@@ -168,16 +181,42 @@ def plan_item(item: Item) -> _change.Change:
     return _change.Change(TARGET, item.tenant_id, "update", before=before, after=after, apply=apply)
 
 
+def _views(item: Item) -> dict[str, Record | None]:
+    return {
+        "session": session_view(item.current_session) if item.current_session is not None else None,
+        "password_policy": password_view(item.current_password) if item.current_password is not None else None,
+    }
+
+
+def _checks_after_read(item: Item) -> list[Problem]:
+    views = _views(item)
+    problems: list[Problem] = []
+    for section, bound, problem in item.bounds:
+        view = views.get(section)
+        # a value Descope already holds is not refused: it is what any write of this section carries back
+        if view is None or any(view.get(n) != item.declared[section].get(n) for n in bound):
+            problems.append(problem)
+    found = [p for section, names in item.unsourced.items() for p in reset_problems(section, names, views.get(section))]
+    if item.session is not None and item.current_session is not None:
+        found.extend(expiry_order(views["session"] or {}, item.session))
+    problems.extend(_at(item, p) for p in found)
+    return problems
+
+
 def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
     mode = "set" if ctx.params.get("tenants") is not None else "single"
     client = ctx.client()
+    ids = list(dict.fromkeys(i.tenant_id for i in items if i.tenant_id.strip()))
+    tenants = find_tenants(client, ids)
     for item in items:
         if not item.tenant_id.strip():
             continue
-        if not read_current(client, item):
-            if ctx.check_mode and item.tenant_id in (ctx.params.get("pending_tenants") or []):
-                plan_as_new(client, item)
-                continue
+        item.tenant = tenants.get(item.tenant_id)
+        if item.tenant is not None:
+            read_current(client, item)
+        elif ctx.check_mode and item.tenant_id in (ctx.params.get("pending_tenants") or []):
+            plan_as_new(client, item)
+        else:
             problems.append(
                 _problem(
                     item,
@@ -187,36 +226,10 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
                 )
             )
     for item in items:
-        problems.extend(_expiry_order(item))
+        problems.extend(_checks_after_read(item))
     if problems:
         return Plan([], mode)
     return Plan([plan_item(item) for item in items], mode)
-
-
-_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080}
-
-
-def _expiry_order(item: Item) -> list[Problem]:
-    """The session token may not outlive the refresh token (docs.descope.com/customize/tenant), checked on the
-    settings as they would be after the write, so a change to either side is caught."""
-    if item.session is None or item.current_session is None:
-        return []
-    touched = {"session_token_expiration", "refresh_token_expiration", "session_token_expiration_unit", "refresh_token_expiration_unit"}
-    if not touched & set(item.session):
-        return []
-    merged = {**session_view(item.current_session), **item.session}
-    session = int(merged["session_token_expiration"]) * _MINUTES[merged["session_token_expiration_unit"]]
-    refresh = int(merged["refresh_token_expiration"]) * _MINUTES[merged["refresh_token_expiration_unit"]]
-    if session <= refresh or session <= 0 or refresh <= 0:  # a non-positive value is already reported
-        return []
-    return [
-        _problem(
-            item,
-            "session.session_token_expiration",
-            "the session token would outlive the refresh token.",
-            "Shorten session.session_token_expiration or lengthen session.refresh_token_expiration.",
-        )
-    ]
 
 
 def report(ctx: TaskContext, planned: Plan) -> Record:
