@@ -16,6 +16,8 @@ DEFAULT_CONFIG = {
     "rateLimitUnlicensed": None,
     "strict": False,
     "licenseRefusal": {"status": 403, "code": "E112601"},
+    "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
+    "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
 }
 
 
@@ -156,6 +158,14 @@ class Store:
                 if not isinstance(body["strict"], bool):
                     raise invalid("strict must be true or false")
                 self.config["strict"] = body["strict"]
+            if "oidcSecretOnOmit" in body:
+                if body["oidcSecretOnOmit"] not in ("keep", "clear"):
+                    raise invalid("oidcSecretOnOmit must be keep or clear")
+                self.config["oidcSecretOnOmit"] = body["oidcSecretOnOmit"]
+            if "ssoAnswersUsePkce" in body:
+                if not isinstance(body["ssoAnswersUsePkce"], bool):
+                    raise invalid("ssoAnswersUsePkce must be true or false")
+                self.config["ssoAnswersUsePkce"] = body["ssoAnswersUsePkce"]
             if "licenseRefusal" in body:
                 self.config["licenseRefusal"] = _licence_refusal(body["licenseRefusal"])
             if "rateLimit" in body:
