@@ -235,7 +235,15 @@ def _saml(store, project, body, by_metadata):
     old = config["saml"]
     default_roles = _default_roles(settings, old)
     if by_metadata:
-        saml = {"idpMetadataUrl": required_str(settings, "idpMetadataUrl"), "idpEntityId": opt_str(settings, "entityId")}
+        url = required_str(settings, "idpMetadataUrl")
+        # what the server reads from the metadata (UNCERTAIN: the emulator fetches nothing, it derives values)
+        derived = hashlib.sha256(url.encode()).hexdigest()[:12]
+        saml = {
+            "idpMetadataUrl": url,
+            "idpEntityId": opt_str(settings, "entityId") or "urn:emulator:idp:" + derived,
+            "idpSSOUrl": "https://emulator.invalid/idp/%s/sso" % derived,
+            "idpCertificate": "EMULATOR-IDP-CERT-" + derived,
+        }
     else:
         saml = {
             "idpEntityId": required_str(settings, "entityId"),

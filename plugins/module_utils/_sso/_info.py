@@ -14,7 +14,9 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_LOAD_ALL, Record, current_view, export_view
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_LOAD_ALL, Record
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, plan, tenant_exists
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
 # maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)
@@ -31,8 +33,9 @@ def export_tenant(client: t.Any, tenant_id: str) -> list[Record] | None:
     """The configured SSO connections of one tenant as descope_sso items (None: no such tenant)."""
     try:
         answer = client.get(PATH_LOAD_ALL, params={"tenantId": tenant_id})
-    except DescopeAPIError as exc:
-        if exc.is_not_found:
+    except DescopeAPIError:
+        # an absent tenant is told by lookup, not by the error's status (404, or a 400: unpublished)
+        if not tenant_exists(client, tenant_id):
             return None
         raise
     items = []
@@ -83,7 +86,6 @@ def plan_restore(ctx: TaskContext, captured: Record) -> list[t.Any]:
     """The restore changes of a capture (one per connection), for the backup spec to apply; every problem of every
     item is raised at once (``DescopeValidationError``) and nothing is written here. Roles are restored first by
     the caller, so the mapping checks see them; ``known_roles`` may name those a check-mode restore plans."""
-    from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, plan  # noqa: PLC0415  # one-way import
 
     changes: list[t.Any] = []
     problems: list[Problem] = []
