@@ -19,7 +19,13 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
     INFO_MODULE_KWARGS,
     MODULE_KWARGS,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._info import capture, export_tenant, plan_restore, restore_params, run_info
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._info import (
+    capture,
+    export_tenant,
+    plan_restore,
+    restore_params,
+    run_info,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import TARGET, declare, plan
 
 SPEC = ResourceSpec(

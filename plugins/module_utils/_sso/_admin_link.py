@@ -33,11 +33,25 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
     problems: list[Problem] = []
     expire = params.get("expire_time")
     if expire is not None and not 0 < int(expire) <= MAX_EXPIRE:
-        problems.append(Problem("expire_time", f"must be from 1 to {MAX_EXPIRE} seconds, got {expire}.", "Use e.g. 86400 for one day.", id=tid or None))
+        problems.append(
+            Problem(
+                "expire_time",
+                f"must be from 1 to {MAX_EXPIRE} seconds, got {expire}.",
+                "Use e.g. 86400 for one day.",
+                id=tid or None,
+            )
+        )
     email = params.get("email")
     if email is not None and "@" not in str(email):
-        problems.append(Problem("email", "is not an email address.", "Set the admin's email address, or leave email out.", id=tid or None))
-    # go-sdk GenerateSSOConfigurationLink: "in case provided, email will be sent": sending is a choice, never a side effect
+        problems.append(
+            Problem(
+                "email",
+                "is not an email address.",
+                "Set the admin's email address, or leave email out.",
+                id=tid or None,
+            )
+        )
+    # go-sdk GenerateSSOConfigurationLink: "in case provided, email will be sent": a choice, never a side effect
     if email and not params.get("send_email"):
         problems.append(
             Problem(
@@ -48,19 +62,32 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
             )
         )
     if params.get("send_email") and not email:
-        problems.append(Problem("send_email", "needs email.", "Set email to the admin's address, or remove send_email.", id=tid or None))
+        problems.append(
+            Problem(
+                "send_email", "needs email.", "Set email to the admin's address, or remove send_email.", id=tid or None
+            )
+        )
     if not tid.strip():
         problems.append(Problem("tenant_id", "must not be empty.", "Set tenant_id to an existing tenant.", id=None))
         return problems
     if not tenant_exists(client, tid):  # by lookup, never by a 404
         if ctx_check_pending(params, tid):
             return problems
-        problems.append(Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid))
+        problems.append(
+            Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid)
+        )
         return problems
     sso_id = params.get("sso_id")
     if sso_id:
         if not any(c.get("ssoId") == sso_id for c in load_configs(client, tid)):
-            problems.append(Problem("sso_id", f"tenant '{tid}' has no SSO configuration '{sso_id}'.", "Create it with descope.mgmt.descope_sso first.", id=tid))
+            problems.append(
+                Problem(
+                    "sso_id",
+                    f"tenant '{tid}' has no SSO configuration '{sso_id}'.",
+                    "Create it with descope.mgmt.descope_sso first.",
+                    id=tid,
+                )
+            )
     return problems
 
 
@@ -77,7 +104,12 @@ def run_admin_link(ctx: TaskContext) -> Outcome:
             body[key] = params[option]
     if params.get("send_email"):
         body["email"] = params["email"]
-    described = {"tenant_id": tid, "sso_id": params.get("sso_id") or "", "email": params.get("email") or "", "expire_time": params.get("expire_time")}
+    described = {
+        "tenant_id": tid,
+        "sso_id": params.get("sso_id") or "",
+        "email": params.get("email") or "",
+        "expire_time": params.get("expire_time"),
+    }
     change = _change.Change(TARGET, tid, "create", before=None, after=described)
     result: Record = {"changed": True, "_ansible_verbose_override": True}
     if ctx.check_mode:

@@ -86,7 +86,10 @@ SAML_ATTRS = (
     ("custom_attributes", "customAttributes"),
 )
 SAML_BY_FIELDS = ("entity_id", "idp_url", "idp_cert")
-URL_FIELDS = {"oidc": ("auth_url", "token_url", "user_data_url", "jwks_url"), "saml": ("metadata_url", "idp_url", "sp_acs_url")}
+URL_FIELDS = {
+    "oidc": ("auth_url", "token_url", "user_data_url", "jwks_url"),
+    "saml": ("metadata_url", "idp_url", "sp_acs_url"),
+}
 
 _OIDC_ATTR_OPTIONS = {name: {"type": "str"} for name, _api in OIDC_ATTRS}
 _SAML_ATTR_OPTIONS: dict[str, dict[str, t.Any]] = {name: {"type": "str"} for name, _api in SAML_ATTRS}
@@ -120,7 +123,10 @@ SAML_OPTIONS: dict[str, dict[str, t.Any]] = {
     "attribute_mapping": {"type": "dict", "options": _SAML_ATTR_OPTIONS},
 }
 
-_MAPPING_OPTIONS = {"groups": {"type": "list", "elements": "str", "required": True}, "role": {"type": "str", "required": True}}
+_MAPPING_OPTIONS = {
+    "groups": {"type": "list", "elements": "str", "required": True},
+    "role": {"type": "str", "required": True},
+}
 # what one connection declares (top level in single mode, each item of ``connections`` in set mode)
 CONNECTION_OPTIONS: dict[str, dict[str, t.Any]] = {
     "sso_id": {"type": "str"},

@@ -121,12 +121,25 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Declared:
     if not tid.strip():
         problems.append(Problem("tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant."))
     if state == "absent":
-        problems.append(Problem("state", "absent does not apply to connections.", "Remove connections, or use prune to delete undeclared ones."))
+        problems.append(
+            Problem(
+                "state",
+                "absent does not apply to connections.",
+                "Remove connections, or use prune to delete undeclared ones.",
+            )
+        )
     conns, seen = [], set()
     for index, item in enumerate(items):
         conn = _declare_one({**task, **item, "state": "present"}, f"connections[{index}].", problems)
         if conn.sso_id in seen:
-            problems.append(Problem(f"connections[{index}].sso_id", f"'{conn.sso_id}' is declared twice.", "Declare each sso_id once.", id=tid))
+            problems.append(
+                Problem(
+                    f"connections[{index}].sso_id",
+                    f"'{conn.sso_id}' is declared twice.",
+                    "Declare each sso_id once.",
+                    id=tid,
+                )
+            )
         seen.add(conn.sso_id)
         conns.append(conn)
     return Declared(tid, state, True, conns)
@@ -165,7 +178,9 @@ def _managed(view: Record, fields: Record) -> Record:
             for sub, subvalue in value.items():
                 if sub == "attribute_mapping":
                     mapping = current.get(sub) or {}
-                    out[key][sub] = {k: mapping.get(k, "" if not isinstance(v, dict) else {}) for k, v in subvalue.items()}
+                    out[key][sub] = {
+                        k: mapping.get(k, "" if not isinstance(v, dict) else {}) for k, v in subvalue.items()
+                    }
                 else:
                     out[key][sub] = current.get(sub, "")
         elif key == "other_settings":
@@ -299,7 +314,9 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     if any(name for _f, name in refs):
         problems.extend(role_problems(client, params, refs, ctx.check_mode))
     if any(c.fields.get("domains") for c in declared.conns):
-        problems.extend(domain_problems([(c.prefix, c.fields) for c in declared.conns], tid, _other_domains(client, tid)))
+        problems.extend(
+            domain_problems([(c.prefix, c.fields) for c in declared.conns], tid, _other_domains(client, tid))
+        )
     changes = []
     for conn in declared.conns:
         change = _plan_one(tid, conn, _find(configs, conn.sso_id), problems)
@@ -323,7 +340,11 @@ def _pruned(tid: str, declared: Declared, configs: list[Record], params: t.Mappi
         if sso_id in keep or view["protocol"] is None:
             continue
         before = {k: v for k, v in view.items() if k != "sso_id"}
-        out.append(_change.Change(TARGET, _label(tid, sso_id), "delete", before=before, apply=_deleter(tid, sso_id), pruned=True))
+        out.append(
+            _change.Change(
+                TARGET, _label(tid, sso_id), "delete", before=before, apply=_deleter(tid, sso_id), pruned=True
+            )
+        )
     return out
 
 

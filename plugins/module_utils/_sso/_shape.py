@@ -142,7 +142,11 @@ def current_view(answer: Record) -> Record:
     protocol = protocol_of(answer)
     raw_tenant = answer.get("tenant")
     tenant: Record = raw_tenant if isinstance(raw_tenant, dict) else {}
-    view: Record = {"sso_id": str(answer.get("ssoId") or ""), "protocol": protocol, "domains": norm_domains(tenant.get("domains") or [])}
+    view: Record = {
+        "sso_id": str(answer.get("ssoId") or ""),
+        "protocol": protocol,
+        "domains": norm_domains(tenant.get("domains") or []),
+    }
     if protocol is None:
         return view
     raw = _side(answer, protocol)

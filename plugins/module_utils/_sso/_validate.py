@@ -50,10 +50,18 @@ def static_problems(params: t.Mapping[str, t.Any], prefix: str = "") -> list[Pro
     for name in URL_FIELDS.get(protocol or "", ()):
         value = section.get(name)
         if value is not None and not str(value).startswith("https://"):
-            add(f"{protocol}.{name}", "must be an https:// URL.", f"Set {protocol}.{name} to the identity provider's https:// address.")
+            add(
+                f"{protocol}.{name}",
+                "must be an https:// URL.",
+                f"Set {protocol}.{name} to the identity provider's https:// address.",
+            )
     redirect = params.get("redirect_url")
     if redirect is not None and redirect != "" and not re.match(r"^https?://", str(redirect)):
-        add("redirect_url", "must be an absolute http(s) URL.", "Set redirect_url to the URL users return to after SSO, e.g. https://app.example.com/.")
+        add(
+            "redirect_url",
+            "must be an absolute http(s) URL.",
+            "Set redirect_url to the URL users return to after SSO, e.g. https://app.example.com/.",
+        )
     if protocol == "saml":
         if section.get("metadata_url") and any(section.get(k) for k in ("idp_url", "idp_cert")):
             add(
@@ -75,17 +83,31 @@ def static_problems(params: t.Mapping[str, t.Any], prefix: str = "") -> list[Pro
                 add(
                     field,
                     "is not an X.509 certificate (PEM, or base64 DER).",
-                    "Paste the IdP's signing certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.",
+                    "Paste the IdP's signing certificate (-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).",
                 )
     if protocol == "oidc" and section.get("use_pkce") and section.get("grant_type") == "implicit":
-        add("oidc.use_pkce", "is not allowed with grant_type implicit (python-sdk 2.16.0).", "Use grant_type: authorization_code, or drop use_pkce.")
-    problems.extend(Problem(prefix + f, m, x, id=tid) for f, m, x in _other_problems(protocol, params.get("other_settings")))
+        add(
+            "oidc.use_pkce",
+            "is not allowed with grant_type implicit (python-sdk 2.16.0).",
+            "Use grant_type: authorization_code, or drop use_pkce.",
+        )
+    problems.extend(
+        Problem(prefix + f, m, x, id=tid) for f, m, x in _other_problems(protocol, params.get("other_settings"))
+    )
     secret = (params.get("oidc") or {}).get("client_secret")
     if protocol == "oidc" and secret is not None and not str(secret).strip():
-        add("oidc.client_secret", "must not be empty.", "Set the client secret your identity provider issued, or leave client_secret out.")
-    # A client_secret pasted into any other field is refused for every module by _pipeline/_secrets.py, before this runs.
+        add(
+            "oidc.client_secret",
+            "must not be empty.",
+            "Set the client secret your identity provider issued, or leave client_secret out.",
+        )
+    # A client_secret pasted into any other field is refused for every module by _pipeline/_secrets.py first.
     if params.get("update_secret") == "always" and not secret:
-        add("update_secret", "'always' needs oidc.client_secret.", "Give oidc.client_secret, or set update_secret: on_create.")
+        add(
+            "update_secret",
+            "'always' needs oidc.client_secret.",
+            "Give oidc.client_secret, or set update_secret: on_create.",
+        )
     for index, domain in enumerate(params.get("domains") or []):
         if not _DOMAIN_RE.match(str(domain).strip().lower()):
             add(
@@ -97,9 +119,17 @@ def static_problems(params: t.Mapping[str, t.Any], prefix: str = "") -> list[Pro
         if not str(mapping.get("role") or "").strip():
             add(f"role_mappings[{index}].role", "must not be empty.", "Name an existing role.")
         if not [g for g in mapping.get("groups") or [] if str(g).strip()]:
-            add(f"role_mappings[{index}].groups", "must name at least one IdP group.", "List the IdP group names that get this role.")
+            add(
+                f"role_mappings[{index}].groups",
+                "must name at least one IdP group.",
+                "List the IdP group names that get this role.",
+            )
     if params.get("display_name") and not params.get("sso_id"):
-        add("display_name", "only applies to an additional configuration (sso_id).", "Remove display_name, or set sso_id.")
+        add(
+            "display_name",
+            "only applies to an additional configuration (sso_id).",
+            "Remove display_name, or set sso_id.",
+        )
     return problems
 
 
@@ -117,15 +147,31 @@ def _other_problems(protocol: str, other: t.Any) -> list[tuple[str, str, str]]:
             if clash is None:
                 out.append((field, "must be a mapping.", f"Give {attr_key} as a mapping of claim names."))
             elif clash:
-                out.append((field, f"holds {', '.join(clash)}, which attribute_mapping manages.", f"Set them in {protocol}.attribute_mapping."))
+                out.append(
+                    (
+                        field,
+                        f"holds {', '.join(clash)}, which attribute_mapping manages.",
+                        f"Set them in {protocol}.attribute_mapping.",
+                    )
+                )
         elif protocol == "oidc" and key in OIDC_NOT_CARRIED:
-            out.append((field, "is managed by a module option (or write-only).", "Set it with the module's own option."))
+            out.append(
+                (field, "is managed by a module option (or write-only).", "Set it with the module's own option.")
+            )
         elif protocol == "saml" and key not in SAML_CARRIED:
-            out.append((field, "is no SAML setting the module carries.", f"Use one of: {', '.join(SAML_CARRIED)}, attributeMapping."))
+            out.append(
+                (
+                    field,
+                    "is no SAML setting the module carries.",
+                    f"Use one of: {', '.join(SAML_CARRIED)}, attributeMapping.",
+                )
+            )
     return out
 
 
-def domain_problems(connections: list[tuple[str, Record]], tenant_id: str, others: t.Mapping[str, list[str]]) -> list[Problem]:
+def domain_problems(
+    connections: list[tuple[str, Record]], tenant_id: str, others: t.Mapping[str, list[str]]
+) -> list[Problem]:
     """A domain claimed by two declared connections, or by this and another tenant, is refused before any write.
 
     ``connections``: (field prefix, declared fields); ``others``: other tenants' SSO domains by tenant id."""
@@ -166,13 +212,16 @@ def creation_problems(params: t.Mapping[str, t.Any], merged: Record) -> list[Pro
     if protocol == "oidc":
         for name in ("name", "client_id"):
             if not section.get(name):
-                problems.append(Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid))
+                problems.append(
+                    Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid)
+                )
     elif protocol == "saml" and not section.get("metadata_url") and not all(section.get(k) for k in SAML_BY_FIELDS):
         missing = [k for k in SAML_BY_FIELDS if not section.get(k)]
         problems.append(
             Problem(
                 "saml",
-                f"a new SAML connection needs metadata_url, or entity_id, idp_url and idp_cert (missing: {', '.join(missing)}).",
+                "a new SAML connection needs metadata_url, or entity_id, idp_url and idp_cert"
+                f" (missing: {', '.join(missing)}).",
                 "Set saml.metadata_url, or all of saml.entity_id, saml.idp_url and saml.idp_cert.",
                 id=tid,
             )
@@ -181,11 +230,18 @@ def creation_problems(params: t.Mapping[str, t.Any], merged: Record) -> list[Pro
 
 
 def role_refs(params: t.Mapping[str, t.Any], prefix: str = "") -> list[tuple[str, str]]:
-    refs = [(f"{prefix}role_mappings[{i}].role", str(m.get("role") or "")) for i, m in enumerate(params.get("role_mappings") or [])]
-    return refs + [(f"{prefix}default_sso_roles[{i}]", str(r)) for i, r in enumerate(params.get("default_sso_roles") or [])]
+    refs = [
+        (f"{prefix}role_mappings[{i}].role", str(m.get("role") or ""))
+        for i, m in enumerate(params.get("role_mappings") or [])
+    ]
+    return refs + [
+        (f"{prefix}default_sso_roles[{i}]", str(r)) for i, r in enumerate(params.get("default_sso_roles") or [])
+    ]
 
 
-def role_problems(client: t.Any, params: t.Mapping[str, t.Any], refs: list[tuple[str, str]], check_mode: bool) -> list[Problem]:
+def role_problems(
+    client: t.Any, params: t.Mapping[str, t.Any], refs: list[tuple[str, str]], check_mode: bool
+) -> list[Problem]:
     """Every referenced role must exist (project or tenant role). ``known_roles`` excuses a role only in check
     mode, where an earlier task's creation is planned, not made: in a real run the role must exist by now."""
     tid = str(params.get("tenant_id") or "")
