@@ -202,7 +202,7 @@ def configure_oidc(store, project, body):
     config = _config(store, project, tenant_id, opt_str(body, "ssoId"))
     old = config["oidc"]
     default_roles = _default_roles(settings, old)
-    oidc = {k: copy.deepcopy(settings[k]) for k in OIDC_KEYS if settings.get(k) is not None}
+    oidc = {k: _no_nulls(settings[k]) for k in OIDC_KEYS if settings.get(k) is not None}
     if settings.get("usePkce") is not None:
         oidc["usePkce"] = bool(settings["usePkce"])
     elif "usePkce" in old:
@@ -216,6 +216,15 @@ def configure_oidc(store, project, body):
     config["oidc"] = oidc
     _apply(tenant, config, body, "oidc")
     return {}
+
+
+def _no_nulls(value):
+    """JSON nulls inside settings read as unset (the SDKs send None for every unset argument)."""
+    if isinstance(value, dict):
+        return {k: _no_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_no_nulls(v) for v in value]
+    return value
 
 
 def _sp_certificate(key):
@@ -262,7 +271,7 @@ def _saml(store, project, body, by_metadata):
             saml[answered] = _sp_certificate(stored)
     for key in SAML_COPIED:
         if settings.get(key) is not None:
-            saml[key] = copy.deepcopy(settings[key])
+            saml[key] = _no_nulls(settings[key])
     saml["groupsMapping"] = mapping or []
     if default_roles:
         saml["defaultSSORoles"] = default_roles

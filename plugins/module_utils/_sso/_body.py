@@ -45,6 +45,13 @@ def _section_body(values: Record, fields: tuple[tuple[str, str, str, str], ...],
     return body
 
 
+def _domains(body: Record, merged: Record) -> None:
+    """Sent only when the task declares them: answers hold them under ``tenant`` (shared by the tenant's
+    connections, as far as any source shows), and the python SDK sends ``null`` for "not given"."""
+    if merged.get("domains") is not None:
+        body["domains"] = merged["domains"]
+
+
 def _role_mappings(merged: Record) -> list[Record]:
     return [{"groups": m["groups"], "roleName": m["role"]} for m in merged.get("role_mappings") or []]
 
@@ -60,7 +67,8 @@ def oidc_request(tenant_id: str, sso_id: str, merged: Record, secret: str | None
         settings["roleMappings"] = mappings  # OAS SSOOIDCSettings.roleMappings (answered as groupsMapping)
     if secret:
         settings["clientSecret"] = secret
-    body: Record = {"tenantId": tenant_id, "settings": settings, "domains": merged.get("domains") or []}
+    body: Record = {"tenantId": tenant_id, "settings": settings}
+    _domains(body, merged)
     if sso_id:
         body["ssoId"] = sso_id
     return PATH_OIDC, body
@@ -80,12 +88,8 @@ def saml_request(tenant_id: str, sso_id: str, merged: Record, clear_roles: bool 
     if not roles and clear_roles:
         # python-sdk 2.16.0 _set_replace_default_sso_roles: an empty list alone keeps the stored roles
         settings["replaceDefaultSSORoles"] = True
-    body: Record = {
-        "tenantId": tenant_id,
-        "settings": settings,
-        "redirectUrl": merged.get("redirect_url") or "",
-        "domains": merged.get("domains") or [],
-    }
+    body: Record = {"tenantId": tenant_id, "settings": settings, "redirectUrl": merged.get("redirect_url") or ""}
+    _domains(body, merged)
     if sso_id:
         body["ssoId"] = sso_id
     return (PATH_SAML_METADATA if by_metadata else PATH_SAML), body

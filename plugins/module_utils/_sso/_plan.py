@@ -283,6 +283,8 @@ def _plan_one(tid: str, conn: Conn, answer: Record | None, problems: list[Proble
     if send_secret:
         after = _secret_shown(after)
     action = "update" if configured else "create"
+    if "domains" not in conn.fields:
+        merged = {k: v for k, v in merged.items() if k != "domains"}
     if conn.protocol == "oidc":
         request = oidc_request(tid, conn.sso_id, merged, conn.secret if send_secret else None)
     else:

@@ -177,17 +177,27 @@ def domain_problems(
     ``connections``: (field prefix, declared fields); ``others``: other tenants' SSO domains by tenant id."""
     problems: list[Problem] = []
     claimed: dict[str, str] = {}
+    first = ""
     for prefix, fields in connections:
-        for domain in fields.get("domains") or []:
-            if domain in claimed and claimed[domain] != prefix:
-                problems.append(
-                    Problem(
-                        f"{prefix}domains",
-                        f"'{domain}' is also declared by {claimed[domain] or 'the task'}domains.",
-                        "A domain routes users to one connection: declare it on one connection only.",
-                        id=tenant_id,
-                    )
+        if fields.get("domains") is None:
+            continue
+        earlier = dict(connections).get(first, {}).get("domains") or []
+        shared = set(fields["domains"]) & set(earlier)
+        if first and (shared or fields["domains"] != earlier):
+            # the answer holds the domains under ``tenant``: one list per tenant, as far as any source shows,
+            # so two connections declaring different lists would overwrite each other on every run
+            said = f"'{sorted(shared)[0]}' is also declared by {first}domains" if shared else f"{first}domains differs"
+            problems.append(
+                Problem(
+                    f"{prefix}domains",
+                    f"{said}: a tenant's SSO domains may be one list its connections share (no source says otherwise).",
+                    "Declare domains on one connection only; a domain routes users to one connection.",
+                    id=tenant_id,
                 )
+            )
+            continue
+        first = first or prefix
+        for domain in fields["domains"]:
             claimed.setdefault(domain, prefix)
     for domain, prefix in sorted(claimed.items()):
         owners = sorted(tid for tid, domains in others.items() if tid != tenant_id and domain in domains)

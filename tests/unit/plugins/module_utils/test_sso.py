@@ -75,7 +75,6 @@ def test_request_bodies() -> None:
         "tenantId": "acme",
         "ssoId": "sso2",
         "settings": {"name": "Okta", "clientId": "c", "scope": ["openid"], "redirectUrl": "https://r/", "clientSecret": SECRET},
-        "domains": [],
     }
     assert "clientSecret" not in oidc_request("acme", "", {"oidc": {"name": "n", "client_id": "c"}}, None)[1]["settings"]
 
