@@ -108,6 +108,7 @@ def run_admin_link(ctx: TaskContext) -> Outcome:
         "tenant_id": tid,
         "sso_id": params.get("sso_id") or "",
         "email": params.get("email") or "",
+        "send_email": bool(params.get("send_email")),
         "expire_time": params.get("expire_time"),
     }
     change = _change.Change(TARGET, tid, "create", before=None, after=described)
