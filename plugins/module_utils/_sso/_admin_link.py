@@ -78,16 +78,15 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
         )
         return problems
     sso_id = params.get("sso_id")
-    if sso_id:
-        if not any(c.get("ssoId") == sso_id for c in load_configs(client, tid)):
-            problems.append(
-                Problem(
-                    "sso_id",
-                    f"tenant '{tid}' has no SSO configuration '{sso_id}'.",
-                    "Create it with descope.mgmt.descope_sso first.",
-                    id=tid,
-                )
+    if sso_id and not any(c.get("ssoId") == sso_id for c in load_configs(client, tid)):
+        problems.append(
+            Problem(
+                "sso_id",
+                f"tenant '{tid}' has no SSO configuration '{sso_id}'.",
+                "Create it with descope.mgmt.descope_sso first.",
+                id=tid,
             )
+        )
     return problems
 
 

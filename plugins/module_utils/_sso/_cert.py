@@ -50,7 +50,7 @@ def is_der_certificate(data: bytes) -> bool:
             pos = sub_end
         if [x[0] for x in tags] != [_SEQUENCE, _SEQUENCE, _BIT_STRING]:
             return False
-        tbs_tag, tbs_start, tbs_end = tags[0]
+        _tag, tbs_start, tbs_end = tags[0]
         first_tag, _s, first_end = _element(data, tbs_start)
         if first_tag == _VERSION:
             first_tag, _s, first_end = _element(data, first_end)

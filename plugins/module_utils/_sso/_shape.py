@@ -126,10 +126,10 @@ def other_view(raw: Record, protocol: str) -> Record:
     """The answer's settings the module has no option for, in request names."""
     managed_attrs = {api for _n, api in (OIDC_ATTRS if protocol == "oidc" else SAML_ATTRS)}
     attr_key = ATTR_KEY[protocol]
-    if protocol == "oidc":
-        out = {k: v for k, v in raw.items() if k not in OIDC_NOT_CARRIED}
-    else:
-        out = {k: raw[k] for k in SAML_CARRIED if k in raw}
+    carried = (
+        [k for k in raw if k not in OIDC_NOT_CARRIED] if protocol == "oidc" else [k for k in SAML_CARRIED if k in raw]
+    )
+    out = {k: raw[k] for k in carried}
     attrs = raw.get(attr_key) if isinstance(raw.get(attr_key), dict) else {}
     extra = {k: v for k, v in attrs.items() if k not in managed_attrs}
     if extra:

@@ -197,9 +197,9 @@ def test_saml_settings_set_through_the_sdk_survive_a_module_write(emulator: t.An
     assert result["changed"] is True, result
     after = stored(emulator, "acme")["saml"]
     assert after["idpSSOUrl"] == "https://idp/sso2"
-    for key in ("groupsPriority", "fgaMappings", "configFGATenantIDResourcePrefix", "configFGATenantIDResourceSuffix",
-                "disableSignRequest", "idpAdditionalCertificates", "groupsMapping", "defaultSSORoles", "attributeMapping",
-                "redirectUrl", "idpCertificate", "idpEntityId"):  # fmt: skip
+    kept = ("groupsPriority", "fgaMappings", "configFGATenantIDResourcePrefix", "configFGATenantIDResourceSuffix")
+    kept += ("disableSignRequest", "idpAdditionalCertificates", "groupsMapping", "defaultSSORoles", "attributeMapping")
+    for key in (*kept, "redirectUrl", "idpCertificate", "idpEntityId"):
         assert after[key] == before[key], key
     exported = info(emulator, ["acme"])[0]
     assert exported["other_settings"]["groupsPriority"] == ["staff", "contractors"]
@@ -210,16 +210,19 @@ def test_oidc_settings_set_through_the_sdk_survive_a_module_write(emulator: t.An
     sso = pytest.importorskip("descope.management.sso_settings")
     emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], roles=[{"name": "member"}])
     fga = {"staff": sso.FGAGroupMapping([sso.FGAGroupMappingRelation("doc", "viewer", "docs")])}
-    settings = sso.SSOOIDCSettings(
-        name="Okta", client_id="c1", client_secret=SECRET, auth_url="https://idp/auth", groups_priority=["staff"], fga_mappings=fga
-    )
+    settings = sso.SSOOIDCSettings(name="Okta", client_id="c1", client_secret=SECRET, auth_url="https://idp/auth", groups_priority=["staff"], fga_mappings=fga)
     client = _sdk_client(emulator)
     client.mgmt.sso.configure_oidc_settings("acme", settings, domains=["acme.com"])
     # what the SDK has no argument for: OIDC role mappings, claim mappings for groups and custom attributes
-    body = {"tenantId": "acme", "settings": {"name": "Okta", "clientId": "c1", "authUrl": "https://idp/auth", "groupsPriority": ["staff"],
-            "fgaMappings": stored(emulator, "acme")["oidc"]["fgaMappings"], "providerID": "okta",
-            "userAttrMapping": {"email": "email", "group": "groups", "customAttributes": {"dept": "department"}},
-            "roleMappings": [{"groups": ["staff"], "roleName": "member"}]}, "domains": ["acme.com"]}  # fmt: skip
+    extra = {
+        "groupsPriority": ["staff"],
+        "fgaMappings": stored(emulator, "acme")["oidc"]["fgaMappings"],
+        "providerID": "okta",
+        "userAttrMapping": {"email": "email", "group": "groups", "customAttributes": {"dept": "department"}},
+        "roleMappings": [{"groups": ["staff"], "roleName": "member"}],
+    }
+    settings_body = {"name": "Okta", "clientId": "c1", "authUrl": "https://idp/auth", **extra}
+    body = {"tenantId": "acme", "settings": settings_body, "domains": ["acme.com"]}
     assert emulator.api("POST", "/v1/mgmt/sso/oidc", json=body).status_code == 200
     before = copy.deepcopy(stored(emulator, "acme")["oidc"])
     result = run(emulator, {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta 2", "client_secret": SECRET}})
@@ -313,8 +316,8 @@ def test_a_domain_claimed_twice_is_refused_before_any_write(emulator: t.Any) -> 
     emulator.seed(tenants=[{"id": "acme", "name": "Acme"}, {"id": "beta", "name": "Beta", "domains": ["beta.com"]}])
     saml = {"protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}}
     emulator.clear_log()
-    twice = run(emulator, {"tenant_id": "acme", "connections": [{"sso_id": "a", **saml, "domains": ["acme.com"]},
-                                                                 {"sso_id": "b", **saml, "domains": ["ACME.com"]}]})  # fmt: skip
+    declared = [{"sso_id": "a", **saml, "domains": ["acme.com"]}, {"sso_id": "b", **saml, "domains": ["ACME.com"]}]
+    twice = run(emulator, {"tenant_id": "acme", "connections": declared})
     assert [p["field"] for p in twice["validation_errors"]] == ["connections[1].domains"]
     other = run(emulator, {"tenant_id": "acme", **saml, "domains": ["beta.com"]})
     assert [p["field"] for p in other["validation_errors"]] == ["domains"] and "'beta'" in other["validation_errors"][0]["message"]
