@@ -62,20 +62,15 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
             )
         )
     if params.get("send_email") and not email:
-        problems.append(
-            Problem(
-                "send_email", "needs email.", "Set email to the admin's address, or remove send_email.", id=tid or None
-            )
-        )
+        fix = "Set email to the admin's address, or remove send_email."
+        problems.append(Problem("send_email", "needs email.", fix, id=tid or None))
     if not tid.strip():
         problems.append(Problem("tenant_id", "must not be empty.", "Set tenant_id to an existing tenant.", id=None))
         return problems
     if not tenant_exists(client, tid):  # by lookup, never by a 404
         if ctx_check_pending(params, tid):
             return problems
-        problems.append(
-            Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid)
-        )
+        problems.append(Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid))
         return problems
     sso_id = params.get("sso_id")
     if sso_id and not any(c.get("ssoId") == sso_id for c in load_configs(client, tid)):

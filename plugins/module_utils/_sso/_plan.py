@@ -50,6 +50,18 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._validate import
 )
 
 TARGET = "sso"
+_NO_OIDC_CLEAR = " ".join(
+    (
+        "cannot be emptied on an OIDC connection: no published request clears them",
+        "(python-sdk 2.16.0 sends replaceDefaultSSORoles for SAML only).",
+    ),
+)
+_SECRET_NEEDED = " ".join(
+    (
+        "is needed for this update: no source says whether Descope keeps or clears the stored secret when an",
+        "update omits it, and a cleared secret breaks every login through this connection.",
+    ),
+)
 
 
 @dataclasses.dataclass
@@ -178,9 +190,7 @@ def _managed(view: Record, fields: Record) -> Record:
             for sub, subvalue in value.items():
                 if sub == "attribute_mapping":
                     mapping = current.get(sub) or {}
-                    out[key][sub] = {
-                        k: mapping.get(k, "" if not isinstance(v, dict) else {}) for k, v in subvalue.items()
-                    }
+                    out[key][sub] = {k: mapping.get(k, "" if not isinstance(v, dict) else {}) for k, v in subvalue.items()}
                 else:
                     out[key][sub] = current.get(sub, "")
         elif key == "other_settings":
@@ -252,8 +262,7 @@ def _plan_one(tid: str, conn: Conn, answer: Record | None, problems: list[Proble
         found.append(
             Problem(
                 prefix + "default_sso_roles",
-                "cannot be emptied on an OIDC connection: no published request clears them (python-sdk 2.16.0 sends"
-                " replaceDefaultSSORoles for SAML only).",
+                _NO_OIDC_CLEAR,
                 "Remove them in the Descope console, or keep at least one role.",
                 id=tid,
             )
@@ -273,8 +282,7 @@ def _plan_one(tid: str, conn: Conn, answer: Record | None, problems: list[Proble
         problems.append(
             Problem(
                 prefix + "oidc.client_secret",
-                "is needed for this update: no source says whether Descope keeps or clears the stored secret when an"
-                " update omits it, and a cleared secret breaks every login through this connection.",
+                _SECRET_NEEDED,
                 "Give oidc.client_secret (from your vault) with this change; nothing was written.",
                 id=tid,
             )
@@ -316,9 +324,8 @@ def plan(ctx: TaskContext, declared: Declared, problems: list[Problem]) -> Plan:
     if any(name for _f, name in refs):
         problems.extend(role_problems(client, params, refs, ctx.check_mode))
     if any(c.fields.get("domains") for c in declared.conns):
-        problems.extend(
-            domain_problems([(c.prefix, c.fields) for c in declared.conns], tid, _other_domains(client, tid))
-        )
+        declared_domains = [(c.prefix, c.fields) for c in declared.conns]
+        problems.extend(domain_problems(declared_domains, tid, _other_domains(client, tid)))
     changes = []
     for conn in declared.conns:
         change = _plan_one(tid, conn, _find(configs, conn.sso_id), problems)
@@ -342,11 +349,8 @@ def _pruned(tid: str, declared: Declared, configs: list[Record], params: t.Mappi
         if sso_id in keep or view["protocol"] is None:
             continue
         before = {k: v for k, v in view.items() if k != "sso_id"}
-        out.append(
-            _change.Change(
-                TARGET, _label(tid, sso_id), "delete", before=before, apply=_deleter(tid, sso_id), pruned=True
-            )
-        )
+        label = _label(tid, sso_id)
+        out.append(_change.Change(TARGET, label, "delete", before=before, apply=_deleter(tid, sso_id), pruned=True))
     return out
 
 

@@ -31,7 +31,14 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
 # OIDC answer keys never carried: managed elsewhere (redirect, roles, mappings), write-only or answer-only
 OIDC_NOT_CARRIED = frozenset(
     {f[2] for f in OIDC_FIELDS}
-    | {"redirectUrl", "defaultSSORoles", "groupsMapping", "roleMappings", "clientSecret", "lastSuccessTestTime"}
+    | {
+        "redirectUrl",
+        "defaultSSORoles",
+        "groupsMapping",
+        "roleMappings",
+        "clientSecret",
+        "lastSuccessTestTime",
+    }
 )
 # SAML request keys (OAS SSOSAMLSettings / SSOSAMLByMetadataSettings) the module has no option for
 SAML_CARRIED = (
@@ -126,11 +133,11 @@ def other_view(raw: Record, protocol: str) -> Record:
     """The answer's settings the module has no option for, in request names."""
     managed_attrs = {api for _n, api in (OIDC_ATTRS if protocol == "oidc" else SAML_ATTRS)}
     attr_key = ATTR_KEY[protocol]
-    carried = (
-        [k for k in raw if k not in OIDC_NOT_CARRIED] if protocol == "oidc" else [k for k in SAML_CARRIED if k in raw]
-    )
+    oidc_keys = [k for k in raw if k not in OIDC_NOT_CARRIED]
+    carried = oidc_keys if protocol == "oidc" else [k for k in SAML_CARRIED if k in raw]
     out = {k: raw[k] for k in carried}
-    attrs = raw.get(attr_key) if isinstance(raw.get(attr_key), dict) else {}
+    raw_attrs = raw.get(attr_key)
+    attrs: Record = raw_attrs if isinstance(raw_attrs, dict) else {}
     extra = {k: v for k, v in attrs.items() if k not in managed_attrs}
     if extra:
         out[attr_key] = extra

@@ -91,9 +91,8 @@ def static_problems(params: t.Mapping[str, t.Any], prefix: str = "") -> list[Pro
             "is not allowed with grant_type implicit (python-sdk 2.16.0).",
             "Use grant_type: authorization_code, or drop use_pkce.",
         )
-    problems.extend(
-        Problem(prefix + f, m, x, id=tid) for f, m, x in _other_problems(protocol, params.get("other_settings"))
-    )
+    for field, message, fix in _other_problems(protocol, params.get("other_settings")):
+        add(field, message, fix)
     secret = (params.get("oidc") or {}).get("client_secret")
     if protocol == "oidc" and secret is not None and not str(secret).strip():
         add(
@@ -155,9 +154,7 @@ def _other_problems(protocol: str, other: t.Any) -> list[tuple[str, str, str]]:
                     )
                 )
         elif protocol == "oidc" and key in OIDC_NOT_CARRIED:
-            out.append(
-                (field, "is managed by a module option (or write-only).", "Set it with the module's own option.")
-            )
+            out.append((field, "is managed by a module option (or write-only).", "Set it with its own option."))
         elif protocol == "saml" and key not in SAML_CARRIED:
             out.append(
                 (
@@ -170,7 +167,9 @@ def _other_problems(protocol: str, other: t.Any) -> list[tuple[str, str, str]]:
 
 
 def domain_problems(
-    connections: list[tuple[str, Record]], tenant_id: str, others: t.Mapping[str, list[str]]
+    connections: list[tuple[str, Record]],
+    tenant_id: str,
+    others: t.Mapping[str, list[str]],
 ) -> list[Problem]:
     """A domain claimed by two declared connections, or by this and another tenant, is refused before any write.
 
@@ -222,16 +221,13 @@ def creation_problems(params: t.Mapping[str, t.Any], merged: Record) -> list[Pro
     if protocol == "oidc":
         for name in ("name", "client_id"):
             if not section.get(name):
-                problems.append(
-                    Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid)
-                )
+                problems.append(Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid))
     elif protocol == "saml" and not section.get("metadata_url") and not all(section.get(k) for k in SAML_BY_FIELDS):
-        missing = [k for k in SAML_BY_FIELDS if not section.get(k)]
+        missing = ", ".join(k for k in SAML_BY_FIELDS if not section.get(k))
         problems.append(
             Problem(
                 "saml",
-                "a new SAML connection needs metadata_url, or entity_id, idp_url and idp_cert"
-                f" (missing: {', '.join(missing)}).",
+                f"a new SAML connection needs metadata_url, or entity_id, idp_url and idp_cert (missing: {missing}).",
                 "Set saml.metadata_url, or all of saml.entity_id, saml.idp_url and saml.idp_cert.",
                 id=tid,
             )
@@ -239,18 +235,26 @@ def creation_problems(params: t.Mapping[str, t.Any], merged: Record) -> list[Pro
     return problems
 
 
+_ROLE_FIX = " ".join(
+    (
+        "Create the role first (descope.mgmt.descope_role), list it in known_roles when this play creates it",
+        "(a check-mode run only), or fix the name.",
+    ),
+)
+
+
 def role_refs(params: t.Mapping[str, t.Any], prefix: str = "") -> list[tuple[str, str]]:
-    refs = [
-        (f"{prefix}role_mappings[{i}].role", str(m.get("role") or ""))
-        for i, m in enumerate(params.get("role_mappings") or [])
-    ]
-    return refs + [
-        (f"{prefix}default_sso_roles[{i}]", str(r)) for i, r in enumerate(params.get("default_sso_roles") or [])
-    ]
+    mappings = enumerate(params.get("role_mappings") or [])
+    refs = [(f"{prefix}role_mappings[{i}].role", str(m.get("role") or "")) for i, m in mappings]
+    defaults = enumerate(params.get("default_sso_roles") or [])
+    return refs + [(f"{prefix}default_sso_roles[{i}]", str(r)) for i, r in defaults]
 
 
 def role_problems(
-    client: t.Any, params: t.Mapping[str, t.Any], refs: list[tuple[str, str]], check_mode: bool
+    client: t.Any,
+    params: t.Mapping[str, t.Any],
+    refs: list[tuple[str, str]],
+    check_mode: bool,
 ) -> list[Problem]:
     """Every referenced role must exist (project or tenant role). ``known_roles`` excuses a role only in check
     mode, where an earlier task's creation is planned, not made: in a real run the role must exist by now."""
@@ -268,8 +272,7 @@ def role_problems(
         Problem(
             field,
             f"role '{name}' does not exist in the project or tenant '{tid}'.",
-            "Create the role first (descope.mgmt.descope_role), list it in known_roles when this play creates it"
-            " (a check-mode run only), or fix the name.",
+            _ROLE_FIX,
             id=tid or None,
         )
         for field, name in refs
