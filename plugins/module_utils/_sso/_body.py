@@ -30,7 +30,7 @@ def _attrs_body(values: Record, table: tuple[tuple[str, str], ...]) -> Record:
 
 
 def _section_body(values: Record, fields: tuple[tuple[str, str, str, str], ...], other: Record) -> Record:
-    body: Record = {k: v for k, v in other.items()}
+    body: Record = dict(other)
     for name, request_key, _answer_key, kind in fields:
         value = values.get(name)
         if kind == "oidc_attrs" or kind == "saml_attrs":

@@ -10,7 +10,7 @@ protocol is never guessed from which object is non-empty. Answers hold no ``disp
 
 The configure calls replace the whole connection, so what the module has no option for is kept in
 ``other_settings`` (request names) and carried into every write: SAML keys from OAS ``SSOSAMLSettings``
-(+ ``disableSignRequest``, python-sdk 2.16.0), and for OIDC every answer key (OAS ``SSOOIDCSettings`` is both
+(+ ``disableSignRequest``, python-sdk 2.16.0), and for OIDC every answer key, claim mappings included (OAS ``SSOOIDCSettings`` is both
 the request and the answer schema) but the managed, write-only and answer-only ones.
 """
 
@@ -137,7 +137,9 @@ def other_view(raw: Record, protocol: str) -> Record:
     carried = oidc_keys if protocol == "oidc" else [k for k in SAML_CARRIED if k in raw]
     out = {k: raw[k] for k in carried}
     raw_attrs = raw.get(attr_key)
-    attrs: Record = raw_attrs if isinstance(raw_attrs, dict) else {}
+    # OIDC answers and requests share OAuthUserDataClaimsMapping; a SAML answer's extra keys (username,
+    # verifiedEmail...) are not in the request's AttributeMapping (OAS), so they cannot be carried
+    attrs: Record = raw_attrs if isinstance(raw_attrs, dict) and protocol == "oidc" else {}
     extra = {k: v for k, v in attrs.items() if k not in managed_attrs}
     if extra:
         out[attr_key] = extra

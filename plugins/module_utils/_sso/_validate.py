@@ -141,7 +141,7 @@ def _other_problems(protocol: str, other: t.Any) -> list[tuple[str, str, str]]:
     out = []
     for key, value in other.items():
         field = f"other_settings.{key}"
-        if key == attr_key:
+        if key == attr_key and protocol == "oidc":
             clash = sorted(k for k in (value or {}) if k in managed_attrs) if isinstance(value, dict) else None
             if clash is None:
                 out.append((field, "must be a mapping.", f"Give {attr_key} as a mapping of claim names."))

@@ -94,7 +94,7 @@ def test_both_sdk_samples_are_read_as_saml() -> None:
     go = current_view(GO_SAMPLE)
     assert go["role_mappings"] == [{"role": "role.name", "groups": ["group1"]}] and "oidc" not in go
     assert go["other_settings"]["groupsPriority"] == ["group1"] and "fgaMappings" in go["other_settings"]
-    assert go["other_settings"]["attributeMapping"] == {"username": "username"}  # no module option for it: carried
+    assert "attributeMapping" not in go["other_settings"]  # username: answer-only (OAS AttributeMapping lacks it)
     exported = export_view(current_view(PY_SAMPLE), "T2AAAA")
     assert exported["protocol"] == "saml" and exported["saml"]["metadata_url"] == "https://dummy.com/metadata"
     assert "other_settings" not in exported  # the sample holds nothing the module does not manage
