@@ -37,6 +37,10 @@ options:
     description: The tenants to read. Without it, every tenant (one extra request lists them).
     type: list
     elements: str
+  sso_id:
+    description:
+      - Only this connection of each tenant (V("") for the default connection). Without it, every connection.
+    type: str
 notes:
   - One request per tenant. Tenants without a connection contribute no item. A tenant named in O(tenant_ids)
     that does not exist is told by look-up (C(missing_ids)), whatever status Descope gives it.

@@ -166,7 +166,7 @@ MODULE_KWARGS: Record = {
     "mutually_exclusive": [("oidc", "saml"), ("connections", "protocol"), ("connections", "sso_id")],
 }
 
-INFO_ARGUMENT_SPEC = with_connection({"tenant_ids": {"type": "list", "elements": "str"}})
+INFO_ARGUMENT_SPEC = with_connection({"tenant_ids": {"type": "list", "elements": "str"}, "sso_id": {"type": "str"}})
 INFO_MODULE_KWARGS: Record = {"supports_check_mode": True}
 
 ADMIN_LINK_ARGUMENT_SPEC = with_connection(

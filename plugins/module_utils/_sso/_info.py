@@ -116,6 +116,9 @@ def run_info(ctx: TaskContext) -> Outcome:
             missing.append(tid)
         else:
             items.extend(found)
+    sso_id = ctx.params.get("sso_id")
+    if sso_id is not None:
+        items = [x for x in items if x.get("sso_id", "") == sso_id]
     result: Record = {"changed": False, "sso": items, "secrets_not_exported": missing_secrets(items)}
     result["msg"] = f"Read {len(items)} SSO connection(s) of {len(ids) - len(missing)} tenant(s)." + (f" Not found: {', '.join(missing)}." if missing else "")
     if missing:

@@ -15,6 +15,7 @@ import pytest
 from harness import run_spec
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _sso
+from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._cert import is_certificate
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view, protocol_of
 
@@ -80,6 +81,10 @@ def info(emulator: t.Any, tenant_ids: list[str]) -> list[dict[str, t.Any]]:
     result = run(emulator, {"tenant_ids": tenant_ids}, spec=_sso.INFO_SPEC)
     assert not result.get("failed"), result
     return result["sso"]
+
+
+def info_of(emulator: t.Any, tenant_ids: list[str], sso_id: str) -> list[dict[str, t.Any]]:
+    return run(emulator, {"tenant_ids": tenant_ids, "sso_id": sso_id}, spec=_sso.INFO_SPEC)["sso"]
 
 
 def stored(emulator: t.Any, tenant: str, sso_id: str = "") -> dict[str, t.Any]:
@@ -204,6 +209,10 @@ def test_saml_settings_set_through_the_sdk_survive_a_module_write(emulator: t.An
     exported = info(emulator, ["acme"])[0]
     assert exported["other_settings"]["groupsPriority"] == ["staff", "contractors"]
     assert exported["other_settings"]["disableSignRequest"] is True
+    ctx = TaskContext(module="descope_backup", params={}, check_mode=False, diff=False, environ=emulator.env, warn=lambda _m: None)
+    captured = _sso.capture(ctx.client(), ["acme"])["sso"]
+    assert captured == [exported]  # a backup keeps what the module has no option for
+    assert info_of(emulator, ["acme"], "") == [exported] and info_of(emulator, ["acme"], "other") == []
 
 
 def test_oidc_settings_set_through_the_sdk_survive_a_module_write(emulator: t.Any) -> None:
