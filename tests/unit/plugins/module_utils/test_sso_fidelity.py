@@ -357,3 +357,40 @@ def test_certificate_check() -> None:
     assert is_certificate(CERT) and is_certificate(body) and is_certificate(CERT + CERT_2) and is_certificate("  " + CERT)
     for bad in ("not a cert", "MIIC-PUBLIC-CERT", body[:-8], "QUJD", "", CERT + "trailing", CERT.replace("CERTIFICATE", "PUBLIC KEY")):
         assert not is_certificate(bad), bad
+
+
+# ------------------------------------------------------------------------------------------ hostile input
+
+
+def test_hostile_connection_lists_write_nothing(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    emulator.clear_log()
+    oidc = {"name": "Okta", "client_id": "c", "client_secret": SECRET}
+    cases = [
+        ({"connections": [{"sso_id": "a"}]}, ["connections[0].protocol"]),
+        ({"connections": [{"sso_id": "a", "protocol": "oidc", "oidc": oidc}], "state": "absent"}, ["state"]),
+        ({"connections": [{"sso_id": "a", "protocol": "saml", "saml": {"idp_cert": "x"}}]}, ["connections[0].saml", "connections[0].saml.idp_cert"]),
+        ({"connections": [{"sso_id": "a", "protocol": "oidc", "oidc": {**oidc, "auth_url": "http://idp"}}]}, ["connections[0].oidc.auth_url"]),
+        (
+            {"connections": [{"sso_id": "a", "protocol": "oidc", "oidc": oidc, "other_settings": {"clientSecret": "x"}}]},
+            ["connections[0].other_settings.clientSecret"],
+        ),
+    ]
+    for extra, fields in cases:
+        result = run(emulator, {"tenant_id": "acme", **extra})
+        assert result.get("failed"), (extra, result)
+        assert sorted(p["field"] for p in result["validation_errors"]) == fields, result["validation_errors"]
+        assert SECRET not in json.dumps(result)
+    assert emulator.writes() == []
+    empty = run(emulator, {"tenant_id": "acme", "connections": []})
+    assert empty["changed"] is False and empty["ssos"] == []
+
+
+def test_a_secret_in_a_connection_list_never_shows(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    item = {"sso_id": "x", "protocol": "oidc", "oidc": {"name": "Okta", "client_id": "c", "client_secret": SECRET}}
+    check = run(emulator, {"tenant_id": "acme", "connections": [item]}, check=True)
+    real = run(emulator, {"tenant_id": "acme", "connections": [item]})
+    assert check["ssos"][0]["after"] == real["ssos"][0]["after"] and real["ssos"][0]["action"] == "created"
+    assert SECRET not in json.dumps(check) + json.dumps(real)
+    assert stored(emulator, "acme", "x")["oidc"]["clientSecret"] == "<set>"
