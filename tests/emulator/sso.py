@@ -85,15 +85,26 @@ def _config(store, project, tenant_id, sso_id, write=True):
     return project["sso"].setdefault(tenant_id, {}).setdefault("", blank_config(tenant_id))
 
 
+def _mapping(defaults, stored, key):
+    """A stored mapping with every key of the sample present ("" when not set); the defaults when none is stored."""
+    if key not in stored:
+        return copy.deepcopy(defaults[key])
+    blank = {k: {} if isinstance(v, dict) else "" for k, v in defaults[key].items()}
+    return {**blank, **copy.deepcopy(stored[key])}
+
+
 def _render(store, tenant, config):
     out_tenant = tenants.render(tenant)
     out_tenant["domains"] = list(tenant["domains"])
     if config["ssoId"]:
         out_tenant["authType"] = config.get("authType") or "none"  # an extra connection: its own protocol
+    out_tenant.setdefault("customAttributes", {})  # the python-sdk sample shows it even when empty
     saml = copy.deepcopy(SAML_DEFAULTS)
     saml.update({k: copy.deepcopy(v) for k, v in config["saml"].items() if not k.startswith("_")})
+    saml["attributeMapping"] = _mapping(SAML_DEFAULTS, config["saml"], "attributeMapping")
     oidc = copy.deepcopy(OIDC_DEFAULTS)
     oidc.update(copy.deepcopy(config["oidc"]))
+    oidc["userAttrMapping"] = _mapping(OIDC_DEFAULTS, config["oidc"], "userAttrMapping")
     oidc["clientSecret"] = ""  # write-only
     if not store.config.get("ssoAnswersUsePkce", True):
         oidc.pop("usePkce", None)
