@@ -271,8 +271,9 @@ options:
       - Left out, whatever the connection holds is kept and written back unchanged. Given, each key named is
         managed (an empty value removes it); other keys are kept. M(descope.mgmt.descope_sso_info) exports them.
       - Keys a module option manages, and for SAML keys outside that list, are refused.
-      - SP signing and encryption keys (C(spSignKey), C(spEncryptionKey)) are never in answers, so they cannot
-        be carried; whether an update without them keeps them is not published.
+      - SP signing and encryption keys (C(spSignKey), C(spEncryptionKey)) are private keys and are refused here.
+        They are never in answers, so they cannot be carried; whether an update without them keeps them is not
+        published.
     type: dict
   connections:
     description:

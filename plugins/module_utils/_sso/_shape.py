@@ -10,8 +10,9 @@ protocol is never guessed from which object is non-empty. Answers hold no ``disp
 
 The configure calls replace the whole connection, so what the module has no option for is kept in
 ``other_settings`` (request names) and carried into every write: SAML keys from OAS ``SSOSAMLSettings``
-(+ ``disableSignRequest``, python-sdk 2.16.0), and for OIDC every answer key, claim mappings included (OAS ``SSOOIDCSettings`` is both
-the request and the answer schema) but the managed, write-only and answer-only ones.
+(+ ``disableSignRequest``, python-sdk 2.16.0), and for OIDC every answer key, claim mappings included
+(OAS ``SSOOIDCSettings`` is both the request and the answer schema) but the managed, write-only and answer-only
+ones.
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ SAML_CARRIED = (
     "configFGATenantIDResourcePrefix",
     "configFGATenantIDResourceSuffix",
     "subjectNameIdFormat",
-    "spSignKey",
-    "spEncryptionKey",
     "disableSignRequest",
 )
+# SP private keys (OAS SSOSAMLSettings.spSignKey/spEncryptionKey): never answered, so never carried, and refused
+# in other_settings, which is no_log-free (shown in diffs and results)
+SAML_PRIVATE_KEYS = ("spSignKey", "spEncryptionKey")
 ATTR_KEY = {"oidc": "userAttrMapping", "saml": "attributeMapping"}
 _MEANINGFUL = {"oidc": ("clientId",), "saml": ("idpEntityId", "idpSSOUrl", "idpMetadataUrl", "idpCertificate")}
 

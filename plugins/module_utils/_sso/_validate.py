@@ -21,7 +21,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
     URL_FIELDS,
     Record,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import ATTR_KEY, OIDC_NOT_CARRIED, SAML_CARRIED
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import (
+    ATTR_KEY,
+    OIDC_NOT_CARRIED,
+    SAML_CARRIED,
+    SAML_PRIVATE_KEYS,
+)
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 _PRIVATE_KEY = re.compile(r"PRIVATE\s+KEY", re.IGNORECASE)
@@ -155,6 +160,8 @@ def _other_problems(protocol: str, other: t.Any) -> list[tuple[str, str, str]]:
                 )
         elif protocol == "oidc" and key in OIDC_NOT_CARRIED:
             out.append((field, "is managed by a module option (or write-only).", "Set it with its own option."))
+        elif protocol == "saml" and key in SAML_PRIVATE_KEYS:
+            out.append((field, "is a private key; other_settings is shown in diffs and results.", _KEY_FIX))
         elif protocol == "saml" and key not in SAML_CARRIED:
             out.append(
                 (
@@ -164,6 +171,9 @@ def _other_problems(protocol: str, other: t.Any) -> list[tuple[str, str, str]]:
                 )
             )
     return out
+
+
+_KEY_FIX = "Remove it: the module does not manage SP keys (set them in the Descope console)."
 
 
 def domain_problems(

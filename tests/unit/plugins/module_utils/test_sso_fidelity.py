@@ -375,6 +375,10 @@ def test_hostile_connection_lists_write_nothing(emulator: t.Any) -> None:
             {"connections": [{"sso_id": "a", "protocol": "oidc", "oidc": oidc, "other_settings": {"clientSecret": "x"}}]},
             ["connections[0].other_settings.clientSecret"],
         ),
+        (
+            {"connections": [{"sso_id": "a", "protocol": "saml", "saml": {"metadata_url": "https://idp/m"}, "other_settings": {"spSignKey": "k"}}]},
+            ["connections[0].other_settings.spSignKey"],
+        ),
     ]
     for extra, fields in cases:
         result = run(emulator, {"tenant_id": "acme", **extra})
