@@ -73,9 +73,16 @@ def _tenant(store, project, tenant_id):
     return tenants.get(store, project, tenant_id)
 
 
+def default_alias(tenant_id):
+    """The id the default connection carries under ``ssoDefaultInAll: generated`` (UNCERTAIN, see README)."""
+    return "SSO2d" + hashlib.sha256(tenant_id.encode()).hexdigest()[:12]
+
+
 def _config(store, project, tenant_id, sso_id, write=True):
     """The configuration ``sso_id`` of a tenant ("" = the default one, created on first write)."""
     configs = project["sso"].get(tenant_id, {})
+    if sso_id and sso_id == default_alias(tenant_id) and store.config.get("ssoDefaultInAll") == "generated":
+        sso_id = ""
     if sso_id:
         if sso_id not in configs:
             raise errors.not_found(store.config, errors.SSO_NOT_FOUND, "SSO configuration", sso_id)
@@ -108,7 +115,10 @@ def _render(store, tenant, config):
     oidc["clientSecret"] = ""  # write-only
     if not store.config.get("ssoAnswersUsePkce", True):
         oidc.pop("usePkce", None)
-    return {"tenant": out_tenant, "saml": saml, "oidc": oidc, "ssoId": config["ssoId"]}
+    sso_id = config["ssoId"]
+    if not sso_id and store.config.get("ssoDefaultInAll") == "generated":
+        sso_id = default_alias(config["_tenant"])
+    return {"tenant": out_tenant, "saml": saml, "oidc": oidc, "ssoId": sso_id}
 
 
 def load(store, project, query):
@@ -125,7 +135,8 @@ def load_all(store, project, query):
         raise errors.missing("tenantId")
     tenant = _tenant(store, project, tenant_id)
     configs = project["sso"].get(tenant_id) or {"": blank_config(tenant_id)}
-    return {"SSOSettings": [_render(store, tenant, c) for c in configs.values()]}
+    omitted = store.config.get("ssoDefaultInAll") == "omitted"
+    return {"SSOSettings": [_render(store, tenant, c) for k, c in configs.items() if k or not omitted]}
 
 
 def new_settings(store, project, body):
@@ -145,6 +156,8 @@ def delete(store, project, query):
         raise errors.missing("tenantId")
     tenant = _tenant(store, project, tenant_id)
     sso_id = query.get("ssoId", "")
+    if sso_id and sso_id == default_alias(tenant_id) and store.config.get("ssoDefaultInAll") == "generated":
+        sso_id = ""
     configs = project["sso"].get(tenant_id, {})
     if sso_id:
         if sso_id not in configs:

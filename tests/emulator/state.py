@@ -18,6 +18,7 @@ DEFAULT_CONFIG = {
     "licenseRefusal": {"status": 403, "code": "E112601"},
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
+    "ssoDefaultInAll": "empty",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
 }
 
 
@@ -162,6 +163,10 @@ class Store:
                 if body["oidcSecretOnOmit"] not in ("keep", "clear"):
                     raise invalid("oidcSecretOnOmit must be keep or clear")
                 self.config["oidcSecretOnOmit"] = body["oidcSecretOnOmit"]
+            if "ssoDefaultInAll" in body:
+                if body["ssoDefaultInAll"] not in ("empty", "generated", "omitted"):
+                    raise invalid("ssoDefaultInAll must be empty, generated or omitted")
+                self.config["ssoDefaultInAll"] = body["ssoDefaultInAll"]
             if "ssoAnswersUsePkce" in body:
                 if not isinstance(body["ssoAnswersUsePkce"], bool):
                     raise invalid("ssoAnswersUsePkce must be true or false")

@@ -21,6 +21,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._spec import with_pru
 Record = dict[str, t.Any]
 
 PATH_LOAD_ALL = "/v2/mgmt/sso/settings/all"
+PATH_LOAD_ONE = "/v2/mgmt/sso/settings"
 PATH_NEW = "/v1/mgmt/sso/settings/new"
 PATH_DELETE = "/v1/mgmt/sso/settings"
 PATH_OIDC = "/v1/mgmt/sso/oidc"

@@ -18,8 +18,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     Problem,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_LOAD_ALL, Record
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, plan, tenant_exists
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import Record
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, load_configs, plan, tenant_exists
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
@@ -36,16 +36,14 @@ def _tenant_ids(client: t.Any) -> list[str]:
 def export_tenant(client: t.Any, tenant_id: str) -> list[Record] | None:
     """The configured SSO connections of one tenant as descope_sso items (None: no such tenant)."""
     try:
-        answer = client.get(PATH_LOAD_ALL, params={"tenantId": tenant_id})
+        configs = load_configs(client, tenant_id)
     except DescopeAPIError:
         # an absent tenant is told by lookup, not by the error's status (404, or a 400: unpublished)
         if not tenant_exists(client, tenant_id):
             return None
         raise
     items = []
-    for config in answer.get("SSOSettings") or []:
-        if not isinstance(config, dict):
-            continue
+    for config in configs:
         view = current_view(config)
         if view["protocol"] is None:
             continue

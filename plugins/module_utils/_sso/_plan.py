@@ -30,6 +30,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
     OIDC_FIELDS,
     PATH_DELETE,
     PATH_LOAD_ALL,
+    PATH_LOAD_ONE,
     PATH_NEW,
     PATH_TENANT_SEARCH,
     PATH_TENANTS,
@@ -208,8 +209,20 @@ def tenant_exists(client: t.Any, tenant_id: str) -> bool:
 
 
 def load_configs(client: t.Any, tenant_id: str) -> list[Record]:
+    """Every connection of the tenant, the default one with ``ssoId`` "".
+
+    No source shows how ``/all`` lists the default connection (an empty id, an id of its own, or not at all), so
+    when no entry has an empty id it is read as go-sdk ``LoadSettings`` and node-sdk ``loadSettings`` do
+    (``GET /v2/mgmt/sso/settings`` without ``ssoId``) and the entry carrying its id, if any, is replaced by it.
+    """
     answer = client.get(PATH_LOAD_ALL, params={"tenantId": tenant_id})
-    return [c for c in answer.get("SSOSettings") or [] if isinstance(c, dict)]
+    configs = [c for c in answer.get("SSOSettings") or [] if isinstance(c, dict)]
+    if any(not c.get("ssoId") for c in configs):
+        return configs
+    default = client.get(PATH_LOAD_ONE, params={"tenantId": tenant_id})
+    own_id = str(default.get("ssoId") or "")
+    rest = [c for c in configs if not own_id or str(c.get("ssoId")) != own_id]
+    return [{**default, "ssoId": ""}, *rest]
 
 
 def _find(configs: list[Record], sso_id: str) -> Record | None:

@@ -398,3 +398,22 @@ def test_a_secret_in_a_connection_list_never_shows(emulator: t.Any) -> None:
     assert check["ssos"][0]["after"] == real["ssos"][0]["after"] and real["ssos"][0]["action"] == "created"
     assert SECRET not in json.dumps(check) + json.dumps(real)
     assert stored(emulator, "acme", "x")["oidc"]["clientSecret"] == "<set>"
+
+
+@pytest.mark.parametrize("listing", ["empty", "generated", "omitted"])
+def test_the_default_connection_however_all_lists_it(emulator: t.Any, listing: str) -> None:
+    """No source shows how sso/settings/all names the default connection: "", an id of its own, or not at all."""
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    emulator.config(ssoDefaultInAll=listing)
+    saml = {"protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}}
+    connections = [{"sso_id": "", **saml}, {"sso_id": "eu", **saml}]
+    first = run(emulator, {"tenant_id": "acme", "connections": connections})
+    assert [(x["id"], x["action"]) for x in first["ssos"]] == [("acme", "created"), ("acme/eu", "created")], first
+    items = info(emulator, ["acme"])
+    assert sorted(x.get("sso_id", "") for x in items) == ["", "eu"]
+    emulator.clear_log()
+    for item in items:
+        assert run(emulator, item)["changed"] is False
+    pruned = run(emulator, {"tenant_id": "acme", "connections": connections, "prune": True})
+    assert pruned["changed"] is False and emulator.writes() == []  # the default is never taken for an undeclared one
+    assert stored(emulator, "acme")["saml"]["idpMetadataUrl"] == "https://idp/m.xml"
