@@ -25,7 +25,7 @@ extends_documentation_fragment:
   - descope.mgmt.connection.ATTRIBUTES
 attributes:
   check_mode:
-    details: Checks the tenant (and O(sso_id)) exist and generates nothing.
+    details: Checks the tenant (by look-up) and O(sso_id) exist, and generates or sends nothing.
   diff_mode:
     support: none
     details: A link is not a configuration; there is nothing to diff.
@@ -35,11 +35,22 @@ options:
     type: str
     required: true
   sso_id:
-    description: An additional SSO configuration of the tenant (it must exist). Without it, the default one.
+    description:
+      - The SSO connection the link configures (an additional connection of the tenant; it must exist). Without
+        it, the default one. A tenant with several IdPs gets one link per connection.
     type: str
   email:
-    description: The admin's email address (Descope can restrict the link to it).
+    description:
+      - The admin's email address. Descope emails the link to it (go-sdk C(GenerateSSOConfigurationLink), "in
+        case provided, email will be sent"), so it is sent only together with O(send_email=true); an email
+        without that choice is refused.
     type: str
+  send_email:
+    description:
+      - V(true) has Descope email the link to O(email) (which it needs). V(false) (the default) only generates
+        the link, and no email is sent.
+    type: bool
+    default: false
   expire_time:
     description: How long the link is valid, in seconds (1 to 2592000). Without it, Descope's default.
     type: int
@@ -64,9 +75,9 @@ EXAMPLES = r"""
 - name: Generate a one-day SSO setup link for Acme's admin
   descope.mgmt.descope_sso_admin_link:
     tenant_id: acme
-    email: it-admin@acme.com
     expire_time: 86400
   register: acme_link
+
 
 - name: Send it (the link stays out of the logs)
   ansible.builtin.copy:
@@ -74,6 +85,14 @@ EXAMPLES = r"""
     dest: /secure/outbox/acme-sso-link.txt
     mode: "0600"
   no_log: true
+
+- name: Have Descope email a link for Acme's second IdP to its admin (an explicit choice)
+  descope.mgmt.descope_sso_admin_link:
+    tenant_id: acme
+    sso_id: contractors
+    email: it-admin@acme.com
+    send_email: true
+    expire_time: 86400
 """
 
 RETURN = r"""

@@ -12,6 +12,12 @@ description:
   - Returns the configured SSO connections (OIDC and SAML) of every tenant, or of the tenants in O(tenant_ids).
   - Each item of RV(sso) holds exactly the options of M(descope.mgmt.descope_sso), so looping over them adopts an
     existing project with zero writes.
+  - The protocol of each connection is the answer's C(tenant.authType) (answers carry both a C(saml) and an
+    C(oidc) object), so a SAML connection is never exported as OIDC.
+  - Settings the module has no option for (for example C(groupsPriority), C(fgaMappings), OIDC claim mappings for
+    groups) are exported in C(other_settings), in the API's names, so a restore or a re-apply keeps them.
+  - Every connection of a tenant is an item (C(sso_id) for additional ones). Display names are not exported,
+    as no answer carries them.
   - Secrets are never returned (Descope does not return them); RV(secrets_not_exported) lists them.
 requirements:
   - requests
@@ -31,8 +37,13 @@ options:
     description: The tenants to read. Without it, every tenant (one extra request lists them).
     type: list
     elements: str
+  sso_id:
+    description:
+      - Only this connection of each tenant (V("") for the default connection). Without it, every connection.
+    type: str
 notes:
-  - One request per tenant. Tenants without a connection contribute no item.
+  - One request per tenant. Tenants without a connection contribute no item. A tenant named in O(tenant_ids)
+    that does not exist is told by look-up (C(missing_ids)), whatever status Descope gives it.
 seealso:
   - module: descope.mgmt.descope_sso
 """

@@ -17,6 +17,9 @@ DEFAULT_CONFIG = {
     "strict": False,
     "settingsOmitted": "keep",
     "licenseRefusal": {"status": 403, "code": "E112601"},
+    "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
+    "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
+    "ssoDefaultInAll": "empty",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
 }
 
 
@@ -161,6 +164,18 @@ class Store:
                 if not isinstance(body["strict"], bool):
                     raise invalid("strict must be true or false")
                 self.config["strict"] = body["strict"]
+            if "oidcSecretOnOmit" in body:
+                if body["oidcSecretOnOmit"] not in ("keep", "clear"):
+                    raise invalid("oidcSecretOnOmit must be keep or clear")
+                self.config["oidcSecretOnOmit"] = body["oidcSecretOnOmit"]
+            if "ssoDefaultInAll" in body:
+                if body["ssoDefaultInAll"] not in ("empty", "generated", "omitted"):
+                    raise invalid("ssoDefaultInAll must be empty, generated or omitted")
+                self.config["ssoDefaultInAll"] = body["ssoDefaultInAll"]
+            if "ssoAnswersUsePkce" in body:
+                if not isinstance(body["ssoAnswersUsePkce"], bool):
+                    raise invalid("ssoAnswersUsePkce must be true or false")
+                self.config["ssoAnswersUsePkce"] = body["ssoAnswersUsePkce"]
             if "licenseRefusal" in body:
                 self.config["licenseRefusal"] = _licence_refusal(body["licenseRefusal"])
             if "rateLimit" in body:

@@ -121,9 +121,12 @@ def test_oidc_secret_is_write_only(client, emulator):
     assert loaded["oidc"]["clientId"] == "cid" and loaded["oidc"]["clientSecret"] == "" and loaded["tenant"]["authType"] == "oidc"
     assert loaded["tenant"]["domains"] == ["acme.com"]
     assert "s3cr3t-value" not in str(loaded) and "s3cr3t-value" not in str(emulator.state())
-    # an update without the secret keeps it (the API cannot give it back to echo)
+    # an update without the secret keeps it or clears it: no source says which, the emulator does either
     client.mgmt.sso.configure_oidc_settings("acme", SSOOIDCSettings(name="Okta 2", client_id="cid"))
     assert emulator.state()["sso"]["acme"][0]["oidc"]["clientSecret"] == "<set>"
+    emulator.config(oidcSecretOnOmit="clear")
+    client.mgmt.sso.configure_oidc_settings("acme", SSOOIDCSettings(name="Okta 3", client_id="cid"))
+    assert emulator.state()["sso"]["acme"][0]["oidc"]["clientSecret"] == ""
 
 
 def test_saml_fields_metadata_mapping_and_delete(client, emulator):
@@ -148,7 +151,7 @@ def test_saml_fields_metadata_mapping_and_delete(client, emulator):
     assert client.mgmt.sso.load_settings("beta")["saml"]["idpMetadataUrl"] == "https://idp/meta.xml"
     client.mgmt.sso.delete_settings("acme")
     after = client.mgmt.sso.load_settings("acme")
-    assert "saml" not in after and after["tenant"]["authType"] == "none"
+    assert after["saml"]["idpSSOUrl"] == "" and after["tenant"]["authType"] == "none"
 
 
 def test_multi_sso_and_admin_link(client, emulator):

@@ -17,6 +17,7 @@ INFO = "descope.mgmt.descope_sso_info"
 LINK = "descope.mgmt.descope_sso_admin_link"
 SECRET = "s3cr3t-OIDC-value-7f3a9c"  # noqa: S105  # a test value, looked for in every output
 TENANTS = [{"id": "acme", "name": "Acme"}, {"id": "globex", "name": "Globex"}]
+IDP_CERT = (pathlib.Path(__file__).parents[1] / "fixtures" / "sso" / "idp_cert.pem").read_text(encoding="utf-8")
 ROLES = [{"name": "Tenant Admin"}, {"name": "Member"}]
 
 OIDC = {
@@ -41,7 +42,7 @@ SAML = {
     "saml": {
         "entity_id": "globex-idp",
         "idp_url": "https://idp.globex.example/sso",
-        "idp_cert": "MIIC-PUBLIC-CERT",
+        "idp_cert": IDP_CERT,
         "attribute_mapping": {"email": "mail", "group": "memberOf"},
     },
     "role_mappings": [{"groups": ["globex-admins"], "role": "Tenant Admin"}, {"groups": ["staff", "contractors"], "role": "Member"}],
@@ -91,16 +92,29 @@ def test_oidc_check_apply_idempotent_and_secret_never_shown(playbook: t.Any, emu
     assert always.status("sso") == "changed" and len(emulator.writes()) == 1
 
 
-def test_only_declared_fields_change_and_secret_kept(playbook: t.Any, emulator: t.Any) -> None:
+@pytest.mark.parametrize("on_omit", ["keep", "clear"])
+def test_only_declared_fields_change_and_secret_kept(playbook: t.Any, emulator: t.Any, on_omit: str) -> None:
+    """No source says whether an OIDC write without clientSecret keeps or clears it: under both emulator
+    readings an update without the secret is refused before any write, and one with it keeps the login working."""
     emulator.seed(tenants=TENANTS, roles=ROLES)
+    emulator.config(oidcSecretOnOmit=on_omit)
     assert playbook.run([task("sso", OIDC)]).rc == 0
-    run = playbook.run([task("rename", {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta 2"}})], diff=True)
+    emulator.clear_log()
+    refused = playbook.run([task("rename", {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta 2"}})])
+    assert refused.rc != 0 and [p["field"] for p in refused.task("rename")["validation_errors"]] == ["oidc.client_secret"]
+    assert emulator.writes() == [] and sso_state(emulator, "acme")[""]["oidc"]["clientSecret"] == "<set>"
+    args = {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta 2", "client_secret": SECRET}}
+    run = playbook.run([task("rename", args)], diff=True)
     assert run.rc == 0, run.stdout
     result = run.task("rename")["sso"]
-    assert result["before"] == {"protocol": "oidc", "oidc": {"name": "Okta"}} and result["after"] == {"protocol": "oidc", "oidc": {"name": "Okta 2"}}
+    assert result["before"] == {"protocol": "oidc", "oidc": {"name": "Okta"}}
+    assert result["after"] == {"protocol": "oidc", "oidc": {"name": "Okta 2", "client_secret": "(write-only secret: will be sent)"}}
     stored = sso_state(emulator, "acme")[""]["oidc"]
     assert stored["name"] == "Okta 2" and stored["clientId"] == "0oa1example" and stored["tokenUrl"] == "https://acme.okta.example/token"
     assert stored["clientSecret"] == "<set>" and stored["defaultSSORoles"] == ["Member"]
+    assert SECRET not in run.stdout
+    again = playbook.run([task("no change", {"tenant_id": "acme", "protocol": "oidc", "oidc": {"name": "Okta 2"}})])
+    assert again.rc == 0 and again.status("no change") == "ok"  # nothing to write: no secret needed
 
 
 def test_saml_with_role_mappings_info_adoption_and_delete(playbook: t.Any, emulator: t.Any) -> None:
@@ -121,7 +135,7 @@ def test_saml_with_role_mappings_info_adoption_and_delete(playbook: t.Any, emula
     assert emulator.writes() == []
     gone = playbook.run([task("delete", {"tenant_id": "globex", "state": "absent"}), task("delete again", {"tenant_id": "globex", "state": "absent"})])
     assert gone.status("delete") == "changed" and gone.status("delete again") == "ok"
-    assert not sso_state(emulator, "globex")[""]["saml"]
+    assert not sso_state(emulator, "globex")[""]["saml"] and sso_state(emulator, "globex")[""]["authType"] == "none"
 
 
 @pytest.mark.parametrize(
@@ -136,7 +150,12 @@ def test_saml_with_role_mappings_info_adoption_and_delete(playbook: t.Any, emula
         ({**OIDC, "oidc": {**OIDC["oidc"], "client_id": SECRET}}, ["oidc.client_id"]),
         ({**SAML, "saml": {**SAML["saml"], "idp_cert": "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----"}}, ["saml.idp_cert"]),
         ({**SAML, "saml": {"metadata_url": "http://idp/meta.xml"}, "domains": ["not a domain"]}, ["saml.metadata_url", "domains[0]"]),
-        ({**OIDC, "role_mappings": [{"groups": ["g"], "role": "Member"}]}, ["role_mappings"]),
+        ({**OIDC, "role_mappings": [{"groups": ["g"], "role": "Ghost"}]}, ["role_mappings[0].role"]),
+        ({**SAML, "saml": {**SAML["saml"], "idp_cert": "not a cert"}}, ["saml.idp_cert"]),
+        ({**SAML, "saml": {**SAML["saml"], "idp_additional_certs": [IDP_CERT, "MIIC-NOT-DER"]}}, ["saml.idp_additional_certs[1]"]),
+        ({**OIDC, "other_settings": {"clientId": "x", "groupsPriority": ["a"]}}, ["other_settings.clientId"]),
+        ({**SAML, "other_settings": {"idpCertificate": "x"}}, ["other_settings.idpCertificate"]),
+        ({**OIDC, "oidc": {**OIDC["oidc"], "use_pkce": True, "grant_type": "implicit"}}, ["oidc.use_pkce"]),
         ({"tenant_id": "acme", "protocol": "saml", "saml": {"entity_id": "only-this"}}, ["saml"]),
     ],
 )
@@ -160,13 +179,16 @@ def test_known_roles_let_check_mode_pass_before_roles_exist(playbook: t.Any, emu
     run = playbook.run([task("saml", args)], check=True)
     assert run.rc == 0, run.stdout and emulator.writes() == []
     assert run.task("saml")["sso"]["action"] == "created"
+    real = playbook.run([task("saml", args)])  # a real run: the roles must exist by now, known_roles or not
+    assert real.rc != 0 and emulator.writes() == []
+    assert sorted(p["field"] for p in real.task("saml")["validation_errors"]) == ["role_mappings[0].role", "role_mappings[1].role"]
 
 
 @pytest.mark.parametrize("in_process", ["true", "false"])
 def test_admin_link_registered_but_never_printed_or_audited(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, in_process: str) -> None:
     emulator.seed(tenants=TENANTS)
     tasks = [
-        task("link", {"tenant_id": "acme", "email": "it@acme.com", "expire_time": 3600}, module=LINK, register="link"),
+        task("link", {"tenant_id": "acme", "email": "it@acme.com", "send_email": True, "expire_time": 3600}, module=LINK, register="link"),
         {"name": "use", "ansible.builtin.copy": {"content": "{{ link.admin_link }}", "dest": str(tmp_path / "link.txt"), "mode": "0600"}, "no_log": True},
     ]
     run = playbook.run(tasks, callbacks=["descope.mgmt.descope_audit"], args=["-vvvv"], env={"DESCOPE_MGMT_IN_PROCESS": in_process})
@@ -186,4 +208,7 @@ def test_admin_link_registered_but_never_printed_or_audited(playbook: t.Any, emu
     assert check.rc == 0 and "admin_link" not in check.task("link") and emulator.writes() == []
     bad = playbook.run([task("link", {"tenant_id": "ghost", "expire_time": -1}, module=LINK)])
     assert bad.rc != 0 and sorted(p["field"] for p in bad.task("link")["validation_errors"]) == ["expire_time", "tenant_id"]
+    # an email is sent when one is given (go-sdk): never as a side effect of an optional field
+    implicit = playbook.run([task("link", {"tenant_id": "acme", "email": "it@acme.com"}, module=LINK)])
+    assert implicit.rc != 0 and [p["field"] for p in implicit.task("link")["validation_errors"]] == ["email"]
     assert emulator.writes() == []

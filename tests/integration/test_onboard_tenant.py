@@ -94,3 +94,46 @@ def test_unknown_role_in_the_mapping_stops_before_any_write(onboard: t.Any, emul
     check = onboard("--check", "-e", f"customer_file={path}")
     assert check.returncode != 0 and "Ghost Role" in check.stdout
     assert [r for r in emulator.requests() if r["write"]] == []
+
+
+def test_several_idps_per_customer_with_a_link_each(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    project = "P2StagingExampleProject00001"
+    customer = yaml.safe_load((REPO / "examples" / "project" / "customers" / "initech.yml").read_text(encoding="utf-8"))
+    employees = dict(customer.pop("onboard_tenant_sso"), sso_id="")
+    secret = "onboard-okta-secret-5e6f7a"  # noqa: S105  # test value
+    contractors = {
+        "sso_id": "contractors",
+        "display_name": "Contractors (Okta)",
+        "protocol": "oidc",
+        "oidc": {"name": "Okta", "client_id": "0oa2example", "client_secret": secret},
+        "role_mappings": [{"groups": ["initech-contractors"], "role": "Member"}],
+    }
+    customer["onboard_tenant_sso_connections"] = [employees, contractors]
+    customer["onboard_tenant_admin_link"] = True
+    path = tmp_path / "initech-two-idps.yml"
+    path.write_text(yaml.safe_dump(customer), encoding="utf-8")
+    emulator.clear_log()
+    check = onboard("--check", "--diff", "-e", f"customer_file={path}")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert [r for r in emulator.requests() if r["write"]] == []
+    assert "initech/contractors" in check.stdout
+    real = onboard("-vvvv", "-e", f"customer_file={path}")
+    assert real.returncode == 0, real.stdout + real.stderr
+    configs = {c["ssoId"]: c for c in emulator.state(project=project)["sso"]["initech"]}
+    assert configs[""]["saml"]["idpMetadataUrl"] and configs["contractors"]["oidc"]["clientId"] == "0oa2example"
+    links = emulator.state(project=project)["adminLinks"]
+    assert [(x["ssoId"], x["email"]) for x in links] == [("", ""), ("contractors", "")]  # one per IdP, no email sent
+    assert "sso-setup?t=" not in real.stdout + real.stderr and secret not in real.stdout + real.stderr
+    # a second run changes nothing but the links (new on every run they are asked for)
+    customer["onboard_tenant_admin_link"] = False
+    path.write_text(yaml.safe_dump(customer), encoding="utf-8")
+    emulator.clear_log()
+    again = onboard("-e", f"customer_file={path}")
+    assert again.returncode == 0 and _recap(again.stdout)["changed"] == 0, again.stdout
+    # the customer drops the contractors IdP: prune removes that connection of initech only
+    customer["onboard_tenant_sso_connections"] = [employees]
+    customer["onboard_tenant_sso_prune"] = True
+    path.write_text(yaml.safe_dump(customer), encoding="utf-8")
+    pruned = onboard("-e", f"customer_file={path}")
+    assert pruned.returncode == 0, pruned.stdout + pruned.stderr
+    assert [c["ssoId"] for c in emulator.state(project=project)["sso"]["initech"]] == [""]

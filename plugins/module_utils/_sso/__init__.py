@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Tenant SSO (OIDC, SAML), its _info export and the admin setup link (FOR INTERNAL COLLECTION USE ONLY).
 
-Files: ``_fields`` (options, API shapes, request bodies), ``_validate`` (static checks, role look-up),
-``_plan`` (declare/plan), ``_info`` (export; backup ``capture``/``restore_params``), ``_admin_link``.
+Files: ``_fields`` (paths, options), ``_shape`` (answer -> module shape, export), ``_body`` (request bodies),
+``_validate`` and ``_cert`` (checks, role look-up), ``_plan`` (declare/plan), ``_info`` (export; backup
+``capture``/``restore_params``), ``_admin_link``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
     INFO_MODULE_KWARGS,
     MODULE_KWARGS,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._info import capture, export_tenant, plan_restore, restore_params, run_info
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._info import (
+    capture,
+    export_tenant,
+    plan_restore,
+    restore_params,
+    run_info,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import TARGET, declare, plan
 
 SPEC = ResourceSpec(
@@ -26,7 +33,7 @@ SPEC = ResourceSpec(
     target_type=TARGET,
     argument_spec=ARGUMENT_SPEC,
     module_kwargs=MODULE_KWARGS,
-    rules=OptionRules(concurrency=False),
+    rules=OptionRules(concurrency=False, set_option="connections", set_label="connections"),
     declare=declare,
     plan=plan,
     read_despite_problems=True,  # unknown tenant and unknown roles are reported with the static problems

@@ -15,11 +15,11 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_ADMIN_LINK, PATH_LOAD_ALL, Record
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_ADMIN_LINK, Record
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import load_configs, tenant_exists
 
-PATH_TENANT = "/v1/mgmt/tenant"
 TARGET = "sso_admin_link"
 MAX_EXPIRE = 30 * 24 * 3600  # the module's own bound (30 days): a long-lived bearer link is refused, not issued
 
@@ -33,26 +33,55 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
     problems: list[Problem] = []
     expire = params.get("expire_time")
     if expire is not None and not 0 < int(expire) <= MAX_EXPIRE:
-        problems.append(Problem("expire_time", f"must be from 1 to {MAX_EXPIRE} seconds, got {expire}.", "Use e.g. 86400 for one day.", id=tid or None))
+        problems.append(
+            Problem(
+                "expire_time",
+                f"must be from 1 to {MAX_EXPIRE} seconds, got {expire}.",
+                "Use e.g. 86400 for one day.",
+                id=tid or None,
+            )
+        )
     email = params.get("email")
     if email is not None and "@" not in str(email):
-        problems.append(Problem("email", "is not an email address.", "Set the admin's email address, or leave email out.", id=tid or None))
+        problems.append(
+            Problem(
+                "email",
+                "is not an email address.",
+                "Set the admin's email address, or leave email out.",
+                id=tid or None,
+            )
+        )
+    # go-sdk GenerateSSOConfigurationLink: "in case provided, email will be sent": a choice, never a side effect
+    if email and not params.get("send_email"):
+        problems.append(
+            Problem(
+                "email",
+                "makes Descope email the link to that address (go-sdk GenerateSSOConfigurationLink).",
+                "Set send_email: true to have it sent, or remove email to only generate the link.",
+                id=tid or None,
+            )
+        )
+    if params.get("send_email") and not email:
+        fix = "Set email to the admin's address, or remove send_email."
+        problems.append(Problem("send_email", "needs email.", fix, id=tid or None))
     if not tid.strip():
         problems.append(Problem("tenant_id", "must not be empty.", "Set tenant_id to an existing tenant.", id=None))
         return problems
-    try:
-        client.get(PATH_TENANT, params={"id": tid})
-    except DescopeAPIError as exc:
-        _change.raise_for_not_found(exc)
+    if not tenant_exists(client, tid):  # by lookup, never by a 404
         if ctx_check_pending(params, tid):
             return problems
         problems.append(Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid))
         return problems
     sso_id = params.get("sso_id")
-    if sso_id:
-        configs = client.get(PATH_LOAD_ALL, params={"tenantId": tid}).get("SSOSettings") or []
-        if not any(isinstance(c, dict) and c.get("ssoId") == sso_id for c in configs):
-            problems.append(Problem("sso_id", f"tenant '{tid}' has no SSO configuration '{sso_id}'.", "Create it with descope.mgmt.descope_sso first.", id=tid))
+    if sso_id and not any(c.get("ssoId") == sso_id for c in load_configs(client, tid)):
+        problems.append(
+            Problem(
+                "sso_id",
+                f"tenant '{tid}' has no SSO configuration '{sso_id}'.",
+                "Create it with descope.mgmt.descope_sso first.",
+                id=tid,
+            )
+        )
     return problems
 
 
@@ -64,10 +93,18 @@ def run_admin_link(ctx: TaskContext) -> Outcome:
         raise DescopeValidationError(problems)
     tid = str(params["tenant_id"])
     body: Record = {"tenantId": tid}
-    for option, key in (("expire_time", "expireTime"), ("sso_id", "ssoId"), ("email", "email")):
+    for option, key in (("expire_time", "expireTime"), ("sso_id", "ssoId")):
         if params.get(option) is not None:
             body[key] = params[option]
-    described = {"tenant_id": tid, "sso_id": params.get("sso_id") or "", "email": params.get("email") or "", "expire_time": params.get("expire_time")}
+    if params.get("send_email"):
+        body["email"] = params["email"]
+    described = {
+        "tenant_id": tid,
+        "sso_id": params.get("sso_id") or "",
+        "email": params.get("email") or "",
+        "send_email": bool(params.get("send_email")),
+        "expire_time": params.get("expire_time"),
+    }
     change = _change.Change(TARGET, tid, "create", before=None, after=described)
     result: Record = {"changed": True}
     if ctx.check_mode:

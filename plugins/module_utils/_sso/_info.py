@@ -12,9 +12,15 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeValidationError,
+    Problem,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_LOAD_ALL, Record, current_view, export_view
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import Record
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, load_configs, plan, tenant_exists
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
 # maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)
@@ -30,15 +36,14 @@ def _tenant_ids(client: t.Any) -> list[str]:
 def export_tenant(client: t.Any, tenant_id: str) -> list[Record] | None:
     """The configured SSO connections of one tenant as descope_sso items (None: no such tenant)."""
     try:
-        answer = client.get(PATH_LOAD_ALL, params={"tenantId": tenant_id})
-    except DescopeAPIError as exc:
-        if exc.is_not_found:
+        configs = load_configs(client, tenant_id)
+    except DescopeAPIError:
+        # an absent tenant is told by lookup, not by the error's status (404, or a 400: unpublished)
+        if not tenant_exists(client, tenant_id):
             return None
         raise
     items = []
-    for config in answer.get("SSOSettings") or []:
-        if not isinstance(config, dict):
-            continue
+    for config in configs:
         view = current_view(config)
         if view["protocol"] is None:
             continue
@@ -83,7 +88,6 @@ def plan_restore(ctx: TaskContext, captured: Record) -> list[t.Any]:
     """The restore changes of a capture (one per connection), for the backup spec to apply; every problem of every
     item is raised at once (``DescopeValidationError``) and nothing is written here. Roles are restored first by
     the caller, so the mapping checks see them; ``known_roles`` may name those a check-mode restore plans."""
-    from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, plan  # noqa: PLC0415  # one-way import
 
     changes: list[t.Any] = []
     problems: list[Problem] = []
@@ -110,6 +114,9 @@ def run_info(ctx: TaskContext) -> Outcome:
             missing.append(tid)
         else:
             items.extend(found)
+    sso_id = ctx.params.get("sso_id")
+    if sso_id is not None:
+        items = [x for x in items if x.get("sso_id", "") == sso_id]
     result: Record = {"changed": False, "sso": items, "secrets_not_exported": missing_secrets(items)}
     result["msg"] = f"Read {len(items)} SSO connection(s) of {len(ids) - len(missing)} tenant(s)." + (f" Not found: {', '.join(missing)}." if missing else "")
     if missing:

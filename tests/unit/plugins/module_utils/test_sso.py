@@ -10,14 +10,15 @@ import typing as t
 from harness import run_spec
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _sso
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import current_view, export_view, oidc_request, saml_request
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._body import oidc_request, saml_request
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._validate import static_problems
 
 SECRET = "0123456789-secret-abcdef"  # noqa: S105  # test value
 
 # A GET /v2/mgmt/sso/settings answer (go-sdk SSOTenantSettingsResponse) for a SAML tenant
 SAML_ANSWER = {
-    "tenant": {"id": "acme", "name": "Acme", "domains": ["Acme.com"]},
+    "tenant": {"id": "acme", "name": "Acme", "domains": ["Acme.com"], "authType": "saml"},
     "ssoId": "",
     "saml": {
         "idpEntityId": "e",
@@ -55,7 +56,7 @@ def test_request_bodies() -> None:
         "domains": ["x.com"],
         "default_sso_roles": [],
     }
-    path, body = saml_request("acme", "", merged)
+    path, body = saml_request("acme", "", merged, clear_roles=True)
     assert path == "/v1/mgmt/sso/saml/metadata"
     assert body == {
         "tenantId": "acme",
@@ -74,7 +75,6 @@ def test_request_bodies() -> None:
         "tenantId": "acme",
         "ssoId": "sso2",
         "settings": {"name": "Okta", "clientId": "c", "scope": ["openid"], "redirectUrl": "https://r/", "clientSecret": SECRET},
-        "domains": [],
     }
     assert "clientSecret" not in oidc_request("acme", "", {"oidc": {"name": "n", "client_id": "c"}}, None)[1]["settings"]
 
@@ -106,9 +106,9 @@ def test_protocol_switch_and_additional_configuration(emulator: t.Any) -> None:
     switched = run(emulator, {"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}})
     assert switched["sso"]["action"] == "updated" and switched["sso"]["before"]["protocol"] == "oidc"
     stored = {c["ssoId"]: c for c in emulator.state()["sso"]["acme"]}
-    assert stored[""]["oidc"] == {} and stored[""]["saml"]["idpMetadataUrl"] == "https://idp/m.xml"
-    missing_name = run(emulator, {"tenant_id": "acme", "sso_id": "eu", "protocol": "saml", "saml": {"metadata_url": "https://idp/eu.xml"}})
-    assert missing_name["failed"] is True and [p["field"] for p in missing_name["validation_errors"]] == ["display_name"]
+    # the OIDC side stays populated (go-sdk sample): only tenant.authType says SAML is active
+    assert stored[""]["oidc"]["clientId"] == "c" and stored[""]["saml"]["idpMetadataUrl"] == "https://idp/m.xml"
+    assert run(emulator, {"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}})["changed"] is False
     extra = run(emulator, {"tenant_id": "acme", "sso_id": "eu", "display_name": "EU", "protocol": "saml", "saml": {"metadata_url": "https://idp/eu.xml"}})
     assert extra["sso"]["action"] == "created" and extra["sso"]["id"] == "acme/eu"
     assert {c["ssoId"] for c in emulator.state()["sso"]["acme"]} == {"", "eu"}
@@ -144,7 +144,7 @@ def test_requests_for_a_no_op_and_for_a_change(emulator: t.Any) -> None:
     emulator.clear_log()
     assert run(emulator, params)["changed"] is False
     log = emulator.requests()
-    assert [r["path"] for r in log] == ["/v1/mgmt/tenant", "/v2/mgmt/sso/settings/all", "/v1/mgmt/role/all"]
+    assert [r["path"] for r in log] == ["/v1/mgmt/tenant/search", "/v2/mgmt/sso/settings/all", "/v1/mgmt/role/all"]
     emulator.clear_log()
     assert run(emulator, {**params, "domains": ["acme.com"]})["changed"] is True
     assert [r["path"] for r in emulator.requests() if r["write"]] == ["/v1/mgmt/sso/saml/metadata"]

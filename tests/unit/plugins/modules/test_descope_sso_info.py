@@ -15,5 +15,7 @@ def test_info_main_exports_seeded_saml(env: t.Any, run_module: t.Any) -> None:
         sso={"acme": [{"saml": {"idpMetadataUrl": "https://idp/m.xml", "groupsMapping": []}}]},
     )
     result = run_module(descope_sso_info, {})
-    assert result["sso"] == [{"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml"}}]
+    # the answer's default attribute mapping (python-sdk load_settings sample) is exported as it is
+    mapping = {"name": "name", "email": "email", "phone_number": "phone"}
+    assert result["sso"] == [{"tenant_id": "acme", "protocol": "saml", "saml": {"metadata_url": "https://idp/m.xml", "attribute_mapping": mapping}}]
     assert result["secrets_not_exported"] == [] and env.writes() == []

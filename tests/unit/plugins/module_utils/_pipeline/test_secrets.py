@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import pathlib
 import typing as t
@@ -255,12 +256,27 @@ def test_no_committed_example_fixture_or_golden_file_looks_like_a_key() -> None:
     assert scanned > 50
 
 
+def _der(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    return bytes([tag]) + (bytes([size]) if size < 0x80 else bytes([0x82]) + size.to_bytes(2, "big")) + content
+
+
+def _indented_certificate_with_line(line: str) -> str:
+    """A DER certificate structure (SEQUENCE {tbs {serial, ...}, algorithm, signature}) whose second base64 line is
+    ``line``: its 48 bytes sit at offset 48, so the 64-character wrap puts them on a line of their own."""
+    payload = bytes(33) + base64.b64decode(line) + bytes(200)  # 15 header bytes precede the payload
+    tbs = _der(0x30, _der(0x02, b"\x01") + _der(0x04, payload))
+    text = base64.b64encode(_der(0x30, tbs + _der(0x30, b"") + _der(0x03, b"\x00"))).decode()
+    lines = [text[i : i + 64] for i in range(0, len(text), 64)]
+    return "-----BEGIN CERTIFICATE-----\n    " + "\n    ".join(lines) + "\n    -----END CERTIFICATE-----"
+
+
 def test_an_indented_certificate_whose_line_looks_like_a_key_is_configured(emulator: t.Any) -> None:
     # A PEM copied out of SAML metadata XML keeps its indentation; one wrapped line in a few thousand starts with "K" and
     # a digit and has no '+' or '/', which is the key shape. That is a certificate, not a pasted key.
     line = "K3" + "aB1" * 20 + "xy"
-    cert = "-----BEGIN CERTIFICATE-----\n    MIIDdDCCAlygAwIBAgIGAXr0nB3wMA0GCSqGSIb3DQEBCwUAMHsxFDASBgNVBAoT\n    " + line + "\n    -----END CERTIFICATE-----"
-    assert len(line) == 64
+    cert = _indented_certificate_with_line(line)
+    assert len(line) == 64 and "\n    " + line + "\n" in cert
     saml = {"idp_url": "https://idp.example.com/sso", "entity_id": "https://idp.example.com/entity", "idp_cert": cert}
     assert not run_spec("descope_tenant", {"id": "t1", "name": "T1"}, environ=emulator.env).get("failed")
     result = run_spec("descope_sso", {"tenant_id": "t1", "protocol": "saml", "saml": saml}, environ=emulator.env)
