@@ -107,6 +107,18 @@ NEWER_FIELDS = [
     *_answers("saml.attributeMapping.phoneNumber", _S, _SAMPLE),
     *_answers("saml.lastSuccessTestTime", _I, _SAMPLE + " (lastSuccessTestTime: epoch seconds, read-only)"),
     *_answers("oidc.lastSuccessTestTime", _I, _SAMPLE + " (lastSuccessTestTime: epoch seconds, read-only)"),
+    ("POST", "/v1/mgmt/sso/saml/metadata", "request", "settings.entityId", _S,
+     "python-sdk 2.16.1 management/_sso_settings_base.py _compose_configure_saml_settings_by_metadata_body"),
+    ("POST", "/v1/mgmt/tenant/update", "request", "parent", _S,
+     "go-sdk @1eb70cb descope/internal/mgmt/tenant.go makeCreateUpdateTenantRequest (create and update)"),
+    *[("POST", "/v1/mgmt/tenant/settings", "request", key, sub,
+       "python-sdk 2.16.1 management/tenant.py Tenant.update_settings") for key, sub in (
+        ("enforceSSO", _B), ("enforceSSOExclusions", {"type": "array", "items": _S}),
+        ("federatedAppIds", {"type": "array", "items": _S}))],
+    ("POST", "/v1/mgmt/tenant/settings", "request", "rotateJwt", _B,
+     "go-sdk before fb5da46 (\"remove unused rotatejwt\") descope/internal/mgmt/tenant.go ConfigureSettings"),
+    ("POST", "/v2/mgmt/tenant/adminlinks/sso/generate", "request", "templateId", _S,
+     "go-sdk @1eb70cb descope/internal/mgmt/tenant.go GenerateSSOConfigurationLink"),
     *_answers("oidc.usePkce", _B, "python-sdk 2.16.0 management/_sso_settings_base.py "
               "_compose_configure_oidc_settings_body (an omitted usePkce keeps the stored value)"),
 ]  # fmt: skip
