@@ -227,13 +227,9 @@ def run(lines, contract=None, out=None, known=None):
     for entry in seen:
         print("contract: known mismatch (%s, fixed by the %s issue): %s" % (entry["operation"], entry["area"],
                                                                            entry["why"]), file=out)  # fmt: skip
-    for entry in stale:
-        msg = "stale known mismatch, drop it from known_mismatches.json: %s %r" % (
-            entry["operation"],
-            entry["contains"],
-        )
-        print("FAIL " + msg, file=out)
-        failures.append(msg)
+    for entry in stale:  # a note, not a failure: a partial run may not reach the failing case
+        msg = "known mismatch not seen (fixed? then drop it from known_mismatches.json): %s %r"
+        print("contract: " + msg % (entry["operation"], entry["contains"]), file=out)
     both = {k for k in used if k in req_ok and k in ans_ok}
     extra = sorted(k for k in used if k in allowances.NON_OPENAPI)
     src = contract.source
