@@ -11,7 +11,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import controls, errors, faults, schemas
+from . import controls, errors, faults, schemas, traffic
 from .routes import COMPANY_ROUTES, KNOWN_PATHS, ROUTES
 from .state import Store
 
@@ -132,10 +132,12 @@ class Handler(BaseHTTPRequestHandler):
         entry["started"], entry["ended"] = round(started, 6), round(ended, 6)  # this process's monotonic clock
         if reply is None:  # dropped connection
             store.record(entry, epoch)
+            traffic.write(entry, query, raw, None, None, self.headers.get("User-Agent") or "")
             self.close_connection = True
             return
         entry["status"] = reply.status
         store.record(entry, epoch)
+        traffic.write(entry, query, raw, reply.status, reply.payload, self.headers.get("User-Agent") or "")
         self._send(reply)
 
     def _control(self, path, query, raw):

@@ -55,3 +55,31 @@ def test_strict_flag_of_the_launcher_survives_reset():
         resp = requests.post(base + "/v1/mgmt/tenant/create", json={"name": "A", "bogus": 1}, headers=auth, timeout=5)
         assert resp.status_code == 400 and "'bogus'" in resp.text
         assert requests.get(base + "/_emulator/config", timeout=5).json()["strict"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/mgmt/sso/oidc", {"tenantId": "t", "settings": {"name": "n", "userAttrMapping": {"phone": "x"}}},
+         "settings.userAttrMapping.phone"),
+        ("/v1/mgmt/sso/saml", {"tenantId": "t", "settings": {"roleMappings": [{"groups": [], "role": "r"}]}},
+         "settings.roleMappings[].role"),
+        ("/v1/mgmt/role/create/batch", {"roles": [{"name": "r", "permissions": ["p"]}]}, "roles[].permissions"),
+        ("/v1/mgmt/tenant/settings", {"tenantId": "t", "ssoSetupSuiteSettings": {"enabled": True, "style": "s"}},
+         "ssoSetupSuiteSettings.style"),
+    ],
+)  # fmt: skip
+def test_unknown_nested_field_is_refused_naming_its_path(emulator, path, body, field):
+    emulator.config(strict=True)
+    before = emulator.state()
+    resp = emulator.api("POST", path, json=body)
+    assert resp.status_code == 400 and ("'%s'" % field) in resp.json()["errorMessage"], resp.text
+    assert emulator.state() == before
+
+
+def test_fields_newer_than_the_openapi_pass_strict_mode_through_the_cited_list(emulator):
+    emulator.config(strict=True)
+    assert emulator.api("POST", "/v1/mgmt/tenant/create", json={"id": "t-new", "name": "N"}).status_code == 200
+    body = {"tenantId": "t-new", "settings": {"name": "n", "clientId": "c", "usePkce": True,
+                                              "userAttrMapping": {"loginId": "sub", "phoneNumber": "phone"}}}  # fmt: skip
+    assert emulator.api("POST", "/v1/mgmt/sso/oidc", json=body).status_code == 200, "python-sdk 2.16.0 fields"
