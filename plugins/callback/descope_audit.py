@@ -495,6 +495,7 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
                 changed=bool(result.get("changed")),
                 duration_ms=int((time.monotonic() - started) * 1000) if started is not None else None,
                 now=self._now(),
+                error=result.get("error"),
             )
             self._write(records)
         if hidden:

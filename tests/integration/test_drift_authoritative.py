@@ -16,6 +16,7 @@ import typing as t
 
 import pytest
 import yaml
+from playbook_output import playbook_warnings
 
 # the official SDK edits the fields out of band; the compatibility stages' virtualenvs (smoke subset) do not carry it
 descope = pytest.importorskip("descope")
@@ -54,10 +55,13 @@ def test_each_managed_field_edited_through_the_sdk_is_drift_and_sync_reverts_it(
         encoding="utf-8",
     )
     env = playbook.base_env()
+    env["ANSIBLE_CALLBACKS_ENABLED"] = "descope.mgmt.descope_audit"  # as the docs set it up (without it: a warning)
 
     def run(name: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), f"descope.mgmt.{name}"]
-        return subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+        proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+        assert playbook_warnings(proc.stdout + proc.stderr) == [], proc.stdout + proc.stderr
+        return proc
 
     first = run("drift")
     assert first.returncode == 0 and "project: in sync" in first.stdout, first.stdout[-3000:]

@@ -305,18 +305,14 @@ def test_example_configuration_under_runner_keeps_the_trail_with_the_audit_crede
         receiver.close()
 
 
-def test_example_configuration_under_runner_without_a_durable_place_says_so(
-    awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path
-) -> None:
+def test_example_configuration_under_runner_without_a_durable_place_says_so(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
     runner = _example_job(tmp_path, emulator, playbook.collections, {})
     text = " ".join(_events_text(runner).split())
     assert "writes its audit trail only to the job's artifacts" in text, text
     assert "attach the 'Descope audit trail' credential" in text
 
 
-def test_example_configuration_under_runner_with_a_persistent_path(
-    awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path
-) -> None:
+def test_example_configuration_under_runner_with_a_persistent_path(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
     persistent = tmp_path / "var-lib-descope-audit"  # what AWX_ISOLATION_SHOW_PATHS exposes to jobs
     runner = _example_job(tmp_path, emulator, playbook.collections, {"DESCOPE_AUDIT_DIR": str(persistent)})
     assert "[WARNING]" not in _events_text(runner)
