@@ -212,12 +212,16 @@ def build_records(
     # (validation, configuration or authentication failures happen before any operation)
     if failed and not any(r["outcome"] == "failed" for r in records):
         record = _base(meta, block, now)
-        error = _error((block or {}).get("error")) or _error(error) or {
-            "kind": None,
-            "status": None,
-            "code": None,
-            "message": "the task failed before the module reported (see the task output)",
-        }
+        error = (
+            _error((block or {}).get("error"))
+            or _error(error)
+            or {
+                "kind": None,
+                "status": None,
+                "code": None,
+                "message": "the task failed before the module reported (see the task output)",
+            }
+        )
         record.update(outcome="failed", error=error, duration_ms=duration_ms)
         records.append(_finish(record, secrets))
     return records
