@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Each role README's "## Variables" table, generated from the role's meta/argument_specs.yml and defaults.
@@ -27,7 +26,7 @@ def plain(text: str) -> str:
     def one(match: re.Match[str]) -> str:
         value = match.group(2)
         if "#" in value:  # O(descope.mgmt.descope_tenant#module:tenants) -> descope.mgmt.descope_tenant.tenants
-            plugin, _, option = value.partition("#")
+            plugin, _sep, option = value.partition("#")
             value = f"{plugin}.{option.split(':', 1)[-1]}"
         return value if match.group(1) in ("I", "B") else f"`{value}`"
 

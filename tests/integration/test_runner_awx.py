@@ -238,7 +238,7 @@ def test_sliced_job_over_a_multi_project_inventory_lands_every_line_in_sink_and_
 
 def _injected(inputs: dict[str, t.Any]) -> dict[str, str]:
     """The environment AWX injects for a credential of awx/audit_credential_type.yml with these inputs."""
-    import jinja2  # pylint: disable=import-outside-toplevel  (ansible-core's own dependency)
+    import jinja2  # pylint: disable=import-outside-toplevel  # ansible-core depends on jinja2
 
     spec = yaml.safe_load((REPO / "awx" / "audit_credential_type.yml").read_text(encoding="utf-8"))
     env = jinja2.Environment(undefined=jinja2.ChainableUndefined)
