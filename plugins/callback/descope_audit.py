@@ -48,8 +48,9 @@ options:
     description:
       - Directory of the daily trail files; created with mode C(0700) when missing.
       - Default C(~/.descope-mgmt/audit). Inside an AWX/AAP job (ansible-runner sets E(AWX_ISOLATED_DATA_DIR) to the job's
-        artifacts directory) the default is C($AWX_ISOLATED_DATA_DIR/descope_audit), so the trail leaves the ephemeral
-        execution environment with the job artifacts.
+        artifacts directory) the default is C($AWX_ISOLATED_DATA_DIR/descope_audit). AWX deletes that directory with
+        the job, so such a job without O(url) and without this option prints a warning; keep the trail with O(url)
+        (the C(Descope audit trail) credential) and/or a persistent path exposed to jobs.
     type: path
     env:
       - name: DESCOPE_AUDIT_DIR
@@ -148,6 +149,7 @@ from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit, _hints
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import chain, journal, sink
+from ansible_collections.descope.mgmt.plugins.module_utils._audit.records import AWX_DATA_DIR_ENV
 
 COLLECTION_PREFIX = "descope.mgmt."
 # set in the controller's environment when a required trail cannot be written: workers forked for
@@ -256,6 +258,19 @@ def progress_lines(module: str, host: str, result: t.Mapping[str, t.Any], verbos
     return lines
 
 
+def _play_of(task: t.Any) -> t.Any:
+    """The play a task belongs to (through its blocks, includes and roles), or None."""
+    node = task
+    for _depth in range(100):  # bounded: a parent chain never loops, but a broken one must not hang the run
+        play = getattr(node, "_play", None)
+        if play is not None:
+            return play
+        node = getattr(node, "_parent", None)
+        if node is None:
+            return None
+    return None
+
+
 def said_once(result: t.Mapping[str, t.Any]) -> bool:
     """The task's own message already states the problem and numbered next steps (the [ERROR] line shows it):
     the full report would repeat it, so it is printed only at -v."""
@@ -352,6 +367,17 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
                 self._write_failure(_audit.AuditWriteError(str(exc)), raise_error=False)
         if self.required:
             self._preflight()
+        self._warn_if_not_kept(configured)
+
+    def _warn_if_not_kept(self, configured: t.Any) -> None:
+        """An AWX/AAP job whose only copy of the trail is in its artifacts: AWX deletes them with the job."""
+        if configured or self.sink is not None or not os.environ.get(AWX_DATA_DIR_ENV):
+            return
+        self._display.warning(
+            "descope.mgmt.descope_audit: this AWX/AAP job writes its audit trail only to the job's artifacts "
+            f"({self.dir}), which AWX deletes with the job: attach the 'Descope audit trail' credential (a collector) "
+            "or set DESCOPE_AUDIT_DIR to a path exposed to jobs (docs/awx-aap.md, 'Where the trail goes')"
+        )
 
     def _preflight(self) -> None:
         """With required=true, prove the trail is writable before the first task runs."""
@@ -442,7 +468,10 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             task_name = str(getattr(task, "name", "") or "")
         uuid_ = str(getattr(task, "_uuid", "") or "")
         secrets = self._secrets(task)
-        if module not in NOT_RECORDED:
+        # a role's plan before its apply writes nothing and the apply records every change: a plan line in a
+        # real run would read as a second, planned-only copy of each change (a failed plan is still recorded)
+        plan_only = self._plan_step(task) and not failed
+        if module not in NOT_RECORDED and not plan_only:
             started = self._starts.get((host, uuid_))
             meta = {
                 "run_id": self.run_id,
@@ -468,6 +497,7 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
                 changed=bool(result.get("changed")),
                 duration_ms=int((time.monotonic() - started) * 1000) if started is not None else None,
                 now=self._now(),
+                error=result.get("error"),
             )
             self._write(records)
         if hidden:
@@ -483,15 +513,21 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
 
     @staticmethod
     def _plan_step(task: t.Any) -> bool:
-        """A task forced into check mode in a run that is not --check (a role's plan before its apply)."""
+        """A task forced into check mode in a run that is not --check (a role's plan before its apply).
+
+        A play in check mode (descope.mgmt.drift) is a dry run, not a plan: its tasks are reported and recorded
+        like those of a --check run.
+        """
         if getattr(task, "check_mode", None) is not True:
             return False
         try:
             from ansible import context  # pylint: disable=import-outside-toplevel
 
-            return not bool(context.CLIARGS.get("check"))
+            if context.CLIARGS.get("check"):
+                return False
         except Exception:  # pylint: disable=broad-except
             return False
+        return getattr(_play_of(task), "check_mode", None) is not True
 
     def _secrets(self, task: t.Any) -> list[str]:
         # the task's literal key (never recorded) is also scrubbed, in case a module echoed it somewhere

@@ -17,6 +17,7 @@ import typing as t
 
 import pytest
 import yaml
+from playbook_output import playbook_warnings
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +51,10 @@ def onboard(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> t.Any:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(REPO / "examples" / "inventory"), "-i", str(path), str(PLAYBOOK), *args]
-        return subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+        # the example playbook and the role print no warning, whatever the run's outcome
+        assert playbook_warnings(proc.stdout + proc.stderr) == [], proc.stdout + proc.stderr
+        return proc
 
     return run
 

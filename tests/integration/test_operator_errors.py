@@ -26,6 +26,12 @@ def test_401_names_the_host_variable_and_module_defaults(playbook: t.Any, emulat
     assert run.stdout.count("Descope refused the management key") == 2  # the [ERROR] line and the registered result, no third report
     assert WRONG_KEY not in run.stdout
     assert run.task("bad key")["error"]["status"] == 401  # full detail stays in the result
+    # ... once: the result Ansible dumps after the [ERROR] line holds the error in 'error' only
+    assert run.stdout.count('"status": 401') == 1, run.stdout
+    assert "error" not in run.task("bad key")["descope_audit"]
+    failure = run.stdout[run.stdout.index("[ERROR]") : run.stdout.index("PLAY RECAP")]
+    assert failure.count("invalid or missing management key") == 1, failure  # the API's own words, once
+    assert len(failure.encode()) < 1900, failure  # it was 1.9 KB with the error repeated in descope_audit
 
 
 def test_network_error_is_whole_and_names_the_address_source(playbook: t.Any, emulator: t.Any) -> None:

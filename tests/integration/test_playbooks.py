@@ -13,9 +13,11 @@ import typing as t
 import pytest
 import yaml
 from harness import run_spec
+from playbook_output import playbook_warnings
 
 STAGING = {"id": "P2PlaybookStagingProject0001", "managementKey": "K2PlaybookStagingKeyNotSecret"}
 PRODUCTION = {"id": "P2PlaybookProductionProject01", "managementKey": "K2PlaybookProductionKeyNotSecret"}
+AUDIT_KEY = "playbooks-audit-key-0123456789"
 DECLARED = [
     {"id": "acme", "name": "Acme Corp", "self_provisioning_domains": ["acme.com"]},
     {"id": "globex", "name": "Globex"},
@@ -53,10 +55,15 @@ def projects(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> t.Any:
     path.write_text(yaml.safe_dump(inventory), encoding="utf-8")
     env = {k: v for k, v in playbook.base_env().items() if not k.startswith("DESCOPE_")}
     env["DESCOPE_AUDIT_DIR"] = str(tmp_path / "audit")
+    env["ANSIBLE_CALLBACKS_ENABLED"] = "descope.mgmt.descope_audit"  # as the docs set it up (without it: a warning)
+    env["DESCOPE_AUDIT_KEY"] = AUDIT_KEY  # sealed as the docs recommend (without it the report warns)
 
     def run(name: str, *args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(path), f"descope.mgmt.{name}", *args]
-        return subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+        proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False)
+        # the collection's own playbooks print no warning, whatever the run's outcome
+        assert playbook_warnings(proc.stdout + proc.stderr) == [], proc.stdout + proc.stderr
+        return proc
 
     return run
 
@@ -176,3 +183,38 @@ def test_drift_covers_roles_tenant_settings_and_sso_when_declared(emulator: t.An
     assert written == ["/v1/mgmt/role/update", "/v1/mgmt/tenant/settings"], written  # only what drifted is written back
     again = drift()
     assert again.returncode == 0 and "project: in sync" in again.stdout, again.stdout + again.stderr
+
+
+def _trail(tmp_path: pathlib.Path) -> list[dict[str, t.Any]]:
+    return [json.loads(x) for f in sorted((tmp_path / "audit").glob("*.jsonl")) for x in f.read_text().splitlines() if x.strip()]
+
+
+def test_a_role_plan_is_printed_once_and_is_not_recorded_as_a_change(projects: t.Any, tmp_path: pathlib.Path) -> None:
+    backup = ("--limit", "staging", "-e", "descope_backup=true")  # the tenants role plans first, to back up only on change
+    dry = projects("sync", "--check", *backup)
+    assert dry.returncode == 0, dry.stdout
+    assert dry.stdout.count("tenant globex: would be created") == 1  # --check skips the plan: the list appears once
+    real = projects("sync", *backup)
+    assert real.returncode == 0, real.stdout
+    assert "(plan only; the list follows when it is applied)" in real.stdout
+    assert real.stdout.count("tenant globex: created") == 1
+    lines = [e for e in _trail(tmp_path) if e.get("module") == "descope_tenant"]
+    dry_run, real_run = sorted({e["run_id"] for e in lines}, key=[e["run_id"] for e in lines].index)
+    planned = sorted((e["target_id"], e["operation"]) for e in lines if e["run_id"] == dry_run)
+    applied = sorted((e["target_id"], e["operation"]) for e in lines if e["run_id"] == real_run)
+    assert planned == applied == [("acme", "update"), ("globex", "create")]
+    assert all(e["check_mode"] for e in lines if e["run_id"] == dry_run)
+    assert not any(e["check_mode"] for e in lines if e["run_id"] == real_run)  # no planned-only copy in the real run
+
+    drift = projects("drift", "--limit", "staging")
+    assert drift.returncode == 0, drift.stdout
+    assert "(check mode: nothing was written)" in drift.stdout and "plan only" not in drift.stdout
+
+    report = projects("audit_report")
+    assert report.returncode == 0, report.stdout
+    changed = [e for e in _trail(tmp_path) if e["changed"]]
+    assert sum(1 for e in changed if e["check_mode"]) == 2  # the dry run's plan
+    summary = " ".join(report.stdout.split())
+    applied_count = sum(1 for e in changed if not e["check_mode"])
+    assert f"changes applied: {applied_count}, planned in check mode (nothing written): 2," in summary
+    assert applied_count >= 2  # the two tenant writes, plus the backup taken before them

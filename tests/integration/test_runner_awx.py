@@ -231,3 +231,90 @@ def test_sliced_job_over_a_multi_project_inventory_lands_every_line_in_sink_and_
             assert entries and all(e["project_id"] == pid for e in entries)
     finally:
         receiver.close()
+
+
+# ------------------------------------------------------------------------------------------------ the example configuration
+
+
+def _injected(inputs: dict[str, t.Any]) -> dict[str, str]:
+    """The environment AWX injects for a credential of awx/audit_credential_type.yml with these inputs."""
+    import jinja2  # pylint: disable=import-outside-toplevel  # ansible-core depends on jinja2
+
+    spec = yaml.safe_load((REPO / "awx" / "audit_credential_type.yml").read_text(encoding="utf-8"))
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined)
+    return {name: env.from_string(template).render(**inputs) for name, template in spec["injectors"]["env"].items()}
+
+
+def _example_job(tmp_path: pathlib.Path, emulator: t.Any, collections: str, extra_env: dict[str, str]) -> t.Any:
+    """One job over the example project with examples/ansible.cfg exactly as shipped (no DESCOPE_AUDIT_DIR)."""
+    emulator.seed(
+        [
+            {"id": pid, "managementKey": emulator.management_key, "tenants": [], "customAttributes": [{"id": "plan", "type": "string"}]}
+            for pid in PROJECTS.values()
+        ]
+    )
+    private = _awx_private_dir(tmp_path / "job", ["staging"], collections)
+    assert (private / "project" / "ansible.cfg").read_bytes() == (REPO / "examples" / "ansible.cfg").read_bytes()
+    home = tmp_path / "ee-home"  # the execution environment's home: gone with the container
+    home.mkdir()
+    env = {
+        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": str(home),
+        "ANSIBLE_COLLECTIONS_PATH": collections,
+        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"),
+        "ANSIBLE_NOCOLOR": "1",
+        "DESCOPE_BASE_URL": emulator.env["DESCOPE_BASE_URL"],
+        "DESCOPE_MANAGEMENT_KEY": emulator.management_key,
+        "JOB_ID": "900",
+        **extra_env,
+    }
+    runner = ansible_runner.run(
+        private_data_dir=str(private),
+        playbook="playbooks/sync.yml",
+        ident="example-cfg",
+        envvars=env,
+        extravars={"descope_backup_dir": str(tmp_path / "backups")},
+        quiet=True,
+        timeout=300,
+    )
+    assert runner.status == "successful", _events_text(runner)
+    assert not (home / ".descope-mgmt").exists(), "the trail went into the execution environment's home"
+    return runner
+
+
+def test_example_configuration_under_runner_keeps_the_trail_with_the_audit_credential(
+    awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path
+) -> None:
+    from audit_receiver import Receiver  # tests/ is on sys.path (integration conftest)
+
+    receiver = Receiver(token=SINK_TOKEN)
+    try:
+        credential = _injected({"url": receiver.url, "format": "jsonl", "token": SINK_TOKEN, "key": AUDIT_KEY, "required": True})
+        runner = _example_job(tmp_path, emulator, playbook.collections, credential)
+        text = _events_text(runner)
+        assert "[WARNING]" not in text, text
+        declared = {item["id"] for item in yaml.safe_load((REPO / "examples" / "project" / "tenants.yml").read_text())["tenants"]}
+        created = {e["target_id"] for e in receiver.received if e.get("operation") == "create" and e.get("target_type") == "tenant"}
+        assert created == declared
+        assert {e.get("awx_job_id") for e in receiver.received} == {"900"}
+        assert all(e.get("key_id") for e in receiver.received)  # sealed with the credential's key
+        # a plan step is not a second, planned-only copy of each change
+        assert not any(e.get("check_mode") for e in receiver.received)
+        assert SINK_TOKEN not in json.dumps(list(runner.events)) and AUDIT_KEY not in json.dumps(list(runner.events))
+    finally:
+        receiver.close()
+
+
+def test_example_configuration_under_runner_without_a_durable_place_says_so(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
+    runner = _example_job(tmp_path, emulator, playbook.collections, {})
+    text = " ".join(_events_text(runner).split())
+    assert "writes its audit trail only to the job's artifacts" in text, text
+    assert "attach the 'Descope audit trail' credential" in text
+
+
+def test_example_configuration_under_runner_with_a_persistent_path(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
+    persistent = tmp_path / "var-lib-descope-audit"  # what AWX_ISOLATION_SHOW_PATHS exposes to jobs
+    runner = _example_job(tmp_path, emulator, playbook.collections, {"DESCOPE_AUDIT_DIR": str(persistent)})
+    assert "[WARNING]" not in _events_text(runner)
+    lines = [json.loads(x) for f in sorted(persistent.glob("*.jsonl")) for x in f.read_text().splitlines() if x.strip()]
+    assert {e["target_id"] for e in lines if e["operation"] == "create"} >= {"acme", "globex", "initech"}

@@ -176,11 +176,13 @@ def build_records(
     changed: bool = False,
     duration_ms: int | None = None,
     now: datetime.datetime | None = None,
+    error: t.Any = None,
 ) -> list[dict[str, t.Any]]:
     """The audit records (without ``prev``/``hash``) for one task result or loop item.
 
     ``meta`` is task metadata from the callback (run, play, task, host ...); ``block`` is the
-    module's sanitised ``descope_audit`` result key, the only source of operation detail.
+    module's sanitised ``descope_audit`` result key, the only source of operation detail; ``error`` the
+    result's own ``error``, recorded when a task failed before any operation.
     """
     if hidden:
         record = _base(meta, None, now)
@@ -210,12 +212,16 @@ def build_records(
     # (validation, configuration or authentication failures happen before any operation)
     if failed and not any(r["outcome"] == "failed" for r in records):
         record = _base(meta, block, now)
-        error = _error((block or {}).get("error")) or {
-            "kind": None,
-            "status": None,
-            "code": None,
-            "message": "the task failed before the module reported (see the task output)",
-        }
+        error = (
+            _error((block or {}).get("error"))
+            or _error(error)
+            or {
+                "kind": None,
+                "status": None,
+                "code": None,
+                "message": "the task failed before the module reported (see the task output)",
+            }
+        )
         record.update(outcome="failed", error=error, duration_ms=duration_ms)
         records.append(_finish(record, secrets))
     return records

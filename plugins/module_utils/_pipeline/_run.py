@@ -129,9 +129,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Pro
         result["msg"] = escape_text(failure_message(error, failure_context(ctx, error, result.get("validation_errors"))))
         result["failed"] = True
         result.setdefault("changed", False)
-        block = audit_block(ctx, [], {})
-        block["error"] = result.get("error")
-        result.setdefault("descope_audit", block)
+        # the error is kept once, in 'error' (the callback records it from there): a second copy in the block
+        # made Ansible's failure dump print it twice
+        result.setdefault("descope_audit", audit_block(ctx, [], {}))
     stats = ctx.request_stats()
     if stats is not None:
         result["api_requests"] = stats

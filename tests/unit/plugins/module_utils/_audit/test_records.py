@@ -90,6 +90,14 @@ def test_failed_task_without_operations_still_gets_one_line() -> None:
     assert rec["error"] == {"kind": "api", "status": 401, "code": "E011003", "message": "Unauthorized"}
 
 
+def test_failed_task_records_the_results_own_error_when_the_block_has_none() -> None:
+    # the pipeline keeps the error once, in the result's 'error': the callback hands it over
+    err = {"kind": "api", "status": 401, "code": "E011401", "message": "invalid or missing management key", "path": "/x"}
+    (rec,) = _audit.build_records(META, block(), failed=True, error=err)
+    assert rec["outcome"] == "failed"
+    assert rec["error"] == {"kind": "api", "status": 401, "code": "E011401", "message": "invalid or missing management key"}
+
+
 def test_failed_task_without_any_block_is_recorded() -> None:
     (rec,) = _audit.build_records(META, None, failed=True)
     assert rec["outcome"] == "failed" and "before the module reported" in rec["error"]["message"]
