@@ -9,6 +9,8 @@ shape) let it through. The fields are enumerated from the argument specs, so a n
 from __future__ import annotations
 
 import json
+import pathlib
+import re
 import typing as t
 
 import pytest
@@ -16,7 +18,7 @@ from harness import SPECS, run_spec
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _backup
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import PERMISSION_KEYS, ROLE_KEYS
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._secrets import param_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._secrets import KEY_SHAPE, param_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import ITEM_KEYS as TENANT_KEYS
 
 SHAPED = "K3" + "Zq7" * 24  # built here: no real-looking key is committed
@@ -108,9 +110,19 @@ def _saml(cert: str) -> dict[str, t.Any]:
     return {"tenant_id": "t1", "protocol": "saml", "saml": saml}
 
 
-CERT = (
-    "-----BEGIN CERTIFICATE-----\n    MIIDdDCCAlygAwIBAgIGAXr0nB3wMA0GCSqGSIb3DQEBCwUAMHsxFDASBgNVBAoT\n    K3" + "aB1" * 20 + "xy\n-----END CERTIFICATE-----"
-)
+def _cert_with_a_key_shaped_line() -> str:
+    """A real X.509 certificate (tests/fixtures/sso) re-wrapped so that one base64 line has a key's shape."""
+    pem = (pathlib.Path(__file__).parents[4] / "fixtures" / "sso" / "idp_cert.pem").read_text(encoding="utf-8")
+    body = "".join(line.strip() for line in pem.splitlines() if "-----" not in line)
+    run = re.search(r"K[0-9][A-Za-z0-9]{38}", body)
+    assert run is not None, "the fixture has no run of base64 a key-shaped line can be cut from"
+    lines = [body[: run.start()], run.group(0), body[run.end() :]]
+    text = "-----BEGIN CERTIFICATE-----\n" + "\n".join(x for x in lines if x) + "\n-----END CERTIFICATE-----"
+    assert KEY_SHAPE.search(text), "the re-wrapped certificate must hold a key-shaped line"
+    return text
+
+
+CERT = _cert_with_a_key_shaped_line()
 
 
 def test_a_backup_of_a_certificate_with_such_a_line_is_restored(emulator: t.Any, tmp_path: t.Any) -> None:
