@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import records as _audit_records
 from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
@@ -125,6 +126,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext) -> Json:
         block = audit_block(ctx, [], {})
         block["error"] = result.get("error")
         result.setdefault("descope_audit", block)
+    unjournaled = _audit_journal.unjournaled_warning()
+    if unjournaled:  # without "required" the writes went on: say so once
+        ctx.warn(unjournaled)
     stats = ctx.request_stats()
     if stats is not None:
         result["api_requests"] = stats
