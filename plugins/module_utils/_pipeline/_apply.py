@@ -38,15 +38,13 @@ def _apply_one(change: Change, client: t.Any) -> None:
     start = time.monotonic()
     with _lifeline.sending():
         stop = _halted()
-        outcome = "skipped"
         if stop is None:
             # the journal records intent (fsynced) before the write is sent and its outcome after, so a run killed in
             # between still reaches the audit trail (reconciled by the callback); it never raises
             _audit_journal.note(change, client, "sent")
             stop = _halted()  # this very intent may be the line the journal could not take
-            outcome = "failed"
-        if stop is not None:
-            change.outcome = outcome
+        if stop is not None:  # not sent: skipped, with the reason (the task's message names it: first_error)
+            change.outcome = "skipped"
             change.error = {**stop, "target_id": change.target_id}
             return
         try:
