@@ -12,6 +12,7 @@ import pathlib
 import signal
 import subprocess
 import sys
+import threading
 import time
 import typing as t
 import uuid
@@ -131,16 +132,19 @@ CONCURRENCY = 4  # the module's default: at most this many writes are in flight 
 MARKER = "DESCOPE_TEST_RUN_MARKER"
 
 
-def _run_processes(marker: str) -> list[int]:
-    """The pids of live (not zombie) processes whose environment carries ``marker`` (every process of that run)."""
+def _run_processes(marker: str, group: int) -> list[int]:
+    """The pids of live (not zombie) processes of that run: in its process group ``group`` (the controller's own
+    session), or carrying ``marker`` in their environment (a process that left the group). A /proc scan, no psutil."""
     found = []
     for entry in pathlib.Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if f"{MARKER}={marker}".encode() not in (entry / "environ").read_bytes().split(b"\0"):
+            # the fields after the command name: state, ppid, pgrp, ...
+            state, _ppid, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+            if state == "Z":
                 continue
-            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            if int(pgrp) != group and f"{MARKER}={marker}".encode() not in (entry / "environ").read_bytes().split(b"\0"):
                 continue
         except OSError:
             continue  # gone meanwhile, or not ours to read
@@ -149,19 +153,21 @@ def _run_processes(marker: str) -> list[int]:
 
 
 def _kill(proc: subprocess.Popen[bytes], how: str) -> None:
-    if how == "runner":  # what ansible-runner does to a cancelled AWX job: SIGTERM, then SIGKILL
+    if how == "runner":  # what a cancelled AWX job gets: SIGTERM, then SIGKILL
         os.kill(proc.pid, signal.SIGTERM)
         time.sleep(0.3)
         os.kill(proc.pid, signal.SIGKILL)
+    elif how == "killpg":  # ansible-runner's own cancel and timeout (Runner.handle_termination): SIGKILL to the whole group
+        os.killpg(proc.pid, signal.SIGKILL)
     else:
         os.kill(proc.pid, getattr(signal, how))
 
 
 @pytest.mark.skipif(not pathlib.Path("/proc/self/environ").exists(), reason="finds the run's processes through /proc")
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "runner"])
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "runner", "killpg"])
 def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one(playbook: t.Any, emulator: t.Any, how: str) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "delay", "seconds": 0.08, "count": None})
-    tenants = [{"id": f"z{i:03d}", "name": f"Zap {i}"} for i in range(200)]
+    tenants = [{"id": f"z{i:03d}", "name": f"Zap {i}"} for i in range(300)]
     tasks = [{"name": "big sync", "descope.mgmt.descope_tenant": {"tenants": tenants, "concurrency": CONCURRENCY}}]
     play = playbook.workdir / "kill.yml"
     play.write_text(yaml.safe_dump([{"name": "kill", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
@@ -170,8 +176,12 @@ def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one
     marker = uuid.uuid4().hex
     env = dict(playbook.base_env(), ANSIBLE_CALLBACKS_ENABLED=CALLBACK[0], DESCOPE_AUDIT_KEY=KEY, **{MARKER: marker})
     cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(play)]
-    # a session of its own: the signal goes to the controller alone, as a kill -9 <pid> would
-    proc = subprocess.Popen(cmd, env=env, cwd=playbook.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # a session of its own: the signal goes to the controller alone, as a kill -9 <pid> would; its output is a pipe that
+    # the test reads to the end, as ansible-runner does (the orphaned worker inherits it)
+    proc = subprocess.Popen(cmd, env=env, cwd=playbook.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.extend(iter(proc.stdout.readline, b"")) if proc.stdout else None, daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 90
         while len(emulator.writes()) < 20 and proc.poll() is None and time.monotonic() < deadline:
@@ -181,15 +191,17 @@ def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one
         _kill(proc, how)
         proc.wait(timeout=60)
         gone_by = time.monotonic() + 10
-        while _run_processes(marker) and time.monotonic() < gone_by:
+        while _run_processes(marker, proc.pid) and time.monotonic() < gone_by:
             time.sleep(0.1)
-        left = _run_processes(marker)
+        left = _run_processes(marker, proc.pid)
     finally:
         if proc.poll() is None:
             proc.kill()
-        for pid in _run_processes(marker):  # never leave an orphan behind, whatever the outcome
+        for pid in _run_processes(marker, proc.pid):  # never leave an orphan behind, whatever the outcome
             os.kill(pid, signal.SIGKILL)
-    assert not left, f"processes of the killed run still alive 10 s after the {how}: {left}"
+        reader.join(timeout=10)  # the pipe ends once no process of the run is left
+    shown = b"".join(output).decode(errors="replace")[-3000:]
+    assert not left, f"processes of the killed run still alive 10 s after the {how}: {left}\n{shown}"
     creates = [w for w in emulator.writes() if w["path"] == "/v1/mgmt/tenant/create"]
     late = [w for w in creates if w["started"] > killed_at]
     assert len(late) <= CONCURRENCY, f"{len(late)} creates were sent after the {how}"
