@@ -407,6 +407,10 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             header = {"playbook": self.playbook, "user": self.user, "awx_job_id": self.awx_job_id, "awx_user": self.awx_user}
             self.journal = journal.open_run(self.dir, self.run_id, header)
             os.environ[journal.ENV_JOURNAL] = self.journal[0]
+            if self.required:  # the engine sends no write it could not journal first
+                os.environ[journal.ENV_REQUIRED] = "1"
+            else:
+                os.environ.pop(journal.ENV_REQUIRED, None)
         except OSError as exc:
             self._write_failure(_audit.AuditWriteError(_audit.write_failure(journal.journal_path(self.dir, self.run_id), exc)), raise_error=False)
         except (_audit.AuditWriteError, sink.SinkError) as exc:
@@ -592,6 +596,7 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # ansible is untyped
             path, fd = self.journal
             self.journal = None
             os.environ.pop(journal.ENV_JOURNAL, None)
+            os.environ.pop(journal.ENV_REQUIRED, None)
             with self._lock:
                 try:
                     missing = journal.close_run(self.dir, path, fd, self.key)

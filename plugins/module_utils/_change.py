@@ -147,9 +147,11 @@ def summary_message(target_type: str, changes: list[Change], check_mode: bool) -
 
 
 def first_error(changes: list[Change]) -> dict[str, t.Any] | None:
-    for change in changes:
-        if change.outcome == "failed" and change.error:
-            return dict(change.error, target_id=change.target_id)
+    """The first failure; else the reason the first write that was not sent gave (a required journal, a dead controller)."""
+    for outcome in ("failed", "skipped"):
+        for change in changes:
+            if change.outcome == outcome and change.error:
+                return dict(change.error, target_id=change.target_id)
     return None
 
 

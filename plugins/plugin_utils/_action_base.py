@@ -25,7 +25,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import censor_secrets, run_task
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import _lifeline, censor_secrets, run_task
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._types import identifier_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import ResourceSpec
 from ansible_collections.descope.mgmt.plugins.module_utils._text import user_terms
@@ -184,6 +184,14 @@ def live_progress() -> t.Callable[[str], None] | None:
     return emit
 
 
+def controller_pid() -> int | None:
+    """The controller's pid when this runs in a worker it forked (ansible-core's WorkerProcess), else None."""
+    import multiprocessing  # pylint: disable=import-outside-toplevel
+
+    parent = multiprocessing.parent_process()
+    return parent.pid if parent is not None else None
+
+
 class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
     """Subclasses set ``SPEC`` (the module's ``ResourceSpec``, imported directly).
 
@@ -264,6 +272,8 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         args, no_log_values = validate_args(spec, self._task.args)
         args = self._resolve_paths(args)
 
+        # a forked worker stops sending writes, and ends itself, once the controller that forked it is gone
+        _lifeline.watch(controller_pid())
         warnings: list[str] = []
         out = run_task(
             spec,

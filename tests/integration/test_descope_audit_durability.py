@@ -1,17 +1,21 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The audit trail under hostile conditions, through real ansible-playbook runs: a network sink that fails,
-a run killed mid-sync, a callback that was never enabled, and the report reading the callback's configuration."""
+a run killed mid-sync (the orphaned worker stops writing and exits), a callback that was never enabled, and the report reading the callback's configuration."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pathlib
 import signal
 import subprocess
 import sys
+import threading
+import time
 import typing as t
+import uuid
 
 import pytest
 import yaml
@@ -120,6 +124,107 @@ def test_sigterm_mid_sync_loses_no_create_from_the_trail(playbook: t.Any, emulat
     interrupted = [e for e in lines if e.get("interrupted")]
     assert interrupted and all(e["outcome"] in ("ok", "failed", "unknown") for e in interrupted)
     assert "interrupted run(s)" in result.stdout + result.stderr or interrupted
+    checked = _audit.verify(audit_dir(playbook), KEY)
+    assert checked.verified, checked.problems
+
+
+CONCURRENCY = 4  # the module's default: at most this many writes are in flight when the controller dies
+MARKER = "DESCOPE_TEST_RUN_MARKER"
+
+
+def _run_processes(marker: str, group: int) -> list[int]:
+    """The pids of live (not zombie) processes of that run: in its process group ``group`` (the controller's own
+    session), or carrying ``marker`` in their environment (a process that left the group). A /proc scan, no psutil."""
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # the fields after the command name: state, ppid, pgrp, ...
+            state, _ppid, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+            if state == "Z":
+                continue
+            if int(pgrp) != group and f"{MARKER}={marker}".encode() not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        found.append(int(entry.name))
+    return found
+
+
+def _kill(proc: subprocess.Popen[bytes], how: str) -> None:
+    if how == "runner":  # what a cancelled AWX job gets: SIGTERM, then SIGKILL
+        os.kill(proc.pid, signal.SIGTERM)
+        time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGKILL)
+    elif how == "killpg":  # ansible-runner's own cancel and timeout (Runner.handle_termination): SIGKILL to the whole group
+        os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        os.kill(proc.pid, getattr(signal, how))
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/environ").exists(), reason="finds the run's processes through /proc")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "runner", "killpg"])
+def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one(playbook: t.Any, emulator: t.Any, how: str) -> None:
+    emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "delay", "seconds": 0.08, "count": None})
+    tenants = [{"id": f"z{i:03d}", "name": f"Zap {i}"} for i in range(300)]
+    tasks = [{"name": "big sync", "descope.mgmt.descope_tenant": {"tenants": tenants, "concurrency": CONCURRENCY}}]
+    play = playbook.workdir / "kill.yml"
+    play.write_text(yaml.safe_dump([{"name": "kill", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
+    inventory = playbook.workdir / "kill.ini"
+    inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
+    marker = uuid.uuid4().hex
+    env = dict(playbook.base_env(), ANSIBLE_CALLBACKS_ENABLED=CALLBACK[0], DESCOPE_AUDIT_KEY=KEY, **{MARKER: marker})
+    cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(play)]
+    # a session of its own: the signal goes to the controller alone, as a kill -9 <pid> would; its output is a pipe that
+    # the test reads to the end, as ansible-runner does (the orphaned worker inherits it)
+    proc = subprocess.Popen(cmd, env=env, cwd=playbook.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.extend(iter(proc.stdout.readline, b"")) if proc.stdout else None, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 90
+        while len(emulator.writes()) < 20 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run finished (or never started) before it could be killed"
+        killed_at = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the emulator's 'started'
+        _kill(proc, how)
+        proc.wait(timeout=60)
+        gone_by = time.monotonic() + 10
+        while _run_processes(marker, proc.pid) and time.monotonic() < gone_by:
+            time.sleep(0.1)
+        left = _run_processes(marker, proc.pid)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in _run_processes(marker, proc.pid):  # never leave an orphan behind, whatever the outcome
+            os.kill(pid, signal.SIGKILL)
+        reader.join(timeout=10)  # the pipe ends once no process of the run is left
+    shown = b"".join(output).decode(errors="replace")[-3000:]
+    assert not left, f"processes of the killed run still alive 10 s after the {how}: {left}\n{shown}"
+    creates = [w for w in emulator.writes() if w["path"] == "/v1/mgmt/tenant/create"]
+    late = [w for w in creates if w["started"] > killed_at]
+    assert len(late) <= CONCURRENCY, f"{len(late)} creates were sent after the {how}"
+    assert not [w for w in creates if w["started"] > killed_at + 1.0], "a create was sent a second after the kill"
+    assert 0 < len(creates) < len(tenants)
+
+    journals = list((pathlib.Path(audit_dir(playbook)) / "journal").glob("*.jsonl"))
+    for name in journals:  # the lock is free: nothing of the killed run holds it
+        with open(name, "rb") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    result = playbook.run([{"name": "noop", "ansible.builtin.debug": {"msg": "next run"}}], callbacks=CALLBACK, env={"DESCOPE_AUDIT_KEY": KEY})
+    assert result.rc == 0, result.stdout + result.stderr
+    assert not list((pathlib.Path(audit_dir(playbook)) / "journal").glob("*.jsonl"))  # reconciled by the first next run
+    lines = [e for e in file_lines(audit_dir(playbook)) if e.get("operation") == "create"]
+    assert all(e["interrupted"] for e in lines)  # the killed task never reported: every line comes from the journal
+    created = {t_["id"] for t_ in emulator.state()["tenants"]}
+    recorded = [e["target_id"] for e in lines if e["outcome"] in ("ok", "unknown")]
+    assert set(recorded) >= created, sorted(created - set(recorded))[:10]  # every create that reached Descope
+    assert len(recorded) == len(set(recorded))  # once each
+    # a request cut off by a signal may not have reached Descope: it is on record as 'unknown' all the same
+    assert len(creates) <= len(recorded) <= len(creates) + CONCURRENCY
     checked = _audit.verify(audit_dir(playbook), KEY)
     assert checked.verified, checked.problems
 

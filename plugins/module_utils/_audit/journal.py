@@ -9,12 +9,18 @@ Task results normally carry every operation to the trail; whatever a killed run 
 appended by ``reconcile()`` with ``interrupted: true`` and the outcome the journal knows (``unknown`` when
 the request was sent and no answer was recorded), at the end of the run or at the latest by the next run
 that finds the journal unlocked.
+
+The intent line of a write is flushed and fsynced before the write is sent. When the journal cannot be
+written (a full disk, an I/O error, a read-only or unwritable directory) ``blocked()`` says so: with the
+audit required (``_DESCOPE_AUDIT_JOURNAL_REQUIRED``, set by the callback) the engine sends no further write;
+otherwise ``failure()`` gives the one warning the task prints and the writes go on unjournaled.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import errno
 import fcntl
 import glob
 import itertools
@@ -27,12 +33,54 @@ from ansible_collections.descope.mgmt.plugins.module_utils._audit import records
 from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record
 
 ENV_JOURNAL = "_DESCOPE_AUDIT_JOURNAL"
+ENV_REQUIRED = "_DESCOPE_AUDIT_JOURNAL_REQUIRED"
 JOURNAL_DIR = "journal"
 SENT = "sent"
 # the module that usually writes each type (a descope_role task may also write permissions; restore writes them all)
 _MODULES = {"tenant": "descope_tenant", "flow": "descope_flow", "theme": "descope_flow", "role": "descope_role", "permission": "descope_permission"}
 _SEQ = itertools.count(1)
 _LOCK = threading.Lock()  # a batch and its members' workers note the same changes at once: one of them writes each
+_FAILED: dict[str, str] = {}  # journal path -> why it could not be written (per path: each run has its own journal)
+
+
+def _why(path: str, exc: OSError) -> str:
+    code = errno.errorcode.get(exc.errno or 0, "error")
+    cause = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted", errno.EROFS: "the file system is read-only"}
+    what = cause.get(exc.errno or 0) or ("permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror or str(exc))
+    return f"the Descope audit journal {path} cannot be written: {what} ({code})"
+
+
+def failure(environ: t.Mapping[str, str] | None = None) -> str | None:
+    """Why this run's journal could not be written, or None."""
+    path = (environ if environ is not None else os.environ).get(ENV_JOURNAL)
+    return _FAILED.get(path) if path else None
+
+
+def required(environ: t.Mapping[str, str] | None = None) -> bool:
+    return bool((environ if environ is not None else os.environ).get(ENV_REQUIRED))
+
+
+def blocked(environ: t.Mapping[str, str] | None = None) -> str | None:
+    """With the audit required, why no further write may be sent (the journal failed), else None."""
+    why = failure(environ)
+    if why is None or not required(environ):
+        return None
+    return (
+        f"{why}. The audit is required (DESCOPE_AUDIT_REQUIRED), so no further write was sent; every write sent "
+        "before it is in the journal. Free space on (or fix) that file system, then re-run the play: the modules are "
+        "idempotent, and the next run with the callback adds the journal's writes to the trail"
+    )
+
+
+def unjournaled_warning(environ: t.Mapping[str, str] | None = None) -> str | None:
+    """Without "required", the one warning a task prints when its writes went on without a journal."""
+    why = failure(environ)
+    if why is None or required(environ):
+        return None
+    return (
+        f"{why}. Writes went on without it: if this run is killed, some of them may be missing from the audit trail. "
+        "Free space on (or fix) that file system; set DESCOPE_AUDIT_REQUIRED=true to stop writes instead"
+    )
 
 
 def _op_id(change: t.Any, state: str) -> str:
@@ -87,16 +135,25 @@ def note_many(changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.
             # character, and its (project, type, id, operation) equal those of the trail line it reconciles with
             lines.append(json.dumps(escape_record(entry), sort_keys=True, default=str) + "\n")
         data = "".join(lines).encode("utf-8")
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: no journal unless the callback opened one
-        try:
-            while data:
-                data = data[os.write(fd, data) :]
-            if state == SENT:
-                os.fsync(fd)  # the intent is on disk before the request leaves
-        finally:
-            os.close(fd)
+        _append(path, data, fsync=state == SENT)  # the intent is on disk before the request leaves
+    except OSError as exc:
+        with _LOCK:
+            _FAILED.setdefault(path, _why(path, exc))
     except Exception:  # noqa: BLE001  # pylint: disable=broad-except  # the journal must never break a write
         return
+
+
+def _append(path: str, data: bytes, fsync: bool) -> None:
+    if path in _FAILED:
+        data = b"\n" + data  # ends a line torn by the failure, so this one parses
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # no O_CREAT: no journal unless the callback opened one
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+        if fsync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def journal_path(directory: str, run_id: str) -> str:

@@ -182,6 +182,9 @@ class Batch:
         # the one request writes every member: all of them are in the journal before it leaves, so a run
         # killed now leaves each as possibly written (the engine noted only the member whose worker got here)
         journal.note_many(self.changes, client, journal.SENT)
+        blocked = journal.blocked()
+        if blocked:  # a required journal could not take the intent: the request is not sent
+            raise DescopeError(blocked)
         try:
             self._post(client, self.path, self.bodies, self.action == "create")
         except DescopeAPIError as exc:

@@ -8,7 +8,9 @@
   down on a 429;
 * after an authentication failure the remaining writes are not attempted (they would all fail the
   same way) and are reported as ``skipped``; a failure in one stage skips the later stages (restore:
-  no flow is written after a tenant failed). Nothing is ever silently half-done.
+  no flow is written after a tenant failed). Nothing is ever silently half-done;
+* no write is sent once the controller process is gone (``_lifeline``) or, with the audit required, once the
+  journal could not take a write's intent (``_audit.journal.blocked``): those in flight finish, no new one starts.
 """
 
 from __future__ import annotations
@@ -21,23 +23,40 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import _lifeline
+
+
+def _halted() -> dict[str, t.Any] | None:
+    """Why no further write may be sent: the controller died, or a required journal could not be written."""
+    if not _lifeline.alive():
+        return {"kind": "interrupted", "message": "not sent: the Ansible controller process ended (killed or stopped)"}
+    why = _audit_journal.blocked()
+    return {"kind": "file", "status": None, "message": why} if why else None
 
 
 def _apply_one(change: Change, client: t.Any) -> None:
     start = time.monotonic()
-    # the journal records intent before the write is sent and its outcome after, so a run killed in between
-    # still reaches the audit trail (reconciled by the callback); it never raises
-    _audit_journal.note(change, client, "sent")
-    try:
-        if change.apply is not None:
-            change.apply(client)
-        change.outcome = "ok"
-    except DescopeError as exc:
-        change.outcome = "failed"
-        change.error = exc.error_dict()
-    finally:
-        change.duration_ms = int((time.monotonic() - start) * 1000)
-        _audit_journal.note(change, client, change.outcome)
+    with _lifeline.sending():
+        stop = _halted()
+        if stop is None:
+            # the journal records intent (fsynced) before the write is sent and its outcome after, so a run killed in
+            # between still reaches the audit trail (reconciled by the callback); it never raises
+            _audit_journal.note(change, client, "sent")
+            stop = _halted()  # this very intent may be the line the journal could not take
+        if stop is not None:  # not sent: skipped, with the reason (the task's message names it: first_error)
+            change.outcome = "skipped"
+            change.error = {**stop, "target_id": change.target_id}
+            return
+        try:
+            if change.apply is not None:
+                change.apply(client)
+            change.outcome = "ok"
+        except DescopeError as exc:
+            change.outcome = "failed"
+            change.error = exc.error_dict()
+        finally:
+            change.duration_ms = int((time.monotonic() - start) * 1000)
+            _audit_journal.note(change, client, change.outcome)
 
 
 def _is_auth_failure(change: Change) -> bool:

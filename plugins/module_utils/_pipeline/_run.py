@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import records as _audit_records
 from ansible_collections.descope.mgmt.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
@@ -132,6 +133,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Pro
         # the error is kept once, in 'error' (the callback records it from there): a second copy in the block
         # made Ansible's failure dump print it twice
         result.setdefault("descope_audit", audit_block(ctx, [], {}))
+    unjournaled = _audit_journal.unjournaled_warning()
+    if unjournaled:  # without "required" the writes went on: say so once
+        ctx.warn(unjournaled)
     stats = ctx.request_stats()
     if stats is not None:
         result["api_requests"] = stats
