@@ -18,7 +18,8 @@ by what the request is (the caller says so):
   ``DescopeAPIError(outcome_unknown=True)``.
 
 The SDK status set is 503, 520, 521, 522, 524, 530: python-sdk ``descope/_http_client_base.py``
-(``_RETRY_STATUS_CODES``, delays ``_RETRY_DELAYS_SECONDS``) and go-sdk ``descope/api/client.go`` (``retryableStatusCodes``); the
+(``_RETRY_STATUS_CODES``, delays ``_RETRY_DELAYS_SECONDS``) and go-sdk ``descope/api/client.go``
+(``retryableStatusCodes``); the
 SDKs retry those for every method. 500/502/504 can come back after the origin applied a write
 (docs/api-fidelity notes T9), so only reads repeat them.
 
@@ -39,13 +40,17 @@ the ``Authorization`` header, are replaced by errors built without them), and a 
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 import traceback
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeConfigError, redirect_refused
+from ansible_collections.descope.mgmt.plugins.module_utils import _client_retry as _retry
+from ansible_collections.descope.mgmt.plugins.module_utils._client_answers import decode_answer
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeConfigError,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._options import ConnectionSettings
 from ansible_collections.descope.mgmt.plugins.module_utils._pacing import AdaptivePacer
 
@@ -60,19 +65,6 @@ except ImportError:  # pragma: no cover - exercised by the missing-library test 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-# The statuses the official SDKs retry for every method (see the module docstring for the sources).
-SDK_RETRY_STATUSES = frozenset({503, 520, 521, 522, 524, 530})
-# Retried for reads only: a 500/502/504 may come back after the origin applied a write.
-READ_ONLY_RETRY_STATUSES = frozenset({500, 502, 504})
-RETRY_STATUSES = SDK_RETRY_STATUSES | READ_ONLY_RETRY_STATUSES  # kept for callers of the old name
-# Backoff for the 5xx family and lost answers: 0.2 s, 0.4 s, 0.8 s ... (capped), each shortened by up to half at random.
-BACKOFF_FACTOR = 0.2
-BACKOFF_JITTER = 0.5
-BACKOFF_MAX = 10.0
-# When a 429 carries no usable Retry-After, wait this long (the SDK default the community uses).
-DEFAULT_RETRY_AFTER = 10.0
-# A 429 is a request the server did not process, and under pacing a few are expected: they get a larger budget.
-RATE_LIMIT_RETRY_FACTOR = 4
 USER_AGENT = "descope.mgmt-ansible"
 LICENSE_PATH = "/v1/mgmt/license"
 LICENSE_HEADER = "x-descope-license"
@@ -94,9 +86,9 @@ def _check_sendable(settings: ConnectionSettings) -> None:
         if not value or any(ord(c) < 0x21 or ord(c) > 0x7E for c in value):
             raise DescopeConfigError(
                 [],
-                f"Option '{name}' is empty or contains a space, a control character or a character outside plain ASCII, "
-                "which cannot be sent in an HTTP header. Nothing was sent and the value is not shown. "
-                f"Fix: copy the {name.replace('_', ' ')} again as one line of plain text.",
+                f"Option '{name}' is empty or contains a space, a control character or a character outside plain "
+                "ASCII, which cannot be sent in an HTTP header. Nothing was sent and the value is not shown. Fix: "
+                f"copy the {name.replace('_', ' ')} again as one line of plain text.",
             )
 
 
@@ -146,7 +138,10 @@ class DescopeClient:
         self._send_settings: dict[str, t.Any] | None = None  # read from the environment by the first send of a task
 
     def __repr__(self) -> str:
-        return f"DescopeClient(base_url={self.settings.base_url!r}, project_id={self.settings.redact(self.settings.project_id)!r})"
+        return (
+            f"DescopeClient(base_url={self.settings.base_url!r}, "
+            f"project_id={self.settings.redact(self.settings.project_id)!r})"
+        )
 
     @property
     def warn(self) -> Warn:
@@ -164,12 +159,24 @@ class DescopeClient:
     def get(self, path: str, params: t.Mapping[str, t.Any] | None = None) -> dict[str, t.Any]:
         return self.request("GET", path, params=params, read=True)
 
-    def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False, resolve: Resolve | None = None) -> dict[str, t.Any]:
+    def post(
+        self,
+        path: str,
+        body: t.Any = None,
+        read: bool = False,
+        idempotent: bool = False,
+        resolve: Resolve | None = None,
+    ) -> dict[str, t.Any]:
         """POST a JSON body. ``read``: it only reads; ``idempotent``: repeating it is harmless (update/delete of a
-        known target); ``resolve``: for a create, called when the answer was lost, returns the answer or None to resend."""
-        return self.request("POST", path, body={} if body is None else body, read=read, idempotent=idempotent, resolve=resolve)
+        known target); ``resolve``: for a create, called when the answer was lost, returns the answer or None to
+        resend."""
+        return self.request(
+            "POST", path, body={} if body is None else body, read=read, idempotent=idempotent, resolve=resolve
+        )
 
-    def patch(self, path: str, body: t.Any, idempotent: bool = False, resolve: Resolve | None = None) -> dict[str, t.Any]:
+    def patch(
+        self, path: str, body: t.Any, idempotent: bool = False, resolve: Resolve | None = None
+    ) -> dict[str, t.Any]:
         return self.request("PATCH", path, body=body, read=False, idempotent=idempotent, resolve=resolve)
 
     def close(self) -> None:
@@ -193,16 +200,18 @@ class DescopeClient:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, params: t.Any, body: t.Any, kind: str, resolve: Resolve | None) -> dict[str, t.Any]:
+    def _request(
+        self, method: str, path: str, params: t.Any, body: t.Any, kind: str, resolve: Resolve | None
+    ) -> dict[str, t.Any]:
         self._ensure_license()
         url = self.settings.base_url + path
         data = None if body is None else json.dumps(body, separators=(",", ":"))
         retries = self.settings.retries
         attempts_left = retries
-        throttles_left = retries * RATE_LIMIT_RETRY_FACTOR
+        throttles_left = retries * _retry.RATE_LIMIT_RETRY_FACTOR
         counter = "reads" if kind == READ else "writes"
         served_mark = self._served
-        tries_left = retries * RATE_LIMIT_RETRY_FACTOR
+        tries_left = retries * _retry.RATE_LIMIT_RETRY_FACTOR
 
         def may_retry() -> bool:
             # A transient fault (5xx, lost answer) of a request safe to repeat spends the budget only when no other
@@ -225,19 +234,25 @@ class DescopeClient:
                 response = self._send(method, url, params, data)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 self._count(counter)
+                reason = _retry.short_reason(exc)
                 # ConnectTimeout/connection refused were already retried by urllib3 (nothing was sent).
                 sent = not isinstance(exc, requests.ConnectTimeout) and "Failed to establish" not in str(exc)
                 if sent and kind == WRITE and resolve is not None and may_retry():
                     answer = resolve()  # did the lost create land? its answer, or None: not there, send again
                     if answer is not None:
-                        self._say(f"Descope API {method} {path}: {_short(exc)}; the request had been applied (checked), not sent again.")
+                        self._say(
+                            f"Descope API {method} {path}: {reason}; the request had been applied (checked), not sent "
+                            "again."
+                        )
                         return answer
-                    self._retry_note(method, path, _short(exc) + "; checked that it was not applied", attempts_left)
+                    self._retry_note(method, path, reason + "; checked that it was not applied", attempts_left)
                     continue
                 if (kind != WRITE or not sent) and may_retry():
-                    self._retry_note(method, path, _short(exc), attempts_left)
+                    self._retry_note(method, path, reason, attempts_left)
                     continue
-                raise DescopeAPIError(None, method, path, network_error=_short(exc), outcome_unknown=sent and kind != READ) from None
+                raise DescopeAPIError(
+                    None, method, path, network_error=reason, outcome_unknown=sent and kind != READ
+                ) from None
             self._count(counter)
             status = response.status_code
             if status != 429:
@@ -246,7 +261,8 @@ class DescopeClient:
                 self.pacer.throttled(sent_at)
                 # The budget counts only 429s with no progress: while the API answered any request of this client
                 # since this one's previous attempt, the limit is a queue, not a refusal, so the item waits its turn
-                # instead of failing after a fixed count a loaded machine exhausts. A server refusing everything still ends it.
+                # instead of failing after a fixed count a loaded machine exhausts. A server refusing everything still
+                # ends it.
                 with self._lock:
                     progressed, served_mark = self._served > served_mark, self._served
                 if not progressed:
@@ -254,14 +270,16 @@ class DescopeClient:
                 if throttles_left >= 0 and retries > 0:
                     self._pause_for_rate_limit(method, path, response)
                     if not progressed:  # nobody is being served: back off as for a 5xx, so a burst is not a spin
-                        stalled = retries * RATE_LIMIT_RETRY_FACTOR - throttles_left
-                        time.sleep(min(self.settings.retry_max_wait, _stall_backoff(stalled)))
+                        stalled = retries * _retry.RATE_LIMIT_RETRY_FACTOR - throttles_left
+                        time.sleep(min(self.settings.retry_max_wait, _retry.stall_backoff(stalled)))
                     continue
-            elif (status in SDK_RETRY_STATUSES or (kind == READ and status in READ_ONLY_RETRY_STATUSES)) and may_retry():
+            elif (
+                status in _retry.SDK_RETRY_STATUSES or (kind == READ and status in _retry.READ_ONLY_RETRY_STATUSES)
+            ) and may_retry():
                 self._retry_note(method, path, f"HTTP {status}", attempts_left)
                 continue
             try:
-                answer = self._decode(method, path, response, kind == READ)
+                answer = decode_answer(method, path, response, kind == READ)
             except DescopeAPIError as exc:
                 if exc.status is not None and 400 <= exc.status < 500:
                     self._count_served()  # a real answer (404, 400...): the API is up
@@ -273,15 +291,23 @@ class DescopeClient:
             self._count_served()
             return answer
 
-    def _send(self, method: str, url: str, params: t.Any, data: str | None, headers: t.Mapping[str, str] | None = None) -> t.Any:
+    def _send(
+        self, method: str, url: str, params: t.Any, data: str | None, headers: t.Mapping[str, str] | None = None
+    ) -> t.Any:
         try:
-            # Session.request with the environment (proxies, CA bundle: the same for every request of a client) read once per
-            # task by requests' own rules, and no per-call merging of session settings: a third of the CPU for 10,000 creates.
+            # Session.request with the environment (proxies, CA bundle: the same for every request of a client) read
+            # once per
+            # task by requests' own rules, and no per-call merging of session settings: a third of the CPU for 10,000
+            # creates.
             session, rs, cookies = self.session, t.cast(t.Any, requests.sessions), t.cast(t.Any, requests.cookies)
             if self._send_settings is None:
-                # No ~/.netrc: a netrc entry for the API host would replace the Bearer header (401s); the key is the only credential.
-                # verify=False when asked: with None, requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE undo validate_certs=false
-                send = session.merge_environment_settings(url, {}, None, None if self.settings.validate_certs else False, None)
+                # No ~/.netrc: a netrc entry for the API host would replace the Bearer header (401s); the key is the
+                # only credential.
+                # verify=False when asked: with None, requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE undo
+                # validate_certs=false
+                send = session.merge_environment_settings(
+                    url, {}, None, None if self.settings.validate_certs else False, None
+                )
                 self._send_settings = {"send": send, "auth": session.auth}
             environment = self._send_settings
             request = requests.PreparedRequest()
@@ -290,21 +316,25 @@ class DescopeClient:
                 url=url,
                 data=data or {},
                 params=params or {},
-                headers=session.headers if headers is None else rs.merge_setting(headers, session.headers, dict_class=requests.structures.CaseInsensitiveDict),
+                headers=session.headers
+                if headers is None
+                else rs.merge_setting(headers, session.headers, dict_class=requests.structures.CaseInsensitiveDict),
                 auth=environment["auth"],
                 cookies=cookies.merge_cookies(cookies.RequestsCookieJar(), session.cookies),
                 hooks=rs.merge_hooks(requests.hooks.default_hooks(), session.hooks),
             )
-            return session.send(request, timeout=self.settings.timeout, allow_redirects=False, **environment["send"])  # 3xx: _decode
+            return session.send(
+                request, timeout=self.settings.timeout, allow_redirects=False, **environment["send"]
+            )  # 3xx: decode_answer
         except (requests.ConnectionError, requests.Timeout):
             raise
         except (ValueError, UnicodeError, requests.RequestException) as exc:
             # InvalidHeader/InvalidURL/UnicodeEncodeError quote the header or URL they choked on: never re-raise them
             raise DescopeConfigError(
                 [],
-                f"The HTTP library refused the request ({type(exc).__name__}); a connection setting holds a character that cannot "
-                "be sent. Nothing was sent and the values are not shown. Fix: check 'management_key', 'project_id' and 'base_url' "
-                "for spaces, line breaks and non-ASCII characters.",
+                f"The HTTP library refused the request ({type(exc).__name__}); a connection setting holds a character "
+                "that cannot be sent. Nothing was sent and the values are not shown. Fix: check 'management_key', "
+                "'project_id' and 'base_url' for spaces, line breaks and non-ASCII characters.",
             ) from None
 
     def _count_served(self) -> None:
@@ -315,8 +345,7 @@ class DescopeClient:
         self._count("retries")
         self._say(f"Descope API {method} {path}: {why}; retrying ({attempts_left} retries left).")
         done = self.settings.retries - attempts_left
-        # 0.2 s, then 0.4 s, 0.8 s ... each scaled down by up to half at random (the SDKs wait 0.1 s, then 5 s)
-        time.sleep(min(BACKOFF_MAX, BACKOFF_FACTOR * 2 ** max(0, done - 1)) * (1.0 - BACKOFF_JITTER * _jitter()))
+        time.sleep(_retry.backoff(done))
 
     def _handshake_pending(self) -> bool:
         return not self._license_done
@@ -367,7 +396,7 @@ class DescopeClient:
             time.sleep(delay)
 
     def _pause_for_rate_limit(self, method: str, path: str, response: t.Any) -> None:
-        asked = _retry_after(response)
+        asked = _retry.retry_after(response)
         with self._lock:
             self.stats["rate_limited"] += 1
             self.stats["retries"] += 1
@@ -378,7 +407,9 @@ class DescopeClient:
             with self._lock:
                 first, self._pacing_reported = not self._pacing_reported, True
             if first:
-                self._say(f"Descope rate limit (HTTP 429) on {method} {path}: pacing requests to the rate the API accepts.")
+                self._say(
+                    f"Descope rate limit (HTTP 429) on {method} {path}: pacing requests to the rate the API accepts."
+                )
             return
         wait = min(asked, self.settings.retry_max_wait)
         now = time.monotonic()
@@ -394,90 +425,9 @@ class DescopeClient:
             if hook is not None:
                 hook(wait)
 
-    def _decode(self, method: str, path: str, response: t.Any, read: bool = True) -> dict[str, t.Any]:
-        if 300 <= response.status_code < 400:  # never followed: a 307 would take the body elsewhere, a 302 make a write a GET
-            raise redirect_refused(response, method, path, not read)
-        text = response.text or ""
-        payload: t.Any = None
-        if text.strip():
-            try:
-                payload = response.json()
-            except ValueError:
-                payload = None
-                if response.ok:
-                    raise DescopeAPIError(
-                        response.status_code,
-                        method,
-                        path,
-                        error_description="malformed response body",
-                        error_message="the response is not valid JSON",
-                        outcome_unknown=not read,
-                    ) from None
-        elif response.ok and read:
-            # A read always answers with data: an empty body means the answer was lost on the way, and taking it
-            # as {} would turn "tenants: [...]" into "no tenants". Writes are different: whether a void call
-            # answers {} or nothing is not documented (descope-api.md section 1), so an empty 2xx write is a success.
-            raise DescopeAPIError(
-                response.status_code, method, path, error_description="empty response body", error_message="the response has no body (expected a JSON object)"
-            )
-        if response.ok:
-            return payload if isinstance(payload, dict) else {}
-        body = payload if isinstance(payload, dict) else {}
-        retry_after = _retry_after(response) if response.status_code == 429 else None
-        raise DescopeAPIError(
-            response.status_code,
-            method,
-            path,
-            error_code=_str_or_none(body.get("errorCode")),
-            error_description=_str_or_none(body.get("errorDescription")) or (None if body else (response.reason or None)),
-            error_message=_str_or_none(body.get("errorMessage")),
-            retry_after=retry_after,
-        )
-
-
-def _retry_after(response: t.Any) -> float:
-    raw = response.headers.get("Retry-After")
-    try:
-        value = float(raw) if raw is not None else DEFAULT_RETRY_AFTER
-    except ValueError:
-        value = DEFAULT_RETRY_AFTER
-    return max(0.0, value)
-
-
-def _stall_backoff(stalled: int) -> float:
-    # 0.05 s, 0.1 s, 0.2 s ... 1 s, each shortened by up to half at random: with the default budget (16) a run gives
-    # up only after about 12 s in which the API served none of its requests
-    return float(min(1.0, BACKOFF_FACTOR / 4 * 2 ** max(0, stalled - 1)) * (1.0 - BACKOFF_JITTER * _jitter()))
-
-
-def _jitter() -> float:
-    import random
-
-    return random.random()  # noqa: S311 - backoff jitter, not a secret
-
 
 def _map(fn: t.Callable[[str], str], value: str | None) -> str | None:
     return None if value is None else fn(value)
-
-
-def _str_or_none(value: t.Any) -> str | None:
-    return None if value in (None, "") else str(value)
-
-
-_REASON = re.compile(
-    r"(\[Errno -?\d+\][^'\"()\]]*|Read timed out|Connection aborted|Connection refused|Name or service not known|certificate verify failed[^'\"()]*)"
-)
-
-
-def _short(exc: BaseException) -> str:
-    """The exception's name and its innermost reason (urllib3 nests it deep), never cut mid-word."""
-    text = " ".join(str(exc).split())
-    found = _REASON.findall(text)
-    if found:
-        text = found[-1].strip(" :")
-    elif len(text) > 200:
-        text = text[:200].rsplit(" ", 1)[0] + " (...)"
-    return (type(exc).__name__ + (": " + text if text else "")).strip()
 
 
 # Controller-side cache: the action plugins run every loop item of a task in one worker process;

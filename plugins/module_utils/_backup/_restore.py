@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""descope_backup state=restored: verify, plan everything through the tenant and flow specs, then write (FOR INTERNAL COLLECTION USE ONLY).
+"""descope_backup state=restored: verify, plan everything through the tenant and flow specs, then write (FOR INTERNAL
+COLLECTION USE ONLY).
 
 1. ``declare``: verify every checksum (and refuse unlisted files) before any request, keeping the bytes
    that were verified; parse tenants, flows, the theme and the snapshot from those bytes only (a file
@@ -21,22 +22,20 @@ import os
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils._backup import _load
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     ALL_SECTIONS,
     FLOWS_DIR,
     PATH_SNAPSHOT_EXPORT,
     PATH_SNAPSHOT_IMPORT,
     PATH_SNAPSHOT_VALIDATE,
-    ROLES_FILE,
     SECTIONS,
     SNAPSHOT_DIR,
     SSO_FILE,
     TENANT_SETTINGS_FILE,
-    TENANTS_FILE,
     THEME_FILE,
     Json,
     _strip_volatile,
-    decode_snapshot_bytes,
     is_snapshot_refusal,
     refusal_reason,
 )
@@ -48,12 +47,21 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._tenant_confi
     PHASE_TENANT_SETTINGS,
     SSO_ITEM_KEYS,
     TENANT_SETTINGS_ITEM_KEYS,
-    item_problems,
     plan_tenant_config,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, counts, diff_entries, first_error, operation
+from ansible_collections.descope.mgmt.plugins.module_utils._change import (
+    Change,
+    counts,
+    diff_entries,
+    first_error,
+    operation,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeValidationError,
+    Problem,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import one_line, sentence
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan, concurrency_of
 
@@ -82,81 +90,6 @@ class Verified:
     sso: Json | None = None  # sso.json, when the "sso" section is restored
 
 
-def _text(contents: dict[str, bytes], rel: str) -> tuple[str | None, list[Problem]]:
-    try:
-        return contents[rel].decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        return None, [Problem(field="$", message=f"is not UTF-8 text ({exc}).", fix="restore from another backup.", source=rel)]
-
-
-def _json(contents: dict[str, bytes], rel: str) -> tuple[t.Any, list[Problem]]:
-    text, problems = _text(contents, rel)
-    return (None, problems) if text is None else _flow.parse_json_text(text, rel)
-
-
-def _load_tenants(contents: dict[str, bytes]) -> tuple[list[Json], list[Problem]]:
-    if TENANTS_FILE not in contents:
-        return [], [Problem(field="$", message="file not found.", fix="restore from another backup.", source=TENANTS_FILE)]
-    data, problems = _json(contents, TENANTS_FILE)
-    if problems:
-        return [], problems
-    tenants = data.get("tenants") if isinstance(data, dict) else None
-    if not isinstance(tenants, list) or not all(isinstance(x, dict) for x in tenants):
-        return [], [Problem(field="$.tenants", message="must be a list of tenant items.", fix="restore from another backup.", source=TENANTS_FILE)]
-    return tenants, []
-
-
-def _load_authz(contents: dict[str, bytes]) -> tuple[Json | None, list[Problem]]:
-    if ROLES_FILE not in contents:
-        return None, [Problem(field="$", message="file not found.", fix="restore from another backup, or leave roles out of include.", source=ROLES_FILE)]
-    data, problems = _json(contents, ROLES_FILE)
-    if problems:
-        return None, problems
-    lists = [data.get(k) if isinstance(data, dict) else None for k in ("permissions", "roles")]
-    if not all(isinstance(x, list) for x in lists):
-        return None, [Problem(field="$", message="must hold permissions and roles lists.", fix="restore from another backup.", source=ROLES_FILE)]
-    return data, []
-
-
-def _load_section(contents: dict[str, bytes], rel: str, key: str, allowed: frozenset[str], section: str) -> tuple[Json | None, list[Problem]]:
-    if rel not in contents:
-        return None, [Problem(field="$", message="file not found.", fix=f"restore from another backup, or leave {section} out of include.", source=rel)]
-    data, problems = _json(contents, rel)
-    if problems:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [Problem(field="$", message=f"must be an object holding a {key} list.", fix="restore from another backup.", source=rel)]
-    problems = item_problems(data.get(key), key, allowed, rel)
-    secrets = data.get("secrets_not_captured", [])
-    if not isinstance(secrets, list) or not all(isinstance(x, str) for x in secrets):
-        problems.append(Problem(field="$.secrets_not_captured", message="must be a list of names.", fix="restore from another backup.", source=rel))
-    return (None, problems) if problems else (data, [])
-
-
-def _snapshot_files(contents: dict[str, bytes], manifest: Json) -> tuple[dict[str, t.Any], list[Problem]]:
-    kinds = (manifest.get("snapshot") or {}).get("files") or {}
-    files: dict[str, t.Any] = {}
-    problems: list[Problem] = []
-    for key, kind in sorted(kinds.items()):
-        rel = f"{SNAPSHOT_DIR}/{key}"
-        if rel not in contents:
-            problems.append(Problem(field="$", message="file not found.", fix="restore from another backup.", source=rel))
-            continue
-        if kind == "binary":  # format 2: an asset stored decoded, as descopecli writes it; the API takes base64
-            files[key] = decode_snapshot_bytes(kind, contents[rel])
-            continue
-        value, found = _json(contents, rel) if kind == "json" else _text(contents, rel)
-        problems.extend(found)
-        files[key] = value
-    return files, problems
-
-
-def _flow_files(path: str, contents: dict[str, bytes]) -> list[tuple[str, str, t.Any, list[Problem]]]:
-    prefix = f"{FLOWS_DIR}/"
-    names = sorted(rel[len(prefix) :] for rel in contents if rel.startswith(prefix) and rel.endswith(".json") and "/" not in rel[len(prefix) :])
-    return [(name, os.path.join(path, FLOWS_DIR, name), *_json(contents, prefix + name)) for name in names]
-
-
 def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     """Verify and parse the backup; every local problem is reported at once, before any request."""
     if problems:
@@ -169,8 +102,9 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     manifest, contents = verify_contents(path, project_id, key)  # a backup that does not verify is never used
     if key is None:
         ctx.warn(
-            f"Restoring {os.path.basename(path)} without a signing key: its sha256 checksums catch accidental damage only; "
-            f"anyone who can write to backup_dir can change it and recompute them. Set signing_key (or {ENV_KEY}) when backing up and restoring."
+            f"Restoring {os.path.basename(path)} without a signing key: its sha256 checksums catch accidental damage "
+            "only; anyone who can write to backup_dir can change it and recompute them. Set signing_key (or "
+            f"{ENV_KEY}) when backing up and restoring."
         )
     include = [s for s in ALL_SECTIONS if s in (p.get("include") or SECTIONS)]
     in_backup = set(manifest.get("include") or [])
@@ -183,10 +117,10 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
     prune = bool(p.get("prune"))
     tenants: list[Json] = []
     if "tenants" in sections:
-        tenants, found = _load_tenants(contents)
+        tenants, found = _load.load_tenants(contents)
         problems.extend(found)
-    flow_files = _flow_files(path, contents) if "flows" in sections else []
-    has_flows = bool(flow_files)
+    flow_entries = _load.flow_files(path, contents) if "flows" in sections else []
+    has_flows = bool(flow_entries)
     allow_empty = bool(p.get("allow_empty_prune"))
     if "flows" in sections and not has_flows:
         if prune and not allow_empty:
@@ -201,18 +135,24 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
         elif not prune:
             notes.append("flows: the backup holds none")
     prune_flows = prune and "flows" in sections and (has_flows or allow_empty)
-    docs = _flow.docs_from_files(os.path.join(path, FLOWS_DIR), flow_files, prune and not allow_empty, problems, ctx.warn) if has_flows else []
+    docs = (
+        _flow.docs_from_files(
+            os.path.join(path, FLOWS_DIR), flow_entries, prune and not allow_empty, problems, ctx.warn
+        )
+        if has_flows
+        else []
+    )
     theme: Json | None = None
     use_theme = "theme" in sections and THEME_FILE in contents
     if use_theme:
-        data, found = _json(contents, THEME_FILE)
+        data, found = _load.json_of(contents, THEME_FILE)
         problems.extend(found)
         if not found:
             theme, found = _flow.parse_theme(data, os.path.join(path, THEME_FILE))
             problems.extend(found)
     theme_form = None
     if "snapshot" in sections and THEME_FILE in contents:
-        data, found = _json(contents, THEME_FILE)
+        data, found = _load.json_of(contents, THEME_FILE)
         parsed = _flow.parse_theme(data, THEME_FILE)[0] if not found else None
         theme_form = _flow.theme_compare_form(parsed) if parsed is not None else None
     flows = None
@@ -227,20 +167,24 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> Verified | None:
         )
     snapshot_files: dict[str, t.Any] = {}
     if "snapshot" in sections:
-        snapshot_files, found = _snapshot_files(contents, manifest)
+        snapshot_files, found = _load.snapshot_files(contents, manifest)
         problems.extend(found)
     authz = None
     if "roles" in sections:
-        authz, found = _load_authz(contents)
+        authz, found = _load.load_authz(contents)
         problems.extend(found)
     tenant_settings = sso = None
     if "tenant_settings" in sections:
-        tenant_settings, found = _load_section(contents, TENANT_SETTINGS_FILE, "tenant_settings", TENANT_SETTINGS_ITEM_KEYS, "tenant_settings")
+        tenant_settings, found = _load.load_section(
+            contents, TENANT_SETTINGS_FILE, "tenant_settings", TENANT_SETTINGS_ITEM_KEYS, "tenant_settings"
+        )
         problems.extend(found)
     if "sso" in sections:
-        sso, found = _load_section(contents, SSO_FILE, "sso", SSO_ITEM_KEYS, "sso")
+        sso, found = _load.load_section(contents, SSO_FILE, "sso", SSO_ITEM_KEYS, "sso")
         problems.extend(found)
-    return Verified(path, manifest, sections, notes, tenants, flows, snapshot_files, authz, theme_form, tenant_settings, sso)
+    return Verified(
+        path, manifest, sections, notes, tenants, flows, snapshot_files, authz, theme_form, tenant_settings, sso
+    )
 
 
 def _norm_snapshot(value: t.Any) -> str:
@@ -269,7 +213,11 @@ def _live_snapshot(client: t.Any) -> dict[str, t.Any]:
 
 
 def _plan_snapshot(
-    client: t.Any, backed_up: dict[str, t.Any], notes: list[str], theme_form: Json | None = None, live_read: concurrent.futures.Future[t.Any] | None = None
+    client: t.Any,
+    backed_up: dict[str, t.Any],
+    notes: list[str],
+    theme_form: Json | None = None,
+    live_read: concurrent.futures.Future[t.Any] | None = None,
 ) -> Change | None:
     """Compare with the live snapshot; when settings differ, validate (a read) and plan one import.
 
@@ -278,7 +226,9 @@ def _plan_snapshot(
     configuration absent from the files is unpublished (docs/backups-and-restore.md says so).
     """
     try:
-        live = live_read.result() if live_read is not None else _live_snapshot(client)  # read beside the tenant planning
+        live = (
+            live_read.result() if live_read is not None else _live_snapshot(client)
+        )  # read beside the tenant planning
     except DescopeAPIError as exc:
         if not is_snapshot_refusal(exc):
             raise
@@ -292,7 +242,13 @@ def _plan_snapshot(
     answer = client.post(PATH_SNAPSHOT_VALIDATE, {"files": files}, read=True)
     failures = [str(f) for f in answer.get("failures") or []]
     missing = answer.get("missingSecrets") or {}
-    missing_names = [str(s.get("name") or s.get("id")) for group in missing.values() if isinstance(group, list) for s in group if isinstance(s, dict)]
+    missing_names = [
+        str(s.get("name") or s.get("id"))
+        for group in missing.values()
+        if isinstance(group, list)
+        for s in group
+        if isinstance(s, dict)
+    ]
     if answer.get("ok") is False or failures or missing_names:
         detail = "; ".join(failures) or "validation failed"
         if missing_names:
@@ -312,7 +268,9 @@ def _plan_snapshot(
     def apply(c: t.Any) -> None:
         c.post(PATH_SNAPSHOT_IMPORT, {"files": files})
 
-    return Change("snapshot", "snapshot", "import", before={"files": before}, after={"files": digests}, apply=apply, phase=10)
+    return Change(
+        "snapshot", "snapshot", "import", before={"files": before}, after={"files": digests}, apply=apply, phase=10
+    )
 
 
 def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) -> Plan:
@@ -358,7 +316,9 @@ def _plan_all(ctx: TaskContext, verified: Verified, live_snapshot: concurrent.fu
     notes = list(verified.notes)
     snapshot_change = None
     if "snapshot" in verified.sections:
-        snapshot_change = _plan_snapshot(ctx.client(), verified.snapshot_files, notes, verified.theme_form, live_snapshot)
+        snapshot_change = _plan_snapshot(
+            ctx.client(), verified.snapshot_files, notes, verified.theme_form, live_snapshot
+        )
     for change in tenant_changes:
         change.stage = STAGE_TENANTS
     flow_changes = flow_plan.changes if flow_plan is not None else []
@@ -377,8 +337,15 @@ def _plan_all(ctx: TaskContext, verified: Verified, live_snapshot: concurrent.fu
         "config": config_changes,
     }
     # audit order: tenants, roles and permissions, tenant settings and SSO, the snapshot, then flows and the theme
-    existing = dict(flow_plan.existing) if flow_plan is not None else {}  # tenants: counted from the changes (every one is listed)
-    return Plan(tenant_changes + authz_changes + config_changes + snapshot_changes + flow_changes, "set", data, existing=existing)
+    existing = (
+        dict(flow_plan.existing) if flow_plan is not None else {}
+    )  # tenants: counted from the changes (every one is listed)
+    return Plan(
+        tenant_changes + authz_changes + config_changes + snapshot_changes + flow_changes,
+        "set",
+        data,
+        existing=existing,
+    )
 
 
 def audit_view(op: Json, planned: Plan) -> Json:
@@ -439,29 +406,46 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     stopped = None
     first = min((c for c in planned.changes if c.outcome == "failed"), key=lambda c: c.stage, default=None)
     if first is not None and first.target_type in ("role", "permission"):
-        stopped = f"{first.target_type} writes failed, so the later stages (tenants, roles, tenant settings, SSO, flows, theme, snapshot) were not restored"
+        stopped = (
+            f"{first.target_type} writes failed, so the later stages (tenants, roles, tenant settings, SSO, flows, "
+            "theme, snapshot) were not restored"
+        )
     elif first is not None and any(first is c for c in config_changes):
-        stopped = f"{first.target_type} writes failed, so role deletes, flows, the theme and the snapshot were not restored"
+        stopped = (
+            f"{first.target_type} writes failed, so role deletes, flows, the theme and the snapshot were not restored"
+        )
     elif tenants_failed:
         stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
     elif flows_failed:
         stopped = "flow or theme writes failed, so the snapshot was not restored"
     name = str(manifest.get("name") or os.path.basename(path))
     after = {"path": path, "content_sha256": manifest.get("content_sha256")}
-    restore_op = operation("restore", "backup", name, changed, "restored" if changed else "unchanged", ctx.check_mode, after=after)
+    restore_op = operation(
+        "restore", "backup", name, changed, "restored" if changed else "unchanged", ctx.check_mode, after=after
+    )
     failed_items = [c for c in planned.changes if c.outcome in ("failed", "skipped")]
     if failed_items or stopped:
         # the summary line must not read "restored/ok" when part of the restore failed or was not attempted
         restore_op.update(
-            action="failed", outcome="failed", error={"kind": "partial", "message": stopped or f"{len(failed_items)} item(s) failed or were skipped"}
+            action="failed",
+            outcome="failed",
+            error={"kind": "partial", "message": stopped or f"{len(failed_items)} item(s) failed or were skipped"},
         )
     planned.extra_operations.append(restore_op)
 
     n_written = sum(1 for c in planned.changes if c.changed and c.outcome in DONE)
     if ctx.check_mode:
-        text = f"Check mode: restoring backup {name} would write {n_written} change(s)." if changed else f"The project already matches backup {name}."
+        text = (
+            f"Check mode: restoring backup {name} would write {n_written} change(s)."
+            if changed
+            else f"The project already matches backup {name}."
+        )
     else:
-        text = f"Restored backup {name}: {n_written} change(s) written." if changed else f"The project already matches backup {name}; nothing written."
+        text = (
+            f"Restored backup {name}: {n_written} change(s) written."
+            if changed
+            else f"The project already matches backup {name}; nothing written."
+        )
     flow_tally: dict[str, int] = {}
     for item in result["flows"]:
         flow_tally[str(item.get("action"))] = flow_tally.get(str(item.get("action")), 0) + 1
@@ -469,11 +453,16 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
     if verified.authz is not None:
         text += f" Roles and permissions: {_tally_text(counts(authz_changes))}."
     if verified.tenant_settings is not None:
-        text += f" Tenant settings: {_tally_text(counts([c for c in config_changes if c.phase == PHASE_TENANT_SETTINGS]))}."
+        text += (
+            f" Tenant settings: {_tally_text(counts([c for c in config_changes if c.phase == PHASE_TENANT_SETTINGS]))}."
+        )
     if verified.sso is not None:
         text += f" SSO: {_tally_text(counts([c for c in config_changes if c.phase == PHASE_SSO]))}."
         if result["secrets_not_captured"]:
-            text += f" Not restored (no backup holds secrets; set them again with a task): {', '.join(result['secrets_not_captured'])}."
+            text += (
+                " Not restored (no backup holds secrets; set them again with a task): "
+                f"{', '.join(result['secrets_not_captured'])}."
+            )
     if notes:
         text += " Note: " + "; ".join(notes) + "."
     if failed_items:
@@ -484,7 +473,12 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
         result["hint"] = hint
         detail = error.get("message") or error.get("description") or error.get("status")
         flow_msg = f" Flows: {flow_result.get('msg')}" if flows_failed and not tenants_failed else ""
-        text = f"Restore incomplete: {stopped or 'a write failed'} ({detail}).{flow_msg}" + (f" Next steps: 1) {sentence(hint)}" if hint else "") + " " + text
+        text = (
+            f"Restore incomplete: {stopped or 'a write failed'} ({detail}).{flow_msg}"
+            + (f" Next steps: 1) {sentence(hint)}" if hint else "")
+            + " "
+            + text
+        )
     result["msg"] = text
     return result
 

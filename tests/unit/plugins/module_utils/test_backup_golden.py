@@ -119,11 +119,11 @@ def test_the_golden_v1_backup_still_verifies_and_reads(tmp_path: pathlib.Path) -
     manifest, contents = _backup.verify_contents(str(target), PROJECT_ID)
     assert manifest["format_version"] == 1 and manifest["content_sha256"] == "832d86cc370fe53c8edfd3a24b0e324dc5d2da9a739064c6718908b2a2779c83"
     assert contents == golden_files(GOLDEN_V1)
-    from ansible_collections.descope.mgmt.plugins.module_utils._backup import _restore
+    from ansible_collections.descope.mgmt.plugins.module_utils._backup import _load
 
-    files, problems = _restore._snapshot_files(contents, manifest)
+    files, problems = _load.snapshot_files(contents, manifest)
     assert problems == [] and files == {"project.json": {"name": "Golden", "version": 3}, "notes/readme.txt": "plain text\n"}
-    ((name, _shown, data, read_problems),) = _restore._flow_files(str(target), contents)
+    ((name, _shown, data, read_problems),) = _load.flow_files(str(target), contents)
     doc, flow_problems = _flow.parse_flow(data, name, "sign-up-or-in")
     assert read_problems == [] and flow_problems == [] and doc is not None and doc.flow["metadata"]["name"] == "Sign Up or In"
     theme, theme_problems = _flow.parse_theme(json.loads(contents["theme.json"]), "theme.json")
@@ -134,9 +134,9 @@ def test_the_golden_v2_snapshot_reads_back_as_the_api_values(tmp_path: pathlib.P
     target = tmp_path / PROJECT_ID / NAME
     shutil.copytree(GOLDEN, target)
     manifest, contents = _backup.verify_contents(str(target), PROJECT_ID)
-    from ansible_collections.descope.mgmt.plugins.module_utils._backup import _restore
+    from ansible_collections.descope.mgmt.plugins.module_utils._backup import _load
 
-    files, problems = _restore._snapshot_files(contents, manifest)
+    files, problems = _load.snapshot_files(contents, manifest)
     assert problems == [] and files == content()["snapshot_files"]
 
 

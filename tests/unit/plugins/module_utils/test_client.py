@@ -11,7 +11,7 @@ import typing as t
 import pytest
 import requests
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _client
+from ansible_collections.descope.mgmt.plugins.module_utils import _client, _client_retry
 from ansible_collections.descope.mgmt.plugins.module_utils._client import DescopeClient, get_client
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeConfigError
 from ansible_collections.descope.mgmt.plugins.module_utils._options import ConnectionSettings
@@ -20,8 +20,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._options import Conne
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     # keep the 5xx backoff short (the schedule is exercised, not its length)
-    monkeypatch.setattr(_client, "BACKOFF_FACTOR", 0.01)
-    monkeypatch.setattr(_client, "BACKOFF_JITTER", 0.01)
+    monkeypatch.setattr(_client_retry, "BACKOFF_FACTOR", 0.01)
+    monkeypatch.setattr(_client_retry, "BACKOFF_JITTER", 0.01)
 
 
 def make(emulator: t.Any, **overrides: t.Any) -> tuple[DescopeClient, list[str]]:
@@ -108,7 +108,7 @@ def test_429_exhausted_raises_with_retry_after(emulator: t.Any) -> None:
     with pytest.raises(DescopeAPIError) as info:
         client.get("/v1/mgmt/tenant/all")
     assert info.value.status == 429 and info.value.is_rate_limited and info.value.retry_after == 1.0
-    assert len(emulator.requests()) == 1 + 1 * _client.RATE_LIMIT_RETRY_FACTOR
+    assert len(emulator.requests()) == 1 + 1 * _client_retry.RATE_LIMIT_RETRY_FACTOR
 
 
 def test_429s_while_other_requests_are_served_never_exhaust_the_budget(emulator: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +152,7 @@ def test_a_safe_retry_spends_its_budget_only_while_nobody_is_served(emulator: t.
         client.post("/v1/mgmt/tenant/update", {"id": "nobody", "name": "New"}, idempotent=True)
     assert info.value.status == 503
     after = len([r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/update"])
-    assert after - before == 1 + 1 * _client.RATE_LIMIT_RETRY_FACTOR  # the hard cap, even while others are served
+    assert after - before == 1 + 1 * _client_retry.RATE_LIMIT_RETRY_FACTOR  # the hard cap, even while others are served
     emulator.clear_faults()
 
 
