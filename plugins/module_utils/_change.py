@@ -57,7 +57,11 @@ class Change:
         return PAST_TENSE.get(self.action, self.action)
 
     def as_result(self) -> dict[str, t.Any]:
-        item: dict[str, t.Any] = {"id": self.target_id, "action": self.result_action, "changed": self.changed and self.outcome in ("ok", "check")}
+        item: dict[str, t.Any] = {
+            "id": self.target_id,
+            "action": self.result_action,
+            "changed": self.changed and self.outcome in ("ok", "check"),
+        }
         item["before"] = self.before
         item["after"] = self.after
         if self.error:
@@ -129,7 +133,9 @@ def diff_entries(changes: list[Change]) -> list[dict[str, t.Any]]:
         entries.append(
             {
                 "before_header": f"{label} (before)" if change.before is not None else f"{label} (absent)",
-                "after_header": f"{label} (after {change.action})" if change.after is not None else f"{label} (deleted)",
+                "after_header": f"{label} (after {change.action})"
+                if change.after is not None
+                else f"{label} (deleted)",
                 "before": change.before if change.before is not None else {},
                 "after": change.after if change.after is not None else {},
             }
@@ -142,12 +148,17 @@ def summary_message(target_type: str, changes: list[Change], check_mode: bool) -
     parts = [f"{n} {k}" for k, n in c.items() if n]
     prefix = "Check mode: would have " if check_mode else ""
     if not any(ch.changed for ch in changes):
-        return f"All {len(changes)} {target_type}(s) already match; nothing to do." if changes else f"No {target_type}s declared; nothing to do."
+        return (
+            f"All {len(changes)} {target_type}(s) already match; nothing to do."
+            if changes
+            else f"No {target_type}s declared; nothing to do."
+        )
     return f"{prefix}{', '.join(parts)} ({target_type}s)."
 
 
 def first_error(changes: list[Change]) -> dict[str, t.Any] | None:
-    """The first failure; else the reason the first write that was not sent gave (a required journal, a dead controller)."""
+    """The first failure; else the reason the first write that was not sent gave (a required journal, a dead
+    controller)."""
     for outcome in ("failed", "skipped"):
         for change in changes:
             if change.outcome == outcome and change.error:

@@ -52,9 +52,17 @@ class TaskContext:
             found = dict(self.settings.sources)
         except DescopeError:  # unusable settings: say where each would have been read
             found = {}
-        for option, env in (("project_id", "DESCOPE_PROJECT_ID"), ("management_key", "DESCOPE_MANAGEMENT_KEY"), ("base_url", "DESCOPE_BASE_URL")):
+        for option, env in (
+            ("project_id", "DESCOPE_PROJECT_ID"),
+            ("management_key", "DESCOPE_MANAGEMENT_KEY"),
+            ("base_url", "DESCOPE_BASE_URL"),
+        ):
             if option not in found:
-                found[option] = f"task argument '{option}'" if self.params.get(option) is not None else f"environment variable {env}"
+                found[option] = (
+                    f"task argument '{option}'"
+                    if self.params.get(option) is not None
+                    else f"environment variable {env}"
+                )
             if option in self.origins and found[option].startswith("task argument"):
                 found[option] = self.origins[option]
         return found

@@ -141,7 +141,9 @@ class Problem:
         if self.id:
             where.append(f"id '{self.id}'")
         prefix = f"{', '.join(where)}: " if where else ""
-        return escape_text(f"{prefix}{self.field}: {self.message} Fix: {self.fix}")  # a value may hold bidi or control characters
+        return escape_text(
+            f"{prefix}{self.field}: {self.message} Fix: {self.fix}"
+        )  # a value may hold bidi or control characters
 
 
 class DescopeValidationError(DescopeError):
@@ -155,7 +157,11 @@ class DescopeValidationError(DescopeError):
         super().__init__(f"Validation failed with {len(problems)} problem(s), nothing was written: {lines}")
 
     def error_dict(self) -> dict[str, t.Any]:
-        return {"kind": self.kind, "message": f"{len(self.problems)} validation problem(s)", "count": len(self.problems)}
+        return {
+            "kind": self.kind,
+            "message": f"{len(self.problems)} validation problem(s)",
+            "count": len(self.problems),
+        }
 
     def to_result(self) -> dict[str, t.Any]:
         result = super().to_result()
@@ -183,7 +189,9 @@ def redirect_refused(response: t.Any, method: str, path: str, write: bool) -> De
     307/308 mean "send it there instead": nothing was done. After a 301/302/303 (a gateway's move, or a server that did
     the work and points at the result) a write may have been applied: its outcome is unknown (re-running converges).
     """
-    target = urllib.parse.urlsplit(urllib.parse.urljoin(str(response.url or ""), str(response.headers.get("Location") or "")))
+    target = urllib.parse.urlsplit(
+        urllib.parse.urljoin(str(response.url or ""), str(response.headers.get("Location") or ""))
+    )
     where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "an address it did not name"
     return DescopeAPIError(
         response.status_code,
@@ -191,6 +199,7 @@ def redirect_refused(response: t.Any, method: str, path: str, write: bool) -> De
         path,
         error_description="redirect not followed",
         error_message=f"base_url answered with a redirect to {where}; a request is never sent on to another address. "
-        "Fix: set base_url to the Descope API itself (https://api.descope.com, or your region's or custom domain's API URL)",
+        "Fix: set base_url to the Descope API itself (https://api.descope.com, or your region's or custom domain's "
+        "API URL)",
         outcome_unknown=write and response.status_code not in (307, 308),
     )

@@ -13,9 +13,9 @@ from __future__ import annotations
 import typing as t
 
 _CREDENTIALS_HOW = (
-    "Set the credentials through the environment (DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY), "
-    "through module_defaults for group/descope.mgmt.descope with the key in Ansible Vault, or in AWX/AAP "
-    "through the 'Descope Management API' credential type shipped in awx/credential_type.yml."
+    "Set the credentials through the environment (DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY), through "
+    "module_defaults for group/descope.mgmt.descope with the key in Ansible Vault, or in AWX/AAP through the "
+    "'Descope Management API' credential type shipped in awx/credential_type.yml."
 )
 
 
@@ -45,18 +45,26 @@ def _category(error: t.Mapping[str, t.Any]) -> str:
 
 
 _ONE_LINE: dict[str, str] = {
-    "auth": "check that DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY belong together and the key is active and allowed for this project",
+    "auth": "check that DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY belong together and the key is active and "
+    "allowed for this project",
     "rate_limit": "Descope rate-limited the run; raise 'retries'/'retry_max_wait' or lower 'concurrency' and forks",
     "not_found": "the id does not exist in this project; list what exists with the matching descope.mgmt *_info module",
-    "duplicate": "an object with that id, name or domain already exists; adopt it with the *_info module or choose another value",
-    "bad_request": "Descope rejected the request body; check the field named in the message against the module documentation",
-    "server": "Descope returned a server error after retries; re-run later (the modules are idempotent) or raise 'retries'",
-    "network": "could not reach the Descope API; check 'base_url' / DESCOPE_BASE_URL, proxies, DNS and 'validate_certs'",
-    "config": "set the missing option on the task, in module_defaults (group/descope.mgmt.descope) or in the environment",
+    "duplicate": "an object with that id, name or domain already exists; adopt it with the *_info module or choose "
+    "another value",
+    "bad_request": "Descope rejected the request body; check the field named in the message against the module "
+    "documentation",
+    "server": "Descope returned a server error after retries; re-run later (the modules are idempotent) or raise "
+    "'retries'",
+    "network": "could not reach the Descope API; check 'base_url' / DESCOPE_BASE_URL, proxies, DNS and "
+    "'validate_certs'",
+    "config": "set the missing option on the task, in module_defaults (group/descope.mgmt.descope) or in the "
+    "environment",
     "validation": "fix each listed item and field; nothing was written",
     "file": "check the path, its permissions and that it holds what the module expects",
-    "unknown_outcome": "the write was sent but its answer was lost, so it may have been applied; re-run the play (the modules are idempotent and converge)",
-    "unreadable": "Descope (or a proxy in front of it) answered with an empty or non-JSON body; re-run later and check base_url and proxy settings",
+    "unknown_outcome": "the write was sent but its answer was lost, so it may have been applied; re-run the play (the "
+    "modules are idempotent and converge)",
+    "unreadable": "Descope (or a proxy in front of it) answered with an empty or non-JSON body; re-run later and "
+    "check base_url and proxy settings",
 }
 
 
@@ -80,7 +88,8 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
         steps += [
             f"HTTP {status}: Descope did not accept the management key for project '{ctx.get('project_id') or '?'}'.",
             "Check the key is not expired or deleted (Descope console > Company > Management Keys).",
-            "Check the key is not limited to other projects, and that the project id (starts with 'P') and the key (starts with 'K') are not swapped.",
+            "Check the key is not limited to other projects, and that the project id (starts with 'P') and the key "
+            "(starts with 'K') are not swapped.",
             _CREDENTIALS_HOW,
         ]
     elif cat == "rate_limit":
@@ -88,14 +97,16 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
         shown = f"{wait:g}" if isinstance(wait, (int, float)) else "a while"  # 7.0 -> "7"
         steps += [
             f"Descope answered 429 (E130429) and asked to wait {shown} second(s); the retries ran out.",
-            "Lower the parallelism: the module option 'concurrency' for set-mode tasks, and 'forks' / 'serial' across projects.",
+            "Lower the parallelism: the module option 'concurrency' for set-mode tasks, and 'forks' / 'serial' "
+            "across projects.",
             "Raise 'retries' and 'retry_max_wait' so the client keeps honouring Retry-After for longer.",
         ]
     elif cat == "not_found":
         what = f"'{target}'" if target else "the requested id"
         steps += [
             f"{what} does not exist in this project (Descope answered {status} not found).",
-            f"List what exists: descope.mgmt.descope_{resource}_info (or 'ansible-playbook descope.mgmt.drift' for the whole project).",
+            f"List what exists: descope.mgmt.descope_{resource}_info (or 'ansible-playbook descope.mgmt.drift' for "
+            "the whole project).",
             "If it should exist, check that the task targets the right project (project_id / DESCOPE_PROJECT_ID).",
         ]
     elif cat == "duplicate":
@@ -106,8 +117,10 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
         ]
     elif cat == "bad_request":
         steps += [
-            f"Descope rejected the request ({error.get('code')}): {error.get('message') or error.get('description') or 'no detail'}.",
-            "Compare the task's fields with 'ansible-doc descope.mgmt.<module>'; run with --check --diff to see what would be sent.",
+            f"Descope rejected the request ({error.get('code')}): "
+            f"{error.get('message') or error.get('description') or 'no detail'}.",
+            "Compare the task's fields with 'ansible-doc descope.mgmt.<module>'; run with --check --diff to see what "
+            "would be sent.",
         ]
     elif cat == "server":
         steps += [
@@ -118,22 +131,26 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
     elif cat == "unknown_outcome":
         what = f"'{target}'" if target else "the object"
         steps += [
-            f"{error.get('method')} {error.get('path')} was sent but no usable answer came back ({error.get('message') or 'connection lost'}); "
-            f"the change to {what} may or may not have been applied, so it was not repeated automatically.",
+            f"{error.get('method')} {error.get('path')} was sent but no usable answer came back "
+            f"({error.get('message') or 'connection lost'}); the change to {what} may or may not have been applied, "
+            "so it was not repeated automatically.",
             "Re-run the play: every module compares with what exists first, so it writes only what is still missing.",
             "If answers time out repeatedly, raise 'timeout'; check proxies or load balancers that cut long requests.",
         ]
     elif cat == "unreadable":
         steps += [
-            f"{error.get('method')} {error.get('path')} answered HTTP {status} with {error.get('description') or 'an unreadable body'}, "
-            "even after the retries; nothing was written on the strength of it.",
+            f"{error.get('method')} {error.get('path')} answered HTTP {status} with "
+            f"{error.get('description') or 'an unreadable body'}, even after the retries; nothing was written on the "
+            "strength of it.",
             "Re-run later: every module is idempotent.",
-            "Check that 'base_url' (DESCOPE_BASE_URL) points at the Descope API and that no proxy (HTTPS_PROXY) rewrites the answers.",
+            "Check that 'base_url' (DESCOPE_BASE_URL) points at the Descope API and that no proxy (HTTPS_PROXY) "
+            "rewrites the answers.",
         ]
     elif cat == "network":
         steps += [
             f"No answer from the Descope API: {error.get('message') or 'connection failed'}.",
-            "Check 'base_url' (DESCOPE_BASE_URL), DNS, proxy variables (HTTPS_PROXY) and firewalls from the controller.",
+            "Check 'base_url' (DESCOPE_BASE_URL), DNS, proxy variables (HTTPS_PROXY) and firewalls from the "
+            "controller.",
             "For a private CA set REQUESTS_CA_BUNDLE; use validate_certs=false only for testing.",
         ]
     elif cat == "config":
@@ -153,7 +170,10 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
                 )
                 if x
             )
-            steps.append(f"{where + ': ' if where else ''}{problem.get('field')}: {problem.get('message')} Fix: {problem.get('fix')}")
+            steps.append(
+                f"{where + ': ' if where else ''}{problem.get('field')}: {problem.get('message')} Fix: "
+                f"{problem.get('fix')}"
+            )
         steps.append("Nothing was written; fix the items above and run again (use --check --diff to preview).")
     elif cat == "file":
         steps.append(f"{error.get('message')}")
@@ -198,11 +218,18 @@ def headline(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> st
         asked = f", last asked to wait {wait:g} s" if isinstance(wait, (int, float)) else ""
         return f"Descope kept rate-limiting the requests (HTTP 429{asked}) until the retries ran out."
     if cat == "not_found":
-        return f"'{target}' does not exist{project} (HTTP {status})." if target else f"The requested object does not exist{project} (HTTP {status})."
+        return (
+            f"'{target}' does not exist{project} (HTTP {status})."
+            if target
+            else f"The requested object does not exist{project} (HTTP {status})."
+        )
     if cat == "network":
         return f"No answer from the Descope API: {sentence(error.get('message') or 'connection failed')}"
     if cat == "server":
-        return f"Descope answered HTTP {status} (a server error) to {error.get('method')} {error.get('path')}, also after the retries."
+        return (
+            f"Descope answered HTTP {status} (a server error) to {error.get('method')} {error.get('path')}, also "
+            "after the retries."
+        )
     if cat == "validation":
         return f"The task input has {error.get('count') or 'some'} problem(s); nothing was written."
     return sentence(error.get("message") or error.get("description") or "The task failed.")
@@ -214,8 +241,8 @@ def next_steps(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> 
     module = str(context.get("module") or "")
     if cat == "auth":
         return [
-            f"Check the management key from {_from('management_key', context)}: it must be active and allowed for this project "
-            "(Descope console > Company > Management Keys)",
+            f"Check the management key from {_from('management_key', context)}: it must be active and allowed for "
+            "this project (Descope console > Company > Management Keys)",
             f"Check the project id from {_from('project_id', context)}: it must be the project the key belongs to",
         ]
     if cat == "rate_limit":
@@ -233,15 +260,24 @@ def next_steps(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> 
     if cat == "network":
         return [
             f"Check the API address from {_from('base_url', context)}",
-            "Check DNS, proxy variables (HTTPS_PROXY) and firewalls on the controller; for a private CA set REQUESTS_CA_BUNDLE",
+            "Check DNS, proxy variables (HTTPS_PROXY) and firewalls on the controller; for a private CA set "
+            "REQUESTS_CA_BUNDLE",
         ]
     if cat == "server":
-        return ["Re-run later: the modules are idempotent", "Raise 'retries' for flaky periods; check https://status.descope.com"]
+        return [
+            "Re-run later: the modules are idempotent",
+            "Raise 'retries' for flaky periods; check https://status.descope.com",
+        ]
     if cat == "config":
         steps = [
-            f"Set option '{m.get('option')}' on the task or in module_defaults, or environment variable {m.get('env')}" for m in error.get("missing") or []
+            f"Set option '{m.get('option')}' on the task or in module_defaults, or environment variable {m.get('env')}"
+            for m in error.get("missing") or []
         ]
-        return [*steps, "In AWX/AAP attach the 'Descope Management API' credential (awx/credential_type.yml)"] if steps else []
+        return (
+            [*steps, "In AWX/AAP attach the 'Descope Management API' credential (awx/credential_type.yml)"]
+            if steps
+            else []
+        )
     if cat == "validation":
         steps = []
         for problem in context.get("validation_errors") or []:
@@ -254,7 +290,10 @@ def next_steps(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> 
                 )
                 if x
             )
-            steps.append(f"{where + ': ' if where else ''}{problem.get('field')}: {sentence(problem.get('message'))} {sentence(problem.get('fix'))}")
+            steps.append(
+                f"{where + ': ' if where else ''}{problem.get('field')}: {sentence(problem.get('message'))} "
+                f"{sentence(problem.get('fix'))}"
+            )
         return steps
     hint = one_line(error)
     return [hint] if hint else []

@@ -97,7 +97,8 @@ class ConnectionSettings:
         )
 
     def secrets(self) -> tuple[str, ...]:
-        """Every value in a credential position that must never be shown (the project id too when it looks like a key)."""
+        """Every value in a credential position that must never be shown (the project id too when it looks like a
+        key)."""
         values = [self.management_key]
         if not PROJECT_ID_FORM.fullmatch(self.project_id or ""):
             values.append(self.project_id)
@@ -150,9 +151,9 @@ def _pick(params: t.Mapping[str, t.Any], name: str, environ: t.Mapping[str, str]
         if not text.strip():
             raise DescopeConfigError(
                 [],
-                f"Option '{name}' is set on the task but empty. An empty value usually comes from a variable or lookup that "
-                f"is not defined. Fix: give the value, or remove '{name}' from the task (and module_defaults) to use the "
-                f"{env} environment variable.",
+                f"Option '{name}' is set on the task but empty. An empty value usually comes from a variable or "
+                f"lookup that is not defined. Fix: give the value, or remove '{name}' from the task (and "
+                f"module_defaults) to use the {env} environment variable.",
             )
         return text, _source(name, env, True)
     env_value = environ.get(env)
@@ -184,42 +185,47 @@ def _check_credentials(project_id: str, key: str, sources: t.Mapping[str, str]) 
         raise DescopeConfigError(
             [],
             f"The project ID and the management key look swapped: the value of {pid_src} looks like a management key "
-            f"(it starts with 'K') and the value of {key_src} looks like a project ID (it starts with 'P'). Nothing was sent. "
-            "Fix: put the project ID (Project page of the Descope console) in 'project_id' / DESCOPE_PROJECT_ID and the key in "
-            "'management_key' / DESCOPE_MANAGEMENT_KEY, and rotate the key if it was printed anywhere.",
+            f"(it starts with 'K') and the value of {key_src} looks like a project ID (it starts with 'P'). Nothing "
+            "was sent. Fix: put the project ID (Project page of the Descope console) in 'project_id' / "
+            "DESCOPE_PROJECT_ID and the key in 'management_key' / DESCOPE_MANAGEMENT_KEY, and rotate the key if it "
+            "was printed anywhere.",
         )
     if not PROJECT_ID_FORM.fullmatch(pid):
         if KEY_FORM.fullmatch(pid) or len(pid) > 64:
             what = "looks like a management key (it starts with 'K'), not a project ID"
         else:
             bad_chars = _bad_characters(project_id)
-            what = f"contains {bad_chars}" if bad_chars else "is not a Descope project ID (they start with 'P' followed by letters and digits)"
+            what = (
+                f"contains {bad_chars}"
+                if bad_chars
+                else "is not a Descope project ID (they start with 'P' followed by letters and digits)"
+            )
         raise DescopeConfigError(
             [],
             f"The value of {pid_src} {what}. Nothing was sent and the value is not shown. Fix: set 'project_id' / "
-            "DESCOPE_PROJECT_ID to the project ID from the Project page of the Descope console; a management key belongs in "
-            "'management_key' / DESCOPE_MANAGEMENT_KEY.",
+            "DESCOPE_PROJECT_ID to the project ID from the Project page of the Descope console; a management key "
+            "belongs in 'management_key' / DESCOPE_MANAGEMENT_KEY.",
         )
     if PROJECT_ID_FORM.fullmatch(k):
         raise DescopeConfigError(
             [],
-            f"The value of {key_src} looks like a project ID (it starts with 'P'), not a management key. Nothing was sent. "
-            "Fix: set 'management_key' / DESCOPE_MANAGEMENT_KEY to a management key (Company settings of the Descope console, "
-            "it starts with 'K') and the project ID in 'project_id' / DESCOPE_PROJECT_ID.",
+            f"The value of {key_src} looks like a project ID (it starts with 'P'), not a management key. Nothing was "
+            "sent. Fix: set 'management_key' / DESCOPE_MANAGEMENT_KEY to a management key (Company settings of the "
+            "Descope console, it starts with 'K') and the project ID in 'project_id' / DESCOPE_PROJECT_ID.",
         )
     bad = _bad_characters(key.strip())
     if bad:
         raise DescopeConfigError(
             [],
-            f"The value of {key_src} contains {bad}, which cannot be sent in an HTTP header. Nothing was sent and the key is "
-            "not shown. Fix: copy the management key again as one line of plain text (no quotes, no line break), for example "
-            "with `export DESCOPE_MANAGEMENT_KEY=$(tr -d '\\n' < keyfile)`.",
+            f"The value of {key_src} contains {bad}, which cannot be sent in an HTTP header. Nothing was sent and the "
+            "key is not shown. Fix: copy the management key again as one line of plain text (no quotes, no line "
+            "break), for example with `export DESCOPE_MANAGEMENT_KEY=$(tr -d '\\n' < keyfile)`.",
         )
     if not KEY_FORM.fullmatch(k):
         raise DescopeConfigError(
             [],
-            f"The value of {key_src} is not a Descope management key (they start with 'K'). Nothing was sent and the value is "
-            "not shown. Fix: create or copy a management key in the Company settings of the Descope console.",
+            f"The value of {key_src} is not a Descope management key (they start with 'K'). Nothing was sent and the "
+            "value is not shown. Fix: create or copy a management key in the Company settings of the Descope console.",
         )
 
 
@@ -235,10 +241,15 @@ def is_loopback(host: str) -> bool:
 
 def check_base_url(raw: str, source: str, allow_insecure_http: bool) -> str:
     """Return the normalised base URL or raise a DescopeConfigError naming 'base_url' and the fix."""
-    fix = "Fix: set 'base_url' / DESCOPE_BASE_URL to an https URL such as https://api.descope.com (or remove it to use the default)."
+    fix = (
+        "Fix: set 'base_url' / DESCOPE_BASE_URL to an https URL such as https://api.descope.com (or remove it to use "
+        "the default)."
+    )
     url = raw.strip()
     if not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
-        raise DescopeConfigError([], f"The value of {source} is not a URL (it is empty or contains spaces or control characters). {fix}")
+        raise DescopeConfigError(
+            [], f"The value of {source} is not a URL (it is empty or contains spaces or control characters). {fix}"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port  # raises ValueError for a port that is not a number or out of range
@@ -247,20 +258,25 @@ def check_base_url(raw: str, source: str, allow_insecure_http: bool) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.netloc:
         got = f"the scheme '{scheme}://'" if scheme and parts.netloc else "no scheme"
-        raise DescopeConfigError([], f"The value of {source} has {got}; the Descope API is reached over https://. {fix}")
+        raise DescopeConfigError(
+            [], f"The value of {source} has {got}; the Descope API is reached over https://. {fix}"
+        )
     host = parts.hostname or ""
     if not host:
         raise DescopeConfigError([], f"The value of {source} has no host name. {fix}")
     if parts.username is not None or parts.password is not None:
-        raise DescopeConfigError([], f"The value of {source} contains a user name or password; credentials go in 'management_key' only. {fix}")
+        raise DescopeConfigError(
+            [],
+            f"The value of {source} contains a user name or password; credentials go in 'management_key' only. {fix}",
+        )
     if parts.query or parts.fragment:
         raise DescopeConfigError([], f"The value of {source} has a query string or fragment ('?' or '#'). {fix}")
     if scheme == "http" and not allow_insecure_http and not is_loopback(host):
         raise DescopeConfigError(
             [],
-            f"The value of {source} uses plain http:// to a host that is not this machine, which would send the management key "
-            "unencrypted. Nothing was sent. Fix: use https://, or set 'allow_insecure_http: true' (environment variable "
-            f"{ENV_ALLOW_INSECURE_HTTP}=true) if the link is protected another way.",
+            f"The value of {source} uses plain http:// to a host that is not this machine, which would send the "
+            "management key unencrypted. Nothing was sent. Fix: use https://, or set 'allow_insecure_http: true' "
+            f"(environment variable {ENV_ALLOW_INSECURE_HTTP}=true) if the link is protected another way.",
         )
     del port
     return url.rstrip("/")

@@ -49,7 +49,9 @@ MAX_GROWTH = 2.0  # the probed rate never exceeds this multiple of the measured 
 
 
 class AdaptivePacer:
-    def __init__(self, clock: t.Callable[[], float] = time.monotonic, sleep: t.Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, clock: t.Callable[[], float] = time.monotonic, sleep: t.Callable[[float], None] = time.sleep
+    ) -> None:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -123,9 +125,11 @@ class AdaptivePacer:
             est = self._ok_since_cut / (now - since) if now - since >= MIN_EPOCH else None
             far_above = est is not None and current > FAR_ABOVE * est
             if self._enabled and now - self._cut_at < CUT_INTERVAL and not far_above:
-                return  # at most one gentle cut per interval: 429s that do not depend on the rate must not stall the run
+                # at most one gentle cut per interval: 429s that do not depend on the rate must not stall the run
+                return
             new_max = min(current, est) if est is not None else current
-            # judge the next epoch only when this estimate came from a paced epoch (the first one holds the bucket's burst)
+            # judge the next epoch only when this estimate came from a paced epoch (the first one holds the bucket's
+            # burst)
             self._judge = self._enabled and est is not None
             self._throttled_since_cut = 0
             self._rate_max = max(MIN_RATE, new_max)

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A fast "certainly valid" check for the small JSON-schema subset the item schemas use (FOR INTERNAL COLLECTION USE ONLY).
+"""A fast "certainly valid" check for the small JSON-schema subset the item schemas use (FOR INTERNAL COLLECTION USE
+ONLY).
 
 jsonschema costs about a millisecond per item (a set of 10,000 tenants spent most of a no-op run in it). This
 answers True only when the instance is valid under Draft 7 for the keywords it understands (type, properties,
@@ -40,7 +41,9 @@ def certainly_valid(value: t.Any, schema: t.Mapping[str, t.Any]) -> bool:
         if not any(_type_ok(value, name) for name in types):
             return False
     if "enum" in schema:
-        if not (value is None or isinstance(value, str)) or not all(x is None or isinstance(x, str) for x in schema["enum"]):
+        if not (value is None or isinstance(value, str)) or not all(
+            x is None or isinstance(x, str) for x in schema["enum"]
+        ):
             return False
         if value not in schema["enum"]:
             return False

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The resource-spec interface: how a resource is described once for the shared pipeline (FOR INTERNAL COLLECTION USE ONLY).
+"""The resource-spec interface: how a resource is described once for the shared pipeline (FOR INTERNAL COLLECTION USE
+ONLY).
 
 A spec says what is specific to one resource; ``_pipeline.run`` does everything else the same way
 for every module (docs/architecture.md, "Adding a resource"):

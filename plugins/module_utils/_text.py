@@ -42,7 +42,8 @@ def escape_text(text: str) -> str:
 
 
 def map_strings(value: t.Any, change: t.Callable[[str], str]) -> t.Any:
-    """A copy of a JSON-like value with ``change`` applied to every string in it, dict keys included (tuples become lists)."""
+    """A copy of a JSON-like value with ``change`` applied to every string in it, dict keys included (tuples become
+    lists)."""
     if isinstance(value, str):
         return change(value)
     if isinstance(value, dict):
@@ -65,7 +66,15 @@ def type_name(value: t.Any) -> str:
     """
     if value is None:
         return "null"
-    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (dict, "mapping"), (list, "list"), (tuple, "list")):
+    for kind, name in (
+        (bool, "boolean"),
+        (int, "integer"),
+        (float, "number"),
+        (str, "string"),
+        (dict, "mapping"),
+        (list, "list"),
+        (tuple, "list"),
+    ):
         if isinstance(value, kind):
             return name
     if isinstance(value, (set, frozenset)):
@@ -74,9 +83,18 @@ def type_name(value: t.Any) -> str:
 
 
 _TAGGED = re.compile(r"<class '(?:[\w.]*\.)?_AnsibleTagged(\w+)'>|\b_AnsibleTagged(\w+)\b")
-_TAGGED_NAMES = {"Int": "integer", "Float": "number", "Str": "string", "Dict": "mapping", "List": "list", "Set": "list", "Tuple": "list"}
+_TAGGED_NAMES = {
+    "Int": "integer",
+    "Float": "number",
+    "Str": "string",
+    "Dict": "mapping",
+    "List": "list",
+    "Set": "list",
+    "Tuple": "list",
+}
 
 
 def user_terms(message: str) -> str:
-    """Rewrite ansible-core internal type names in a message (``_AnsibleTaggedInt``) into the user's terms (``integer``)."""
+    """Rewrite ansible-core internal type names in a message (``_AnsibleTaggedInt``) into the user's terms
+    (``integer``)."""
     return _TAGGED.sub(lambda m: _TAGGED_NAMES.get(m.group(1) or m.group(2), "value"), message)

@@ -48,7 +48,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._audit.records import
     utc_now,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._audit.verify import VerifyResult, trail_files, verify
-from ansible_collections.descope.mgmt.plugins.module_utils._audit.writer import AuditWriteError, append, ensure_dir, write_failure
+from ansible_collections.descope.mgmt.plugins.module_utils._audit.writer import (
+    AuditWriteError,
+    append,
+    ensure_dir,
+    write_failure,
+)
 
 __all__ = [
     "ENV_DIR",

@@ -37,7 +37,8 @@ def check_key(key: str | None) -> str | None:
         return None
     if len(key) < MIN_KEY_LENGTH:
         raise KeyError_(
-            f"the audit key (DESCOPE_AUDIT_KEY or the 'key' option) must be at least {MIN_KEY_LENGTH} characters; generate one with: openssl rand -hex 32"
+            f"the audit key (DESCOPE_AUDIT_KEY or the 'key' option) must be at least {MIN_KEY_LENGTH} characters; "
+            "generate one with: openssl rand -hex 32"
         )
     return key
 

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The journal of intent: writes recorded as they are sent, reconciled into the trail (FOR INTERNAL COLLECTION USE ONLY).
+"""The journal of intent: writes recorded as they are sent, reconciled into the trail (FOR INTERNAL COLLECTION USE
+ONLY).
 
 The callback opens ``<dir>/journal/<run_id>.jsonl`` at playbook start, holds a shared lock on it for the
 life of the run (forked workers inherit the descriptor) and puts its path in the controller environment
@@ -37,7 +38,13 @@ ENV_REQUIRED = "_DESCOPE_AUDIT_JOURNAL_REQUIRED"
 JOURNAL_DIR = "journal"
 SENT = "sent"
 # the module that usually writes each type (a descope_role task may also write permissions; restore writes them all)
-_MODULES = {"tenant": "descope_tenant", "flow": "descope_flow", "theme": "descope_flow", "role": "descope_role", "permission": "descope_permission"}
+_MODULES = {
+    "tenant": "descope_tenant",
+    "flow": "descope_flow",
+    "theme": "descope_flow",
+    "role": "descope_role",
+    "permission": "descope_permission",
+}
 _SEQ = itertools.count(1)
 _LOCK = threading.Lock()  # a batch and its members' workers note the same changes at once: one of them writes each
 _FAILED: dict[str, str] = {}  # journal path -> why it could not be written (per path: each run has its own journal)
@@ -45,8 +52,14 @@ _FAILED: dict[str, str] = {}  # journal path -> why it could not be written (per
 
 def _why(path: str, exc: OSError) -> str:
     code = errno.errorcode.get(exc.errno or 0, "error")
-    cause = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exhausted", errno.EROFS: "the file system is read-only"}
-    what = cause.get(exc.errno or 0) or ("permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror or str(exc))
+    cause = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exhausted",
+        errno.EROFS: "the file system is read-only",
+    }
+    what = cause.get(exc.errno or 0) or (
+        "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror or str(exc)
+    )
     return f"the Descope audit journal {path} cannot be written: {what} ({code})"
 
 
@@ -100,14 +113,18 @@ def note(change: t.Any, client: t.Any, state: str, environ: t.Mapping[str, str] 
     note_many([change], client, state, environ)
 
 
-def note_many(changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.Mapping[str, str] | None = None) -> None:
+def note_many(
+    changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.Mapping[str, str] | None = None
+) -> None:
     """``note`` for many changes in one write and one fsync (a batch request sends them all at once). Never raises."""
     path = (environ if environ is not None else os.environ).get(ENV_JOURNAL)
     if not path:
         return
     try:
         with _LOCK:  # which changes to note and their op ids; the I/O runs outside, so workers' fsyncs overlap
-            if state == SENT:  # noted as sent once: a batch notes its members before its request, then each member's worker does
+            if (
+                state == SENT
+            ):  # noted as sent once: a batch notes its members before its request, then each member's worker does
                 changes = [c for c in changes if getattr(c, "_audit_journal_state", None) != SENT]
             ops = [_op_id(change, state) for change in changes]
             for change in changes:
@@ -192,12 +209,15 @@ def _load(fd: int) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:
         if entry.get("header"):
             header = entry
         elif isinstance(entry.get("op"), str):
-            ops.setdefault(entry["op"], {}).update({k: v for k, v in entry.items() if v is not None or k not in ops.get(entry["op"], {})})
+            ops.setdefault(entry["op"], {}).update(
+                {k: v for k, v in entry.items() if v is not None or k not in ops.get(entry["op"], {})}
+            )
     return header, list(ops.values())
 
 
 def _ident(entry: t.Mapping[str, t.Any]) -> tuple[t.Any, ...]:
-    """What pairs a journal operation with its trail line, compared escaped (escaping is idempotent: old raw journals match too)."""
+    """What pairs a journal operation with its trail line, compared escaped (escaping is idempotent: old raw journals
+    match too)."""
     return tuple(escape_record(entry.get(k)) for k in ("project_id", "target_type", "target_id", "operation"))
 
 
@@ -239,7 +259,8 @@ def missing_records(directory: str, fd: int) -> tuple[str | None, list[dict[str,
                 "kind": "interrupted",
                 "status": None,
                 "code": None,
-                "message": "the run stopped after this request was sent and before its answer was recorded; compare with the project (drift report)",
+                "message": "the run stopped after this request was sent and before its answer was recorded; compare "
+                "with the project (drift report)",
             }
         record: dict[str, t.Any] = dict.fromkeys(records.FIELDS)
         record.update({k: header.get(k) for k in ("playbook", "user", "awx_job_id", "awx_user")})
@@ -262,7 +283,9 @@ def missing_records(directory: str, fd: int) -> tuple[str | None, list[dict[str,
             interrupted=True,
         )
         # escaped again: a journal written before escaping, or edited, must not put a raw bidi character in the trail
-        out.append(escape_record({k: record.get(k) for k in records.FIELDS if k not in ("alg", "key_id", "prev", "hash")}))
+        out.append(
+            escape_record({k: record.get(k) for k in records.FIELDS if k not in ("alg", "key_id", "prev", "hash")})
+        )
     return run_id, out
 
 

@@ -17,7 +17,10 @@ from ansible_collections.descope.mgmt.plugins.module_utils._audit.verify import 
 FILTERS = ("since", "until", "project", "operation", "target_id", "outcome", "run_id", "changed_only", "module", "host")
 _RELATIVE = re.compile(r"^(\d+)\s*(m|min|h|d|w)$", re.IGNORECASE)
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-TIME_HELP = "use an ISO 8601 date or timestamp (2026-11-28, 2026-11-28T12:00:00Z), a relative time (30m, 2h, 1d, 1w) or today / yesterday"
+TIME_HELP = (
+    "use an ISO 8601 date or timestamp (2026-11-28, 2026-11-28T12:00:00Z), a relative time (30m, 2h, 1d, 1w) or "
+    "today / yesterday"
+)
 
 
 class AuditInfoError(Exception):
@@ -65,7 +68,12 @@ def _entry_time(entry: t.Mapping[str, t.Any]) -> datetime.datetime | None:
         return None
 
 
-def _matches(entry: t.Mapping[str, t.Any], filters: t.Mapping[str, t.Any], since: datetime.datetime | None, until: datetime.datetime | None) -> bool:
+def _matches(
+    entry: t.Mapping[str, t.Any],
+    filters: t.Mapping[str, t.Any],
+    since: datetime.datetime | None,
+    until: datetime.datetime | None,
+) -> bool:
     if since or until:
         ts = _entry_time(entry)
         if ts is None or (since and ts < since) or (until and ts > until):
@@ -99,7 +107,9 @@ def _file_day(name: str) -> datetime.date | None:
         return None
 
 
-def read_entries(path: str, filters: t.Mapping[str, t.Any] | None = None, now: datetime.datetime | None = None) -> tuple[list[dict[str, t.Any]], list[str]]:
+def read_entries(
+    path: str, filters: t.Mapping[str, t.Any] | None = None, now: datetime.datetime | None = None
+) -> tuple[list[dict[str, t.Any]], list[str]]:
     """Entries of the trail matching ``filters`` (see FILTERS), oldest first, plus the files read.
 
     Unreadable lines are skipped here (verify reports them).
@@ -141,7 +151,9 @@ INFO_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 }
 
 
-def info(params: t.Mapping[str, t.Any], environ: t.Mapping[str, str], now: datetime.datetime | None = None) -> dict[str, t.Any]:
+def info(
+    params: t.Mapping[str, t.Any], environ: t.Mapping[str, str], now: datetime.datetime | None = None
+) -> dict[str, t.Any]:
     """descope_audit_info: read (and optionally verify) the trail; same result on both execution paths."""
     path = os.path.expanduser(str(params.get("path") or default_dir(environ)))
     filters = {k: params.get(k) for k in FILTERS if k in params}
@@ -177,43 +189,51 @@ def info(params: t.Mapping[str, t.Any], environ: t.Mapping[str, str], now: datet
             if checked.warnings:
                 result["warnings"] = checked.warnings
     except OSError as exc:
-        raise AuditInfoError(f"Cannot read the audit trail {path}: {exc.strerror or exc}. Check the path and its permissions.") from None
+        raise AuditInfoError(
+            f"Cannot read the audit trail {path}: {exc.strerror or exc}. Check the path and its permissions."
+        ) from None
     result["msg"] = message(result, path)
     return result
 
 
 def message(result: t.Mapping[str, t.Any], path: str) -> str:
-    """What was read or verified, in one line: a task failed on ``verified`` (failed_when) shows this, not "Unknown error"."""
+    """What was read or verified, in one line: a task failed on ``verified`` (failed_when) shows this, not "Unknown
+    error"."""
     files = len(result.get("files") or [])
     if "verified" not in result:
-        return f"Read {result.get('count', 0)} audit entr{'y' if result.get('count') == 1 else 'ies'} from {files} file(s) under {path}."
+        return (
+            f"Read {result.get('count', 0)} audit entr{'y' if result.get('count') == 1 else 'ies'} from {files} "
+            f"file(s) under {path}."
+        )
     torn = len(result.get("torn_lines") or [])
     torn_note = f" {torn} torn line(s) (a writer killed mid-line) were skipped; see torn_lines." if torn else ""
     if result["verified"] and result.get("forgery_detectable"):
         return (
-            f"Audit trail verified: {result.get('lines_checked', 0)} line(s) in {files} file(s) and {result.get('checkpoints', 0)} "
-            f"checkpoint(s) under {path} are intact and sealed with the key.{torn_note}"
+            f"Audit trail verified: {result.get('lines_checked', 0)} line(s) in {files} file(s) and "
+            f"{result.get('checkpoints', 0)} checkpoint(s) under {path} are intact and sealed with the key.{torn_note}"
         )
     if result["verified"]:
         return (
-            f"Audit trail intact but not provable: {result.get('lines_checked', 0)} line(s) in {files} file(s) under {path} link up, "
-            "but without a key anyone who can write the files could rewrite them undetected (forgery_detectable is false)."
-            f"{torn_note} Next step: set DESCOPE_AUDIT_KEY (or [descope_audit] key in ansible.cfg) for the descope_audit callback "
-            "and for this task, so that new lines are sealed with the key and a forged or rewritten line is detected."
+            f"Audit trail intact but not provable: {result.get('lines_checked', 0)} line(s) in {files} file(s) under "
+            f"{path} link up, but without a key anyone who can write the files could rewrite them undetected "
+            f"(forgery_detectable is false).{torn_note} Next step: set DESCOPE_AUDIT_KEY (or [descope_audit] key in "
+            "ansible.cfg) for the descope_audit callback and for this task, so that new lines are sealed with the "
+            "key and a forged or rewritten line is detected."
         )
     broken, line = result.get("broken_file"), result.get("first_broken_line")
     if broken is None:  # no trail at all
         return (
-            f"Audit trail verification failed: {result.get('reason')}. Next step: point 'path' at the directory the descope_audit "
-            "callback writes to, and check that the callback is enabled (callbacks_enabled = descope.mgmt.descope_audit)."
+            f"Audit trail verification failed: {result.get('reason')}. Next step: point 'path' at the directory the "
+            "descope_audit callback writes to, and check that the callback is enabled (callbacks_enabled = "
+            "descope.mgmt.descope_audit)."
         )
     where = f"{broken}:{line}" if line is not None else f"{broken} (a run checkpoint)"
     more = len(result.get("problems") or []) - 1
     more_note = f" ({more} more problem(s) listed in 'problems')" if more > 0 else ""
     return (
-        f"Audit trail verification failed at {where}: {result.get('reason')}{more_note}.{torn_note} Next steps: "
-        "1) do not trust the entries of that file from that line on; compare it with the copy your audit sink "
-        "(DESCOPE_AUDIT_URL) or your backups hold; "
-        "2) if the key was changed, verify again with the key the trail was written with ('key' option or DESCOPE_AUDIT_KEY); "
-        "3) keep the files as evidence, and write new runs to a fresh directory (DESCOPE_AUDIT_DIR) until it is explained."
+        f"Audit trail verification failed at {where}: {result.get('reason')}{more_note}.{torn_note} Next steps: 1) do "
+        "not trust the entries of that file from that line on; compare it with the copy your audit sink "
+        "(DESCOPE_AUDIT_URL) or your backups hold; 2) if the key was changed, verify again with the key the trail "
+        "was written with ('key' option or DESCOPE_AUDIT_KEY); 3) keep the files as evidence, and write new runs to "
+        "a fresh directory (DESCOPE_AUDIT_DIR) until it is explained."
     )

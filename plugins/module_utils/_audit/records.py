@@ -16,7 +16,8 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_record
 
 FORMAT_VERSION = 2
-UTC = datetime.timezone.utc  # noqa: UP017  # the UTC alias needs Python 3.11; ansible-core 2.16 controllers may run 3.10
+# the UTC alias needs Python 3.11; ansible-core 2.16 controllers may run 3.10
+UTC = datetime.timezone.utc  # noqa: UP017
 GENESIS = "0" * 64
 REDACTED = "[REDACTED]"
 HIDDEN_NOTE = "result hidden by no_log"
@@ -66,8 +67,9 @@ FILTERS = ("since", "until", "project", "operation", "target_id", "outcome", "ru
 
 # key names whose values are never written, whatever a module put under them
 _SECRET_KEY = re.compile(
-    r"(^|[_\-.])(pass(word|wd|phrase)?|secret|token|credentials?|authorization|private[_\-]?key|api[_\-]?key|access[_\-]?key|"
-    r"management[_\-]?key|client[_\-]?secret|key)$|(password|secret|token|apikey|accesskey|privatekey|managementkey|clientsecret)",
+    r"(^|[_\-.])(pass(word|wd|phrase)?|secret|token|credentials?|authorization|private[_\-]?key|api[_\-]?key|"
+    r"access[_\-]?key|management[_\-]?key|client[_\-]?secret|key)$"
+    r"|(password|secret|token|apikey|accesskey|privatekey|managementkey|clientsecret)",
     re.IGNORECASE,
 )
 _MIN_SECRET_LEN = 6
@@ -128,7 +130,10 @@ def scrub_text(text: str, secrets: t.Sequence[str]) -> str:
 def redact(value: t.Any, secrets: t.Sequence[str]) -> t.Any:
     """Final pass: drop the values of secret-looking keys and any known secret value, at any depth."""
     if isinstance(value, t.Mapping):
-        return {str(k): (REDACTED if looks_secret(str(k)) and v not in (None, "", [], {}) else redact(v, secrets)) for k, v in value.items()}
+        return {
+            str(k): (REDACTED if looks_secret(str(k)) and v not in (None, "", [], {}) else redact(v, secrets))
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [redact(v, secrets) for v in value]
     if isinstance(value, str):
@@ -152,7 +157,9 @@ def _error(error: t.Any) -> dict[str, t.Any] | None:
     return out
 
 
-def _base(meta: t.Mapping[str, t.Any], block: t.Mapping[str, t.Any] | None, now: datetime.datetime | None) -> dict[str, t.Any]:
+def _base(
+    meta: t.Mapping[str, t.Any], block: t.Mapping[str, t.Any] | None, now: datetime.datetime | None
+) -> dict[str, t.Any]:
     block = block or {}
     record: dict[str, t.Any] = dict.fromkeys(FIELDS)
     record.update({k: meta.get(k) for k in META_FIELDS})

@@ -55,7 +55,15 @@ def body_for(lines: t.Sequence[str], fmt: str) -> bytes:
         for line in lines:
             event = json.loads(line)
             events.append(
-                json.dumps({"time": _epoch(event.get("time")), "event": event, "sourcetype": "descope:audit", "source": "descope.mgmt"}, sort_keys=True)
+                json.dumps(
+                    {
+                        "time": _epoch(event.get("time")),
+                        "event": event,
+                        "sourcetype": "descope:audit",
+                        "source": "descope.mgmt",
+                    },
+                    sort_keys=True,
+                )
             )
         return "\n".join(events).encode("utf-8")
     return "".join(line + "\n" for line in lines).encode("utf-8")
@@ -75,7 +83,10 @@ class Sink:
         if fmt not in FORMATS:
             raise SinkError(f"audit sink format '{fmt}' is not one of {', '.join(FORMATS)}")
         if not url.startswith(("http://", "https://")):
-            raise SinkError(f"audit sink URL must start with http:// or https:// (DESCOPE_AUDIT_URL or [descope_audit] url), got '{url[:80]}'")
+            raise SinkError(
+                "audit sink URL must start with http:// or https:// (DESCOPE_AUDIT_URL or [descope_audit] url), got "
+                f"'{url[:80]}'"
+            )
         self.url = url
         self.token = token
         self.fmt = fmt
@@ -98,19 +109,33 @@ class Sink:
             if attempt:
                 time.sleep(min(8.0, self.backoff * 2 ** (attempt - 1)))
             try:
-                response = open_url(self.url, data=payload, headers=headers, method="POST", timeout=self.timeout, follow_redirects="none")
+                response = open_url(
+                    self.url,
+                    data=payload,
+                    headers=headers,
+                    method="POST",
+                    timeout=self.timeout,
+                    follow_redirects="none",
+                )
                 response.read()
                 return
             except urllib.error.HTTPError as exc:
                 last = f"HTTP {exc.code}"
                 if exc.code in (401, 403):
-                    raise SinkError(f"the audit sink {self.url} refused the token ({last}): check DESCOPE_AUDIT_TOKEN / [descope_audit] token") from None
+                    raise SinkError(
+                        f"the audit sink {self.url} refused the token ({last}): check DESCOPE_AUDIT_TOKEN / "
+                        "[descope_audit] token"
+                    ) from None
                 if exc.code not in RETRY_STATUS:
-                    raise SinkError(f"the audit sink {self.url} rejected the lines ({last}): check the URL and the format option") from None
-            except Exception as exc:  # noqa: BLE001  # pylint: disable=broad-except  # URLError, timeouts, resets, TLS: all retried
+                    raise SinkError(
+                        f"the audit sink {self.url} rejected the lines ({last}): check the URL and the format option"
+                    ) from None
+            # URLError, timeouts, resets, TLS: all retried
+            except Exception as exc:  # noqa: BLE001  # pylint: disable=broad-except
                 last = str(getattr(exc, "reason", None) or exc)
         raise SinkError(
-            f"the audit sink {self.url} did not take the lines after {self.retries + 1} attempts ({last}); they are kept and sent with the next batch"
+            f"the audit sink {self.url} did not take the lines after {self.retries + 1} attempts ({last}); they are "
+            "kept and sent with the next batch"
         )
 
     def _spooled(self) -> list[str]:

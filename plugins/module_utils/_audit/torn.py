@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What an interrupted writer can leave in a trail file, told apart from text put there by hand (FOR INTERNAL COLLECTION USE ONLY).
+"""What an interrupted writer can leave in a trail file, told apart from text put there by hand (FOR INTERNAL COLLECTION
+USE ONLY).
 
 The writer emits every line as ``chain.serialise`` does (JSON, keys sorted at every level, no whitespace
 between tokens, UTF-8, C0 controls escaped) and all lines of one append in a single write(2). A writer killed
@@ -100,7 +101,8 @@ class _Scan:
         self.expect = "after"
         return None
 
-    def feed(self, char: str) -> str | None:  # noqa: C901  # pylint: disable=too-many-return-statements,too-many-branches
+    # pylint: disable-next=too-many-return-statements,too-many-branches
+    def feed(self, char: str) -> str | None:  # noqa: C901
         if self.string is not None:
             return self._string_char(self.string, char)
         if char.isspace():
@@ -146,7 +148,11 @@ class _Scan:
         """The text ends here (the write was cut): is what was read so far the start of a value?"""
         if self.token:
             if self.token[:1] in ("t", "f", "n"):
-                return None if any(lit.startswith(self.token) for lit in _LITERALS) else f"'{self.token}' is not a JSON value"
+                return (
+                    None
+                    if any(lit.startswith(self.token) for lit in _LITERALS)
+                    else f"'{self.token}' is not a JSON value"
+                )
             return None if _NUMBER_START.fullmatch(self.token) else "a malformed number"
         if self.string is not None and self.is_key and len(self.stack) == 1 and not self.escape:
             partial = "".join(self.string)

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Verification of the trail: every line's seal and link, torn lines, and the run checkpoints (FOR INTERNAL COLLECTION USE ONLY).
+"""Verification of the trail: every line's seal and link, torn lines, and the run checkpoints (FOR INTERNAL COLLECTION
+USE ONLY).
 
 Verification never stops at the first problem: each problem is located (file + line) and the walk goes on,
 so one torn or edited line does not hide the state of the rest of the file or of later files.
@@ -63,7 +64,9 @@ class _FileState:
     legacy: int = 0  # format 1 lines (sha256, before keys and checkpoints)
 
 
-def _check_line(number: int, entry: dict[str, t.Any], prev: str, key: str | None, kid: str | None, state: _FileState) -> str | None:
+def _check_line(
+    number: int, entry: dict[str, t.Any], prev: str, key: str | None, kid: str | None, state: _FileState
+) -> str | None:
     """Why this parsed line is wrong, or None."""
     alg = str(entry.get("alg") or chain.ALG_SHA)
     if alg not in (chain.ALG_SHA, chain.ALG_HMAC):
@@ -73,14 +76,22 @@ def _check_line(number: int, entry: dict[str, t.Any], prev: str, key: str | None
     if alg == chain.ALG_HMAC and not key:
         state.unchecked += 1
     elif alg == chain.ALG_HMAC and entry.get("key_id") != kid:
-        return f"sealed with another key (key id {entry.get('key_id')}, yours is {kid}): verify with that key, or the line was forged"
+        return (
+            f"sealed with another key (key id {entry.get('key_id')}, yours is {kid}): verify with that key, or the "
+            "line was forged"
+        )
     elif alg == chain.ALG_SHA and key and entry.get("v") != 1:
-        return "not sealed with the key (an unkeyed line in a keyed trail: forged, or written without DESCOPE_AUDIT_KEY)"
+        return (
+            "not sealed with the key (an unkeyed line in a keyed trail: forged, or written without DESCOPE_AUDIT_KEY)"
+        )
     elif chain.line_hash(entry, key) != entry["hash"]:
         return "content does not match its seal (the line was edited or forged)"
     if entry.get("prev") != prev:
         if number == 1:
-            return "the first line does not start from the genesis value (lines removed from the start, or the file replaced)"
+            return (
+                "the first line does not start from the genesis value (lines removed from the start, or the file "
+                "replaced)"
+            )
         return f"'prev' does not match line {number - 1} (a line was removed, inserted or reordered before this one)"
     return None
 
@@ -89,7 +100,10 @@ def _unsealed(number: int, blobs: list[bytes], entries: list[t.Any], ends_with_n
     """(torn, why) for a line that is not a sealed record: torn only if an interrupted writer could have left it."""
     blob, entry = blobs[number - 1], entries[number - 1]
     if entry is not None:
-        return False, "a JSON line that is not a sealed audit record (no 'hash'): tampering, the writer never writes one"
+        return (
+            False,
+            "a JSON line that is not a sealed audit record (no 'hash'): tampering, the writer never writes one",
+        )
     what = torn.prefix_problem(blob)
     if what is not None:
         return False, f"{what}: tampering (or disk damage), the writer never writes this"
@@ -99,8 +113,8 @@ def _unsealed(number: int, blobs: list[bytes], entries: list[t.Any], ends_with_n
     if isinstance(following, dict) and following.get("prev") == chain.raw_hash(blob.decode("utf-8", "replace")):
         return True, "an incomplete line the next line chains from (a writer interrupted mid-write)"
     return False, (
-        "an incomplete line followed by a newline that no later line chains from: tampering "
-        "(text inserted or appended; or two writers interrupted one after the other)"
+        "an incomplete line followed by a newline that no later line chains from: tampering (text inserted or "
+        "appended; or two writers interrupted one after the other)"
     )
 
 
@@ -166,7 +180,9 @@ def _checkpoints(directory: str, result: VerifyResult) -> list[tuple[str, dict[s
     return found
 
 
-def _check_checkpoints(directory: str, only: str | None, states: dict[str, _FileState], key: str | None, result: VerifyResult) -> set[str]:
+def _check_checkpoints(
+    directory: str, only: str | None, states: dict[str, _FileState], key: str | None, result: VerifyResult
+) -> set[str]:
     """Compare each checkpoint with the files; return the run ids that have one."""
     kid = chain.key_id(key)
     covered: set[str] = set()
@@ -178,10 +194,16 @@ def _check_checkpoints(directory: str, only: str | None, states: dict[str, _File
         if valid is None:
             unchecked += 1
         elif key and data.get("alg") != chain.ALG_HMAC:
-            result.problem(name, None, f"checkpoint of run {run} is not sealed with the key (forged, or written without DESCOPE_AUDIT_KEY)")
+            result.problem(
+                name,
+                None,
+                f"checkpoint of run {run} is not sealed with the key (forged, or written without DESCOPE_AUDIT_KEY)",
+            )
             continue
         elif data.get("alg") == chain.ALG_HMAC and data.get("key_id") != kid:
-            result.problem(name, None, f"checkpoint of run {run} is sealed with another key (key id {data.get('key_id')})")
+            result.problem(
+                name, None, f"checkpoint of run {run} is sealed with another key (key id {data.get('key_id')})"
+            )
             continue
         elif not valid:
             result.problem(name, None, f"checkpoint of run {run} does not match its seal (edited or forged)")
@@ -198,23 +220,30 @@ def _check_checkpoints(directory: str, only: str | None, states: dict[str, _File
                 continue
             state = states.get(trail)
             if state is None:
-                result.problem(trail, None, f"the file is missing but run {run} wrote {mark['lines']} line(s) to it (deleted)")
+                result.problem(
+                    trail, None, f"the file is missing but run {run} wrote {mark['lines']} line(s) to it (deleted)"
+                )
                 continue
             count = len(state.heads)
             if count < mark["lines"]:
                 result.problem(
                     trail,
                     count + 1,
-                    f"the file ends at line {count} but run {run} left it at {mark['lines']} lines: lines {count + 1}-{mark['lines']} were cut off",
+                    f"the file ends at line {count} but run {run} left it at {mark['lines']} lines: lines "
+                    f"{count + 1}-{mark['lines']} were cut off",
                 )
             elif state.heads[mark["lines"] - 1] != mark.get("head"):
                 result.problem(
                     trail,
                     mark["lines"],
-                    f"line {mark['lines']} is not the line run {run} wrote last (the file was rewritten, or lines were removed or inserted before it)",
+                    f"line {mark['lines']} is not the line run {run} wrote last (the file was rewritten, or lines "
+                    "were removed or inserted before it)",
                 )
     if unchecked:
-        result.warnings.append(f"{unchecked} checkpoint(s) are sealed with a key and were not checked: give the key (DESCOPE_AUDIT_KEY or the 'key' option)")
+        result.warnings.append(
+            f"{unchecked} checkpoint(s) are sealed with a key and were not checked: give the key (DESCOPE_AUDIT_KEY "
+            "or the 'key' option)"
+        )
     return covered
 
 
@@ -240,7 +269,11 @@ def verify(path: str, key: str | None = None) -> VerifyResult:
     for name, state in states.items():
         for run, line in sorted(state.runs.items(), key=lambda kv: kv[1]):
             if run not in covered:
-                result.problem(name, line, f"run {run} has no valid checkpoint (deleted or forged); its lines from here on cannot be anchored")
+                result.problem(
+                    name,
+                    line,
+                    f"run {run} has no valid checkpoint (deleted or forged); its lines from here on cannot be anchored",
+                )
     unchecked = sum(s.unchecked for s in states.values())
     legacy = sum(s.legacy for s in states.values())
     if count := len(result.torn_lines):
@@ -253,5 +286,7 @@ def verify(path: str, key: str | None = None) -> VerifyResult:
         )
     elif legacy:
         result.forgery_detectable = False
-        result.warnings.append(f"{legacy} line(s) of format 1 predate keys and checkpoints: forgery of those lines cannot be detected")
+        result.warnings.append(
+            f"{legacy} line(s) of format 1 predate keys and checkpoints: forgery of those lines cannot be detected"
+        )
     return result

@@ -92,7 +92,9 @@ def write_checkpoint(trail_file: str, run_id: str, lines: int | None, head: str,
     os.replace(tmp, path)
 
 
-def append(path: str, records: t.Sequence[t.Mapping[str, t.Any]], key: str | None = None, run_id: str | None = None) -> list[dict[str, t.Any]]:
+def append(
+    path: str, records: t.Sequence[t.Mapping[str, t.Any]], key: str | None = None, run_id: str | None = None
+) -> list[dict[str, t.Any]]:
     """Append records to ``path`` under an exclusive lock, chained to the file's last line.
 
     The lock serialises every writer (several ansible-playbook processes may share one file); the
@@ -138,7 +140,10 @@ def append(path: str, records: t.Sequence[t.Mapping[str, t.Any]], key: str | Non
 def write_failure(path: str, exc: OSError) -> str:
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = f"make the directory writable by this user or point {ENV_DIR} (or [descope_audit] dir in ansible.cfg) to one that is"
+        fix = (
+            f"make the directory writable by this user or point {ENV_DIR} (or [descope_audit] dir in ansible.cfg) to "
+            "one that is"
+        )
     elif exc.errno == errno.ENOSPC:
         fix = "free disk space or move the trail to another file system"
     else:

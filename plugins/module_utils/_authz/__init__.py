@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Permission and role resource specs: descope_permission, descope_role and their _info modules (FOR INTERNAL COLLECTION USE ONLY).
+"""Permission and role resource specs: descope_permission, descope_role and their _info modules (FOR INTERNAL COLLECTION
+USE ONLY).
 
 Both modules share one planner, so a descope_role task that also declares ``permissions`` orders the
 writes across both (permissions before the roles that use them; roles removed before their
@@ -12,7 +13,11 @@ checks), ``_api`` (reads, the batch writer), ``_plan`` (reads, checks against wh
 from __future__ import annotations
 
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _fields
-from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import Declared, declare_permissions, declare_roles
+from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import (
+    Declared,
+    declare_permissions,
+    declare_roles,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._hooks import (
     RESTORE_LAST_STAGE,
     RESTORE_TENANT_STAGE,
@@ -20,7 +25,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._hooks import 
     default_role_problems,
     restore_changes,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._authz._info import permission_items, role_items, run_permission_info, run_role_info
+from ansible_collections.descope.mgmt.plugins.module_utils._authz._info import (
+    permission_items,
+    role_items,
+    run_permission_info,
+    run_role_info,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._plan import plan
 from ansible_collections.descope.mgmt.plugins.module_utils._change import summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext

@@ -28,7 +28,11 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import Descop
 
 def _items(answer: t.Any, key: str) -> list[Record]:
     items = answer.get(key) if isinstance(answer, dict) else None
-    return [x for x in items if isinstance(x, dict) and isinstance(x.get("name"), str) and x["name"]] if isinstance(items, list) else []
+    return (
+        [x for x in items if isinstance(x, dict) and isinstance(x.get("name"), str) and x["name"]]
+        if isinstance(items, list)
+        else []
+    )
 
 
 def load_permissions(client: t.Any) -> list[Record]:
@@ -78,13 +82,17 @@ def load_roles(client: t.Any, scopes: t.Collection[str], names: list[str] | None
             if "" in scopes:
                 body["includeProjectRoles"] = True
             for role_names in chunks(names) if names else [None]:
-                found += _items(client.post(ROLE_SEARCH, {**body, **({"roleNames": role_names} if role_names else {})}, read=True), "roles")
+                found += _items(
+                    client.post(ROLE_SEARCH, {**body, **({"roleNames": role_names} if role_names else {})}, read=True),
+                    "roles",
+                )
     wanted = set(scopes)
     return [r for r in _unique(found) if scope_of(r) in wanted and (not names or r["name"] in names)]
 
 
 def roles_granting(client: t.Any, permission_names: list[str]) -> list[Record]:
-    """Every role (any scope) that grants one of these permissions: ``role/search`` by ``permissionNames``, in chunks."""
+    """Every role (any scope) that grants one of these permissions: ``role/search`` by ``permissionNames``, in
+    chunks."""
     found = []
     for names in chunks(permission_names):
         found += _items(client.post(ROLE_SEARCH, {"permissionNames": names}, read=True), "roles")
@@ -107,7 +115,9 @@ def maybe_absent(exc: DescopeAPIError) -> bool:
     Only a 404 says "absent" by itself; a 400 not-found has no published code or text (descope-api.md,
     python-sdk tests show a 400 "User not found"), so existence is then read, never guessed from wording.
     """
-    return exc.is_not_found or (exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429))
+    return exc.is_not_found or (
+        exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429)
+    )
 
 
 RoleKey = tuple[str, str]
@@ -140,12 +150,20 @@ class Batch:
     a 404, or any 4xx that could be an unpublished not-found (``maybe_absent``), is settled by reading
     which members still exist, never by the error's wording. Deletes: the gone ones are done, the rest
     are sent again. Updates: the rest are sent again and the gone ones are created with the declared
-    fields (a warning names them; their changes become creates). If every member still exists, the 4xx was a real refusal: raised.
+    fields (a warning names them; their changes become creates). If every member still exists, the 4xx was a real
+    refusal: raised.
     """
 
     ROUNDS = 3  # re-reads per race; each round removes at least one member, so a run cannot loop
 
-    def __init__(self, path: str, wrap: t.Callable[[list[Record]], Record], action: str = "create", kind: str = "role", create_path: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        wrap: t.Callable[[list[Record]], Record],
+        action: str = "create",
+        kind: str = "role",
+        create_path: str | None = None,
+    ) -> None:
         self.path = path  # the single endpoint; the batch one is path + "/batch"
         self.wrap = wrap  # item bodies -> the batch request body
         self.action = action  # create | update | delete
@@ -178,7 +196,9 @@ class Batch:
 
     def _send(self, client: t.Any) -> None:
         if not self.bodies:  # pragma: no cover  # a batch exists only once a member was added
-            raise DescopeError("internal: an empty batch was about to be sent (refused: an empty delete filter deletes everything)")
+            raise DescopeError(
+                "internal: an empty batch was about to be sent (refused: an empty delete filter deletes everything)"
+            )
         # the one request writes every member: all of them are in the journal before it leaves, so a run
         # killed now leaves each as possibly written (the engine noted only the member whose worker got here)
         journal.note_many(self.changes, client, journal.SENT)
@@ -233,7 +253,12 @@ class Batch:
         labels = ", ".join(show(f"{k[0]}/{k[1]}" if k[0] else k[1]) for k in map(key_of, gone))
         warn, redact = getattr(client, "warn", None), getattr(getattr(client, "settings", None), "redact", str)
         if callable(warn):  # redacted like the client's own warnings: a key pasted into a name is never shown
-            warn(redact(f"{self.kind} {labels} was deleted by someone else after this task read it; created again with the declared fields."))
+            warn(
+                redact(
+                    f"{self.kind} {labels} was deleted by someone else after this task read it; created again with "
+                    "the declared fields."
+                )
+            )
         self._post(client, self.create_path, [{k: v for k, v in b.items() if k != "newName"} for b in gone], True)
         for body in gone:  # the result, diff and audit say what was done: a create of an object that was not there
             change = self._change_of.get(id(body))

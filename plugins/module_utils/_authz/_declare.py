@@ -61,7 +61,9 @@ class Declared:
     roles: list[Item] | None
     set_mode: bool
     options_ok: bool = True  # False: a shared option check failed, so nothing is read either
-    split_scopes: bool = False  # restore: project and tenant roles in separate batches (tenants are restored between them)
+    split_scopes: bool = (
+        False  # restore: project and tenant roles in separate batches (tenants are restored between them)
+    )
     pending_tenants: frozenset[str] = frozenset()  # restore: tenants the same run creates before the tenant roles
 
 
@@ -70,15 +72,31 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
     keys, fields = (ROLE_KEYS, ROLE_FIELDS) if kind == "role" else (PERMISSION_KEYS, PERMISSION_FIELDS)
     if not isinstance(raw, dict):
         item.valid = False
-        problems.append(item.problem("item", f"must be a mapping of {kind} fields, got {type_name(raw)}.", f"Write each {kind} as a YAML mapping (name, ...)."))
+        problems.append(
+            item.problem(
+                "item",
+                f"must be a mapping of {kind} fields, got {type_name(raw)}.",
+                f"Write each {kind} as a YAML mapping (name, ...).",
+            )
+        )
         return item
     for key in sorted(set(raw) - set(keys), key=str):
         item.valid = False
-        problems.append(item.problem(str(key), f"is not a {kind} option.", f"Remove it or fix the spelling; allowed keys: {', '.join(keys)}."))
+        problems.append(
+            item.problem(
+                str(key), f"is not a {kind} option.", f"Remove it or fix the spelling; allowed keys: {', '.join(keys)}."
+            )
+        )
     why = name_problem(raw.get("name"))
     if why:
         item.valid = False
-        problems.append(item.problem("name", f"{why}.", f"Give every {kind} a non-empty name without control characters or surrounding blanks."))
+        problems.append(
+            item.problem(
+                "name",
+                f"{why}.",
+                f"Give every {kind} a non-empty name without control characters or surrounding blanks.",
+            )
+        )
     else:
         item.name = raw["name"]
     tenant = raw.get("tenant_id")
@@ -86,13 +104,23 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
         why = name_problem(tenant)
         if why:
             item.valid = False
-            problems.append(item.problem("tenant_id", f"{why}.", "Set tenant_id to the id of an existing tenant, or leave it out for a project role."))
+            problems.append(
+                item.problem(
+                    "tenant_id",
+                    f"{why}.",
+                    "Set tenant_id to the id of an existing tenant, or leave it out for a project role.",
+                )
+            )
         else:
             item.tenant_id = tenant
     state = raw.get("state") or "present"
     if state not in ("present", "absent"):
         item.valid = False
-        problems.append(item.problem("state", f"must be present or absent, got {show(state)}.", "Use state: present or state: absent."))
+        problems.append(
+            item.problem(
+                "state", f"must be present or absent, got {show(state)}.", "Use state: present or state: absent."
+            )
+        )
     item.state = state if state in ("present", "absent") else "present"
     for option, _api, ftype in fields:
         value = raw.get(option)
@@ -100,7 +128,13 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
             continue
         if not isinstance(value, _TYPES[ftype]):
             item.valid = False
-            problems.append(item.problem(option, f"must be {_TYPE_NAMES[ftype]}, got {type_name(value)}.", f"Set {option} to {_TYPE_NAMES[ftype]}."))
+            problems.append(
+                item.problem(
+                    option,
+                    f"must be {_TYPE_NAMES[ftype]}, got {type_name(value)}.",
+                    f"Set {option} to {_TYPE_NAMES[ftype]}.",
+                )
+            )
             continue
         if ftype == "set":
             bad = False
@@ -110,7 +144,11 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
                 if why:
                     bad = True
                     problems.append(
-                        item.problem(f"{option}[{i}]", f"{why}.", "List permission names exactly as they are defined (descope_permission_info shows them).")
+                        item.problem(
+                            f"{option}[{i}]",
+                            f"{why}.",
+                            "List permission names exactly as they are defined (descope_permission_info shows them).",
+                        )
                     )
             if bad:
                 item.valid = False

@@ -94,12 +94,16 @@ ROLE_ARGUMENT_SPEC = with_connection(
 )
 ROLE_MODULE_KWARGS: Record = {
     "supports_check_mode": True,
-    "mutually_exclusive": [("roles", k) for k in ("name", "tenant_id", "description", "permission_names", "default", "private")],
+    "mutually_exclusive": [
+        ("roles", k) for k in ("name", "tenant_id", "description", "permission_names", "default", "private")
+    ],
     "required_one_of": [("name", "roles")],
     "required_by": {"permissions": ("roles",)},
 }
 
-PERMISSION_INFO_ARGUMENT_SPEC = with_connection({"names": {"type": "list", "elements": "str"}, "include_system_default": {"type": "bool", "default": False}})
+PERMISSION_INFO_ARGUMENT_SPEC = with_connection(
+    {"names": {"type": "list", "elements": "str"}, "include_system_default": {"type": "bool", "default": False}}
+)
 ROLE_INFO_ARGUMENT_SPEC = with_connection(
     {
         "names": {"type": "list", "elements": "str"},
@@ -125,7 +129,8 @@ def show(text: t.Any) -> str:
 
 
 def type_name(value: t.Any) -> str:
-    """The plain Python type of a value (Ansible 2.19+ passes str/dict subclasses with internal names such as _AnsibleTaggedStr)."""
+    """The plain Python type of a value (Ansible 2.19+ passes str/dict subclasses with internal names such as
+    _AnsibleTaggedStr)."""
     return next(c.__name__ for c in type(value).__mro__ if c.__module__ == "builtins")
 
 
@@ -158,7 +163,10 @@ def new_name_problem(value: str) -> str | None:
     """Why a name cannot be created (None: it can): over ``NAME_MAX_BYTES`` UTF-8 bytes."""
     size = len(value.encode("utf-8", "surrogatepass"))
     if size > NAME_MAX_BYTES:
-        return f"{show(value)} is {size} bytes long in UTF-8; Descope role and permission names are at most {NAME_MAX_BYTES}"
+        return (
+            f"{show(value)} is {size} bytes long in UTF-8; Descope role and permission names are at most "
+            f"{NAME_MAX_BYTES}"
+        )
     return None
 
 

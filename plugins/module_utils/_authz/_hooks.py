@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What other specs call: backup capture and restore planning, tenant default-role checks (FOR INTERNAL COLLECTION USE ONLY).
+"""What other specs call: backup capture and restore planning, tenant default-role checks (FOR INTERNAL COLLECTION USE
+ONLY).
 
 * ``capture(client, tenant_ids)``: ``{"permissions": [...], "roles": [...]}`` in the item shapes
   descope_permission / descope_role accept (two reads: ``permission/all`` and one role read);
@@ -18,7 +19,16 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import declare_roles
-from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import P_CREATE, P_DELETE, P_UPDATE, R_CREATE, R_DELETE, R_UPDATE, Record, show
+from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import (
+    P_CREATE,
+    P_DELETE,
+    P_UPDATE,
+    R_CREATE,
+    R_DELETE,
+    R_UPDATE,
+    Record,
+    show,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._info import permission_items, role_items
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._plan import plan
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
@@ -40,12 +50,19 @@ _RESTORE_STAGE = {P_CREATE: 0, P_UPDATE: 1, R_CREATE: 2, R_UPDATE: 3, R_DELETE: 
 RESTORE_LAST_STAGE = 8
 
 
-def restore_changes(ctx: TaskContext, document: t.Mapping[str, t.Any], prune: bool, pending_tenants: t.Iterable[str] = ()) -> list[Change]:
-    """Plan a restore of ``document``; each change's ``stage`` is set for a restore with tenants at RESTORE_TENANT_STAGE.
+def restore_changes(
+    ctx: TaskContext, document: t.Mapping[str, t.Any], prune: bool, pending_tenants: t.Iterable[str] = ()
+) -> list[Change]:
+    """Plan a restore of ``document``; each change's ``stage`` is set for a restore with tenants at
+    RESTORE_TENANT_STAGE.
 
     ``pending_tenants``: tenant ids the same restore brings back (their roles are written after them).
     """
-    params = {**ctx.params, "roles": list(document.get("roles") or []), "permissions": list(document.get("permissions") or [])}
+    params = {
+        **ctx.params,
+        "roles": list(document.get("roles") or []),
+        "permissions": list(document.get("permissions") or []),
+    }
     params["prune"] = prune
     sub = dataclasses.replace(ctx, params=params)
     problems: list[Problem] = []
@@ -57,23 +74,32 @@ def restore_changes(ctx: TaskContext, document: t.Mapping[str, t.Any], prune: bo
         raise DescopeValidationError(problems)
     for change in planned.changes:
         stage = _RESTORE_STAGE[change.phase]
-        if change.target_type == "role" and change.phase in (R_CREATE, R_UPDATE) and (change.after or change.before or {}).get("tenant_id"):
+        if (
+            change.target_type == "role"
+            and change.phase in (R_CREATE, R_UPDATE)
+            and (change.after or change.before or {}).get("tenant_id")
+        ):
             stage += RESTORE_TENANT_STAGE - 1  # 5, 6: after the tenants
         change.stage = change.phase = stage
     return planned.changes
 
 
 def default_role_problems(
-    client: t.Any, tenants: t.Sequence[tuple[int | None, str, t.Sequence[str]]], declared_roles: t.Iterable[tuple[str, str]] = ()
+    client: t.Any,
+    tenants: t.Sequence[tuple[int | None, str, t.Sequence[str]]],
+    declared_roles: t.Iterable[tuple[str, str]] = (),
 ) -> list[Problem]:
-    """``tenants``: (item index, tenant id, default role names); ``declared_roles``: (tenant id or "", name) declared present.
+    """``tenants``: (item index, tenant id, default role names); ``declared_roles``: (tenant id or "", name) declared
+    present.
 
     One role read for the project and these tenants; only call it when some tenant sets default roles.
     """
     wanted = [(i, tid, list(names)) for i, tid, names in tenants if names]
     if not wanted:
         return []
-    known = {(_api.scope_of(r), r["name"]) for r in _api.load_roles(client, {"", *(tid for _i, tid, _n in wanted if tid)})}
+    known = {
+        (_api.scope_of(r), r["name"]) for r in _api.load_roles(client, {"", *(tid for _i, tid, _n in wanted if tid)})
+    }
     known |= set(declared_roles)
     problems = []
     for index, tid, names in wanted:

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""descope_permission_info and descope_role_info: exports in the item shape the modules accept (FOR INTERNAL COLLECTION USE ONLY)."""
+"""descope_permission_info and descope_role_info: exports in the item shape the modules accept (FOR INTERNAL COLLECTION
+USE ONLY)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ _NO_COUNTS = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0, "failed"
 
 def permission_items(records: t.Iterable[Record], system_default: bool = False) -> list[Record]:
     """Permissions as descope_permission items, by name; Descope's own (``systemDefault``) only when asked."""
-    return [permission_view(r) for r in sorted(records, key=lambda r: str(r["name"])) if system_default or not r.get("systemDefault")]
+    return [
+        permission_view(r)
+        for r in sorted(records, key=lambda r: str(r["name"]))
+        if system_default or not r.get("systemDefault")
+    ]
 
 
 def role_items(records: t.Iterable[Record]) -> list[Record]:
@@ -47,7 +52,9 @@ def run_role_info(ctx: TaskContext) -> Outcome:
         scopes.add("")
     records = _api.load_roles(ctx.client(), scopes, names or None)
     items = role_items(records)
-    missing = sorted(set(names) - {x["name"] for x in items})  # in none of the scopes read (as descope_permission_info reports)
+    missing = sorted(
+        set(names) - {x["name"] for x in items}
+    )  # in none of the scopes read (as descope_permission_info reports)
     result: Record = {
         "changed": False,
         "roles": items,

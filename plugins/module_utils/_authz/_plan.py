@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Permission and role planning: reads, checks against what exists, batched ordered changes (FOR INTERNAL COLLECTION USE ONLY).
+"""Permission and role planning: reads, checks against what exists, batched ordered changes (FOR INTERNAL COLLECTION USE
+ONLY).
 
 Reads (the fewest that let the task validate): ``permission/all`` when permissions are declared;
 one role read for the scopes the task touches; ``permission/all`` for roles only when a role names a
@@ -134,7 +135,10 @@ class _Planner:
     def _creatable(self, item: Item) -> bool:
         why = new_name_problem(item.name)
         if why:
-            fix = f"Shorten the name to {NAME_MAX_BYTES} bytes (a non-ASCII character takes 2 to 4), or use an existing {item.kind}."
+            fix = (
+                f"Shorten the name to {NAME_MAX_BYTES} bytes (a non-ASCII character takes 2 to 4), or use an existing "
+                f"{item.kind}."
+            )
             self.problems.append(item.problem("name", f"{why}.", fix))
         return not why
 
@@ -143,7 +147,15 @@ class _Planner:
             if not self._creatable(item):
                 return
             body = {"name": item.name, **_api_body(item.fields, PERMISSION_FIELDS)}
-            change = Change("permission", item.name, "create", before=None, after=permission_view(body), phase=P_CREATE, stage=P_CREATE)
+            change = Change(
+                "permission",
+                item.name,
+                "create",
+                before=None,
+                after=permission_view(body),
+                phase=P_CREATE,
+                stage=P_CREATE,
+            )
             change.apply = self._batch(P_CREATE, "", PERM_CREATE, lambda b: {"permissions": b}).member(body, change)
             self.changes.append(change)
             return
@@ -160,8 +172,12 @@ class _Planner:
         self.changes.append(change)
 
     def _permission_delete(self, name: str, current: Record) -> None:
-        change = Change("permission", name, "delete", before=permission_view(current), after=None, phase=P_DELETE, stage=P_DELETE)
-        change.apply = self._batch(P_DELETE, "", PERM_DELETE, lambda b: {"names": [x["name"] for x in b]}).member({"name": name}, change)
+        change = Change(
+            "permission", name, "delete", before=permission_view(current), after=None, phase=P_DELETE, stage=P_DELETE
+        )
+        change.apply = self._batch(P_DELETE, "", PERM_DELETE, lambda b: {"names": [x["name"] for x in b]}).member(
+            {"name": name}, change
+        )
         self.changes.append(change)
 
     # ------------------------------------------------------------------ roles
@@ -207,7 +223,9 @@ class _Planner:
             if not self._creatable(item):
                 return
             body = {"name": item.name, **scope, **_api_body(item.fields, ROLE_FIELDS)}
-            change = Change("role", item.label, "create", before=None, after=role_view(body), phase=R_CREATE, stage=R_CREATE)
+            change = Change(
+                "role", item.label, "create", before=None, after=role_view(body), phase=R_CREATE, stage=R_CREATE
+            )
             change.apply = self._batch(R_CREATE, group, ROLE_CREATE, lambda b: {"roles": b}).member(body, change)
             self.changes.append(change)
             return
@@ -232,23 +250,39 @@ class _Planner:
             # one scope per batch delete (python SDK role_delete_batch_body); never an empty name list
             return {"roleNames": [x["name"] for x in bodies], **({"tenantId": tenant} if tenant else {})}
 
-        change = Change("role", role_label(tenant, name), "delete", before=role_view(current), after=None, phase=R_DELETE, stage=R_DELETE)
+        change = Change(
+            "role",
+            role_label(tenant, name),
+            "delete",
+            before=role_view(current),
+            after=None,
+            phase=R_DELETE,
+            stage=R_DELETE,
+        )
         change.apply = self._batch(R_DELETE, tenant, ROLE_DELETE, wrap).member(body, change)
         self.changes.append(change)
 
     def _batch(self, phase: int, scope: str, path: str, wrap: t.Callable[[list[Record]], Record]) -> _api.Batch:
         batch = self.batches.get((phase, scope))
         if batch is None:
-            action = "create" if phase in (P_CREATE, R_CREATE) else "update" if phase in (P_UPDATE, R_UPDATE) else "delete"
+            action = (
+                "create" if phase in (P_CREATE, R_CREATE) else "update" if phase in (P_UPDATE, R_UPDATE) else "delete"
+            )
             kind = "permission" if phase in (P_CREATE, P_UPDATE, P_DELETE) else "role"
-            batch = _api.Batch(path, wrap, action, kind, create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE)
+            batch = _api.Batch(
+                path, wrap, action, kind, create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE
+            )
             self.batches[(phase, scope)] = batch
         return batch
 
     # ------------------------------------------------------------------ checks against what exists
     def check_role_permissions(self) -> None:
         """A role may only name a permission that exists (and stays) or that the task declares present."""
-        items = [i for i in self.declared.roles or [] if i.valid and i.state == "present" and i.fields.get("permission_names")]
+        items = [
+            i
+            for i in self.declared.roles or []
+            if i.valid and i.state == "present" and i.fields.get("permission_names")
+        ]
         if not items:
             return
         declared = {i.name for i in self.declared.permissions or [] if i.valid and i.state == "present"}
@@ -269,12 +303,15 @@ class _Planner:
                     continue
                 if perm in self.deleted_perms:
                     message = f"names permission {show(perm)}, which this task deletes."
-                    fix = f"Keep permission {show(perm)} (declare it, or add it to protected_ids), or remove it from this role."
+                    fix = (
+                        f"Keep permission {show(perm)} (declare it, or add it to protected_ids), or remove it from "
+                        "this role."
+                    )
                 else:
                     message = f"names permission {show(perm)}, which does not exist and is not declared."
                     fix = (
-                        "Create it first (descope_permission), declare it in this task's permissions option, "
-                        "or fix the spelling (descope_permission_info lists them)."
+                        "Create it first (descope_permission), declare it in this task's permissions option, or fix "
+                        "the spelling (descope_permission_info lists them)."
                     )
                 self.problems.append(item.problem(f"permission_names[{i}]", message, fix))
 
@@ -282,7 +319,11 @@ class _Planner:
         """A tenant-scoped role needs its tenant; read only for scopes that hold no role yet."""
         scoped = {r_key[0] for r_key in self.roles}
         scoped |= self.declared.pending_tenants
-        new = [i for i in self.declared.roles or [] if i.valid and i.state == "present" and i.tenant_id and i.tenant_id not in scoped]
+        new = [
+            i
+            for i in self.declared.roles or []
+            if i.valid and i.state == "present" and i.tenant_id and i.tenant_id not in scoped
+        ]
         if not new:
             return
         found = _api.existing_tenants(self.client, [i.tenant_id for i in new])
@@ -290,12 +331,15 @@ class _Planner:
             if item.tenant_id not in found:
                 self.problems.append(
                     item.problem(
-                        "tenant_id", f"tenant {show(item.tenant_id)} does not exist.", "Create the tenant first (descope_tenant), or fix the tenant id."
+                        "tenant_id",
+                        f"tenant {show(item.tenant_id)} does not exist.",
+                        "Create the tenant first (descope_tenant), or fix the tenant id.",
                     )
                 )
 
     def check_permission_deletes(self) -> None:
-        """Deleting a permission silently removes it from the roles that grant it: refuse unless this task changes them."""
+        """Deleting a permission silently removes it from the roles that grant it: refuse unless this task changes
+        them."""
         if not self.deleted_perms:
             return
         final: dict[RoleKey, list[str]] = {}
@@ -309,10 +353,14 @@ class _Planner:
             keeps = final.get(key, [str(p) for p in record.get("permissionNames") or []])
             for perm in sorted(set(keeps) & set(self.deleted_perms)):
                 absent = self.deleted_perms[perm]
-                message = f"permission {show(perm)} is granted by role {show(role_label(*key))}, which would lose it silently."
+                message = (
+                    f"permission {show(perm)} is granted by role {show(role_label(*key))}, which would lose it "
+                    "silently."
+                )
                 fix = (
-                    f"Remove {show(perm)} from that role first, delete the role, or manage both in one descope_role task "
-                    "(roles and permissions options) so the order is handled; or keep the permission (protected_ids)."
+                    f"Remove {show(perm)} from that role first, delete the role, or manage both in one descope_role "
+                    "task (roles and permissions options) so the order is handled; or keep the permission "
+                    "(protected_ids)."
                 )
                 if absent is not None:
                     self.problems.append(absent.problem("state", message, fix))

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Verified backups of a Descope project, restore through the resource engines, retention (FOR INTERNAL COLLECTION USE ONLY).
+"""Verified backups of a Descope project, restore through the resource engines, retention (FOR INTERNAL COLLECTION USE
+ONLY).
 
 On-disk layout (format version 1), one directory per backup::
 
@@ -29,7 +30,13 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._backup import _layout, _restore, _store
-from ansible_collections.descope.mgmt.plugins.module_utils._backup._capture import Capture, build_manifest, capture, render_files, tenant_item
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._capture import (
+    Capture,
+    build_manifest,
+    capture,
+    render_files,
+    tenant_item,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     ARGUMENT_SPEC,
     COLLECTION_VERSION,
@@ -47,7 +54,11 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     sha256_file,
     stamp_of,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import check_params, run_backup, run_retention
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._module import (
+    check_params,
+    run_backup,
+    run_retention,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._store import (
     BackupVerifyError,
     Entry,

@@ -35,7 +35,11 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     sha256_bytes,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._reads import Once, Reads
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeValidationError,
+    Problem,
+)
 
 
 def tenant_item(record: Json) -> Json:
@@ -87,9 +91,14 @@ class Capture:
             "format_version": FORMAT_VERSION,
             "include": sorted(self.include),
             "tenants": sorted(self.tenants, key=lambda x: str(x["id"])) if self.tenants is not None else None,
-            "flows": {fid: forms.get(fid) or _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())} if self.flows is not None else None,
+            "flows": {fid: forms.get(fid) or _flow.compare_form(flow) for fid, flow in sorted(self.flows.items())}
+            if self.flows is not None
+            else None,
             "theme": _flow.theme_compare_form(self.theme) if self.theme is not None else None,
-            "snapshot": {"status": self.snapshot_status, "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())}},
+            "snapshot": {
+                "status": self.snapshot_status,
+                "files": {k: _strip_volatile(v) for k, v in sorted((self.snapshot_files or {}).items())},
+            },
         }
 
     def content_sha256(self) -> str:
@@ -101,8 +110,16 @@ class Capture:
             "flows": len(self.flows or {}),
             "theme": 1 if self.theme is not None else 0,
             "snapshot_files": len(self.snapshot_files or {}),
-            **({"permissions": len(self.authz["permissions"]), "roles": len(self.authz["roles"])} if self.authz is not None else {}),
-            **({"tenant_settings": len(self.tenant_settings["tenant_settings"])} if self.tenant_settings is not None else {}),
+            **(
+                {"permissions": len(self.authz["permissions"]), "roles": len(self.authz["roles"])}
+                if self.authz is not None
+                else {}
+            ),
+            **(
+                {"tenant_settings": len(self.tenant_settings["tenant_settings"])}
+                if self.tenant_settings is not None
+                else {}
+            ),
             **({"sso": len(self.sso["sso"])} if self.sso is not None else {}),
         }
 
@@ -167,7 +184,9 @@ def _flows(client: t.Any, reads: Reads, cap: Capture) -> dict[str, Json]:
             cap.flow_forms[fid] = _flow.compare_form(flow)
         return flow
 
-    exported = _flow.export_all(client, ids, 1, each=lambda export, items: reads.map(lambda fid: prepared(export, fid), items))
+    exported = _flow.export_all(
+        client, ids, 1, each=lambda export, items: reads.map(lambda fid: prepared(export, fid), items)
+    )
     return {fid: flow for fid, flow in exported.items() if flow is not None}  # None: deleted since the list
 
 
@@ -176,7 +195,9 @@ def _flow_file(flow: Json) -> bytes:
     return _json_text(_flow.export_document(flow))
 
 
-def _prepare_snapshot(answer: tuple[str, dict[str, t.Any] | None, str | None], cap: Capture) -> tuple[str, dict[str, t.Any] | None, str | None]:
+def _prepare_snapshot(
+    answer: tuple[str, dict[str, t.Any] | None, str | None], cap: Capture
+) -> tuple[str, dict[str, t.Any] | None, str | None]:
     for key, value in (answer[1] or {}).items():
         if safe_relpath(key):
             cap.snapshot_encoded[key] = encode_snapshot_value(key, value)
@@ -199,7 +220,9 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     if cap.tenants is not None:
-        files[TENANTS_FILE] = (json.dumps({"tenants": cap.tenants}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        files[TENANTS_FILE] = (json.dumps({"tenants": cap.tenants}, indent=2, ensure_ascii=False) + "\n").encode(
+            "utf-8"
+        )
     for fid, flow in sorted((cap.flows or {}).items()):
         if not _flow.FLOW_ID_RE.match(fid):
             problems.append(
@@ -213,7 +236,9 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
         cached = cap.flow_files.get(fid)
         files[f"{FLOWS_DIR}/{fid}.json"] = cached if cached is not None else _flow_file(flow)
     if cap.theme is not None:
-        files[THEME_FILE] = _json_text(_flow.export_theme(cap.theme))  # the bare theme object (descopecli theme/crud.go)
+        files[THEME_FILE] = _json_text(
+            _flow.export_theme(cap.theme)
+        )  # the bare theme object (descopecli theme/crud.go)
     if cap.authz is not None:
         files[ROLES_FILE] = _json_text(cap.authz)
     if cap.tenant_settings is not None:
@@ -238,9 +263,16 @@ def render_files(cap: Capture) -> tuple[dict[str, bytes], dict[str, str]]:
 
 
 def build_manifest(
-    cap: Capture, project_id: str, created: datetime.datetime, name: str, files: dict[str, bytes], kinds: dict[str, str], content_sha256: str | None = None
+    cap: Capture,
+    project_id: str,
+    created: datetime.datetime,
+    name: str,
+    files: dict[str, bytes],
+    kinds: dict[str, str],
+    content_sha256: str | None = None,
 ) -> Json:
-    """The manifest; ``content_sha256``: ``cap.content_sha256()`` when the caller already has it (it costs a full pass)."""
+    """The manifest; ``content_sha256``: ``cap.content_sha256()`` when the caller already has it (it costs a full
+    pass)."""
     snapshot: Json = {"status": cap.snapshot_status}
     if cap.snapshot_reason:
         snapshot["reason"] = cap.snapshot_reason

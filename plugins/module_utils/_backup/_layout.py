@@ -30,7 +30,8 @@ SECTIONS = ("tenants", "flows", "theme", "snapshot")
 # Opt-in sections (include them by name); not in the default until a format version bump makes them so.
 # roles: roles.json, {"permissions": [descope_permission items], "roles": [descope_role items]} (issue 16)
 # tenant_settings: tenant_settings.json, {"tenant_settings": [descope_tenant_settings items]}
-# sso: sso.json, {"sso": [descope_sso items without secrets], "secrets_not_captured": ["<tenant>[/<sso id>]: oidc.client_secret"]}
+# sso: sso.json, {"sso": [descope_sso items without secrets], "secrets_not_captured": ["<tenant>[/<sso id>]:
+# oidc.client_secret"]}
 OPTIONAL_SECTIONS = ("roles", "tenant_settings", "sso")
 ALL_SECTIONS = SECTIONS + OPTIONAL_SECTIONS
 ROLES_FILE = "roles.json"
@@ -154,7 +155,10 @@ def is_snapshot_refusal(exc: DescopeAPIError) -> bool:
 
 def refusal_reason(exc: DescopeAPIError) -> str:
     detail = ": ".join(p for p in (exc.error_code, exc.error_description, exc.error_message) if p)
-    return f"Descope refused the snapshot export (HTTP {exc.status}{', ' + detail if detail else ''}); snapshots need a Pro licence or above"
+    return (
+        f"Descope refused the snapshot export (HTTP {exc.status}{', ' + detail if detail else ''}); snapshots need a "
+        "Pro licence or above"
+    )
 
 
 def encode_snapshot_value(key: str, value: t.Any) -> tuple[str, bytes]:

@@ -43,20 +43,42 @@ def check_params(ctx: TaskContext, problems: list[Problem]) -> None:
     p = ctx.params
     keep_last = p.get("keep_last")
     if keep_last is not None and keep_last < 1:
-        problems.append(_problem("keep_last", f"must be 1 or more, got {keep_last}; the newest backup is always kept.", "set keep_last to 1 or more."))
+        problems.append(
+            _problem(
+                "keep_last",
+                f"must be 1 or more, got {keep_last}; the newest backup is always kept.",
+                "set keep_last to 1 or more.",
+            )
+        )
     max_age = p.get("max_age_days")
     if max_age is not None and max_age < 0:
-        problems.append(_problem("max_age_days", f"must be 0 or more, got {max_age}.", "set max_age_days to a number of days."))
+        problems.append(
+            _problem("max_age_days", f"must be 0 or more, got {max_age}.", "set max_age_days to a number of days.")
+        )
     include = list(p.get("include") or [])
     if not include:
-        problems.append(_problem("include", "is empty, so there is nothing to back up or restore.", f"list one or more of {', '.join(SECTIONS)}."))
+        problems.append(
+            _problem(
+                "include",
+                "is empty, so there is nothing to back up or restore.",
+                f"list one or more of {', '.join(SECTIONS)}.",
+            )
+        )
     if p.get("state") != "restored":
         for name in ("backup", "protected_ids"):
             if p.get(name):
-                problems.append(_problem(name, f"is only used with state=restored (state is {p.get('state')}).", f"remove {name}."))
+                problems.append(
+                    _problem(name, f"is only used with state=restored (state is {p.get('state')}).", f"remove {name}.")
+                )
     project_id = ctx.settings.project_id  # raises the missing-credentials error first, before any file access
     if not PROJECT_ID_RE.match(project_id):
-        problems.append(_problem("project_id", f"'{project_id}' cannot be used as a directory name.", "check the project id (it starts with P)."))
+        problems.append(
+            _problem(
+                "project_id",
+                f"'{project_id}' cannot be used as a directory name.",
+                "check the project id (it starts with P).",
+            )
+        )
 
 
 def _backup_dir(ctx: TaskContext, must_exist: bool) -> str:
@@ -64,7 +86,9 @@ def _backup_dir(ctx: TaskContext, must_exist: bool) -> str:
     if os.path.exists(backup_dir) and not os.path.isdir(backup_dir):
         raise DescopeFileError(backup_dir, "exists and is not a directory.", "point backup_dir at a directory.")
     if must_exist and not os.path.isdir(backup_dir):
-        raise DescopeFileError(backup_dir, "does not exist.", "check backup_dir (backups are kept under <backup_dir>/<project_id>/).")
+        raise DescopeFileError(
+            backup_dir, "does not exist.", "check backup_dir (backups are kept under <backup_dir>/<project_id>/)."
+        )
     return backup_dir
 
 
@@ -72,7 +96,13 @@ def _project_root(backup_dir: str, project_id: str) -> str:
     """``<backup_dir>/<project_id>``, refused when something that is not a directory holds that name."""
     root = project_dir(backup_dir, project_id)
     if os.path.lexists(root) and not os.path.isdir(root):
-        kind = "a regular file" if os.path.isfile(root) else "a broken symbolic link" if os.path.islink(root) else "not a directory"
+        kind = (
+            "a regular file"
+            if os.path.isfile(root)
+            else "a broken symbolic link"
+            if os.path.islink(root)
+            else "not a directory"
+        )
         raise DescopeFileError(
             root,
             f"is {kind}, but backups of project {project_id} are kept in a directory of that name.",
@@ -103,7 +133,11 @@ def _summary(path: str, manifest: Json) -> Json:
 
 def _secrets_text(manifest: Json) -> str:
     missing = manifest.get("secrets_not_captured") or []
-    return f"; not in the backup (a restore cannot bring them back, a task must set them again): {', '.join(missing)}" if missing else ""
+    return (
+        f"; not in the backup (a restore cannot bring them back, a task must set them again): {', '.join(missing)}"
+        if missing
+        else ""
+    )
 
 
 def _guard_secret(ctx: TaskContext, files: dict[str, bytes], manifest: Json) -> None:
@@ -117,8 +151,8 @@ def _guard_secret(ctx: TaskContext, files: dict[str, bytes], manifest: Json) -> 
         leaked.append(MANIFEST)
     if leaked:
         raise DescopeError(
-            f"Refusing to write the backup: {', '.join(leaked)} would contain the management key. Nothing was written. "
-            "Leave the affected section out with include, and report it."
+            f"Refusing to write the backup: {', '.join(leaked)} would contain the management key. Nothing was "
+            "written. Leave the affected section out with include, and report it."
         )
 
 
@@ -137,7 +171,8 @@ def run_backup(ctx: TaskContext) -> Outcome:
         ctx.warn(
             f"The project snapshot was skipped: {cap.snapshot_reason}. "
             + (f"The rest of the backup ({', '.join(others)}) was taken; " if others else "")
-            + "the reason is kept in the manifest (snapshot.reason). Leave snapshot out of include to silence this warning."
+            + "the reason is kept in the manifest (snapshot.reason). Leave snapshot out of include to silence this "
+            "warning."
         )
     files, kinds = render_files(cap)
     content = cap.content_sha256()
@@ -157,7 +192,17 @@ def run_backup(ctx: TaskContext) -> Outcome:
             "backup": _summary(latest.path, latest.manifest),
             "msg": f"The project is unchanged since backup {latest.name}; nothing written (force=true writes anyway).",
         }
-        ops = [_op("backup", "backup", latest.name, False, "unchanged", ctx.check_mode, after={"path": latest.path, "content_sha256": content})]
+        ops = [
+            _op(
+                "backup",
+                "backup",
+                latest.name,
+                False,
+                "unchanged",
+                ctx.check_mode,
+                after={"path": latest.path, "content_sha256": content},
+            )
+        ]
     else:
         created = _layout.now()
         name = free_name(root, stamp_of(created))
@@ -171,8 +216,8 @@ def run_backup(ctx: TaskContext) -> Outcome:
         result = {
             "changed": True,
             "backup": _summary(path, manifest),
-            "msg": f"{verb} backup {name}: {counts['tenants']} tenant(s), {counts['flows']} flow(s), theme {'yes' if counts['theme'] else 'no'}, "
-            f"snapshot {cap.snapshot_status}"
+            "msg": f"{verb} backup {name}: {counts['tenants']} tenant(s), {counts['flows']} flow(s), theme "
+            f"{'yes' if counts['theme'] else 'no'}, snapshot {cap.snapshot_status}"
             + (f" ({cap.snapshot_reason})" if cap.snapshot_reason else "")
             + (f", {counts['roles']} role(s), {counts['permissions']} permission(s)" if "roles" in counts else "")
             + (f", settings of {counts['tenant_settings']} tenant(s)" if "tenant_settings" in counts else "")
@@ -208,7 +253,9 @@ def run_backup(ctx: TaskContext) -> Outcome:
     if p.get("keep_last") is not None or p.get("max_age_days") is not None:
         # The new backup exists now (or would, in check mode): retention counts it as the newest.
         return _retention(ctx, ops, result)
-    return _outcome(result, ops, {"backed_up": 1 if result["changed"] else 0, "unchanged": 0 if result["changed"] else 1})
+    return _outcome(
+        result, ops, {"backed_up": 1 if result["changed"] else 0, "unchanged": 0 if result["changed"] else 1}
+    )
 
 
 def _outcome(result: Json, ops: list[Json], counts: dict[str, int]) -> Outcome:
@@ -222,7 +269,15 @@ def _clean_temporaries(ctx: TaskContext, root: str, ops: list[Json]) -> list[str
     removed = remove_stale_temporaries(root)
     for name in removed:
         ops.append(
-            _op("retention", "backup", name, True, "removed", False, before={"path": os.path.join(root, name), "reason": "left by an interrupted backup"})
+            _op(
+                "retention",
+                "backup",
+                name,
+                True,
+                "removed",
+                False,
+                before={"path": os.path.join(root, name), "reason": "left by an interrupted backup"},
+            )
         )
     return removed
 
@@ -254,14 +309,27 @@ def _retention(ctx: TaskContext, ops: list[Json], result: Json) -> Outcome:
             except OSError as exc:
                 raise DescopeFileError(
                     entry.path,
-                    f"cannot remove this old backup ({exc.strerror or exc}); removed so far: {', '.join(r['name'] for r in removed) or 'none'}.",
+                    f"cannot remove this old backup ({exc.strerror or exc}); removed so far: "
+                    f"{', '.join(r['name'] for r in removed) or 'none'}.",
                     "check the permissions of backup_dir.",
                 ) from None
         removed.append({**entry.summary(), "reason": why})
-        ops.append(_op("retention", "backup", entry.name, True, "removed", ctx.check_mode, before={"path": entry.path, "created": iso(entry.created)}))
+        ops.append(
+            _op(
+                "retention",
+                "backup",
+                entry.name,
+                True,
+                "removed",
+                ctx.check_mode,
+                before={"path": entry.path, "created": iso(entry.created)},
+            )
+        )
     kept = [e.name for e in entries if e.name not in {r["name"] for r in removed}]
     verb = "would remove" if ctx.check_mode else "removed"
-    text = f"Retention {verb} {len(removed)} backup(s), {len(kept)} kept" + (f": {', '.join(r['name'] for r in removed)}." if removed else ".")
+    text = f"Retention {verb} {len(removed)} backup(s), {len(kept)} kept" + (
+        f": {', '.join(r['name'] for r in removed)}." if removed else "."
+    )
     out = dict(result)
     out["changed"] = bool(result.get("changed")) or bool(removed) or bool(stale)
     if stale:

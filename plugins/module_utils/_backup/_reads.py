@@ -55,7 +55,9 @@ class Reads:
     """A bounded request pool; ``map`` and ``call`` are for section threads (see the module docstring)."""
 
     def __init__(self, concurrency: int) -> None:
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="descope-backup-read")
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max(1, concurrency), thread_name_prefix="descope-backup-read"
+        )
         self._stopped = False
 
     def map(self, fn: t.Callable[[T], R], items: t.Sequence[T]) -> list[R]:
@@ -80,7 +82,9 @@ class Reads:
         results: dict[str, t.Any] = {}
         if not sections:
             return results
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(sections), thread_name_prefix="descope-backup-section") as coordinators:
+        with concurrent.futures.ThreadPoolExecutor(
+            max_workers=len(sections), thread_name_prefix="descope-backup-section"
+        ) as coordinators:
             futures = [(name, coordinators.submit(fn, self)) for name, fn in sections]
             try:
                 concurrent.futures.wait([f for _n, f in futures], return_when=concurrent.futures.FIRST_EXCEPTION)

@@ -20,7 +20,11 @@ import os
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import MANIFEST
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeFileError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeFileError,
+    DescopeValidationError,
+    Problem,
+)
 
 ENV_KEY = "DESCOPE_BACKUP_SIGNING_KEY"
 ALGORITHM = "hmac-sha256"
@@ -44,7 +48,8 @@ def signing_key(params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]) -> 
                 Problem(
                     "signing_key",
                     f"the {source} is set but {'empty' if not text else f'shorter than {MIN_KEY_LENGTH} characters'}.",
-                    f"Use a random key of {MIN_KEY_LENGTH}+ characters (e.g. from 'openssl rand -hex 32') kept in a vault, or unset it.",
+                    f"Use a random key of {MIN_KEY_LENGTH}+ characters (e.g. from 'openssl rand -hex 32') kept in a "
+                    "vault, or unset it.",
                 )
             ]
         )
@@ -79,12 +84,16 @@ def check_signature(path: str, manifest: t.Mapping[str, t.Any], key: bytes | Non
     if not isinstance(found, dict) or found.get("algorithm") != ALGORITHM or not isinstance(found.get("value"), str):
         raise DescopeFileError(
             mpath,
-            "has no signature, and a signing key is configured: this backup was written without the key, or its signature was removed.",
-            f"restore a backup written with the same signing_key; to trust an unsigned backup on purpose, run once without signing_key and {ENV_KEY}.",
+            "has no signature, and a signing key is configured: this backup was written without the key, or its "
+            "signature was removed.",
+            "restore a backup written with the same signing_key; to trust an unsigned backup on purpose, run once "
+            f"without signing_key and {ENV_KEY}.",
         )
     if not hmac.compare_digest(found["value"], signature_of(manifest, key)):
         raise DescopeFileError(
             mpath,
-            "has a signature that does not verify with the configured signing key: the backup was changed after it was written, or signed with another key.",
-            "do not restore it; choose another backup (state=restored with backup=<name>), or use the key it was written with.",
+            "has a signature that does not verify with the configured signing key: the backup was changed after it "
+            "was written, or signed with another key.",
+            "do not restore it; choose another backup (state=restored with backup=<name>), or use the key it was "
+            "written with.",
         )

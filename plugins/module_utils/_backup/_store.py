@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Backups on disk: atomic write, manifest, verification, listing, retention planning (FOR INTERNAL COLLECTION USE ONLY)."""
+"""Backups on disk: atomic write, manifest, verification, listing, retention planning (FOR INTERNAL COLLECTION USE
+ONLY)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ def _write_all(targets: list[tuple[str, bytes]]) -> None:
         for target, data in targets:
             _write_private(target, data)
         return
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(WRITE_WORKERS, len(targets)), thread_name_prefix="descope-backup-write") as pool:
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=min(WRITE_WORKERS, len(targets)), thread_name_prefix="descope-backup-write"
+    ) as pool:
         futures = [pool.submit(_write_private, target, data) for target, data in targets]
         concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_EXCEPTION)
         for f in futures:
@@ -76,7 +79,9 @@ def free_name(root: str, stamp: str) -> str:
 # A backup killed mid-way (SIGTERM, OOM) leaves its temporary directory: ".tmp-<stamp>-p<pid>-<mkdtemp suffix>"
 # (older versions: no "p<pid>-"). Only names of exactly that form are ever removed, never a link.
 TMP_RE = re.compile(r"^\.tmp-\d{8}T\d{6}Z(?:-\d+)?-(?:p(\d+)-)?[A-Za-z0-9_]{6,12}$")
-PROCESS_START = time.time()  # when this process (the module, or the controller for the in-process path) loaded this file
+PROCESS_START = (
+    time.time()
+)  # when this process (the module, or the controller for the in-process path) loaded this file
 
 
 def _alive(pid: int) -> bool:
@@ -137,7 +142,9 @@ def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) 
         tmp = tempfile.mkdtemp(prefix=f".tmp-{name}-p{os.getpid()}-", dir=root)  # mkdtemp creates it 0700
     except OSError as exc:
         raise DescopeFileError(
-            root, f"cannot create the backup directory ({exc.strerror or exc}).", "check that backup_dir is writable by the user running Ansible."
+            root,
+            f"cannot create the backup directory ({exc.strerror or exc}).",
+            "check that backup_dir is writable by the user running Ansible.",
         ) from None
     final = os.path.join(root, name)
     try:
@@ -153,7 +160,9 @@ def write_backup(root: str, name: str, files: dict[str, bytes], manifest: Json) 
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise DescopeFileError(
-            final, f"cannot write the backup ({exc.strerror or exc}); nothing was kept.", "check free space and permissions of backup_dir."
+            final,
+            f"cannot write the backup ({exc.strerror or exc}); nothing was kept.",
+            "check free space and permissions of backup_dir.",
         ) from None
     with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows it
         fd = os.open(root, os.O_RDONLY)
@@ -190,7 +199,9 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
         with open(mpath, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        raise DescopeFileError(mpath, "does not exist, so this is not a backup written by descope_backup.", fix) from None
+        raise DescopeFileError(
+            mpath, "does not exist, so this is not a backup written by descope_backup.", fix
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise DescopeFileError(mpath, f"cannot be read as JSON ({exc.__class__.__name__}: {exc}).", fix) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -200,7 +211,9 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
         raise DescopeFileError(mpath, "has no valid format_version.", fix)
     if version > FORMAT_VERSION:
         raise DescopeFileError(
-            mpath, f"has format version {version}; this collection reads up to {FORMAT_VERSION}.", "upgrade the descope.mgmt collection to read this backup."
+            mpath,
+            f"has format version {version}; this collection reads up to {FORMAT_VERSION}.",
+            "upgrade the descope.mgmt collection to read this backup.",
         )
     files = data.get("files")
     if (
@@ -210,7 +223,9 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
         or not all(isinstance(k, str) and isinstance(v, str) and SHA256_RE.match(v) for k, v in files.items())
         or not isinstance(data.get("include"), list)
     ):
-        raise DescopeFileError(mpath, "is missing project_id, created, include or the files checksums, or one of them is malformed.", fix)
+        raise DescopeFileError(
+            mpath, "is missing project_id, created, include or the files checksums, or one of them is malformed.", fix
+        )
     if project_id is not None and data["project_id"] != project_id:
         raise DescopeFileError(
             mpath,
@@ -221,7 +236,8 @@ def read_manifest(path: str, project_id: str | None = None) -> Json:
 
 
 def verify(path: str, project_id: str, key: bytes | None = None) -> Json:
-    """Check the manifest (and its signature with a key) and every file's sha256, and that no unlisted file was added."""
+    """Check the manifest (and its signature with a key) and every file's sha256, and that no unlisted file was
+    added."""
     return verify_contents(path, project_id, key)[0]
 
 
@@ -249,7 +265,12 @@ def verify_contents(path: str, project_id: str, key: bytes | None = None) -> tup
         actual = sha256_bytes(data)
         contents[rel] = data
         if actual != expected:
-            problems.append((rel, f"sha256 {actual[:12]}... does not match {expected[:12]}... in manifest.json (modified or damaged)"))
+            problems.append(
+                (
+                    rel,
+                    f"sha256 {actual[:12]}... does not match {expected[:12]}... in manifest.json (modified or damaged)",
+                )
+            )
     for dirpath, _dirs, names in os.walk(path):
         for fname in names:
             rel = os.path.relpath(os.path.join(dirpath, fname), path).replace(os.sep, "/")
@@ -303,7 +324,9 @@ def list_backups(root: str, project_id: str, key: bytes | None = None) -> tuple[
     return valid, skipped
 
 
-def plan_retention(entries: list[Entry], keep_last: int | None, max_age_days: int | None, moment: datetime.datetime) -> list[tuple[Entry, str]]:
+def plan_retention(
+    entries: list[Entry], keep_last: int | None, max_age_days: int | None, moment: datetime.datetime
+) -> list[tuple[Entry, str]]:
     """Which backups to remove and why; a backup goes when any rule selects it, the newest never does."""
     if not entries:
         return []
@@ -331,11 +354,15 @@ def resolve_backup(ref: str, root: str, project_id: str, key: bytes | None = Non
         if not valid:
             raise DescopeFileError(
                 root,
-                f"holds no valid backup of project '{project_id}'" + (" signed with the configured signing key." if key else "."),
-                "take one with state=present, or check backup_dir and the project id" + (" and the signing key." if key else "."),
+                f"holds no valid backup of project '{project_id}'"
+                + (" signed with the configured signing key." if key else "."),
+                "take one with state=present, or check backup_dir and the project id"
+                + (" and the signing key." if key else "."),
             )
         return valid[-1].path
     path = os.path.join(root, ref) if NAME_RE.match(ref) else os.path.abspath(os.path.expanduser(ref))
     if not os.path.isdir(path):
-        raise DescopeFileError(path, "is not a backup directory.", f"set backup to latest, a backup name or a backup path ({known}).")
+        raise DescopeFileError(
+            path, "is not a backup directory.", f"set backup to latest, a backup name or a backup path ({known})."
+        )
     return path

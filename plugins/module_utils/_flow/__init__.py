@@ -8,7 +8,8 @@ Two wire forms exist for a flow (docs/architecture.md, reference descope-api.md 
 * v2, the exported form: ``{"flow": {flowId, metadata, contents, screens: [{screenId, ...}], references}}``
 
 Everything here converts to v2 first. Comparison uses a *compare form* of v2 without what the server
-manages (version, etag, modified time, the flow id itself; `fingerprint` is a setting and compared), with empty values dropped
+manages (version, etag, modified time, the flow id itself; `fingerprint` is a setting and compared), with empty values
+dropped
 (``disabled: false`` and a missing ``disabled`` mean the same) and with lists whose order carries no
 meaning sorted (screens by id, reference lists). Task graphs are objects keyed by task id, so the
 dict comparison is already order-free for them; lists inside task and screen contents keep their order.
@@ -39,8 +40,19 @@ from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import 
     dump_file_text,
     jpath,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._info import export_document, export_theme, run_info, write_if_changed
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._load import Declared, declare, docs_from_files, load_dir, load_theme
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._info import (
+    export_document,
+    export_theme,
+    run_info,
+    write_if_changed,
+)
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._load import (
+    Declared,
+    declare,
+    docs_from_files,
+    load_dir,
+    load_theme,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._parse import (
     detect_form,
     parse_flow,

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Flow and theme API calls: list, export on a bounded pool, import, one batched delete (FOR INTERNAL COLLECTION USE ONLY)."""
+"""Flow and theme API calls: list, export on a bounded pool, import, one batched delete (FOR INTERNAL COLLECTION USE
+ONLY)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import threading
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import PATH_DELETE, PATH_EXPORT, PATH_LIST, Json
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import (
+    PATH_DELETE,
+    PATH_EXPORT,
+    PATH_LIST,
+    Json,
+)
 
 
 class _BatchDelete:

@@ -38,7 +38,13 @@ def compare_form(flow: Json) -> Json:
         meta[key] = copy.deepcopy(value)
     screens = []
     for screen in flow.get("screens") or []:
-        screens.append({k: copy.deepcopy(v) for k, v in screen.items() if k == "screenId" or (k not in SERVER_FIELDS and not _empty(v))})
+        screens.append(
+            {
+                k: copy.deepcopy(v)
+                for k, v in screen.items()
+                if k == "screenId" or (k not in SERVER_FIELDS and not _empty(v))
+            }
+        )
     screens.sort(key=lambda s: str(s.get("screenId")))
     return {
         "metadata": meta,
@@ -84,10 +90,16 @@ def summarise(flow_id: str, before: Json | None, after: Json | None) -> tuple[st
         "references": _differing_keys(b["references"], a["references"]),
     }
     if before is None and after is not None:
-        text = f"flow '{flow_id}' ({a['metadata'].get('name', '')}): new flow with {len(a['screens'])} screen(s) and {len(_tasks(a['contents']))} task(s)"
+        text = (
+            f"flow '{flow_id}' ({a['metadata'].get('name', '')}): new flow with {len(a['screens'])} screen(s) and "
+            f"{len(_tasks(a['contents']))} task(s)"
+        )
         return text, details
     if after is None:
-        text = f"flow '{flow_id}' ({b['metadata'].get('name', '')}): removed, with {len(b['screens'])} screen(s) and {len(_tasks(b['contents']))} task(s)"
+        text = (
+            f"flow '{flow_id}' ({b['metadata'].get('name', '')}): removed, with {len(b['screens'])} screen(s) and "
+            f"{len(_tasks(b['contents']))} task(s)"
+        )
         return text, details
     parts = []
     for label, group in (("screens", screens), ("tasks", tasks)):

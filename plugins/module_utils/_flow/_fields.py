@@ -28,7 +28,16 @@ V2_KEYS = ("flowId", "metadata", "contents", "screens", "references")
 # descopecli ``flow/convert.go`` ``Fingerprint bool``), compared, deployed and restored like any other.
 SERVER_FIELDS = frozenset({"version", "etag", "modifiedTime", "flowId", "id"})
 # v1 flow keys that map 1:1 onto v2 metadata (descopecli flow/convert.go).
-V1_META_KEYS = ("name", "description", "disabled", "fingerprint", "widget", "sharedInteractions", "management", "managementConfig")
+V1_META_KEYS = (
+    "name",
+    "description",
+    "disabled",
+    "fingerprint",
+    "widget",
+    "sharedInteractions",
+    "management",
+    "managementConfig",
+)
 V1_TRANSLATION = (
     ("translate", "enabled"),
     ("translateConnectorID", "connectorId"),
@@ -114,7 +123,14 @@ def dump_file_text(value: t.Any) -> str:
 
 def _type_name(value: t.Any) -> str:
     # isinstance, not type(): values of tasks run in the controller are tagged subclasses (_AnsibleTaggedInt...)
-    for kind, name in ((bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"), (int, "number"), (float, "number")):
+    for kind, name in (
+        (bool, "boolean"),
+        (dict, "object"),
+        (list, "array"),
+        (str, "string"),
+        (int, "number"),
+        (float, "number"),
+    ):
         if isinstance(value, kind):
             return name
     return "null"

@@ -11,9 +11,20 @@ import tempfile
 
 from ansible_collections.descope.mgmt.plugins.module_utils._change import operation
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeFileError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeFileError,
+    DescopeValidationError,
+    Problem,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._api import export_all, list_flows
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import FLOW_ID_RE, PATH_THEME_EXPORT, THEME_FILE, V2_KEYS, Json, dump_file_text
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import (
+    FLOW_ID_RE,
+    PATH_THEME_EXPORT,
+    THEME_FILE,
+    V2_KEYS,
+    Json,
+    dump_file_text,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._parse import v2_to_v1
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome, concurrency_of
 
@@ -40,7 +51,9 @@ def write_if_changed(path: str, text: str, check_mode: bool) -> bool:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise DescopeFileError(path, f"cannot write the export ({exc.strerror or exc}).", "check that the directory is writable.") from None
+        raise DescopeFileError(
+            path, f"cannot write the export ({exc.strerror or exc}).", "check that the directory is writable."
+        ) from None
     return True
 
 
@@ -51,7 +64,9 @@ def export_document(flow: Json, form: str = "v2") -> Json:
     the file as ``{"flow": <file>}``: descopecli ``flow/crud.go``, go-sdk ``ImportFlow``); a wrapped file would
     arrive double-wrapped. Every reader here accepts both the bare and the older wrapped form."""
     clean = {k: copy.deepcopy(flow[k]) for k in V2_KEYS if k in flow}
-    clean["metadata"] = {k: v for k, v in (clean.get("metadata") or {}).items() if k not in ("version", "etag", "modifiedTime")}
+    clean["metadata"] = {
+        k: v for k, v in (clean.get("metadata") or {}).items() if k not in ("version", "etag", "modifiedTime")
+    }
     return v2_to_v1(clean) if form == "v1" else clean
 
 
@@ -68,9 +83,21 @@ def run_info(ctx: TaskContext) -> Outcome:
     problems: list[Problem] = []
     for i, fid in enumerate(wanted or []):
         if not FLOW_ID_RE.match(fid):
-            problems.append(Problem(field="flow_ids", index=i, id=fid, message="is not a valid flow id.", fix="use letters, digits, '-' and '_' only."))
+            problems.append(
+                Problem(
+                    field="flow_ids",
+                    index=i,
+                    id=fid,
+                    message="is not a valid flow id.",
+                    fix="use letters, digits, '-' and '_' only.",
+                )
+            )
     if dest is not None and os.path.exists(dest) and not os.path.isdir(dest):
-        problems.append(Problem(field="dest", source=dest, message="exists and is not a directory.", fix="point dest at a directory."))
+        problems.append(
+            Problem(
+                field="dest", source=dest, message="exists and is not a directory.", fix="point dest at a directory."
+            )
+        )
     if problems:
         raise DescopeValidationError(problems)
 
@@ -110,7 +137,12 @@ def run_info(ctx: TaskContext) -> Outcome:
                 ]
             )
     flows = [
-        {"id": fid, "name": by_id[fid].get("name", ""), "description": by_id[fid].get("description", ""), "disabled": bool(by_id[fid].get("disabled"))}
+        {
+            "id": fid,
+            "name": by_id[fid].get("name", ""),
+            "description": by_id[fid].get("description", ""),
+            "disabled": bool(by_id[fid].get("disabled")),
+        }
         for fid in selected
     ]
     result: Json = {"changed": False, "flows": flows}
@@ -120,7 +152,9 @@ def run_info(ctx: TaskContext) -> Outcome:
             try:
                 os.makedirs(dest, exist_ok=True)
             except OSError as exc:
-                raise DescopeFileError(dest, f"cannot create the directory ({exc.strerror or exc}).", "check the path and its permissions.") from None
+                raise DescopeFileError(
+                    dest, f"cannot create the directory ({exc.strerror or exc}).", "check the path and its permissions."
+                ) from None
         exported = export_all(client, selected, concurrency)
         files = []
         action_of: dict[str, str] = {}
@@ -129,11 +163,15 @@ def run_info(ctx: TaskContext) -> Outcome:
             if flow is None:
                 continue  # deleted between list and export
             path = os.path.join(dest, f"{fid}.json")
-            changed = write_if_changed(path, dump_file_text(export_document(flow, str(p.get("format") or "v2"))), ctx.check_mode)
+            changed = write_if_changed(
+                path, dump_file_text(export_document(flow, str(p.get("format") or "v2"))), ctx.check_mode
+            )
             files.append({"id": fid, "path": path, "changed": changed})
             action_of[fid] = "exported" if changed else "unchanged"
             if changed:
-                operations.append(operation("export", "flow", fid, True, "exported", ctx.check_mode, after={"path": path}))
+                operations.append(
+                    operation("export", "flow", fid, True, "exported", ctx.check_mode, after={"path": path})
+                )
         result["files"] = files
         if p.get("theme"):
             live = client.post(PATH_THEME_EXPORT, {}, read=True).get("theme") or {}
@@ -142,7 +180,9 @@ def run_info(ctx: TaskContext) -> Outcome:
             # 'action' lets the callback list and count the theme file like the flow files
             result["theme"] = {"path": path, "changed": changed, "action": "exported" if changed else "unchanged"}
             if changed:
-                operations.append(operation("export", "theme", "theme", True, "exported", ctx.check_mode, after={"path": path}))
+                operations.append(
+                    operation("export", "theme", "theme", True, "exported", ctx.check_mode, after={"path": path})
+                )
         result["changed"] = bool(operations)
         for flow in flows:  # what happened to each flow's file, so per-item lines and counts are true
             flow["action"] = action_of.get(flow["id"], "skipped")
@@ -150,6 +190,11 @@ def run_info(ctx: TaskContext) -> Outcome:
     verb = "would write" if ctx.check_mode else "wrote"
     names = [os.path.basename(str((op.get("after") or {}).get("path") or op.get("target_id"))) for op in operations]
     which = f" ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})" if names else ""
-    result["msg"] = f"{len(flows)} flow(s)" + (f"; {verb} {written} file(s){which} to {dest}, the rest already up to date." if dest is not None else ".")
-    tally = {"exported": written, "unchanged": (len(result.get("files", [])) + (1 if "theme" in result else 0)) - written}
+    result["msg"] = f"{len(flows)} flow(s)" + (
+        f"; {verb} {written} file(s){which} to {dest}, the rest already up to date." if dest is not None else "."
+    )
+    tally = {
+        "exported": written,
+        "unchanged": (len(result.get("files", [])) + (1 if "theme" in result else 0)) - written,
+    }
     return Outcome(result, operations, tally)

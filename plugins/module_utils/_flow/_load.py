@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a descope_flow task declares: flows from src, definition or src_dir, and the theme (FOR INTERNAL COLLECTION USE ONLY)."""
+"""What a descope_flow task declares: flows from src, definition or src_dir, and the theme (FOR INTERNAL COLLECTION USE
+ONLY)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import Json, _type_name
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._parse import FlowDoc, parse_flow, parse_theme, read_json
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._parse import (
+    FlowDoc,
+    parse_flow,
+    parse_theme,
+    read_json,
+)
 
 
 @dataclasses.dataclass
@@ -60,7 +66,8 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
                     Problem(
                         field=name,
                         message="is not used with state=absent.",
-                        fix=f"remove '{name}', or split the task: one to delete flow '{flow_id}', one to deploy content.",
+                        fix=f"remove '{name}', or split the task: one to delete flow '{flow_id}', one to deploy "
+                        "content.",
                     )
                 )
         return [], "single"
@@ -78,7 +85,9 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
         return ([doc] if doc else []), "single"
     if p.get("src_dir") is not None:
         theme = p.get("theme") if isinstance(p.get("theme"), str) else None
-        return load_dir(p["src_dir"], bool(p.get("prune")) and not p.get("allow_empty_prune"), problems, warn, theme_path=theme), "set"
+        return load_dir(
+            p["src_dir"], bool(p.get("prune")) and not p.get("allow_empty_prune"), problems, warn, theme_path=theme
+        ), "set"
     if flow_id is not None:
         problems.append(
             Problem(
@@ -92,7 +101,9 @@ def _declared_flows(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Flo
     return [], "none"
 
 
-def load_dir(src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None], theme_path: str | None = None) -> list[FlowDoc]:
+def load_dir(
+    src_dir: str, prune: bool, problems: list[Problem], warn: t.Callable[[str], None], theme_path: str | None = None
+) -> list[FlowDoc]:
     if not os.path.isdir(src_dir):
         problems.append(
             Problem(
@@ -135,7 +146,9 @@ def docs_from_files(
                 warn(f"{path}: a theme export, not a flow; skipped (set the theme option to import it).")
             continue
         flow_files += 1
-        doc, doc_problems = parse_flow(data, path, name[: -len(".json")], index=index, warn=warn, declared_by="the file name")
+        doc, doc_problems = parse_flow(
+            data, path, name[: -len(".json")], index=index, warn=warn, declared_by="the file name"
+        )
         problems.extend(doc_problems)
         if doc:
             docs.append(doc)
@@ -144,8 +157,10 @@ def docs_from_files(
             Problem(
                 field="src_dir",
                 source=src_dir,
-                message="holds no flow files (a theme export is not one), and prune=true would delete every unprotected flow.",
-                fix="check the path; to really delete all flows set allow_empty_prune: true (or delete them by id with state=absent).",
+                message="holds no flow files (a theme export is not one), and prune=true would delete every "
+                "unprotected flow.",
+                fix="check the path; to really delete all flows set allow_empty_prune: true (or delete them by id "
+                "with state=absent).",
             )
         )
     return docs
@@ -173,6 +188,10 @@ def load_theme(value: t.Any, problems: list[Problem]) -> tuple[Json | None, str]
         problems.extend(theme_problems)
         return theme, value
     problems.append(
-        Problem(field="theme", message=f"must be a path or a dict, got {_type_name(value)}.", fix="set theme to a theme export file or its content.")
+        Problem(
+            field="theme",
+            message=f"must be a path or a dict, got {_type_name(value)}.",
+            fix="set theme to a theme export file or its content.",
+        )
     )
     return None, "theme"

@@ -55,7 +55,9 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, path: str, message: str, fix: str) -> None:
-        self.problems.append(Problem(field=path, message=message, fix=fix, index=self.index, id=self.flow_id, source=self.source))
+        self.problems.append(
+            Problem(field=path, message=message, fix=fix, index=self.index, id=self.flow_id, source=self.source)
+        )
 
     def expect(self, value: t.Any, kind: type, path: str, what: str, required: bool = False) -> bool:
         if value is None:
@@ -63,7 +65,11 @@ class _Collector:
                 self.add(path, f"missing {what}.", f"add {path} ({_type_name(kind())}).")
             return False
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.add(path, f"{what} must be a JSON {_type_name(kind())}, got {_type_name(value)}.", f"change {path} to a JSON {_type_name(kind())}.")
+            self.add(
+                path,
+                f"{what} must be a JSON {_type_name(kind())}, got {_type_name(value)}.",
+                f"change {path} to a JSON {_type_name(kind())}.",
+            )
             return False
         return True
 
@@ -97,7 +103,9 @@ def _screen_refs(node: t.Any, path: tuple[str | int, ...]) -> t.Iterator[tuple[s
             yield from _screen_refs(value, (*path, i))
 
 
-def _check_screens(c: _Collector, screens: list[t.Any], base: tuple[str | int, ...], id_key: str, body_key: str) -> list[str]:
+def _check_screens(
+    c: _Collector, screens: list[t.Any], base: tuple[str | int, ...], id_key: str, body_key: str
+) -> list[str]:
     ids: list[str] = []
     first_seen: dict[str, int] = {}
     for i, screen in enumerate(screens):
@@ -106,7 +114,11 @@ def _check_screens(c: _Collector, screens: list[t.Any], base: tuple[str | int, .
             continue
         sid = screen.get(id_key)
         if not isinstance(sid, str) or not sid:
-            c.add(jpath(*spath, id_key), "every screen needs a non-empty string id.", f"set {id_key} to the screen's id as exported by Descope.")
+            c.add(
+                jpath(*spath, id_key),
+                "every screen needs a non-empty string id.",
+                f"set {id_key} to the screen's id as exported by Descope.",
+            )
             continue
         if sid in first_seen:
             c.add(
@@ -122,7 +134,9 @@ def _check_screens(c: _Collector, screens: list[t.Any], base: tuple[str | int, .
     return ids
 
 
-def _check_refs(c: _Collector, contents: t.Any, base: tuple[str | int, ...], screen_ids: list[str], all_screens_valid: bool) -> None:
+def _check_refs(
+    c: _Collector, contents: t.Any, base: tuple[str | int, ...], screen_ids: list[str], all_screens_valid: bool
+) -> None:
     if not all_screens_valid:
         return  # the screen list itself is broken; missing references would only repeat that
     known = set(screen_ids)
@@ -136,7 +150,12 @@ def _check_refs(c: _Collector, contents: t.Any, base: tuple[str | int, ...], scr
 
 
 def parse_flow(
-    data: t.Any, source: str, declared_id: str | None, index: int | None = None, warn: t.Callable[[str], None] | None = None, declared_by: str = "flow_id"
+    data: t.Any,
+    source: str,
+    declared_id: str | None,
+    index: int | None = None,
+    warn: t.Callable[[str], None] | None = None,
+    declared_by: str = "flow_id",
 ) -> tuple[FlowDoc | None, list[Problem]]:
     """Validate one flow document (any form) and convert it to a v2 flow object.
 
@@ -148,7 +167,8 @@ def parse_flow(
     if form is None:
         c.add(
             "$",
-            'not a Descope flow export: expected {"flow": {"flowId", "metadata", "contents", "screens", "references"}} (v2) '
+            'not a Descope flow export: expected {"flow": {"flowId", "metadata", "contents", "screens", '
+            '"references"}} (v2) '
             'or {"flow": {"id", "name", "dsl"}, "screens": [...]} (v1).',
             "export the flow again from the console, with descope.mgmt.descope_flow_info or the Descope CLI.",
         )
@@ -162,12 +182,23 @@ def parse_flow(
     flow_id = declared_id or doc_id
     id_path = jpath("flow", "id") if form == "v1" else jpath(*(("flow", "flowId") if form == "v2" else ("flowId",)))
     if not flow_id:
-        c.add(id_path, "no flow id: the document has none and the task sets none.", "set flow_id on the task or the flow id in the document.")
+        c.add(
+            id_path,
+            "no flow id: the document has none and the task sets none.",
+            "set flow_id on the task or the flow id in the document.",
+        )
     elif not FLOW_ID_RE.match(flow_id):
         where = declared_by if declared_id else id_path
-        c.add(where, f"flow id '{flow_id}' may only contain letters, digits, '-' and '_' (1 to 100 characters).", "rename the flow id.")
+        c.add(
+            where,
+            f"flow id '{flow_id}' may only contain letters, digits, '-' and '_' (1 to 100 characters).",
+            "rename the flow id.",
+        )
     elif declared_id and doc_id and doc_id != declared_id and warn is not None:
-        warn(f"{source}: {id_path} is '{doc_id}' but {declared_by} is '{declared_id}'; the flow is deployed as '{declared_id}' ({declared_by} wins).")
+        warn(
+            f"{source}: {id_path} is '{doc_id}' but {declared_by} is '{declared_id}'; the flow is deployed as "
+            f"'{declared_id}' ({declared_by} wins)."
+        )
     c.flow_id = flow_id
     problems = [dataclasses.replace(p, id=flow_id) for p in c.problems] if flow_id else c.problems
     if problems or flow is None or not flow_id:
@@ -176,7 +207,9 @@ def parse_flow(
     return FlowDoc(flow_id=flow_id, source=source, form="v1" if form == "v1" else "v2", flow=flow, index=index), []
 
 
-def _parse_v2(c: _Collector, raw: t.Any, prefix: tuple[str | int, ...], warn: t.Callable[[str], None] | None, source: str) -> tuple[Json | None, str | None]:
+def _parse_v2(
+    c: _Collector, raw: t.Any, prefix: tuple[str | int, ...], warn: t.Callable[[str], None] | None, source: str
+) -> tuple[Json | None, str | None]:
     doc_id = raw.get("flowId")
     if doc_id is not None and not isinstance(doc_id, str):
         c.add(jpath(*prefix, "flowId"), "flowId must be a string.", "set flowId to the flow's id or remove it.")
@@ -185,12 +218,18 @@ def _parse_v2(c: _Collector, raw: t.Any, prefix: tuple[str | int, ...], warn: t.
     if c.expect(meta, dict, jpath(*prefix, "metadata"), "metadata", required=True):
         name = meta.get("name")
         if not isinstance(name, str) or not name.strip():
-            c.add(jpath(*prefix, "metadata", "name"), "every flow needs a non-empty name.", "set metadata.name to the flow's display name.")
+            c.add(
+                jpath(*prefix, "metadata", "name"),
+                "every flow needs a non-empty name.",
+                "set metadata.name to the flow's display name.",
+            )
         elif invisible_in_name(name):  # the rule every module applies to names
             c.add(jpath(*prefix, "metadata", "name"), f"'{escape_text(name)}' {NAME_REFUSED}.", NAME_FIX)
         c.expect(meta.get("description"), str, jpath(*prefix, "metadata", "description"), "description")
         c.expect(meta.get("disabled"), bool, jpath(*prefix, "metadata", "disabled"), "disabled")
-        c.expect(meta.get("componentsVersion"), str, jpath(*prefix, "metadata", "componentsVersion"), "componentsVersion")
+        c.expect(
+            meta.get("componentsVersion"), str, jpath(*prefix, "metadata", "componentsVersion"), "componentsVersion"
+        )
     contents = raw.get("contents")
     c.expect(contents, dict, jpath(*prefix, "contents"), "contents (the flow graph)", required=True)
     screens = raw.get("screens")
@@ -267,7 +306,13 @@ def v1_to_v2(flow: Json, screens: list[Json]) -> Json:
             out["interactions"] = copy.deepcopy(screen["interactions"])
         out["contents"] = copy.deepcopy(screen.get("htmlTemplate") or {})
         out_screens.append(out)
-    return {"flowId": flow.get("id"), "metadata": meta, "contents": copy.deepcopy(flow.get("dsl") or {}), "screens": out_screens, "references": {}}
+    return {
+        "flowId": flow.get("id"),
+        "metadata": meta,
+        "contents": copy.deepcopy(flow.get("dsl") or {}),
+        "screens": out_screens,
+        "references": {},
+    }
 
 
 def v2_to_v1(flow: Json) -> Json:
@@ -306,7 +351,8 @@ def read_json(path: str, display: str | None = None) -> tuple[t.Any, list[Proble
             Problem(
                 field="$",
                 message="file not found.",
-                fix="check the path; relative paths are looked up in the role's or playbook's files/ directory, then relative to the current directory.",
+                fix="check the path; relative paths are looked up in the role's or playbook's files/ directory, then "
+                "relative to the current directory.",
                 source=shown,
             )
         ]
@@ -331,7 +377,14 @@ def parse_json_text(text: str, shown: str) -> tuple[t.Any, list[Problem]]:
         col = getattr(exc, "colno", None)
         where = f" at line {line}, column {col}" if line else ""
         msg = getattr(exc, "msg", str(exc))
-        return None, [Problem(field="$", message=f"invalid JSON{where}: {msg}.", fix="fix the JSON syntax (or export the flow again).", source=shown)]
+        return None, [
+            Problem(
+                field="$",
+                message=f"invalid JSON{where}: {msg}.",
+                fix="fix the JSON syntax (or export the flow again).",
+                source=shown,
+            )
+        ]
 
 
 def parse_theme(data: t.Any, source: str) -> tuple[Json | None, list[Problem]]:
@@ -345,8 +398,10 @@ def parse_theme(data: t.Any, source: str) -> tuple[Json | None, list[Problem]]:
     if isinstance(raw, dict) and "cssTemplate" in raw and "styles" not in raw:
         c.add(
             jpath(*prefix, "cssTemplate"),
-            "a v1 (console) theme export is not supported: nothing published shows that v1 cssTemplate maps onto v2 styles.",
-            "export the theme in the v2 form with descope.mgmt.descope_flow_info (theme: true) or 'descope theme export', and use that file.",
+            "a v1 (console) theme export is not supported: nothing published shows that v1 cssTemplate maps onto v2 "
+            "styles.",
+            "export the theme in the v2 form with descope.mgmt.descope_flow_info (theme: true) or 'descope theme "
+            "export', and use that file.",
         )
         return None, c.problems
     if not isinstance(raw, dict) or "styles" not in raw:

@@ -11,7 +11,12 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, diff_entries, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
-from ansible_collections.descope.mgmt.plugins.module_utils._flow._api import _BatchDelete, _poster, export_all, list_flows
+from ansible_collections.descope.mgmt.plugins.module_utils._flow._api import (
+    _BatchDelete,
+    _poster,
+    export_all,
+    list_flows,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._compare import _tasks, compare_form, summarise
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import (
     PATH_IMPORT,
@@ -30,7 +35,8 @@ DONE = ("ok", "check")
 
 
 def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan:
-    """Reads: one flow list, one export per declared flow that exists (plus, in diff mode, per deleted flow), the theme."""
+    """Reads: one flow list, one export per declared flow that exists (plus, in diff mode, per deleted flow), the
+    theme."""
     concurrency = concurrency_of(ctx.params)
     changes: list[Change] = []
     summaries: dict[str, tuple[str, Json]] = {}
@@ -64,10 +70,22 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
             after = compare_form(doc.flow)
             if before is not None and canonical(before) == canonical(after):
                 changes.append(Change("flow", doc.flow_id, "unchanged", before=before, after=after))
-                summaries[doc.flow_id] = (f"flow '{doc.flow_id}': no differences", summarise(doc.flow_id, before, after)[1])
+                summaries[doc.flow_id] = (
+                    f"flow '{doc.flow_id}': no differences",
+                    summarise(doc.flow_id, before, after)[1],
+                )
                 continue
             body = doc.import_body()
-            changes.append(Change("flow", doc.flow_id, "create" if before is None else "update", before=before, after=after, apply=_poster(PATH_IMPORT, body)))
+            changes.append(
+                Change(
+                    "flow",
+                    doc.flow_id,
+                    "create" if before is None else "update",
+                    before=before,
+                    after=after,
+                    apply=_poster(PATH_IMPORT, body),
+                )
+            )
             summaries[doc.flow_id] = summarise(doc.flow_id, before, after)
         doomed: list[str] = []
         if declared.delete_id:
@@ -94,9 +112,17 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
                     summaries[fid] = summarise(fid, before, None)
                 else:
                     entry = listed[fid]
-                    before = {"metadata": {k: entry.get(k) for k in ("name", "description", "disabled") if not _empty(entry.get(k))}}
+                    before = {
+                        "metadata": {
+                            k: entry.get(k) for k in ("name", "description", "disabled") if not _empty(entry.get(k))
+                        }
+                    }
                     summaries[fid] = (f"flow '{fid}' ({entry.get('name', '')}): removed", {})
-                changes.append(Change("flow", fid, "delete", before=before, after=None, apply=batch, phase=1, pruned=fid in pruning))
+                changes.append(
+                    Change(
+                        "flow", fid, "delete", before=before, after=None, apply=batch, phase=1, pruned=fid in pruning
+                    )
+                )
 
     theme_change: Change | None = None
     if declared.theme is not None:
@@ -107,9 +133,17 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
             theme_change = Change("theme", "theme", "unchanged", before=before, after=after)
         else:
             theme_body = {"theme": declared.theme}
-            theme_change = Change("theme", "theme", "update", before=before, after=after, apply=_poster(PATH_THEME_IMPORT, theme_body))
+            theme_change = Change(
+                "theme", "theme", "update", before=before, after=after, apply=_poster(PATH_THEME_IMPORT, theme_body)
+            )
         changes.append(theme_change)
-    data = {"summaries": summaries, "sources": sources, "theme_change": theme_change, "theme_source": declared.theme_source, "absent": declared.absent}
+    data = {
+        "summaries": summaries,
+        "sources": sources,
+        "theme_change": theme_change,
+        "theme_source": declared.theme_source,
+        "absent": declared.absent,
+    }
     return Plan(changes, declared.mode, data, existing=listed_count)
 
 
@@ -131,7 +165,8 @@ def _theme_summary(change: Change) -> str:
 
 
 def report(ctx: TaskContext, planned: Plan) -> Json:
-    """``flows`` (and ``flow`` in single mode), ``theme``, the message and the diff with a readable summary per object."""
+    """``flows`` (and ``flow`` in single mode), ``theme``, the message and the diff with a readable summary per
+    object."""
     changes = planned.changes
     summaries: dict[str, tuple[str, Json]] = planned.data["summaries"]
     sources: dict[str, str] = planned.data["sources"]
@@ -182,7 +217,9 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
                 continue
             entry = diff_entries([change])[0]
             prepared = summaries[change.target_id][0] if change.target_type == "flow" else _theme_summary(change)
-            entry["prepared"] = prepared if prepared.endswith("\n") else prepared + "\n"  # keep the next diff header on its own line
+            entry["prepared"] = (
+                prepared if prepared.endswith("\n") else prepared + "\n"
+            )  # keep the next diff header on its own line
             entries.append(entry)
         result["diff"] = entries
     return result
@@ -194,7 +231,11 @@ def _compact(value: Json | None) -> Json | None:
         return None
     out: Json = {"sha256": digest(value)}
     if "screens" in value:
-        out.update(name=(value.get("metadata") or {}).get("name"), screens=len(value.get("screens") or []), tasks=len(_tasks(value.get("contents") or {})))
+        out.update(
+            name=(value.get("metadata") or {}).get("name"),
+            screens=len(value.get("screens") or []),
+            tasks=len(_tasks(value.get("contents") or {})),
+        )
     return out
 
 

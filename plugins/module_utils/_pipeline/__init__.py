@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The shared pipeline every descope.mgmt module runs (FOR INTERNAL COLLECTION USE ONLY); see _spec.py for the stages."""
+"""The shared pipeline every descope.mgmt module runs (FOR INTERNAL COLLECTION USE ONLY); see _spec.py for the
+stages."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result imp
     failure_fields,
     finish,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._run import run, run_in_context, run_module, run_task
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._run import (
+    run,
+    run_in_context,
+    run_module,
+    run_task,
+)
 
 __all__ = [
     "audit_block",

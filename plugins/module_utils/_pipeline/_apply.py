@@ -86,7 +86,8 @@ def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], N
     """``work`` on each change, in order, by ``workers`` threads that take the next change as they finish one.
 
     A thread pool's future and semaphore per item cost ~55 us of CPU each (10,000 writes: half a second). An unexpected
-    exception (or an interrupt of the caller) stops the threads taking more changes; those in flight finish; it is raised here.
+    exception (or an interrupt of the caller) stops the threads taking more changes; those in flight finish; it is
+    raised here.
     """
     pending = iter(batch)
     lock = threading.Lock()
@@ -101,7 +102,8 @@ def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], N
                 return
             try:
                 work(change)
-            except BaseException as exc:  # noqa: BLE001  # pylint: disable=broad-except  # re-raised in the caller's thread
+            # re-raised in the caller's thread
+            except BaseException as exc:  # noqa: BLE001  # pylint: disable=broad-except
                 halt.set()
                 errors.append(exc)
                 return
@@ -123,7 +125,13 @@ def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], N
         raise errors[0]
 
 
-def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency: int = 4, done: t.Callable[[str | None], None] | None = None) -> list[Change]:
+def execute(
+    changes: list[Change],
+    client: t.Any,
+    check_mode: bool,
+    concurrency: int = 4,
+    done: t.Callable[[str | None], None] | None = None,
+) -> list[Change]:
     """Apply the planned changes (or only mark them in check mode); never raises for API errors.
 
     ``done`` is told the outcome of each write as it completes (live progress, see _progress.py).
@@ -136,7 +144,9 @@ def execute(changes: list[Change], client: t.Any, check_mode: bool, concurrency:
             change.outcome = "check"
     if check_mode:
         return changes
-    batches: dict[tuple[int, int], list[Change]] = {}  # grouped once: a scan per phase was O(n^2) for a long parent chain
+    batches: dict[
+        tuple[int, int], list[Change]
+    ] = {}  # grouped once: a scan per phase was O(n^2) for a long parent chain
     for change in changes:
         if change.changed:
             batches.setdefault((change.stage, change.phase), []).append(change)

@@ -35,7 +35,8 @@ def option_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any]) -> list[P
             Problem(
                 "concurrency",
                 f"must be between {CONCURRENCY_MIN} and {CONCURRENCY_MAX}, got {concurrency}.",
-                f"Set concurrency to a value from {CONCURRENCY_MIN} to {CONCURRENCY_MAX} (default {CONCURRENCY_DEFAULT}).",
+                f"Set concurrency to a value from {CONCURRENCY_MIN} to {CONCURRENCY_MAX} (default "
+                f"{CONCURRENCY_DEFAULT}).",
             )
         )
     problems.extend(_guard_option_problems(spec, params))
@@ -44,12 +45,18 @@ def option_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any]) -> list[P
         if params.get("prune"):
             problems.append(
                 Problem(
-                    "prune", f"only applies to set mode (the {rules.set_option} option).", f"Declare the {label} with '{rules.set_option}', or remove prune."
+                    "prune",
+                    f"only applies to set mode (the {rules.set_option} option).",
+                    f"Declare the {label} with '{rules.set_option}', or remove prune.",
                 )
             )
         if params.get("protected_ids"):
             problems.append(
-                Problem("protected_ids", "only applies to set mode with prune.", f"Remove protected_ids, or declare the {label} with '{rules.set_option}'.")
+                Problem(
+                    "protected_ids",
+                    "only applies to set mode with prune.",
+                    f"Remove protected_ids, or declare the {label} with '{rules.set_option}'.",
+                )
             )
     return problems
 
@@ -73,7 +80,13 @@ def _guard_option_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any]) ->
         )
     most = params.get("max_deletes")
     if most is not None and int(most) < 0:
-        problems.append(Problem("max_deletes", f"must be 0 or more, got {most}.", "Set max_deletes to 0 or more, or leave it unset (no count limit)."))
+        problems.append(
+            Problem(
+                "max_deletes",
+                f"must be 0 or more, got {most}.",
+                "Set max_deletes to 0 or more, or leave it unset (no count limit).",
+            )
+        )
     return problems
 
 
@@ -81,7 +94,9 @@ def prune_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any], plan: Plan
     """The delete guards, per target type, on what prune planned to delete (never what the task named)."""
     if not params.get("prune") or not _has_guard(spec):
         return []
-    ratio = float(params["max_delete_ratio"]) if params.get("max_delete_ratio") is not None else MAX_DELETE_RATIO_DEFAULT
+    ratio = (
+        float(params["max_delete_ratio"]) if params.get("max_delete_ratio") is not None else MAX_DELETE_RATIO_DEFAULT
+    )
     most = params.get("max_deletes")
     allow_empty = bool(params.get("allow_empty_prune"))
     problems: list[Problem] = []
@@ -98,8 +113,10 @@ def prune_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any], plan: Plan
                 problems.append(
                     Problem(
                         "prune",
-                        f"the task declares no {target_type}, so prune would delete every unprotected one: {count} ({names}). Nothing was written.",
-                        f"Check the declared {target_type}s (an empty file or variable?). To empty the project on purpose set allow_empty_prune: true.",
+                        f"the task declares no {target_type}, so prune would delete every unprotected one: {count} "
+                        f"({names}). Nothing was written.",
+                        f"Check the declared {target_type}s (an empty file or variable?). To empty the project on "
+                        "purpose set allow_empty_prune: true.",
                     )
                 )
             continue
@@ -108,9 +125,10 @@ def prune_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any], plan: Plan
             problems.append(
                 Problem(
                     "prune",
-                    f"would delete {count} ({share}%: {names}), above max_delete_ratio {ratio:g} of the existing {target_type}s. Nothing was written.",
-                    "Run with --check --diff to review the deletes; if they are intended set max_delete_ratio: 1 on the task"
-                    " (or protect the ones to keep with protected_ids).",
+                    f"would delete {count} ({share}%: {names}), above max_delete_ratio {ratio:g} of the existing "
+                    f"{target_type}s. Nothing was written.",
+                    "Run with --check --diff to review the deletes; if they are intended set max_delete_ratio: 1 on "
+                    "the task (or protect the ones to keep with protected_ids).",
                 )
             )
         if most is not None and len(pruned) > int(most):

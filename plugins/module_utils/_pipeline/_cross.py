@@ -17,7 +17,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan, Re
 
 
 def _declared_items(ctx: TaskContext) -> t.Callable[[str], tuple[int | None, dict[str, t.Any]]]:
-    """The item as the user wrote it (its index in ``tenants``), by id or name, so a problem points at the user's own list.
+    """The item as the user wrote it (its index in ``tenants``), by id or name, so a problem points at the user's own
+    list.
 
     The first item whose id or name is the target; indexed once (a scan per planned change was O(n^2)).
     """
@@ -46,7 +47,9 @@ def _tenant_default_roles(ctx: TaskContext, plan: Plan) -> list[Problem]:
         declared_item = declared_item or _declared_items(ctx)
         index, item = declared_item(change.target_id)
         raw = item.get("default_roles")
-        wanted.append((index, change.target_id, [str(r).strip() for r in raw] if isinstance(raw, list) else list(roles)))
+        wanted.append(
+            (index, change.target_id, [str(r).strip() for r in raw] if isinstance(raw, list) else list(roles))
+        )
     return _authz.default_role_problems(ctx.client(), wanted) if wanted else []
 
 

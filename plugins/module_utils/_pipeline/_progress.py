@@ -84,7 +84,10 @@ class Progress:
         elapsed = self.clock() - self.started
         parts = [f"{self.done}/{self.total} done", f"{self.written} written", f"{self.failed} failed"]
         if self.limited:
-            parts.append(f"rate-limited {self.limited}x" + (f" ({self.pauses} pause(s), {_secs(self.paused_for)} in total)" if self.pauses else " (paced)"))
+            parts.append(
+                f"rate-limited {self.limited}x"
+                + (f" ({self.pauses} pause(s), {_secs(self.paused_for)} in total)" if self.pauses else " (paced)")
+            )
         if final:
             parts.append(f"finished in {_secs(elapsed)}")
         else:

@@ -1,12 +1,20 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The tail every module shares: result keys, diff, ``descope_audit`` and the failure message (FOR INTERNAL COLLECTION USE ONLY)."""
+"""The tail every module shares: result keys, diff, ``descope_audit`` and the failure message (FOR INTERNAL COLLECTION
+USE ONLY)."""
 
 from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._change import AUDIT_VERSION, Change, counts, diff_entries, first_error, summary_message
+from ansible_collections.descope.mgmt.plugins.module_utils._change import (
+    AUDIT_VERSION,
+    Change,
+    counts,
+    diff_entries,
+    first_error,
+    summary_message,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure_message, one_line
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, Plan, ResourceSpec
@@ -77,7 +85,10 @@ def rename_reserved(result: Json, warn: t.Callable[[str], None]) -> Json:
             result[key] = bool(result[key])
             continue
         result[f"descope_{key.lstrip('_')}"] = result.pop(key)
-        warn(f"descope.mgmt internal error: the result key '{key}' is reserved by Ansible; renamed descope_{key.lstrip('_')}. Please report it.")
+        warn(
+            f"descope.mgmt internal error: the result key '{key}' is reserved by Ansible; renamed "
+            f"descope_{key.lstrip('_')}. Please report it."
+        )
     return result
 
 
@@ -116,13 +127,18 @@ def failure_context(ctx: TaskContext | None, error: t.Mapping[str, t.Any], valid
     }
 
 
-def failure_fields(target_type: str, changes: list[Change], error: Json | None = None, prefix: str = "", ctx: TaskContext | None = None) -> Json:
+def failure_fields(
+    target_type: str, changes: list[Change], error: Json | None = None, prefix: str = "", ctx: TaskContext | None = None
+) -> Json:
     """The failed-task keys; skipped writes count as failures (they were planned and not done)."""
     failed = [c for c in changes if c.outcome in ("failed", "skipped")]
     error = error or first_error(changes) or {"kind": "api", "message": "write skipped"}
     done = sum(1 for c in changes if c.outcome == "ok" and c.changed)
     hint = one_line(error)
-    tally = f"{len(failed)} of {len(changes)} {target_type}(s) failed, {done} written; the outcome of each is in the result. "
+    tally = (
+        f"{len(failed)} of {len(changes)} {target_type}(s) failed, {done} written; the outcome of each is in the "
+        "result. "
+    )
     if len(changes) == 1:
         tally = f"{target_type} '{error.get('target_id')}': " if error.get("target_id") is not None else ""
     elif error.get("target_id") is not None:

@@ -23,8 +23,18 @@ from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply impo
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._progress import Activity, Progress
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import audit_block, failure_context, finish, rename_reserved
-from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._secrets import PastedSecretError, file_problems, param_problems, refuse_pasted
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._result import (
+    audit_block,
+    failure_context,
+    finish,
+    rename_reserved,
+)
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._secrets import (
+    PastedSecretError,
+    file_problems,
+    param_problems,
+    refuse_pasted,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Json, ResourceSpec, concurrency_of
 from ansible_collections.descope.mgmt.plugins.module_utils._text import escape_text, map_strings
 
@@ -50,7 +60,11 @@ def run(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Problem] = ())
             early = spec.declare(ctx, problems)
             refuse_pasted(problems, file_problems(early, spec.argument_spec, ctx.params, ctx.environ, certs))
         _raise_if(problems)
-        activity = Activity(ctx.progress if not ctx.check_mode else None, spec.module, lambda: ctx._client.stats if ctx._client is not None else None)
+        activity = Activity(
+            ctx.progress if not ctx.check_mode else None,
+            spec.module,
+            lambda: ctx._client.stats if ctx._client is not None else None,
+        )
         activity.start()
         try:
             outcome = spec.run(ctx)
@@ -58,7 +72,9 @@ def run(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Problem] = ())
             activity.finish()
         result = dict(outcome.result)
         result.setdefault("changed", False)
-        result["descope_audit"] = audit_block(ctx, outcome.operations, outcome.counts if outcome.counts is not None else {})
+        result["descope_audit"] = audit_block(
+            ctx, outcome.operations, outcome.counts if outcome.counts is not None else {}
+        )
         return result
     declared = spec.declare(ctx, problems) if spec.declare is not None else None
     # flow files, a backup
@@ -127,7 +143,9 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Pro
         error = result.get("error") or {}
         # the problem once, in the user's terms, with numbered next steps; the detail stays in 'error'
         # a declared value may hold bidi or control characters: the message shows them escaped, never raw
-        result["msg"] = escape_text(failure_message(error, failure_context(ctx, error, result.get("validation_errors"))))
+        result["msg"] = escape_text(
+            failure_message(error, failure_context(ctx, error, result.get("validation_errors")))
+        )
         result["failed"] = True
         result.setdefault("changed", False)
         # the error is kept once, in 'error' (the callback records it from there): a second copy in the block
@@ -144,7 +162,8 @@ def run_in_context(spec: ResourceSpec, ctx: TaskContext, misread: t.Sequence[Pro
 
 
 def _without_secrets(value: t.Any, ctx: TaskContext, extra: t.Iterable[str] = ()) -> t.Any:
-    """The result with the management key (and the audit key/token) masked wherever it appears, whichever field it came in.
+    """The result with the management key (and the audit key/token) masked wherever it appears, whichever field it came
+    in.
 
     A key pasted into a description or a name is refused before any request (``_secrets``); this second layer keeps
     any secret that reaches a result another way (an API error quoting it...) out of the result and -v output:
@@ -175,7 +194,8 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
             module.fail_json(msg=missing_required_lib(lib), exception=trace)
     # a key given in a credential position that is not no_log (project_id) must be masked in invocation too
     module.no_log_values.update(hidden_values(module.params, os.environ))
-    # a key-shaped token pasted into another field is refused; -vvvv echoes the arguments (invocation): mask it there too
+    # a key-shaped token pasted into another field is refused; -vvvv echoes the arguments (invocation): mask it there
+    # too
     pasted = param_problems(spec.argument_spec, module.params, os.environ, spec.certificate_fields)
     module.no_log_values.update(pasted[1])
     result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)

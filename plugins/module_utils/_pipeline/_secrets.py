@@ -38,7 +38,8 @@ KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9+/_.-])K[0-9][A-Za-z0-9]{38,}(?![A-Za-z0-
 ALLOW_KEY_SHAPED_ENV = "DESCOPE_ALLOW_KEY_SHAPED_VALUES"
 ENV_SECRETS = ("DESCOPE_MANAGEMENT_KEY", "DESCOPE_AUDIT_KEY", "DESCOPE_AUDIT_TOKEN", "DESCOPE_BACKUP_SIGNING_KEY")
 MIN_CONTAINED_LEN = 8
-# connection options checked on their own before any request (_options._check_credentials names swaps and misplaced keys)
+# connection options checked on their own before any request (_options._check_credentials names swaps and misplaced
+# keys)
 _SKIPPED_OPTIONS = frozenset({"project_id"})
 _TRUE = ("1", "true", "yes", "on", "y")
 
@@ -93,7 +94,11 @@ def _no_log_values(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, 
         if option.get("no_log"):
             if isinstance(value, str) and value.strip():
                 key = not prefix and name == "management_key"
-                where = "the management key (task argument 'management_key')" if key else f"the value of the secret (no_log) option '{prefix}{name}'"
+                where = (
+                    "the management key (task argument 'management_key')"
+                    if key
+                    else f"the value of the secret (no_log) option '{prefix}{name}'"
+                )
                 found.append(Secret(value.strip(), where))
             continue
         sub = option.get("options")
@@ -105,7 +110,9 @@ def _no_log_values(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, 
     return found
 
 
-def secrets_of(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]) -> list[Secret]:
+def secrets_of(
+    argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], environ: t.Mapping[str, str]
+) -> list[Secret]:
     """Every secret given to the task, longest first (a longer secret holding a shorter one is reported as itself)."""
     found = _no_log_values(argument_spec, params, "")
     for name in ENV_SECRETS:
@@ -131,7 +138,9 @@ class Finder:
         self.certificates = frozenset(certificates)  # option paths of certificate and metadata fields
         self.shapes = str(environ.get(ALLOW_KEY_SHAPED_ENV, "")).strip().lower() not in _TRUE
         self.problems: list[Problem] = []
-        self.found: set[str] = set()  # the values to mask as well (-vvvv invocation): a key-shaped token is no known secret
+        self.found: set[str] = (
+            set()
+        )  # the values to mask as well (-vvvv invocation): a key-shaped token is no known secret
 
     def _match(self, text: str) -> Secret | None:
         stripped = text.strip()
@@ -141,7 +150,8 @@ class Finder:
         return None
 
     def check(self, text: str, field: str, source: str | None = None, is_name: bool = False) -> None:
-        """``is_name``: the text is a key of the mapping at ``field`` (an attribute name), reported under the mapping's path."""
+        """``is_name``: the text is a key of the mapping at ``field`` (an attribute name), reported under the mapping's
+        path."""
         holds = "has a name (a key of the mapping) that holds" if is_name else "holds"
         secret = self._match(text)
         if secret is not None:
@@ -149,9 +159,11 @@ class Finder:
             self.problems.append(
                 Problem(
                     field,
-                    f"{holds} {secret.where}. It would be sent to Descope and stored there in plain text, so nothing was sent; the value is not shown.",
-                    "Remove the secret from this field (check the variable, template or file it came from); secrets belong only "
-                    "in no_log options such as 'management_key'. If it was committed or shared, rotate it.",
+                    f"{holds} {secret.where}. It would be sent to Descope and stored there in plain text, so nothing "
+                    "was sent; the value is not shown.",
+                    "Remove the secret from this field (check the variable, template or file it came from); secrets "
+                    "belong only in no_log options such as 'management_key'. If it was committed or shared, rotate "
+                    "it.",
                     source=source,
                 )
             )
@@ -163,11 +175,13 @@ class Finder:
             self.problems.append(
                 Problem(
                     field,
-                    f"{holds} a value shaped like a Descope management key ('K', a digit, then 38 or more letters and digits). "
-                    "It would be sent to Descope and stored there in plain text, so nothing was sent; the value is not shown.",
-                    "Remove the key from this field (check the variable, template or file it came from) and rotate it if it was "
-                    f"committed or shared. If the value is not a key, set the environment variable {ALLOW_KEY_SHAPED_ENV}=true "
-                    "for this task (the exact values of the task's own secrets are still refused).",
+                    f"{holds} a value shaped like a Descope management key ('K', a digit, then 38 or more letters and "
+                    "digits). It would be sent to Descope and stored there in plain text, so nothing was sent; the "
+                    "value is not shown.",
+                    "Remove the key from this field (check the variable, template or file it came from) and rotate "
+                    "it if it was committed or shared. If the value is not a key, set the environment variable "
+                    f"{ALLOW_KEY_SHAPED_ENV}=true for this task (the exact values of the task's own secrets are still "
+                    "refused).",
                     source=source,
                 )
             )
@@ -206,7 +220,9 @@ def param_problems(
     return finder.problems, finder.found
 
 
-def _walk_options(finder: Finder, argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], prefix: str) -> None:
+def _walk_options(
+    finder: Finder, argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any], prefix: str
+) -> None:
     skipped = _no_log_names(argument_spec) | (_SKIPPED_OPTIONS if not prefix else frozenset())
     for name, value in params.items():
         if name in skipped or value is None or str(name).startswith("_ansible"):
@@ -258,7 +274,9 @@ def _walk_declared(finder: Finder, value: t.Any, depth: int) -> None:
             if isinstance(side, str) and side:
                 finder.walk(item, "", side)
             elif own:
-                if dataclasses.is_dataclass(item) or (isinstance(item, list) and any(dataclasses.is_dataclass(i) for i in item)):
+                if dataclasses.is_dataclass(item) or (
+                    isinstance(item, list) and any(dataclasses.is_dataclass(i) for i in item)
+                ):
                     _walk_declared(finder, item, depth + 1)
                 else:
                     finder.walk(item, name, own)

@@ -70,7 +70,9 @@ def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
     if not tenant_exists(client, tid):  # by lookup, never by a 404
         if ctx_check_pending(params, tid):
             return problems
-        problems.append(Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid))
+        problems.append(
+            Problem("tenant_id", f"tenant '{tid}' does not exist.", "Create it first, or fix the id.", id=tid)
+        )
         return problems
     sso_id = params.get("sso_id")
     if sso_id and not any(c.get("ssoId") == sso_id for c in load_configs(client, tid)):

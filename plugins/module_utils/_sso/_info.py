@@ -52,7 +52,12 @@ def export_tenant(client: t.Any, tenant_id: str) -> list[Record] | None:
 
 
 def missing_secrets(items: list[Record]) -> list[str]:
-    return [f"{x['tenant_id']}{'/' + x['sso_id'] if x.get('sso_id') else ''}: {s}" for x in items if x["protocol"] == "oidc" for s in NOT_EXPORTED]
+    return [
+        f"{x['tenant_id']}{'/' + x['sso_id'] if x.get('sso_id') else ''}: {s}"
+        for x in items
+        if x["protocol"] == "oidc"
+        for s in NOT_EXPORTED
+    ]
 
 
 def capture(client: t.Any, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
@@ -118,7 +123,9 @@ def run_info(ctx: TaskContext) -> Outcome:
     if sso_id is not None:
         items = [x for x in items if x.get("sso_id", "") == sso_id]
     result: Record = {"changed": False, "sso": items, "secrets_not_exported": missing_secrets(items)}
-    result["msg"] = f"Read {len(items)} SSO connection(s) of {len(ids) - len(missing)} tenant(s)." + (f" Not found: {', '.join(missing)}." if missing else "")
+    result["msg"] = f"Read {len(items)} SSO connection(s) of {len(ids) - len(missing)} tenant(s)." + (
+        f" Not found: {', '.join(missing)}." if missing else ""
+    )
     if missing:
         result["missing_ids"] = missing
     return Outcome(result, [], {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0, "failed": 0})

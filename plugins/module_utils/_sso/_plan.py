@@ -191,7 +191,9 @@ def _managed(view: Record, fields: Record) -> Record:
             for sub, subvalue in value.items():
                 if sub == "attribute_mapping":
                     mapping = current.get(sub) or {}
-                    out[key][sub] = {k: mapping.get(k, "" if not isinstance(v, dict) else {}) for k, v in subvalue.items()}
+                    out[key][sub] = {
+                        k: mapping.get(k, "" if not isinstance(v, dict) else {}) for k, v in subvalue.items()
+                    }
                 else:
                     out[key][sub] = current.get(sub, "")
         elif key == "other_settings":

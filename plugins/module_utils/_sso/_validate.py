@@ -231,7 +231,9 @@ def creation_problems(params: t.Mapping[str, t.Any], merged: Record) -> list[Pro
     if protocol == "oidc":
         for name in ("name", "client_id"):
             if not section.get(name):
-                problems.append(Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid))
+                problems.append(
+                    Problem(f"oidc.{name}", "is required to create an OIDC connection.", f"Set oidc.{name}.", id=tid)
+                )
     elif protocol == "saml" and not section.get("metadata_url") and not all(section.get(k) for k in SAML_BY_FIELDS):
         missing = ", ".join(k for k in SAML_BY_FIELDS if not section.get(k))
         problems.append(

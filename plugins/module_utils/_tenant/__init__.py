@@ -37,7 +37,13 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     desired_fields,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._info import parents_first, run_info
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._plan import _assign_phases, _deleter, declare, plan, plan_tenants
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._plan import (
+    _assign_phases,
+    _deleter,
+    declare,
+    plan,
+    plan_tenants,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import Item
 
 SPEC = ResourceSpec(

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import API_NAME, CARRY_OVER, PATH_ALL, PATH_SEARCH, Record
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
+    API_NAME,
+    CARRY_OVER,
+    PATH_ALL,
+    PATH_SEARCH,
+    Record,
+)
 
 
 def load_one(client: t.Any, tenant_id: str) -> Record | None:

@@ -63,7 +63,11 @@ ITEM_SCHEMA: dict[str, t.Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "id": {"type": ["string", "null"], "minLength": 1, "maxLength": 255},  # characters: TENANT_ID_RE, in _validate (both modes)
+        "id": {
+            "type": ["string", "null"],
+            "minLength": 1,
+            "maxLength": 255,
+        },  # characters: TENANT_ID_RE, in _validate (both modes)
         "name": {"type": ["string", "null"], "minLength": 1},
         "self_provisioning_domains": _LIST,
         "custom_attributes": {"type": ["object", "null"]},

@@ -33,7 +33,9 @@ def run_info(ctx: TaskContext) -> Outcome:
         one = load_one(client, ids[0])
         records = [one] if one else []
     else:
-        records = search(client, ids=ids or None, names=names or None, domains=domains or None, custom_attributes=attrs or None)
+        records = search(
+            client, ids=ids or None, names=names or None, domains=domains or None, custom_attributes=attrs or None
+        )
     # Filter again locally: AND across filters, OR within a list, whatever the server does.
     out = []
     for record in records:

@@ -9,9 +9,19 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
-from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeValidationError, Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
+    DescopeAPIError,
+    DescopeValidationError,
+    Problem,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._api import _create_body, load_all, load_one, search, update_body
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._api import (
+    _create_body,
+    load_all,
+    load_one,
+    search,
+    update_body,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
     FIELD_NAMES,
     ITEM_KEYS,
@@ -27,7 +37,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
     desired_fields,
     norm_name,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import Checks, Item, _schema_problems, _value_problems
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant._validate import (
+    Checks,
+    Item,
+    _schema_problems,
+    _value_problems,
+)
 
 
 def _managed(view: Record, fields: t.Iterable[str]) -> Record:
@@ -57,7 +72,9 @@ def _plan_item(item: Item, view_of: t.Callable[[Record], Record] = current_view)
         return _change.Change("tenant", label, "unchanged", before=before, after=after)
     record_fields = {f: fields[f] for f in differs if f != "default_roles"}
     roles = fields["default_roles"] if "default_roles" in differs else None
-    return _change.Change("tenant", label, "update", before=before, after=after, apply=_updater(item.current, record_fields, roles))
+    return _change.Change(
+        "tenant", label, "update", before=before, after=after, apply=_updater(item.current, record_fields, roles)
+    )
 
 
 def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.Callable[[t.Any], None]:
@@ -110,7 +127,12 @@ def _deleter(tenant_id: str, cascade: bool) -> t.Callable[[t.Any], None]:
             # is met. Only a 404 says so by itself; any other 4xx is checked by reading, never by its wording.
             if exc.is_not_found:
                 return
-            if exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 429) and load_one(client, tenant_id) is None:
+            if (
+                exc.status is not None
+                and 400 <= exc.status < 500
+                and exc.status not in (401, 403, 429)
+                and load_one(client, tenant_id) is None
+            ):
                 return
             raise
 
@@ -121,7 +143,9 @@ def _assign_phases(changes: list[_change.Change], items_by_label: dict[str, Item
     """Deletes first, children before parents; then updates; then creates, parents before children."""
     deleting = {c.target_id for c in changes if c.action == "delete"}
     creating = {c.target_id: c for c in changes if c.action == "create"}
-    children: dict[str, list[str]] = {}  # parent id -> existing sub-tenants (a scan of every tenant per delete was O(n^2))
+    children: dict[
+        str, list[str]
+    ] = {}  # parent id -> existing sub-tenants (a scan of every tenant per delete was O(n^2))
     for record in existing.values():
         if isinstance(record.get("parent"), str):
             children.setdefault(record["parent"], []).append(record["id"])
@@ -173,7 +197,11 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
     authoritative = bool(params.get("authoritative"))
     if authoritative and not set_mode:
         problems.append(
-            Problem("authoritative", "only applies to set mode (the tenants option).", "Declare the tenants with 'tenants', or remove authoritative.")
+            Problem(
+                "authoritative",
+                "only applies to set mode (the tenants option).",
+                "Declare the tenants with 'tenants', or remove authoritative.",
+            )
         )
     items = _make_items(params, set_mode)
     for item in items:
@@ -189,7 +217,11 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
     for i, pid in enumerate(params.get("protected_ids") or []):
         if not TENANT_ID_RE.match(str(pid)):
             problems.append(
-                Problem(f"protected_ids[{i}]", f"'{pid}' is not a tenant id (letters, digits, '_' and '-').", "Fix the id; a typo here protects nothing.")
+                Problem(
+                    f"protected_ids[{i}]",
+                    f"'{pid}' is not a tenant id (letters, digits, '_' and '-').",
+                    "Fix the id; a typo here protects nothing.",
+                )
             )
     return items, set_mode
 
@@ -252,7 +284,9 @@ def plan(ctx: TaskContext, declared: tuple[list[Item], bool], problems: list[Pro
     changes = [_plan_item(item, checks.view) for item in items]
     for tid in checks.pruned:
         before = compact(checks.view(existing[tid]))
-        changes.append(_change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False), pruned=True))
+        changes.append(
+            _change.Change("tenant", tid, "delete", before=before, after=None, apply=_deleter(tid, False), pruned=True)
+        )
     _assign_phases(changes, {i.label or i.name or "": i for i in items}, existing)
     return Plan(changes, mode, existing={"tenant": len(existing)} if set_mode else {})
 

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tenant validation: item shape (jsonschema), values, and checks against what exists (FOR INTERNAL COLLECTION USE ONLY)."""
+"""Tenant validation: item shape (jsonschema), values, and checks against what exists (FOR INTERNAL COLLECTION USE
+ONLY)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ class Item:
         self.shape_ok = isinstance(raw, dict)
         self.valid = True
         self.id: str | None = _text(self.raw.get("id"))
-        self.name: str | None = _text(norm_name(self.raw["name"])) if isinstance(self.raw.get("name"), str) else _text(self.raw.get("name"))
+        self.name: str | None = (
+            _text(norm_name(self.raw["name"])) if isinstance(self.raw.get("name"), str) else _text(self.raw.get("name"))
+        )
         self.state: str = self.raw.get("state") or "present"
         self.cascade = bool(self.raw.get("cascade"))
         self.fields: Record = {}
@@ -60,7 +63,14 @@ class Item:
 
 def _schema_problems(item: Item) -> list[Problem]:
     if not item.shape_ok:
-        return [Problem("tenants", "each item must be a mapping of tenant fields.", "Write the item as a YAML mapping (id, name, ...).", index=item.index)]
+        return [
+            Problem(
+                "tenants",
+                "each item must be a mapping of tenant fields.",
+                "Write the item as a YAML mapping (id, name, ...).",
+                index=item.index,
+            )
+        ]
     if certainly_valid(item.raw, ITEM_SCHEMA):  # the common case, without jsonschema's per-item cost
         return []
     import jsonschema  # pylint: disable=import-outside-toplevel  # see HAS_JSONSCHEMA
@@ -72,7 +82,13 @@ def _schema_problems(item: Item) -> list[Problem]:
         if error.validator == "additionalProperties":
             unknown = sorted(set(item.raw) - set(ITEM_KEYS))
             for key in unknown:
-                problems.append(item.problem(key, "is not a tenant option.", f"Remove it or fix the spelling; allowed keys: {', '.join(ITEM_KEYS)}."))
+                problems.append(
+                    item.problem(
+                        key,
+                        "is not a tenant option.",
+                        f"Remove it or fix the spelling; allowed keys: {', '.join(ITEM_KEYS)}.",
+                    )
+                )
             continue
         field = path or "item"
         if error.validator == "type":
@@ -81,13 +97,27 @@ def _schema_problems(item: Item) -> list[Problem]:
             got = type_name(error.instance)
             problems.append(
                 item.problem(
-                    field, f"must be of type {' or '.join(expected)}, got {got} ({error.instance!r:.60}).", f"Set {field} to a {' or '.join(expected)} value."
+                    field,
+                    f"must be of type {' or '.join(expected)}, got {got} ({error.instance!r:.60}).",
+                    f"Set {field} to a {' or '.join(expected)} value.",
                 )
             )
         elif error.validator == "enum":
-            problems.append(item.problem(field, f"must be one of present, absent; got {error.instance!r}.", "Use state: present or state: absent."))
+            problems.append(
+                item.problem(
+                    field,
+                    f"must be one of present, absent; got {error.instance!r}.",
+                    "Use state: present or state: absent.",
+                )
+            )
         else:
-            problems.append(item.problem(field, f"is invalid: {error.message}.", f"Correct {field} (see ansible-doc descope.mgmt.descope_tenant)."))
+            problems.append(
+                item.problem(
+                    field,
+                    f"is invalid: {error.message}.",
+                    f"Correct {field} (see ansible-doc descope.mgmt.descope_tenant).",
+                )
+            )
     return problems
 
 
@@ -100,13 +130,20 @@ def _value_problems(item: Item) -> list[Problem]:
             problems.append(
                 item.problem(
                     field,
-                    f"'{value}' is not a tenant id: ids hold only letters, digits, '_' and '-' (1 to 255), as the API takes them.",
+                    f"'{value}' is not a tenant id: ids hold only letters, digits, '_' and '-' (1 to 255), as the API "
+                    "takes them.",
                     "Use an id such as acme-eu or acme_2 (no '/', '.', spaces or other characters).",
                 )
             )
     name = item.raw.get("name")
     if isinstance(name, str) and not norm_name(name):
-        problems.append(item.problem("name", "is empty or only spaces.", "Set a name with at least one visible character, or leave name unset."))
+        problems.append(
+            item.problem(
+                "name",
+                "is empty or only spaces.",
+                "Set a name with at least one visible character, or leave name unset.",
+            )
+        )
     elif isinstance(name, str) and invisible_in_name(name):  # the rule every module applies to names
         problems.append(item.problem("name", f"'{escape_text(name)}' {NAME_REFUSED}.", NAME_FIX))
     domains = item.raw.get("self_provisioning_domains")
@@ -124,7 +161,9 @@ def _value_problems(item: Item) -> list[Problem]:
             )
     attrs = item.raw.get("custom_attributes")
     for key, value in (attrs if isinstance(attrs, dict) else {}).items():
-        ok = isinstance(value, (str, int, float, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ok = isinstance(value, (str, int, float, bool)) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
         if not ok:
             problems.append(
                 item.problem(
@@ -135,7 +174,11 @@ def _value_problems(item: Item) -> list[Problem]:
             )
     if item.state == "present" and not item.id and not item.name:
         problems.append(
-            item.problem("id", "neither id nor name is set, so the tenant cannot be identified.", "Set id (preferred) or name, which is unique per project.")
+            item.problem(
+                "id",
+                "neither id nor name is set, so the tenant cannot be identified.",
+                "Set id (preferred) or name, which is unique per project.",
+            )
         )
     if item.state == "absent" and not item.id and not item.name:
         problems.append(item.problem("id", "a tenant to delete needs an id or a name.", "Set id or name."))
@@ -145,7 +188,9 @@ def _value_problems(item: Item) -> list[Problem]:
 class Checks:
     """The checks against what exists: target resolution, duplicates, parents, unique names and domains, prune."""
 
-    def __init__(self, items: list[Item], existing: dict[str, Record], params: t.Mapping[str, t.Any], set_mode: bool) -> None:
+    def __init__(
+        self, items: list[Item], existing: dict[str, Record], params: t.Mapping[str, t.Any], set_mode: bool
+    ) -> None:
         self.items = items
         self.existing = existing
         self.set_mode = set_mode
@@ -158,14 +203,16 @@ class Checks:
         self._by_label: dict[str, list[Item]] = {}
 
     def view(self, record: Record) -> Record:
-        """``current_view(record)``, computed once per record: planning reads each one up to four times. Do not modify it."""
+        """``current_view(record)``, computed once per record: planning reads each one up to four times. Do not modify
+        it."""
         known = self._views.get(id(record))
         if known is None or known[0] is not record:
             known = self._views[id(record)] = (record, current_view(record))
         return known[1]
 
     def _declared(self, label: str | None) -> list[Item]:
-        """The items of ``check``'s valid list with this label, in their order (an index: a scan per item was O(n^2))."""
+        """The items of ``check``'s valid list with this label, in their order (an index: a scan per item was
+        O(n^2))."""
         return self._by_label.get(label, []) if label else []
 
     def resolve(self) -> None:
@@ -182,7 +229,9 @@ class Checks:
                 matches = by_name.get(item.name, [])
                 if len(matches) > 1:
                     ids = ", ".join(sorted(str(m["id"]) for m in matches))
-                    self.problems.append(item.problem("name", f"matches several existing tenants ({ids}).", "Identify the tenant by id."))
+                    self.problems.append(
+                        item.problem("name", f"matches several existing tenants ({ids}).", "Identify the tenant by id.")
+                    )
                     item.valid = False
                 elif matches:
                     item.current = matches[0]
@@ -226,7 +275,11 @@ class Checks:
                 first = seen[key]
                 how = "id" if item.id else "name (it matches the same existing tenant)"
                 self.problems.append(
-                    item.problem("id", f"tenant '{key}' is declared twice (items {first.index} and {item.index}) by {how}.", "Declare each tenant once.")
+                    item.problem(
+                        "id",
+                        f"tenant '{key}' is declared twice (items {first.index} and {item.index}) by {how}.",
+                        "Declare each tenant once.",
+                    )
                 )
                 item.valid = False
             else:
@@ -236,11 +289,21 @@ class Checks:
         parent = item.fields.get("parent_tenant_id")
         if item.current is None:
             if not item.name:
-                self.problems.append(item.problem("name", f"is required to create tenant '{item.id}' (it does not exist yet).", "Set name."))
+                self.problems.append(
+                    item.problem(
+                        "name", f"is required to create tenant '{item.id}' (it does not exist yet).", "Set name."
+                    )
+                )
             if parent:
                 declared_parent = [i for i in self._declared(parent) if i is not item]
                 if parent == item.label:
-                    self.problems.append(item.problem("parent_tenant_id", "a tenant cannot be its own parent.", "Remove parent_tenant_id or use another id."))
+                    self.problems.append(
+                        item.problem(
+                            "parent_tenant_id",
+                            "a tenant cannot be its own parent.",
+                            "Remove parent_tenant_id or use another id.",
+                        )
+                    )
                 elif parent in deleted or any(i.state == "absent" for i in declared_parent):
                     self.problems.append(
                         item.problem(
@@ -264,7 +327,8 @@ class Checks:
             self.problems.append(
                 item.problem(
                     "parent_tenant_id",
-                    f"cannot change the parent of existing tenant '{item.label}' (it has {now}); Descope sets the parent only when a tenant is created.",
+                    f"cannot change the parent of existing tenant '{item.label}' (it has {now}); Descope sets the "
+                    "parent only when a tenant is created.",
                     "Remove parent_tenant_id (or set it to the current parent), or delete and re-create the tenant.",
                 )
             )
@@ -282,7 +346,8 @@ class Checks:
                 self.problems.append(
                     item.problem(
                         "parent_tenant_id",
-                        f"the parents of new tenants form a cycle ({' -> '.join([*chain, label])}), so none of them can be created first.",
+                        f"the parents of new tenants form a cycle ({' -> '.join([*chain, label])}), so none of them "
+                        "can be created first.",
                         "Give one tenant of the cycle an existing parent, or none.",
                     )
                 )
@@ -336,7 +401,10 @@ class Checks:
                     idx = raw.index(value) if value in raw else 0
                     field_path = f"{field}[{idx}]"
                     msg = f"domain '{value}' is also claimed by {', '.join(others)}."
-                    fix = "Remove the domain from one of the tenants, or set allow_duplicate_domains: true if sharing is intended."
+                    fix = (
+                        "Remove the domain from one of the tenants, or set allow_duplicate_domains: true if sharing "
+                        "is intended."
+                    )
                     self.problems.append(item.problem(field_path, msg, fix))
                     continue
                 self.problems.append(item.problem(field, msg, fix))
@@ -352,4 +420,8 @@ class Checks:
     def _describe(key: str, item: Item | None) -> str:
         if item is None:
             return f"existing tenant '{key}'"
-        return f"item {item.index} ('{item.label or item.name}')" if item.index is not None else f"tenant '{item.label or item.name}'"
+        return (
+            f"item {item.index} ('{item.label or item.name}')"
+            if item.index is not None
+            else f"tenant '{item.label or item.name}'"
+        )

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tenant session settings and password policy: descope_tenant_settings and its _info module (FOR INTERNAL COLLECTION USE ONLY).
+"""Tenant session settings and password policy: descope_tenant_settings and its _info module (FOR INTERNAL COLLECTION
+USE ONLY).
 
 Files: ``_fields`` (fields, argument specs, defaults, request bodies), ``_plan`` (declare/plan),
 ``_info`` (export in the module's item shape; backup ``capture``/``plan_restore``).
@@ -9,8 +10,19 @@ Files: ``_fields`` (fields, argument specs, defaults, request bodies), ``_plan``
 from __future__ import annotations
 
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import OptionRules, ResourceSpec
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import ARGUMENT_SPEC, INFO_ARGUMENT_SPEC, INFO_MODULE_KWARGS, MODULE_KWARGS
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._info import capture, export_item, plan_restore, restore_params, run_info
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
+    ARGUMENT_SPEC,
+    INFO_ARGUMENT_SPEC,
+    INFO_MODULE_KWARGS,
+    MODULE_KWARGS,
+)
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._info import (
+    capture,
+    export_item,
+    plan_restore,
+    restore_params,
+    run_info,
+)
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._plan import TARGET, declare, plan, report
 
 SPEC = ResourceSpec(

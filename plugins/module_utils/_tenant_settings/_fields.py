@@ -153,7 +153,11 @@ ITEM_OPTIONS: dict[str, dict[str, t.Any]] = {
 ARGUMENT_SPEC = with_connection(
     {
         **ITEM_OPTIONS,
-        "tenants": {"type": "list", "elements": "dict", "options": {**ITEM_OPTIONS, "tenant_id": {"type": "str", "required": True}}},
+        "tenants": {
+            "type": "list",
+            "elements": "dict",
+            "options": {**ITEM_OPTIONS, "tenant_id": {"type": "str", "required": True}},
+        },
         "authoritative": {"type": "bool", "default": False},
         "allow_empty_reset": {"type": "bool", "default": False},
         "pending_tenants": {"type": "list", "elements": "str", "default": []},

@@ -95,7 +95,11 @@ def restore_params(captured: Record) -> Record:
 
 def plan_restore(ctx: TaskContext, captured: Record) -> list[t.Any]:
     """The restore changes for a sub-context (the backup spec applies them); raises on any problem, writes nothing."""
-    from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._plan import declare, plan  # noqa: PLC0415  # one-way import
+    # imported on use (a one-way import): loading the info module does not load the planner
+    from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._plan import (  # noqa: PLC0415
+        declare,
+        plan,
+    )
 
     sub = dataclasses.replace(ctx, params={**ctx.params, **restore_params(captured)})
     problems: list[Problem] = []
@@ -119,7 +123,9 @@ def run_info(ctx: TaskContext) -> Outcome:
         else:
             items.append(item)
     result: Record = {"changed": False, "tenant_settings": items}
-    result["msg"] = f"Read the settings of {len(items)} tenant(s)." + (f" Not found: {', '.join(missing)}." if missing else "")
+    result["msg"] = f"Read the settings of {len(items)} tenant(s)." + (
+        f" Not found: {', '.join(missing)}." if missing else ""
+    )
     if missing:
         result["missing_ids"] = missing
     return Outcome(result, [], {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0, "failed": 0})

@@ -1,6 +1,7 @@
 # Copyright: descope.mgmt contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tenant settings planning: declared items -> checks -> reads -> one change per tenant (FOR INTERNAL COLLECTION USE ONLY).
+"""Tenant settings planning: declared items -> checks -> reads -> one change per tenant (FOR INTERNAL COLLECTION USE
+ONLY).
 
 Only the fields a task declares are managed; with ``authoritative: true`` every field of a declared
 section (``session`` or ``password_policy``) that the task leaves out is reset to its published default
@@ -94,7 +95,9 @@ def _section(item: Item, name: str, raw: t.Any, params: Record, problems: list[P
 def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     params = ctx.params
     set_mode = params.get("tenants") is not None
-    raws: list[tuple[int | None, t.Any]] = list(enumerate(params.get("tenants") or [])) if set_mode else [(None, params)]
+    raws: list[tuple[int | None, t.Any]] = (
+        list(enumerate(params.get("tenants") or [])) if set_mode else [(None, params)]
+    )
     items: list[Item] = []
     seen: dict[str, int | None] = {}
     for index, raw in raws:
@@ -102,15 +105,28 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
         item.session = _section(item, "session", raw.get("session"), params, problems)
         item.password_policy = _section(item, "password_policy", raw.get("password_policy"), params, problems)
         if not item.tenant_id.strip():
-            problems.append(_problem(item, "tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant."))
+            problems.append(
+                _problem(item, "tenant_id", "must not be empty.", "Set tenant_id to the id of an existing tenant.")
+            )
         if item.session is None and item.password_policy is None:
-            problems.append(_problem(item, "session", "nothing to manage.", "Declare session, password_policy or both for this tenant."))
+            problems.append(
+                _problem(
+                    item, "session", "nothing to manage.", "Declare session, password_policy or both for this tenant."
+                )
+            )
         for section, declared in item.declared.items():
             static, bounds = section_problems(section, declared)
             problems.extend(_at(item, p) for p in static)
             item.bounds.extend((s, names, _at(item, p)) for s, names, p in bounds)
         if item.tenant_id in seen:
-            problems.append(_problem(item, "tenant_id", f"declared twice (also item {seen[item.tenant_id]}).", "Merge the two items into one."))
+            problems.append(
+                _problem(
+                    item,
+                    "tenant_id",
+                    f"declared twice (also item {seen[item.tenant_id]}).",
+                    "Merge the two items into one.",
+                )
+            )
         seen[item.tenant_id] = index
         items.append(item)
     return items
@@ -222,7 +238,8 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
                     item,
                     "tenant_id",
                     f"tenant '{item.tenant_id}' does not exist.",
-                    "Create it first (descope.mgmt.descope_tenant), or fix the id; descope.mgmt.descope_tenant_info lists the tenants.",
+                    "Create it first (descope.mgmt.descope_tenant), or fix the id; descope.mgmt.descope_tenant_info "
+                    "lists the tenants.",
                 )
             )
     for item in items:
