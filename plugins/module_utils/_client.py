@@ -47,6 +47,7 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _client_retry as _retry
 from ansible_collections.descope.mgmt.plugins.module_utils._client_answers import decode_answer
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import Resolve
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
     DescopeConfigError,
@@ -72,7 +73,6 @@ LICENSE_HEADER = "x-descope-license"
 READ, IDEMPOTENT, WRITE = "read", "idempotent", "write"
 
 Warn = t.Callable[[str], None]
-Resolve = t.Callable[[], "dict[str, t.Any] | None"]
 
 
 def _noop(_msg: str) -> None:

@@ -108,13 +108,13 @@ def _op_id(change: t.Any, state: str) -> str:
     return str(op)
 
 
-def note(change: t.Any, client: t.Any, state: str, environ: t.Mapping[str, str] | None = None) -> None:
+def note(change: t.Any, client: object, state: str, environ: t.Mapping[str, str] | None = None) -> None:
     """Engine hook: record that ``change`` is about to be sent (``state='sent'``) or how it ended. Never raises."""
     note_many([change], client, state, environ)
 
 
 def note_many(
-    changes: t.Sequence[t.Any], client: t.Any, state: str, environ: t.Mapping[str, str] | None = None
+    changes: t.Sequence[t.Any], client: object, state: str, environ: t.Mapping[str, str] | None = None
 ) -> None:
     """``note`` for many changes in one write and one fsync (a batch request sends them all at once). Never raises."""
     path = (environ if environ is not None else os.environ).get(ENV_JOURNAL)
@@ -122,9 +122,8 @@ def note_many(
         return
     try:
         with _LOCK:  # which changes to note and their op ids; the I/O runs outside, so workers' fsyncs overlap
-            if (
-                state == SENT
-            ):  # noted as sent once: a batch notes its members before its request, then each member's worker does
+            # noted as sent once: a batch notes its members before its request, then each member's worker does
+            if state == SENT:
                 changes = [c for c in changes if getattr(c, "_audit_journal_state", None) != SENT]
             ops = [_op_id(change, state) for change in changes]
             for change in changes:

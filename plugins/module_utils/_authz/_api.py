@@ -23,6 +23,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     batch_path,
     show,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
 
 
@@ -35,7 +36,7 @@ def _items(answer: t.Any, key: str) -> list[Record]:
     )
 
 
-def load_permissions(client: t.Any) -> list[Record]:
+def load_permissions(client: ApiClient) -> list[Record]:
     return _items(client.get(PERM_ALL), "permissions")
 
 
@@ -65,7 +66,7 @@ def _unique(records: t.Iterable[Record]) -> list[Record]:
     return list(seen.values())
 
 
-def load_roles(client: t.Any, scopes: t.Collection[str], names: list[str] | None = None) -> list[Record]:
+def load_roles(client: ApiClient, scopes: t.Collection[str], names: list[str] | None = None) -> list[Record]:
     """The roles of these scopes ("" = project roles).
 
     Project roles only: ``GET role/all``. With tenant scopes: ``role/search`` with their ``tenantIds``
@@ -90,7 +91,7 @@ def load_roles(client: t.Any, scopes: t.Collection[str], names: list[str] | None
     return [r for r in _unique(found) if scope_of(r) in wanted and (not names or r["name"] in names)]
 
 
-def roles_granting(client: t.Any, permission_names: list[str]) -> list[Record]:
+def roles_granting(client: ApiClient, permission_names: list[str]) -> list[Record]:
     """Every role (any scope) that grants one of these permissions: ``role/search`` by ``permissionNames``, in
     chunks."""
     found = []
@@ -100,7 +101,7 @@ def roles_granting(client: t.Any, permission_names: list[str]) -> list[Record]:
     return [r for r in _unique(found) if wanted & {str(p) for p in (r.get("permissionNames") or [])}]
 
 
-def existing_tenants(client: t.Any, tenant_ids: list[str]) -> set[str]:
+def existing_tenants(client: ApiClient, tenant_ids: list[str]) -> set[str]:
     found: set[str] = set()
     for ids in chunks(tenant_ids):
         answer = client.post(TENANT_SEARCH, {"tenantIds": ids}, read=True)
@@ -128,7 +129,7 @@ def key_of(body: Record) -> RoleKey:
     return (str(body.get("tenantId") or ""), str(body["name"]))
 
 
-def existing_keys(client: t.Any, kind: str, bodies: list[Record]) -> set[RoleKey]:
+def existing_keys(client: ApiClient, kind: str, bodies: list[Record]) -> set[RoleKey]:
     """Which of these targets exist now (a fresh read, for the races): permissions or roles by (scope, name)."""
     if kind == "permission":
         return {("", p["name"]) for p in load_permissions(client)}
@@ -183,7 +184,7 @@ class Batch:
             self._change_of[id(body)] = change
         return self._apply
 
-    def _apply(self, client: t.Any) -> None:
+    def _apply(self, client: ApiClient) -> None:
         with self._lock:
             if not self._sent:
                 self._sent = True
@@ -194,7 +195,7 @@ class Batch:
         if self._error is not None:
             raise self._error
 
-    def _send(self, client: t.Any) -> None:
+    def _send(self, client: ApiClient) -> None:
         if not self.bodies:  # pragma: no cover  # a batch exists only once a member was added
             raise DescopeError(
                 "internal: an empty batch was about to be sent (refused: an empty delete filter deletes everything)"
@@ -214,7 +215,7 @@ class Batch:
                 return  # a 404 for the one target: already gone, the goal
             self._reconcile(client, exc)
 
-    def _post(self, client: t.Any, path: str, bodies: list[Record], create: bool) -> None:
+    def _post(self, client: ApiClient, path: str, bodies: list[Record], create: bool) -> None:
         single = len(bodies) == 1
         target, body = (path, bodies[0]) if single else (batch_path(path), self.wrap(bodies))
         if create:
@@ -228,7 +229,7 @@ class Batch:
         else:
             client.post(target, body, idempotent=True)  # a known target: repeating it after a lost answer is harmless
 
-    def _reconcile(self, client: t.Any, error: DescopeAPIError) -> None:
+    def _reconcile(self, client: ApiClient, error: DescopeAPIError) -> None:
         pending = list(self.bodies)
         for _round in range(self.ROUNDS):
             found = existing_keys(client, self.kind, pending)
@@ -249,7 +250,7 @@ class Batch:
                 error = exc
         raise error
 
-    def _recreate(self, client: t.Any, gone: list[Record]) -> None:
+    def _recreate(self, client: ApiClient, gone: list[Record]) -> None:
         labels = ", ".join(show(f"{k[0]}/{k[1]}" if k[0] else k[1]) for k in map(key_of, gone))
         warn, redact = getattr(client, "warn", None), getattr(getattr(client, "settings", None), "redact", str)
         if callable(warn):  # redacted like the client's own warnings: a key pasted into a name is never shown

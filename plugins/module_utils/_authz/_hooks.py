@@ -32,11 +32,12 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._info import permission_items, role_items
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._plan import plan
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeValidationError, Problem
 
 
-def capture(client: t.Any, tenant_ids: t.Iterable[str] = ()) -> Record:
+def capture(client: ApiClient, tenant_ids: t.Iterable[str] = ()) -> Record:
     """Every permission and the project roles plus the roles of these tenants (the backup's tenants)."""
     perms = permission_items(_api.load_permissions(client))  # Descope's system permissions exist in every project
     scopes = {"", *tenant_ids}
@@ -85,7 +86,7 @@ def restore_changes(
 
 
 def default_role_problems(
-    client: t.Any,
+    client: ApiClient,
     tenants: t.Sequence[tuple[int | None, str, t.Sequence[str]]],
     declared_roles: t.Iterable[tuple[str, str]] = (),
 ) -> list[Problem]:

@@ -35,6 +35,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout impor
     sha256_bytes,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._reads import Once, Reads
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
     DescopeValidationError,
@@ -124,7 +125,7 @@ class Capture:
         }
 
 
-def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
+def capture(client: ApiClient, include: list[str], concurrency: int) -> Capture:
     """Read everything a backup holds: one tenant list, one flow list plus one export per flow, the theme, the snapshot
     (and the opt-in per-tenant sections), every request on one pool of ``concurrency`` (``_reads``): the independent
     reads overlap, and only what needs an earlier answer waits for it (the exports the flow list, the per-tenant
@@ -160,7 +161,7 @@ def capture(client: t.Any, include: list[str], concurrency: int) -> Capture:
 _READ_ORDER = ("tenants", "flows", "theme", "roles", "tenant_settings", "sso", "snapshot")
 
 
-def _tenant_list(client: t.Any, include: list[str], reads: Reads) -> tuple[list[Json] | None, list[str]]:
+def _tenant_list(client: ApiClient, include: list[str], reads: Reads) -> tuple[list[Json] | None, list[str]]:
     """The tenants section (parents first) and the tenant ids the per-tenant sections read, in that order."""
     records = reads.call(_tenant.load_all, client)
     if "tenants" not in include:
@@ -169,11 +170,11 @@ def _tenant_list(client: t.Any, include: list[str], reads: Reads) -> tuple[list[
     return tenants, [str(x["id"]) for x in tenants]
 
 
-def _theme(client: t.Any) -> t.Any:
+def _theme(client: ApiClient) -> t.Any:
     return client.post(_flow.PATH_THEME_EXPORT, {}, read=True).get("theme")
 
 
-def _flows(client: t.Any, reads: Reads, cap: Capture) -> dict[str, Json]:
+def _flows(client: ApiClient, reads: Reads, cap: Capture) -> dict[str, Json]:
     ids = sorted(f["id"] for f in reads.call(_flow.list_flows, client))
 
     def prepared(export: t.Callable[[str], t.Any], fid: str) -> t.Any:
@@ -204,7 +205,7 @@ def _prepare_snapshot(
     return answer
 
 
-def _snapshot(client: t.Any) -> tuple[str, dict[str, t.Any] | None, str | None]:
+def _snapshot(client: ApiClient) -> tuple[str, dict[str, t.Any] | None, str | None]:
     """(status, files, reason): a plan without snapshots answers a refusal, kept as the reason, not an error."""
     try:
         files = client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files")

@@ -56,6 +56,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._change import (
     first_error,
     operation,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
@@ -208,12 +209,12 @@ def snapshot_payload(files: dict[str, t.Any], theme_form: Json | None) -> dict[s
     return {k: v for k, v in files.items() if not k.startswith("flows/") and not _is_theme_file(v, theme_form)}
 
 
-def _live_snapshot(client: t.Any) -> dict[str, t.Any]:
+def _live_snapshot(client: ApiClient) -> dict[str, t.Any]:
     return client.post(PATH_SNAPSHOT_EXPORT, {}, read=True).get("files") or {}
 
 
 def _plan_snapshot(
-    client: t.Any,
+    client: ApiClient,
     backed_up: dict[str, t.Any],
     notes: list[str],
     theme_form: Json | None = None,

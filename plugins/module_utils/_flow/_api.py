@@ -9,6 +9,7 @@ import concurrent.futures
 import threading
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import (
     PATH_DELETE,
@@ -27,7 +28,7 @@ class _BatchDelete:
         self._done = False
         self._error: DescopeError | None = None
 
-    def __call__(self, client: t.Any) -> None:
+    def __call__(self, client: ApiClient) -> None:
         with self._lock:
             if not self._done:
                 self._done = True
@@ -43,7 +44,7 @@ class _BatchDelete:
 Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 
 
-def export_all(client: t.Any, ids: list[str], concurrency: int, each: Each | None = None) -> dict[str, Json | None]:
+def export_all(client: ApiClient, ids: list[str], concurrency: int, each: Each | None = None) -> dict[str, Json | None]:
     """Export the given flows (v2) on a bounded pool; a flow that vanished since the list is None.
 
     ``each``: the caller's own bounded pool (a backup shares one between its sections), in place of a new one.
@@ -78,13 +79,13 @@ def _maybe_absent(exc: DescopeAPIError) -> bool:
 
 
 def _poster(path: str, body: Json) -> t.Callable[[t.Any], None]:
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         # flow and theme imports replace the whole object by id: repeating one after a lost answer is harmless
         client.post(path, body, idempotent=True)
 
     return apply
 
 
-def list_flows(client: t.Any) -> list[Json]:
+def list_flows(client: ApiClient) -> list[Json]:
     body = client.post(PATH_LIST, {}, read=True)
     return [f for f in body.get("flows") or [] if isinstance(f, dict) and isinstance(f.get("id"), str)]

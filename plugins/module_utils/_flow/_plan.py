@@ -9,6 +9,7 @@ import copy
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, diff_entries, summary_message
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._api import (
@@ -147,7 +148,7 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
     return Plan(changes, declared.mode, data, existing=listed_count)
 
 
-def _live_theme(client: t.Any) -> t.Any:
+def _live_theme(client: ApiClient) -> t.Any:
     return client.post(PATH_THEME_EXPORT, {}, read=True).get("theme")
 
 

@@ -22,6 +22,7 @@ import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import _lifeline
 
@@ -34,7 +35,7 @@ def _halted() -> dict[str, t.Any] | None:
     return {"kind": "file", "status": None, "message": why} if why else None
 
 
-def _apply_one(change: Change, client: t.Any) -> None:
+def _apply_one(change: Change, client: ApiClient | None) -> None:
     start = time.monotonic()
     with _lifeline.sending():
         stop = _halted()
@@ -63,7 +64,7 @@ def _is_auth_failure(change: Change) -> bool:
     return bool(change.error and change.error.get("status") in (401, 403))
 
 
-def _apply_unless_stopped(change: Change, client: t.Any, stop: threading.Event, done: Done) -> None:
+def _apply_unless_stopped(change: Change, client: ApiClient | None, stop: threading.Event, done: Done) -> None:
     if stop.is_set():
         change.outcome = "skipped"
         done(change.outcome)
@@ -127,14 +128,15 @@ def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], N
 
 def execute(
     changes: list[Change],
-    client: t.Any,
+    client: ApiClient | None,
     check_mode: bool,
     concurrency: int = 4,
     done: t.Callable[[str | None], None] | None = None,
 ) -> list[Change]:
     """Apply the planned changes (or only mark them in check mode); never raises for API errors.
 
-    ``done`` is told the outcome of each write as it completes (live progress, see _progress.py).
+    ``done`` is told the outcome of each write as it completes (live progress, see _progress.py). ``client`` may be
+    None where no change calls it (a plan with nothing to write, tests with their own ``apply``).
     """
     done = done or _nothing
     for change in changes:
@@ -144,9 +146,8 @@ def execute(
             change.outcome = "check"
     if check_mode:
         return changes
-    batches: dict[
-        tuple[int, int], list[Change]
-    ] = {}  # grouped once: a scan per phase was O(n^2) for a long parent chain
+    # grouped once: a scan per phase was O(n^2) for a long parent chain
+    batches: dict[tuple[int, int], list[Change]] = {}
     for change in changes:
         if change.changed:
             batches.setdefault((change.stage, change.phase), []).append(change)

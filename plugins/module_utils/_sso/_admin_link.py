@@ -14,6 +14,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
@@ -28,7 +29,7 @@ def ctx_check_pending(params: t.Mapping[str, t.Any], tenant_id: str) -> bool:
     return bool(params.get("_check_mode")) and tenant_id in (params.get("pending_tenants") or [])
 
 
-def _problems(client: t.Any, params: t.Mapping[str, t.Any]) -> list[Problem]:
+def _problems(client: ApiClient, params: t.Mapping[str, t.Any]) -> list[Problem]:
     tid = str(params.get("tenant_id") or "")
     problems: list[Problem] = []
     expire = params.get("expire_time")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
@@ -28,12 +29,12 @@ Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 NOT_EXPORTED = ["oidc.client_secret"]
 
 
-def _tenant_ids(client: t.Any) -> list[str]:
+def _tenant_ids(client: ApiClient) -> list[str]:
     tenants = client.get(PATH_TENANTS).get("tenants") or []
     return sorted(str(x["id"]) for x in tenants if isinstance(x, dict) and x.get("id"))
 
 
-def export_tenant(client: t.Any, tenant_id: str) -> list[Record] | None:
+def export_tenant(client: ApiClient, tenant_id: str) -> list[Record] | None:
     """The configured SSO connections of one tenant as descope_sso items (None: no such tenant)."""
     try:
         configs = load_configs(client, tenant_id)
@@ -60,7 +61,7 @@ def missing_secrets(items: list[Record]) -> list[str]:
     ]
 
 
-def capture(client: t.Any, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
+def capture(client: ApiClient, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
     """Backup capture: ``{"sso": [items], "secrets_not_captured": [...]}``; no secret is ever in it.
 
     ``each(fn, ids)``: maps the per-tenant reads, in order (a backup passes its bounded pool); default one at a time.

@@ -21,6 +21,7 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
@@ -204,13 +205,13 @@ def _managed(view: Record, fields: Record) -> Record:
     return out
 
 
-def tenant_exists(client: t.Any, tenant_id: str) -> bool:
+def tenant_exists(client: ApiClient, tenant_id: str) -> bool:
     """By lookup (``tenant/search`` answers an empty list for an absent id), never by a 404 or 400's text."""
     answer = client.post(PATH_TENANT_SEARCH, {"tenantIds": [tenant_id]}, read=True)
     return any(isinstance(x, dict) and str(x.get("id")) == tenant_id for x in answer.get("tenants") or [])
 
 
-def load_configs(client: t.Any, tenant_id: str) -> list[Record]:
+def load_configs(client: ApiClient, tenant_id: str) -> list[Record]:
     """Every connection of the tenant, the default one with ``ssoId`` "".
 
     No source shows how ``/all`` lists the default connection (an empty id, an id of its own, or not at all), so
@@ -231,7 +232,7 @@ def _find(configs: list[Record], sso_id: str) -> Record | None:
     return next((c for c in configs if str(c.get("ssoId") or "") == sso_id), None)
 
 
-def _other_domains(client: t.Any, tenant_id: str) -> dict[str, list[str]]:
+def _other_domains(client: ApiClient, tenant_id: str) -> dict[str, list[str]]:
     tenants = client.get(PATH_TENANTS).get("tenants") or []
     out = {}
     for item in tenants:
@@ -370,7 +371,7 @@ def _pruned(tid: str, declared: Declared, configs: list[Record], params: t.Mappi
 
 
 def _writer(request: tuple[str, Record], new: tuple[str, str, str] | None) -> t.Callable[[t.Any], None]:
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         if new is not None:
             client.post(PATH_NEW, {"tenantId": new[0], "ssoId": new[1], "displayName": new[2]})
         client.post(*request)
@@ -379,7 +380,7 @@ def _writer(request: tuple[str, Record], new: tuple[str, str, str] | None) -> t.
 
 
 def _deleter(tenant_id: str, sso_id: str) -> t.Callable[[t.Any], None]:
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         query = {"tenantId": tenant_id}
         if sso_id:
             query["ssoId"] = sso_id

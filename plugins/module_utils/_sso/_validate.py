@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._cert import is_certificate
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
@@ -263,7 +264,7 @@ def role_refs(params: t.Mapping[str, t.Any], prefix: str = "") -> list[tuple[str
 
 
 def role_problems(
-    client: t.Any,
+    client: ApiClient,
     params: t.Mapping[str, t.Any],
     refs: list[tuple[str, str]],
     check_mode: bool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
     API_NAME,
     CARRY_OVER,
@@ -15,20 +16,20 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields impor
 )
 
 
-def load_one(client: t.Any, tenant_id: str) -> Record | None:
+def load_one(client: ApiClient, tenant_id: str) -> Record | None:
     """The tenant with this id, or None: read with ``tenant/search`` by id, which answers an empty list for an
     absent id (OAS ``SearchTenantsRequest.tenantIds``), instead of ``GET tenant?id=`` whose not-found answer
     (404, or a 400 with an unpublished text) would have to be guessed."""
     return next((r for r in search(client, ids=[tenant_id]) if str(r.get("id")) == tenant_id), None)
 
 
-def load_all(client: t.Any) -> list[Record]:
+def load_all(client: ApiClient) -> list[Record]:
     tenants = client.get(PATH_ALL).get("tenants") or []
     return [x for x in tenants if isinstance(x, dict) and x.get("id")]
 
 
 def search(
-    client: t.Any,
+    client: ApiClient,
     ids: list[str] | None = None,
     names: list[str] | None = None,
     domains: list[str] | None = None,

@@ -8,6 +8,7 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
@@ -78,7 +79,7 @@ def _plan_item(item: Item, view_of: t.Callable[[Record], Record] = current_view)
 
 
 def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.Callable[[t.Any], None]:
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         body = _create_body(item_id, fields)
 
         def landed() -> Record | None:
@@ -107,7 +108,7 @@ def _creator(change: _change.Change, item_id: str | None, fields: Record) -> t.C
 
 
 def _updater(current: Record, record_fields: Record, roles: list[str] | None) -> t.Callable[[t.Any], None]:
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         if record_fields:
             # updates of a known id replace the record: repeating one after a lost answer is harmless
             client.post(PATH_UPDATE, update_body(current, record_fields), idempotent=True)
@@ -118,7 +119,7 @@ def _updater(current: Record, record_fields: Record, roles: list[str] | None) ->
 
 
 def _deleter(tenant_id: str, cascade: bool) -> t.Callable[[t.Any], None]:
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         try:
             # a delete of a known id: repeating it after a lost answer is harmless
             client.post(PATH_DELETE, {"id": tenant_id, "cascade": cascade}, idempotent=True)
@@ -143,9 +144,8 @@ def _assign_phases(changes: list[_change.Change], items_by_label: dict[str, Item
     """Deletes first, children before parents; then updates; then creates, parents before children."""
     deleting = {c.target_id for c in changes if c.action == "delete"}
     creating = {c.target_id: c for c in changes if c.action == "create"}
-    children: dict[
-        str, list[str]
-    ] = {}  # parent id -> existing sub-tenants (a scan of every tenant per delete was O(n^2))
+    # parent id -> existing sub-tenants (a scan of every tenant per delete was O(n^2))
+    children: dict[str, list[str]] = {}
     for record in existing.values():
         if isinstance(record.get("parent"), str):
             children.setdefault(record["parent"], []).append(record["id"])
@@ -226,7 +226,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> tuple[list[Item], bool
     return items, set_mode
 
 
-def _single_mode_reads(client: t.Any, item: Item, params: t.Mapping[str, t.Any]) -> dict[str, Record]:
+def _single_mode_reads(client: ApiClient, item: Item, params: t.Mapping[str, t.Any]) -> dict[str, Record]:
     """The fewest reads that let single mode validate and plan: usually exactly one."""
     existing: dict[str, Record] = {}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeAPIError,
@@ -29,12 +30,12 @@ PATH_SEARCH = "/v1/mgmt/tenant/search"
 Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 
 
-def _tenant_ids(client: t.Any) -> list[str]:
+def _tenant_ids(client: ApiClient) -> list[str]:
     tenants = client.get(PATH_TENANTS).get("tenants") or []
     return sorted(str(x["id"]) for x in tenants if isinstance(x, dict) and x.get("id"))
 
 
-def export_item(client: t.Any, tenant_id: str) -> Record | None:
+def export_item(client: ApiClient, tenant_id: str) -> Record | None:
     """One tenant's settings in the item shape descope_tenant_settings accepts (every field, so it adopts exactly).
 
     A duration in a unit the module does not model (seconds that are not whole minutes, an unknown unit) is
@@ -67,13 +68,13 @@ def _unmodelled(tenant_id: str, name: str, session: Record) -> Problem:
     )
 
 
-def _exists(client: t.Any, tenant_id: str) -> bool:
+def _exists(client: ApiClient, tenant_id: str) -> bool:
     """By ``tenant/search`` (an empty list when absent), never by the status of a not-found error."""
     found = client.post(PATH_SEARCH, {"tenantIds": [tenant_id]}, read=True).get("tenants") or []
     return any(isinstance(x, dict) and str(x.get("id")) == tenant_id for x in found)
 
 
-def capture(client: t.Any, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
+def capture(client: ApiClient, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:
     """Backup capture: ``{"tenant_settings": [items]}`` (no secrets in these resources).
 
     ``each(fn, ids)``: maps the per-tenant reads, in order (a backup passes its bounded pool); default one at a time.

@@ -16,6 +16,7 @@ import dataclasses
 import typing as t
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _change
+from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
@@ -132,7 +133,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     return items
 
 
-def find_tenants(client: t.Any, ids: list[str]) -> dict[str, Record]:
+def find_tenants(client: ApiClient, ids: list[str]) -> dict[str, Record]:
     """The tenants with these ids, by ``tenant/search``, which answers an empty list for an absent id (OAS
     ``SearchTenantsRequest.tenantIds``): existence never depends on how a not-found error looks (404 or 400)."""
     found: dict[str, Record] = {}
@@ -143,7 +144,7 @@ def find_tenants(client: t.Any, ids: list[str]) -> dict[str, Record]:
     return found
 
 
-def read_current(client: t.Any, item: Item) -> None:
+def read_current(client: ApiClient, item: Item) -> None:
     """Load what the item manages (the tenant exists: a failure here is an error, not 'absent')."""
     if item.session is not None:
         item.current_session = dict(client.get(PATH_SESSION, params={"id": item.tenant_id}) or {})
@@ -151,7 +152,7 @@ def read_current(client: t.Any, item: Item) -> None:
         item.current_password = dict(client.get(PATH_PASSWORD, params={"tenantId": item.tenant_id}) or {})
 
 
-def plan_as_new(client: t.Any, item: Item) -> None:
+def plan_as_new(client: ApiClient, item: Item) -> None:
     """Check mode, a tenant an earlier task creates: its session settings as ``NEW_TENANT_SESSION`` assumes (no
     source says what a new tenant starts with); its policy is the project's, which a tenant without its own reads."""
     if item.session is not None:
@@ -190,7 +191,7 @@ def plan_item(item: Item) -> _change.Change:
     if not writes:
         return _change.Change(TARGET, item.tenant_id, "unchanged", before=before, after=after)
 
-    def apply(client: t.Any) -> None:
+    def apply(client: ApiClient) -> None:
         for path, body in writes:
             client.post(path, body)
 
