@@ -74,7 +74,7 @@ options:
         Changing it replaces the connection.
     type: str
     choices: [oidc, saml]
-  oidc:
+  oidc: &oidc_option
     description: OIDC connection settings (with O(protocol=oidc)). Creating one needs O(oidc.name) and O(oidc.client_id).
     type: dict
     suboptions:
@@ -165,7 +165,7 @@ options:
           picture:
             description: Claim for the picture URL.
             type: str
-  saml:
+  saml: &saml_option
     description:
       - SAML connection settings (with O(protocol=saml)). Either O(saml.metadata_url), or O(saml.entity_id),
         O(saml.idp_url) and O(saml.idp_cert).
@@ -294,160 +294,8 @@ options:
         description: As O(protocol).
         type: str
         choices: [oidc, saml]
-      oidc:
-        description: OIDC connection settings (with O(protocol=oidc)). Creating one needs O(oidc.name) and O(oidc.client_id).
-        type: dict
-        suboptions:
-          name:
-            description: Provider name shown to users.
-            type: str
-          client_id:
-            description: The client ID issued by the identity provider.
-            type: str
-          client_secret:
-            description:
-              - The client secret issued by the identity provider. Never logged, shown, audited or exported.
-              - When it is sent is set by O(update_secret).
-            type: str
-          auth_url:
-            description: Authorization endpoint (https).
-            type: str
-          token_url:
-            description: Token endpoint (https).
-            type: str
-          user_data_url:
-            description: User info endpoint (https).
-            type: str
-          jwks_url:
-            description: JWKS endpoint (https).
-            type: str
-          issuer:
-            description: The issuer the ID tokens carry.
-            type: str
-          scope:
-            description: Scopes requested (compared without order).
-            type: list
-            elements: str
-          grant_type:
-            description: OAuth grant type.
-            type: str
-            choices: [authorization_code, implicit]
-          callback_domain:
-            description: Custom callback domain.
-            type: str
-          prompt:
-            description: OIDC prompt values (compared without order).
-            type: list
-            elements: str
-            choices: [none, login, consent, select_account]
-          use_pkce:
-            description:
-              - Use PKCE (C(settings.usePkce), sent by python-sdk 2.16.0; not allowed with O(oidc.grant_type=implicit)).
-              - Compared only when Descope's answer carries it; otherwise it is sent with a write but cannot show drift.
-            type: bool
-          manage_provider_tokens:
-            description: Let Descope store the provider's tokens.
-            type: bool
-          attribute_mapping:
-            description: Which claim fills each user attribute; only the keys you set are managed.
-            type: dict
-            suboptions:
-              login_id:
-                description: Claim for the login ID.
-                type: str
-              name:
-                description: Claim for the name.
-                type: str
-              given_name:
-                description: Claim for the given name.
-                type: str
-              middle_name:
-                description: Claim for the middle name.
-                type: str
-              family_name:
-                description: Claim for the family name.
-                type: str
-              email:
-                description: Claim for the email.
-                type: str
-              verified_email:
-                description: Claim telling whether the email is verified.
-                type: str
-              username:
-                description: Claim for the username.
-                type: str
-              phone_number:
-                description: Claim for the phone number.
-                type: str
-              verified_phone:
-                description: Claim telling whether the phone is verified.
-                type: str
-              picture:
-                description: Claim for the picture URL.
-                type: str
-      saml:
-        description:
-          - SAML connection settings (with O(protocol=saml)). Either O(saml.metadata_url), or O(saml.entity_id),
-            O(saml.idp_url) and O(saml.idp_cert).
-        type: dict
-        suboptions:
-          metadata_url:
-            description:
-              - The IdP metadata URL (https). The IdP URL and certificates Descope reads from it are not managed or
-                exported.
-            type: str
-          entity_id:
-            description: The IdP entity ID.
-            type: str
-          idp_url:
-            description: The IdP SSO URL (https).
-            type: str
-          idp_cert:
-            description:
-              - The IdP's public signing certificate, PEM or base64 DER; it must parse as an X.509 certificate.
-                A private key here is refused.
-            type: str
-          idp_additional_certs:
-            description: Additional IdP certificates (rotation), checked like O(saml.idp_cert).
-            type: list
-            elements: str
-          sp_acs_url:
-            description: Override of the service provider ACS URL.
-            type: str
-          sp_entity_id:
-            description: Override of the service provider entity ID.
-            type: str
-          attribute_mapping:
-            description: Which SAML attribute fills each user attribute; only the keys you set are managed.
-            type: dict
-            suboptions:
-              name:
-                description: Attribute for the name.
-                type: str
-              email:
-                description: Attribute for the email.
-                type: str
-              phone_number:
-                description: Attribute for the phone number.
-                type: str
-              group:
-                description: Attribute listing the user's groups (used by O(role_mappings)).
-                type: str
-              given_name:
-                description: Attribute for the given name.
-                type: str
-              middle_name:
-                description: Attribute for the middle name.
-                type: str
-              family_name:
-                description: Attribute for the family name.
-                type: str
-              picture:
-                description: Attribute for the picture URL.
-                type: str
-              custom_attributes:
-                description: Custom user attribute name to SAML attribute.
-                type: dict
+      oidc: *oidc_option
+      saml: *saml_option
       redirect_url:
         description: As O(redirect_url).
         type: str
