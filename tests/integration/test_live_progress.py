@@ -21,6 +21,7 @@ import typing as t
 
 import pytest
 import yaml
+from runner_job import job_env, private_dir
 
 PROGRESS = re.compile(r"^descope_tenant: (\d+)/200 done, (\d+) written, (\d+) failed")
 DECLARED = [{"id": f"p{i:03d}", "name": f"Progress {i}"} for i in range(200)]
@@ -116,21 +117,9 @@ def test_progress_is_a_job_event_before_the_task_result_in_ansible_runner(
         if name.startswith(("DESCOPE_", "ANSIBLE_")):
             monkeypatch.delenv(name, raising=False)
     _slow_api(emulator)
-    private = tmp_path / "private"
-    (private / "project").mkdir(parents=True)
-    (private / "inventory").mkdir()
     play = [{"name": "progress", "hosts": "all", "gather_facts": False, "tasks": [{"name": "sync 200", "descope.mgmt.descope_tenant": {"tenants": DECLARED}}]}]
-    (private / "project" / "play.yml").write_text(yaml.safe_dump(play, sort_keys=False), encoding="utf-8")
-    (private / "inventory" / "hosts").write_text(f"staging ansible_connection=local ansible_python_interpreter={sys.executable}\n", encoding="utf-8")
-    env = {
-        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "ANSIBLE_COLLECTIONS_PATH": playbook.collections,
-        "ANSIBLE_CALLBACKS_ENABLED": "descope.mgmt.descope_audit",
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "ANSIBLE_NOCOLOR": "1",
-        "DESCOPE_AUDIT_DIR": str(tmp_path / "audit"),
-        **emulator.env,
-    }
+    private = private_dir(tmp_path / "private", "play.yml", play, host="staging")
+    env = job_env(tmp_path, playbook.collections, DESCOPE_AUDIT_DIR=str(tmp_path / "audit"), **emulator.env)
     runner = ansible_runner.run(private_data_dir=str(private), playbook="play.yml", ident="progress", envvars=env, quiet=True, timeout=240)
     events = list(runner.events)
     assert runner.status == "successful", json.dumps(events)[:4000]

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import sys
 import typing as t
 
 import pytest
+from runner_job import job_env, private_dir
 
 pytestmark = pytest.mark.integration
 
@@ -95,28 +95,15 @@ def test_admin_link_only_in_register_under_every_shipped_callback(
 
 def test_admin_link_never_in_ansible_runner_events(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ansible_runner = pytest.importorskip("ansible_runner")
-    import yaml  # pylint: disable=import-outside-toplevel
 
     for name in list(os.environ):
         if name.startswith(("DESCOPE_", "ANSIBLE_")):
             monkeypatch.delenv(name, raising=False)
     emulator.seed(tenants=TENANTS)
-    private = tmp_path / "private"
-    (private / "project").mkdir(parents=True)
     out = tmp_path / "links.json"
     play = [{"name": "links", "hosts": "localhost", "gather_facts": False, "tasks": _tasks(out)}]
-    (private / "project" / "links.yml").write_text(yaml.safe_dump(play, sort_keys=False), encoding="utf-8")
-    (private / "inventory").mkdir()
-    (private / "inventory" / "hosts").write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n", encoding="utf-8")
-    env = {
-        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "ANSIBLE_COLLECTIONS_PATH": playbook.collections,
-        "ANSIBLE_CALLBACKS_ENABLED": "descope.mgmt.descope_audit",
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "ANSIBLE_NOCOLOR": "1",
-        "DESCOPE_AUDIT_DIR": str(tmp_path / "audit"),
-        **emulator.env,
-    }
+    private = private_dir(tmp_path / "private", "links.yml", play)
+    env = job_env(tmp_path, playbook.collections, DESCOPE_AUDIT_DIR=str(tmp_path / "audit"), **emulator.env)
     runner = ansible_runner.run(private_data_dir=str(private), playbook="links.yml", envvars=env, quiet=True, timeout=240, verbosity=4)
     assert runner.status == "successful", "\n".join(str(e.get("stdout")) for e in runner.events)
     tokens = _tokens(out)

@@ -20,6 +20,7 @@ import typing as t
 
 import pytest
 import yaml
+from runner_job import job_env
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit as audit
 
@@ -49,16 +50,7 @@ def _job(tmp_path: pathlib.Path, collections: str, envvars: dict[str, str], iden
         }
     }
     (private / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
-    env = {
-        # ansible-runner starts ansible-playbook from PATH: the one of this interpreter's environment
-        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "ANSIBLE_COLLECTIONS_PATH": collections,
-        "ANSIBLE_CALLBACKS_ENABLED": "descope.mgmt.descope_audit",
-        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-        "ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-tmp"),
-        "ANSIBLE_NOCOLOR": "1",
-        **envvars,
-    }
+    env = job_env(tmp_path, collections, **envvars)
     return ansible_runner.run(
         private_data_dir=str(private),
         playbook="sync.yml",
