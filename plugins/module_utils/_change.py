@@ -143,17 +143,39 @@ def diff_entries(changes: list[Change]) -> list[dict[str, t.Any]]:
     return entries
 
 
+# the words of messages for a target type whose name reads badly as one (the type is a stored audit value: its
+# spelling stays); each: (one, the noun after a count, the plural)
+_NOUNS = {
+    "sso": ("SSO connection", "SSO connection(s)", "SSO connections"),
+    "sso_admin_link": ("SSO admin link", "SSO admin link(s)", "SSO admin links"),
+    "tenant_settings": ("tenant settings", "tenant settings", "tenant settings"),
+}
+
+
+def noun(target_type: str, form: int = 0) -> str:
+    """The words for a target type: ``form`` 0 ``tenant``, 1 ``tenant(s)`` (after a count), 2 ``tenants``."""
+    return _NOUNS.get(target_type, (target_type, f"{target_type}(s)", f"{target_type}s"))[form]
+
+
+def counted_noun(target_type: str) -> str:
+    return noun(target_type, 1)
+
+
+def plural_noun(target_type: str) -> str:
+    return noun(target_type, 2)
+
+
 def summary_message(target_type: str, changes: list[Change], check_mode: bool) -> str:
     c = counts(changes)
     parts = [f"{n} {k}" for k, n in c.items() if n]
     prefix = "Check mode: would have " if check_mode else ""
     if not any(ch.changed for ch in changes):
         return (
-            f"All {len(changes)} {target_type}(s) already match; nothing to do."
+            f"All {len(changes)} {counted_noun(target_type)} already match; nothing to do."
             if changes
-            else f"No {target_type}s declared; nothing to do."
+            else f"No {plural_noun(target_type)} declared; nothing to do."
         )
-    return f"{prefix}{', '.join(parts)} ({target_type}s)."
+    return f"{prefix}{', '.join(parts)} ({plural_noun(target_type)})."
 
 
 def first_error(changes: list[Change]) -> dict[str, t.Any] | None:

@@ -54,6 +54,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._change import (
     counts,
     diff_entries,
     first_error,
+    noun,
     operation,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
@@ -413,7 +414,8 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
         )
     elif first is not None and any(first is c for c in config_changes):
         stopped = (
-            f"{first.target_type} writes failed, so role deletes, flows, the theme and the snapshot were not restored"
+            f"{noun(first.target_type)} writes failed, so role deletes, flows, the theme and the snapshot were not "
+            "restored"
         )
     elif tenants_failed:
         stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils._change import counted_noun, plural_noun
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import (
     CONCURRENCY_DEFAULT,
@@ -106,17 +107,17 @@ def prune_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any], plan: Plan
         declared = sum(1 for c in of_type if c.action != "delete")
         existing = plan.existing.get(target_type, sum(1 for c in of_type if c.before is not None))
         existing = max(existing, len(pruned))
-        count = f"{len(pruned)} of {existing} existing {target_type}(s)"
+        count = f"{len(pruned)} of {existing} existing {counted_noun(target_type)}"
         names = ", ".join(pruned[:5]) + (", ..." if len(pruned) > 5 else "")
         if declared == 0:
             if not allow_empty:
                 problems.append(
                     Problem(
                         "prune",
-                        f"the task declares no {target_type}, so prune would delete every unprotected one: {count} "
-                        f"({names}). Nothing was written.",
-                        f"Check the declared {target_type}s (an empty file or variable?). To empty the project on "
-                        "purpose set allow_empty_prune: true.",
+                        f"the task declares no {plural_noun(target_type)}, so prune would delete every unprotected "
+                        f"one: {count} ({names}). Nothing was written.",
+                        f"Check the declared {plural_noun(target_type)} (an empty file or variable?). To delete them "
+                        "all on purpose set allow_empty_prune: true.",
                     )
                 )
             continue
@@ -126,7 +127,7 @@ def prune_problems(spec: ResourceSpec, params: t.Mapping[str, t.Any], plan: Plan
                 Problem(
                     "prune",
                     f"would delete {count} ({share}%: {names}), above max_delete_ratio {ratio:g} of the existing "
-                    f"{target_type}s. Nothing was written.",
+                    f"{plural_noun(target_type)}. Nothing was written.",
                     "Run with --check --diff to review the deletes; if they are intended set max_delete_ratio: 1 on "
                     "the task (or protect the ones to keep with protected_ids).",
                 )

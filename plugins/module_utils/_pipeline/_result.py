@@ -10,9 +10,11 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._change import (
     AUDIT_VERSION,
     Change,
+    counted_noun,
     counts,
     diff_entries,
     first_error,
+    noun,
     summary_message,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
@@ -136,13 +138,13 @@ def failure_fields(
     done = sum(1 for c in changes if c.outcome == "ok" and c.changed)
     hint = one_line(error)
     tally = (
-        f"{len(failed)} of {len(changes)} {target_type}(s) failed, {done} written; the outcome of each is in the "
-        "result. "
+        f"{len(failed)} of {len(changes)} {counted_noun(target_type)} failed, {done} written; the outcome of each is "
+        "in the result. "
     )
     if len(changes) == 1:
-        tally = f"{target_type} '{error.get('target_id')}': " if error.get("target_id") is not None else ""
+        tally = f"{noun(target_type)} '{error.get('target_id')}': " if error.get("target_id") is not None else ""
     elif error.get("target_id") is not None:
-        tally += f"First failure, {target_type} '{error.get('target_id')}': "
+        tally += f"First failure, {noun(target_type)} '{error.get('target_id')}': "
     msg = escape_text(prefix + tally + failure_message(error, failure_context(ctx, error)))
     return {"failed": True, "error": error, "hint": hint, "msg": msg}
 

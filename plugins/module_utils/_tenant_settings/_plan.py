@@ -112,7 +112,10 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
         if item.session is None and item.password_policy is None:
             problems.append(
                 _problem(
-                    item, "session", "nothing to manage.", "Declare session, password_policy or both for this tenant."
+                    item,
+                    "session",
+                    "neither session nor password_policy is declared (left out, or null): nothing to manage.",
+                    "Declare session, password_policy or both for this tenant (is a variable undefined or null?).",
                 )
             )
         for section, declared in item.declared.items():
