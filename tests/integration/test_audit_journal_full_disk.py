@@ -141,7 +141,9 @@ def test_check_mode_journals_no_write(playbook: t.Any, emulator: t.Any, tmp_path
     (result,) = done
     assert result.rc == 0, result.stdout + result.stderr
     assert result.task("sync")["changed"] is True  # 60 creates planned
-    assert emulator.writes() == [] and "journal" not in result.stdout + result.stderr
+    # no journal failure reported (the word "journal" itself is in this test's temporary path, printed at -vvvv)
+    output = result.stdout + result.stderr
+    assert emulator.writes() == [] and "ENOSPC" not in output and "disk is full" not in output
 
 
 @pytest.fixture
