@@ -18,13 +18,13 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     PERM_ALL,
     ROLE_ALL,
     ROLE_SEARCH,
-    TENANT_SEARCH,
     Record,
     batch_path,
     show,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenants_by_id
 
 
 def _items(answer: t.Any, key: str) -> list[Record]:
@@ -102,12 +102,7 @@ def roles_granting(client: ApiClient, permission_names: list[str]) -> list[Recor
 
 
 def existing_tenants(client: ApiClient, tenant_ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for ids in chunks(tenant_ids):
-        answer = client.post(TENANT_SEARCH, {"tenantIds": ids}, read=True)
-        tenants = answer.get("tenants") if isinstance(answer, dict) else None
-        found |= {str(x["id"]) for x in tenants or [] if isinstance(x, dict) and x.get("id")}
-    return found & set(tenant_ids)
+    return set(tenants_by_id(client, sorted(set(tenant_ids)), chunk=SEARCH_CHUNK))
 
 
 def maybe_absent(exc: DescopeAPIError) -> bool:

@@ -35,7 +35,6 @@ ROLE_SEARCH = "/v1/mgmt/role/search"
 ROLE_CREATE = "/v1/mgmt/role/create"
 ROLE_UPDATE = "/v1/mgmt/role/update"
 ROLE_DELETE = "/v1/mgmt/role/delete"
-TENANT_SEARCH = "/v1/mgmt/tenant/search"
 
 
 def batch_path(path: str) -> str:

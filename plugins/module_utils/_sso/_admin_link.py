@@ -19,7 +19,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskC
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import PATH_ADMIN_LINK, Record
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import load_configs, tenant_exists
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import load_configs
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenant_exists
 
 TARGET = "sso_admin_link"
 MAX_EXPIRE = 30 * 24 * 3600  # the module's own bound (30 days): a long-lived bearer link is refused, not issued

@@ -29,7 +29,6 @@ PATH_SAML = "/v1/mgmt/sso/saml"
 PATH_SAML_METADATA = "/v1/mgmt/sso/saml/metadata"
 PATH_ROLES_ALL = "/v1/mgmt/role/all"
 PATH_ROLES_SEARCH = "/v1/mgmt/role/search"
-PATH_TENANT_SEARCH = "/v1/mgmt/tenant/search"  # existence by lookup: an absent id answers an empty list
 PATH_TENANTS = "/v1/mgmt/tenant/all"
 PATH_ADMIN_LINK = "/v2/mgmt/tenant/adminlinks/sso/generate"
 

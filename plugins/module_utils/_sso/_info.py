@@ -20,8 +20,9 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import Record
-from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, load_configs, plan, tenant_exists
+from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, load_configs, plan
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenant_exists
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
 # maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)

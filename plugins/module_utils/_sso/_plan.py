@@ -33,7 +33,6 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import (
     PATH_LOAD_ALL,
     PATH_LOAD_ONE,
     PATH_NEW,
-    PATH_TENANT_SEARCH,
     PATH_TENANTS,
     SAML_BY_FIELDS,
     SAML_FIELDS,
@@ -50,6 +49,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._sso._validate import
     role_refs,
     static_problems,
 )
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenant_exists
 
 TARGET = "sso"
 _NO_OIDC_CLEAR = " ".join(
@@ -203,12 +203,6 @@ def _managed(view: Record, fields: Record) -> Record:
         else:
             out[key] = view.get(key)
     return out
-
-
-def tenant_exists(client: ApiClient, tenant_id: str) -> bool:
-    """By lookup (``tenant/search`` answers an empty list for an absent id), never by a 404 or 400's text."""
-    answer = client.post(PATH_TENANT_SEARCH, {"tenantIds": [tenant_id]}, read=True)
-    return any(isinstance(x, dict) and str(x.get("id")) == tenant_id for x in answer.get("tenants") or [])
 
 
 def load_configs(client: ApiClient, tenant_id: str) -> list[Record]:

@@ -15,6 +15,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     Problem,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenant_exists
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
     PATH_PASSWORD,
     PATH_SESSION,
@@ -25,7 +26,6 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
 )
 
 PATH_TENANTS = "/v1/mgmt/tenant/all"
-PATH_SEARCH = "/v1/mgmt/tenant/search"
 # maps a per-tenant read over tenant ids, results in order (a backup passes its bounded pool: _backup/_reads.py)
 Each = t.Callable[[t.Callable[[str], t.Any], list[str]], list[t.Any]]
 
@@ -45,7 +45,7 @@ def export_item(client: ApiClient, tenant_id: str) -> Record | None:
         session = session_view(client.get(PATH_SESSION, params={"id": tenant_id}))
         password = password_view(client.get(PATH_PASSWORD, params={"tenantId": tenant_id}))
     except DescopeAPIError:
-        if not _exists(client, tenant_id):  # gone: whatever status the API used to say so
+        if not tenant_exists(client, tenant_id):  # gone: whatever status the API used to say so
             return None
         raise
     bad = unmodelled(session)
@@ -66,12 +66,6 @@ def _unmodelled(tenant_id: str, name: str, session: Record) -> Problem:
         "Set it to a whole number of minutes, hours, days or weeks in Descope, then export again.",
         id=tenant_id,
     )
-
-
-def _exists(client: ApiClient, tenant_id: str) -> bool:
-    """By ``tenant/search`` (an empty list when absent), never by the status of a not-found error."""
-    found = client.post(PATH_SEARCH, {"tenantIds": [tenant_id]}, read=True).get("tenants") or []
-    return any(isinstance(x, dict) and str(x.get("id")) == tenant_id for x in found)
 
 
 def capture(client: ApiClient, tenant_ids: list[str] | None = None, each: Each | None = None) -> Record:

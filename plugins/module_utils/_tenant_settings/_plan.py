@@ -20,6 +20,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol impo
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenants_by_id
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._checks import (
     expiry_order,
     reset_problems,
@@ -42,8 +43,6 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
 
 TARGET = "tenant_settings"
 SECTIONS = ("session", "password_policy")
-PATH_SEARCH = "/v1/mgmt/tenant/search"
-SEARCH_CHUNK = 100  # ids per search: no published limit, so a large set never sends one huge request
 # tenant fields a settings POST accepts (python SDK update_settings) that the settings answer does not carry
 TENANT_CARRY = ("enforceSSO", "enforceSSOExclusions", "federatedAppIds")
 SECTION_FIELDS = {"session": (SESSION_KEYS, SESSION_DEFAULTS), "password_policy": (PASSWORD_KEYS, PASSWORD_DEFAULTS)}
@@ -136,17 +135,6 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
     return items
 
 
-def find_tenants(client: ApiClient, ids: list[str]) -> dict[str, Record]:
-    """The tenants with these ids, by ``tenant/search``, which answers an empty list for an absent id (OAS
-    ``SearchTenantsRequest.tenantIds``): existence never depends on how a not-found error looks (404 or 400)."""
-    found: dict[str, Record] = {}
-    for start in range(0, len(ids), SEARCH_CHUNK):
-        chunk = ids[start : start + SEARCH_CHUNK]
-        answer = client.post(PATH_SEARCH, {"tenantIds": chunk}, read=True).get("tenants") or []
-        found.update((str(x["id"]), x) for x in answer if isinstance(x, dict) and str(x.get("id")) in chunk)
-    return found
-
-
 def read_current(client: ApiClient, item: Item) -> None:
     """Load what the item manages (the tenant exists: a failure here is an error, not 'absent')."""
     if item.session is not None:
@@ -227,7 +215,7 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
     mode = "set" if ctx.params.get("tenants") is not None else "single"
     client = ctx.client()
     ids = list(dict.fromkeys(i.tenant_id for i in items if i.tenant_id.strip()))
-    tenants = find_tenants(client, ids)
+    tenants = tenants_by_id(client, ids)
     for item in items:
         if not item.tenant_id.strip():
             continue
