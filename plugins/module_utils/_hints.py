@@ -10,6 +10,7 @@ on results that crossed a process boundary.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 _CREDENTIALS_HOW = (
@@ -182,8 +183,9 @@ def suggestions(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any] | N
     return steps
 
 
-# --- the failed task's message: the problem once, in the user's terms, then numbered next steps (issue 14)
+# --- the failed task's message: the problem once, in the user's terms, then numbered next steps
 
+_QUOTED = re.compile(r"'([^'\s]{1,255})'|\"([^\"\s]{1,255})\"")
 _ENV = {"project_id": "DESCOPE_PROJECT_ID", "management_key": "DESCOPE_MANAGEMENT_KEY", "base_url": "DESCOPE_BASE_URL"}
 
 
@@ -204,6 +206,11 @@ def _steps(lines: t.Sequence[str]) -> str:
     return " ".join(f"{n}) {sentence(line)}" for n, line in enumerate(lines, start=1))
 
 
+def _quoted_ids(text: str) -> set[str]:
+    """The ids an API message quotes ('e1' or "e1"): Descope's texts are unpublished, so only quoting is trusted."""
+    return {a or b for a, b in _QUOTED.findall(text)}
+
+
 def headline(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> str:
     """The problem, once, without the HTTP plumbing (that stays in the result's ``error`` key)."""
     cat = _category(error)
@@ -218,6 +225,11 @@ def headline(error: t.Mapping[str, t.Any], context: t.Mapping[str, t.Any]) -> st
         asked = f", last asked to wait {wait:g} s" if isinstance(wait, (int, float)) else ""
         return f"Descope kept rate-limiting the requests (HTTP 429{asked}) until the retries ran out."
     if cat == "not_found":
+        said = str(error.get("message") or "")
+        named = _quoted_ids(said)
+        if target and named and target not in named:
+            # the API named what is missing, and it is not the object written (a parent, a role...): say that
+            return f"Descope answered HTTP {status}{project} to the request for '{target}': {sentence(said)}"
         return (
             f"'{target}' does not exist{project} (HTTP {status})."
             if target

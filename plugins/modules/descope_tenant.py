@@ -97,7 +97,13 @@ options:
     default: present
   cascade:
     description:
-      - With O(state=absent), also delete the users and access keys that belong only to this tenant.
+      - With O(state=absent), also delete the users and access keys that belong only to this tenant (what the SDKs
+        document O(cascade) to do).
+      - Sub-tenants are never deleted implicitly. Descope does not publish whether deleting a tenant, with or without
+        O(cascade), removes its sub-tenants, detaches them or is refused, so a tenant that has sub-tenants is deleted
+        only when the same task deletes every one of them too (set mode, each declared V(absent) or pruned); they are
+        deleted first, children before parents, each one planned, counted by the prune guards and audited. Otherwise
+        the task fails before any write and names the sub-tenants.
     type: bool
     default: false
   tenants:
@@ -151,7 +157,8 @@ options:
   prune:
     description:
       - Set mode only. Delete every existing tenant that is not declared in O(tenants) and not in O(protected_ids).
-      - Sub-tenants are deleted before their parents.
+      - Sub-tenants are deleted before their parents. A pruned tenant whose sub-tenant is kept (declared or protected) is
+        a validation error (see O(cascade)).
     type: bool
     default: false
   protected_ids:

@@ -16,6 +16,9 @@ DEFAULT_CONFIG = {
     "rateLimitUnlicensed": None,
     "strict": False,
     "settingsOmitted": "keep",
+    # what a tenant delete does to sub-tenants (no public source, tenants.py): "cascade", "detach", "delete", "refuse"
+    "tenantDeleteChildren": "cascade",
+    "tenantAnswersSuccessors": True,  # whether tenant answers carry successors (OAS Tenant has it; the SDKs never read it)
     "licenseRefusal": {"status": 403, "code": "E112601"},
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
@@ -160,6 +163,14 @@ class Store:
                 if body["settingsOmitted"] not in settings.OMITTED:
                     raise invalid("settingsOmitted must be one of %s" % ", ".join(settings.OMITTED))
                 self.config["settingsOmitted"] = body["settingsOmitted"]
+            if "tenantDeleteChildren" in body:
+                if body["tenantDeleteChildren"] not in tenants.DELETE_CHILDREN:
+                    raise invalid("tenantDeleteChildren must be one of %s" % ", ".join(tenants.DELETE_CHILDREN))
+                self.config["tenantDeleteChildren"] = body["tenantDeleteChildren"]
+            if "tenantAnswersSuccessors" in body:
+                if not isinstance(body["tenantAnswersSuccessors"], bool):
+                    raise invalid("tenantAnswersSuccessors must be true or false")
+                self.config["tenantAnswersSuccessors"] = body["tenantAnswersSuccessors"]
             if "strict" in body:
                 if not isinstance(body["strict"], bool):
                     raise invalid("strict must be true or false")

@@ -98,9 +98,11 @@ def blank_tenant(tenant_id, name):
     }
 
 
-def render(tenant):
+def render(tenant, config=None):
     out = {}
     for key in FIELD_ORDER:
+        if key == "successors" and config is not None and not config.get("tenantAnswersSuccessors", True):
+            continue
         value = tenant.get(key)
         if key in ALWAYS or value not in (None, "", [], {}, False, 0):
             out[key] = copy.deepcopy(value)
@@ -185,13 +187,22 @@ def patch(store, project, body):
     return {}
 
 
+DELETE_CHILDREN = ("cascade", "detach", "delete", "refuse")
+
+
 def delete(store, project, body):
     tenant_id = required_str(body, "id")
     cascade = opt_bool(body, "cascade")
     tenant = get(store, project, tenant_id)
-    # UNCERTAIN: with cascade the sub-tenants go too; without it they stay, detached from the parent.
+    # UNCERTAIN, no public source says what a delete does to sub-tenants; every reading is a config value:
+    # "cascade" (default) the subtree goes with cascade and stays, detached, without; "detach" they always stay;
+    # "delete" they always go; "refuse" a tenant with sub-tenants cannot be deleted.
+    reading = store.config.get("tenantDeleteChildren", "cascade")
+    live_children = [c for c in tenant["successors"] if c in project["tenants"]]
+    if reading == "refuse" and live_children:
+        raise invalid("Tenant %r has sub-tenants (%s); delete them first" % (tenant_id, ", ".join(live_children)))
     doomed = [tenant_id]
-    if cascade:
+    if (cascade and reading == "cascade") or reading == "delete":
         index = 0
         while index < len(doomed):
             doomed.extend(project["tenants"][doomed[index]]["successors"])
@@ -216,15 +227,15 @@ def load(store, project, query):
     tenant_id = query.get("id", "")
     if not tenant_id:
         raise errors.missing("id")
-    out = render(get(store, project, tenant_id))
+    out = render(get(store, project, tenant_id), store.config)
     return {"tenant": out} if store.config["wrapLoadTenant"] else out
 
 
-def load_all(_store, project, _query):
-    return {"tenants": [render(t) for t in project["tenants"].values()]}
+def load_all(store, project, _query):
+    return {"tenants": [render(t, store.config) for t in project["tenants"].values()]}
 
 
-def search(_store, project, body):
+def search(store, project, body):
     ids = opt_str_list(body, "tenantIds")
     names = opt_str_list(body, "tenantNames")
     domains = opt_str_list(body, "tenantSelfProvisioningDomains")
@@ -252,7 +263,7 @@ def search(_store, project, body):
             continue
         if top_level_only and tenant["parent"]:
             continue
-        found.append(render(tenant))
+        found.append(render(tenant, store.config))
     return {"tenants": found}
 
 

@@ -23,6 +23,13 @@ def load_one(client: ApiClient, tenant_id: str) -> Record | None:
     return next((r for r in search(client, ids=[tenant_id]) if str(r.get("id")) == tenant_id), None)
 
 
+def sub_tenants(client: ApiClient, tenant_id: str) -> list[Record]:
+    """The direct sub-tenants of a tenant, by ``tenant/search`` with ``parentTenantId`` (OAS
+    ``SearchTenantsRequest``), kept only where the answer says so: a server that ignored the filter answers every
+    tenant."""
+    return [r for r in search(client, parent=tenant_id) if r.get("parent") == tenant_id]
+
+
 def load_all(client: ApiClient) -> list[Record]:
     tenants = client.get(PATH_ALL).get("tenants") or []
     return [x for x in tenants if isinstance(x, dict) and x.get("id")]
@@ -34,8 +41,11 @@ def search(
     names: list[str] | None = None,
     domains: list[str] | None = None,
     custom_attributes: dict[str, t.Any] | None = None,
+    parent: str | None = None,
 ) -> list[Record]:
     body: Record = {}
+    if parent:
+        body["parentTenantId"] = parent
     if ids:
         body["tenantIds"] = ids
     if names:

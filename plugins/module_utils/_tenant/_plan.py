@@ -21,6 +21,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant._api import (
     load_all,
     load_one,
     search,
+    sub_tenants,
     update_body,
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant._fields import (
@@ -243,6 +244,9 @@ def _single_mode_reads(client: ApiClient, item: Item, params: t.Mapping[str, t.A
         remember(found)
         current = found[0] if len(found) == 1 else None
     if item.state == "absent":
+        if current is not None:
+            # what a delete does to sub-tenants is unpublished, so the checks refuse one that has any: find them
+            remember(sub_tenants(client, str(current["id"])))
         return existing
     fields = item.fields
     name = fields.get("name")

@@ -352,22 +352,69 @@ class Checks:
                     )
                 )
 
+    def _sub_tenants(self) -> dict[str, set[str]]:
+        """Parent id -> ids of its existing sub-tenants, from both links an answer may carry (parent, successors)."""
+        kids: dict[str, set[str]] = {}
+        for record in self.existing.values():
+            parent = record.get("parent")
+            if isinstance(parent, str) and parent:
+                kids.setdefault(parent, set()).add(str(record["id"]))
+            successors = record.get("successors")
+            for kid in successors if isinstance(successors, list) else []:
+                if isinstance(kid, str) and kid:
+                    kids.setdefault(str(record["id"]), set()).add(kid)
+        return kids
+
     def _deleted_parent_checks(self, valid: list[Item], deleted: set[str]) -> None:
+        """A deleted tenant's sub-tenants must be deleted by the same task.
+
+        No source says what Descope does with them (cascade is documented for users and access keys only): they
+        may go with the parent, stay detached, or the delete may be refused. Only a plan that deletes them first,
+        each as its own planned, counted and audited change, is exact under every reading.
+        """
         keep = {i.label for i in valid if i.state == "present" and i.label} | self.protected
-        for child in self.existing.values():
-            parent = child.get("parent")
-            if parent in deleted and child["id"] not in deleted and child["id"] in keep:
-                why = "pruned" if parent in self.pruned else "declared absent"
-                what = "protected" if child["id"] in self.protected else "declared present"
-                owner = next(iter(self._declared(parent)), None)
-                problem = Problem(
-                    "parent_tenant_id" if owner is None else "state",
-                    f"tenant '{parent}' is {why} but its sub-tenant '{child['id']}' is {what}.",
-                    f"Declare '{parent}' (or add it to protected_ids), or also delete '{child['id']}'.",
-                    index=owner.index if owner else None,
-                    id=parent,
+        kids = self._sub_tenants()
+        for parent in sorted(deleted):
+            left = sorted(k for k in kids.get(parent, ()) if k not in deleted)
+            if not left:
+                continue
+            why = "pruned" if parent in self.pruned else "declared absent"
+            owner = next(iter(self._declared(parent)), None)
+            field = "parent_tenant_id" if owner is None else "state"
+            index = owner.index if owner else None
+            for child in (k for k in left if k in keep):
+                what = "protected" if child in self.protected else "declared present"
+                self.problems.append(
+                    Problem(
+                        field,
+                        f"tenant '{parent}' is {why} but its sub-tenant '{child}' is {what}.",
+                        f"Declare '{parent}' (or add it to protected_ids), or also delete '{child}'.",
+                        index=index,
+                        id=parent,
+                    )
                 )
-                self.problems.append(problem)
+            others = [k for k in left if k not in keep]
+            if others:
+                more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+                shown = ", ".join(f"'{k}'" for k in others[:5]) + more
+                fix = (
+                    f"Also declare {shown} with state: absent (sub-tenants are deleted first, each one planned and "
+                    f"counted), or keep '{parent}'."
+                    if self.set_mode
+                    else f"Delete the sub-tenants {shown} first (for example in set mode, declared absent with "
+                    f"'{parent}'), or keep '{parent}'."
+                )
+                self.problems.append(
+                    Problem(
+                        field,
+                        f"tenant '{parent}' is {why} but has sub-tenants this task does not delete ({shown}); what "
+                        "a delete does to sub-tenants (with or without cascade) is not published, so it is not "
+                        "guessed.",
+                        fix,
+                        index=index,
+                        id=parent,
+                    )
+                )
 
     def _unique_in_final_state(self, present: list[Item], deleted: set[str], field: str) -> None:
         """A name or domain may belong to one tenant once this task is done (existing ones included)."""

@@ -49,6 +49,14 @@ CASES: list[tuple[str, dict[str, t.Any], dict[str, t.Any], str]] = [
         "2) Check the project id from task argument 'project_id' names the intended project.",
     ),
     (
+        "404 naming another object than the one written",
+        {"kind": "api", "status": 404, "not_found": True, "message": "Tenant 'e1' not found"},
+        {"project_id": "P2abc", "target_id": "t1", "module": "descope_tenant", "sources": TASK},
+        "Descope answered HTTP 404 for project 'P2abc' to the request for 't1': Tenant 'e1' not found. Next steps: "
+        "1) List what exists with descope.mgmt.descope_tenant_info. 2) Check the project id from task argument "
+        "'project_id' names the intended project.",
+    ),
+    (
         "429 rate limit exhausted",
         {"kind": "api", "status": 429, "code": "E130429", "message": "Rate limit exceeded.", "retry_after": 7.0},
         {"sources": TASK},

@@ -671,3 +671,28 @@ def test_the_checks_compute_each_view_once_and_never_for_a_stale_record() -> Non
     assert checks.view(first) is view  # memoised
     second = dict(first, name="Other")  # another record (whatever its id() turns out to be) gets its own view
     assert checks.view(second)["name"] == "Other" and checks.view(first)["name"] == "Acme"
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [
+        pytest.param({"p": {"id": "p", "name": "P"}, "k": {"id": "k", "name": "K", "parent": "p"}}, id="parent-link"),
+        pytest.param({"p": {"id": "p", "name": "P", "successors": ["k"]}, "k": {"id": "k", "name": "K"}}, id="successors-only"),
+    ],
+)
+def test_a_sub_tenant_known_by_either_link_blocks_its_parents_delete(existing: dict[str, t.Any]) -> None:
+    item = _tenant._validate.Item(0, {"id": "p", "state": "absent"})
+    checks = Checks([item], existing, {"tenants": [item.raw]}, True)
+    checks.resolve()
+    checks.check()
+    assert [(p.index, p.field, p.id) for p in checks.problems] == [(0, "state", "p")]
+    assert "('k')" in checks.problems[0].message
+
+
+def test_a_delete_lists_at_most_five_sub_tenants_and_counts_the_rest() -> None:
+    existing = {"p": {"id": "p", "name": "P"}, **{f"k{n}": {"id": f"k{n}", "name": f"K{n}", "parent": "p"} for n in range(8)}}
+    item = _tenant._validate.Item(0, {"id": "p", "state": "absent"})
+    checks = Checks([item], existing, {}, True)
+    checks.resolve()
+    checks.check()
+    assert "'k0', 'k1', 'k2', 'k3', 'k4' and 3 more" in checks.problems[0].message
