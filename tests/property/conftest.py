@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
+import property_profiles  # noqa: F401  # loads the Hypothesis profile before any property test is collected
 import pytest
 from emulator import seed_data
 from harness import run_spec
@@ -26,10 +27,10 @@ class InProcess:
             self.server.seed(tenants=tenants, customAttributes=seed_data.CUSTOM_ATTRIBUTES, permissions=seed_data.PERMISSIONS, roles=seed_data.ROLES)
         self.server.clear_log()
 
-    def run(self, module: str, params: dict[str, t.Any], check: bool = False) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:
+    def run(self, module: str, params: dict[str, t.Any], check: bool = False, diff: bool = False) -> tuple[dict[str, t.Any], list[dict[str, t.Any]]]:
         """The module's result and the write requests it caused."""
         since = self.server.last_seq()
-        result = run_spec(module, {**params, "retries": 0, "timeout": 10}, check=check, environ=self.server.env)
+        result = run_spec(module, {**params, "retries": 0, "timeout": 10}, check=check, diff=diff, environ=self.server.env)
         return result, self.server.writes(since=since)
 
 

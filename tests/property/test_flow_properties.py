@@ -15,15 +15,16 @@ import pathlib
 import tempfile
 import typing as t
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
+from property_profiles import budget
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "flows"
 V2 = json.loads((FIXTURES / "v2" / "sign-up-or-in.json").read_text(encoding="utf-8"))
 V1 = json.loads((FIXTURES / "v1" / "sign-in.json").read_text(encoding="utf-8"))
 THEME = json.loads((FIXTURES / "theme.json").read_text(encoding="utf-8"))
 OPTIONS = {"src_dir", "concurrency", "flow_id", "definition", "the file name"}
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = budget(100)
 
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=4))
 json_value = st.recursive(

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import typing as t
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
+from property_profiles import budget
 
 # existing tenants every example starts from: a parent with a child, and a tenant owning a domain
 EXISTING = [
@@ -98,7 +99,7 @@ def check_rejection(result: dict[str, t.Any], writes: list[dict[str, t.Any]]) ->
     assert "nothing was written" in result["msg"]
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@budget(150)
 @given(params=task)
 def test_any_tenant_set_is_applied_or_rejected_cleanly(engine: t.Any, params: dict[str, t.Any]) -> None:
     engine.fresh(EXISTING)
@@ -120,7 +121,7 @@ def test_any_tenant_set_is_applied_or_rejected_cleanly(engine: t.Any, params: di
     assert again_writes == []
 
 
-@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@budget(40)
 @given(parents=st.lists(st.sampled_from(["c1", "c2", "c3"]), min_size=3, max_size=3))
 def test_parent_cycles_among_new_tenants_are_rejected(engine: t.Any, parents: list[str]) -> None:
     """c1..c3 created in one task with generated parents: a cycle (or self-parent) is never half-created."""
