@@ -40,6 +40,14 @@ options:
         leading or trailing blanks are refused, and so is a new name longer than 100 bytes in UTF-8 (an existing
         longer name is managed as it is).
     type: str
+  previous_names:
+    description:
+      - Single mode. Names the permission had before. When the project has one of them and not O(name), it is renamed
+        in place (one update with the API's C(newName)); the roles that grant it are not touched by this module.
+        The result and the diff show the rename (C(renamed_from)).
+      - When both O(name) and a previous name exist, or several previous names exist, the task fails before any write.
+    type: list
+    elements: str
   description:
     description:
       - Single mode. The description. Left out, the current description is kept.
@@ -52,8 +60,11 @@ options:
     default: present
   permissions:
     description:
-      - Set mode. The permissions, each a mapping with C(name), optional C(description) and optional C(state)
-        (V(present) or V(absent)), the shape M(descope.mgmt.descope_permission_info) returns.
+      - Set mode. The permissions, each a mapping with C(name), optional C(previous_names), C(description) and
+        C(state) (V(present) or V(absent)), the shape M(descope.mgmt.descope_permission_info) returns.
+      - C(previous_names) (a list of names) renames a permission in place, as O(previous_names) does in single mode;
+        a previous name is never pruned. Two items claiming the same previous name, or a previous name that is also
+        declared as an item, are refused before any request.
       - Two items with the same name (also after Unicode normalisation) are refused.
     type: list
     elements: raw
@@ -96,6 +107,11 @@ EXAMPLES = r"""
       - name: invoices.write
         description: Create and change invoices
 
+- name: Rename a permission in place
+  descope.mgmt.descope_permission:
+    name: invoices.view
+    previous_names: [invoices.read]
+
 - name: Delete one
   descope.mgmt.descope_permission:
     name: invoices.archive
@@ -123,6 +139,10 @@ permission:
     after:
       description: The managed fields after (null when deleted).
       type: dict
+    renamed_from:
+      description: The permission's name before a rename (an V(updated) outcome).
+      returned: when the permission was renamed
+      type: str
   sample: {"id": "invoices.read", "action": "created", "changed": true, "before": null, "after": {"name": "invoices.read", "description": "Read invoices"}}
 permissions:
   description: Set mode. One outcome per declared or pruned permission, in the shape of RV(permission).

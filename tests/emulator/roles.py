@@ -11,7 +11,7 @@ import secrets
 import string
 import time
 
-from . import errors
+from . import assignments, errors
 from .errors import invalid
 from .validate import opt_bool, opt_str, opt_str_list, required_str
 
@@ -143,9 +143,11 @@ def _atomic(project, apply):
     """Run ``apply`` on a copy of roles and permissions; keep the result only if nothing failed."""
     staged = {"roles": copy.deepcopy(project["roles"]), "permissions": copy.deepcopy(project["permissions"]), "tenants": project["tenants"]}
     staged["sso"] = copy.deepcopy(project["sso"])
+    staged["users"], staged["accessKeys"] = copy.deepcopy(project["users"]), copy.deepcopy(project["accessKeys"])
     staged["tenant_roles"] = {tid: list(t["defaultRoles"]) for tid, t in project["tenants"].items()}
     apply(staged)
     project["roles"], project["permissions"], project["sso"] = staged["roles"], staged["permissions"], staged["sso"]
+    project["users"], project["accessKeys"] = staged["users"], staged["accessKeys"]
     for tid, names in staged["tenant_roles"].items():
         project["tenants"][tid]["defaultRoles"] = names
     return {}
@@ -232,16 +234,18 @@ def _rename_references(project, role, new_name):
     for tid, names in project["tenant_roles"].items():
         if not role["tenantId"] or role["tenantId"] == tid:
             project["tenant_roles"][tid] = [n for n in (new_name if x == role["name"] else x for x in names) if n is not None]
+    assignments.rename(project, role, new_name)
     for tid, configs in project["sso"].items():
         if role["tenantId"] and role["tenantId"] != tid:
             continue
         for config in configs.values():
-            saml = config["saml"]
-            saml["groupsMapping"] = [m for m in saml.get("groupsMapping", []) if new_name is not None or m["role"]["name"] != role["name"]]
-            for mapping in saml["groupsMapping"]:
-                if mapping["role"]["name"] == role["name"]:
-                    mapping["role"]["name"] = new_name
-            for side in (saml, config["oidc"]):
+            for side in (config["saml"], config["oidc"]):
+                kept = [m for m in side.get("groupsMapping") or [] if new_name is not None or m["role"]["name"] != role["name"]]
+                if "groupsMapping" in side:
+                    side["groupsMapping"] = kept
+                for mapping in kept:
+                    if mapping["role"]["name"] == role["name"]:
+                        mapping["role"]["name"] = new_name
                 if side.get("defaultSSORoles"):
                     side["defaultSSORoles"] = [n for n in (new_name if x == role["name"] else x for x in side["defaultSSORoles"]) if n is not None]
 

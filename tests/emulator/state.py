@@ -6,7 +6,7 @@ import secrets
 import string
 import threading
 
-from . import attributes, faults, flows, roles, seed_data, settings, sso, tenants
+from . import assignments, attributes, faults, flows, roles, seed_data, settings, sso, tenants
 from .errors import invalid
 
 DEFAULT_CONFIG = {
@@ -46,11 +46,14 @@ def new_project(spec):
         "permissions": {},
         "sso": {},  # tenant id -> {sso id ("" = default) -> configuration}
         "adminLinks": [],
+        "users": {},  # login id -> {loginId, roleNames, userTenants} (assignments.py)
+        "accessKeys": {},
     }
     for raw in spec.get("tenants") or []:
         tenant = tenants.from_seed(raw)
         project["tenants"][tenant["id"]] = tenant
     roles.seed_into(project, spec.get("permissions"), spec.get("roles"))
+    assignments.seed_into(project, spec.get("users"), spec.get("accessKeys"))
     settings.seed_into(project, spec.get("passwordSettings"))
     sso.seed_into(project, spec.get("sso"))
     for tenant in project["tenants"].values():
@@ -244,6 +247,7 @@ class Store:
         # tenant-scoped roles go with the tenants a clone does not copy
         clone["roles"] = {rid: r for rid, r in clone["roles"].items() if not r["tenantId"]}
         clone["sso"], clone["adminLinks"] = {}, []
+        clone["users"], clone["accessKeys"] = {}, {}  # a clone copies configuration, not users
         clone["passwordSettings"] = {"": clone["passwordSettings"][""]}
         self.projects[new_id] = clone
         return clone
@@ -271,5 +275,6 @@ class Store:
                 "passwordSettings": copy.deepcopy(project["passwordSettings"]),
                 "sso": sso.dump(project),
                 "adminLinks": copy.deepcopy(project["adminLinks"]),
+                **assignments.dump(project),
             }
             return json.loads(json.dumps(out))

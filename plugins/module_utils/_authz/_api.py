@@ -255,8 +255,10 @@ class Batch:
                     "the declared fields."
                 )
             )
-        self._post(client, self.create_path, [{k: v for k, v in b.items() if k != "newName"} for b in gone], True)
+        # a rename whose old name vanished is created under the new name
+        bodies = [{**{k: v for k, v in b.items() if k != "newName"}, "name": b.get("newName") or b["name"]} for b in gone]
+        self._post(client, self.create_path, bodies, True)
         for body in gone:  # the result, diff and audit say what was done: a create of an object that was not there
             change = self._change_of.get(id(body))
             if change is not None:
-                change.action, change.before = "create", None
+                change.action, change.before, change.renamed_from = "create", None, None

@@ -49,8 +49,8 @@ ROLE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("default", "default", "bool"),
     ("private", "private", "bool"),
 )
-PERMISSION_KEYS = ("name", "description", "state")
-ROLE_KEYS = ("name", "tenant_id", "description", "permission_names", "default", "private", "state")
+PERMISSION_KEYS = ("name", "previous_names", "description", "state")
+ROLE_KEYS = ("name", "previous_names", "tenant_id", "description", "permission_names", "default", "private", "state")
 
 # Ordering of the writes (phase = stage): a failure in one stage skips the later ones.
 P_CREATE, P_UPDATE, R_CREATE, R_UPDATE, R_DELETE, P_DELETE = range(6)
@@ -64,6 +64,7 @@ _GUARD_OPTIONS: dict[str, dict[str, t.Any]] = {
 PERMISSION_ARGUMENT_SPEC = with_connection(
     {
         "name": {"type": "str"},
+        "previous_names": {"type": "list", "elements": "str"},
         "description": {"type": "str"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         # items are checked here (not argspec suboptions) so every problem of every item is reported at once
@@ -73,13 +74,14 @@ PERMISSION_ARGUMENT_SPEC = with_connection(
 )
 PERMISSION_MODULE_KWARGS: Record = {
     "supports_check_mode": True,
-    "mutually_exclusive": [("permissions", "name"), ("permissions", "description")],
+    "mutually_exclusive": [("permissions", k) for k in ("name", "previous_names", "description")],
     "required_one_of": [("name", "permissions")],
 }
 
 ROLE_ARGUMENT_SPEC = with_connection(
     {
         "name": {"type": "str"},
+        "previous_names": {"type": "list", "elements": "str"},
         "tenant_id": {"type": "str"},
         "description": {"type": "str"},
         "permission_names": {"type": "list", "elements": "str"},
@@ -94,7 +96,8 @@ ROLE_ARGUMENT_SPEC = with_connection(
 ROLE_MODULE_KWARGS: Record = {
     "supports_check_mode": True,
     "mutually_exclusive": [
-        ("roles", k) for k in ("name", "tenant_id", "description", "permission_names", "default", "private")
+        ("roles", k)
+        for k in ("name", "previous_names", "tenant_id", "description", "permission_names", "default", "private")
     ],
     "required_one_of": [("name", "roles")],
     "required_by": {"permissions": ("roles",)},
