@@ -82,8 +82,10 @@ options:
     type: list
     elements: str
 notes:
-  - One read (C(GET /v1/mgmt/permission/all)) per task, plus one role search by permission name when a permission is
-    to be deleted (to refuse deleting a permission a role grants).
+  - One read (C(GET /v1/mgmt/permission/all)) per task. When a permission is to be deleted, the roles that grant it
+    are searched (to refuse deleting a permission a role grants) with one C(POST /v1/mgmt/role/search) by permission
+    name, plus C(GET /v1/mgmt/tenant/all) and one search with the tenants' C(tenantIds) (whether a search without
+    C(tenantIds) returns tenant roles is not published, so tenant roles are always searched explicitly).
   - The batch endpoints are those of the OpenAPI description and the official SDKs (C(/v1/mgmt/permission/create/batch),
     C(/update/batch), C(/delete/batch)); a change of one permission uses the single-object endpoint.
 seealso:

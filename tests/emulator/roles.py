@@ -307,7 +307,7 @@ def role_all(_store, project, _query):
     return {"roles": [copy.deepcopy(r) for r in project["roles"].values() if not r["tenantId"]]}
 
 
-def role_search(_store, project, body):
+def role_search(store, project, body):
     tenant_ids = opt_str_list(body, "tenantIds")
     names = opt_str_list(body, "roleNames")
     like = opt_str(body, "roleNameLike").lower()
@@ -316,10 +316,13 @@ def role_search(_store, project, body):
     with_project = opt_bool(body, "includeProjectRoles")
     found = []
     for role in project["roles"].values():
-        # UNCERTAIN: without tenantIds every role matches; with them, those tenants' roles (+ project roles
+        # UNCERTAIN: without tenantIds every role matches (config roleSearchWithoutTenants "all"; "project": only
+        # project roles); with them, those tenants' roles (+ project roles
         # when includeProjectRoles). Other filters AND together, OR inside one list.
         if tenant_ids and role["tenantId"] not in tenant_ids and not (with_project and not role["tenantId"]):
             continue
+        if not tenant_ids and role["tenantId"] and store.config["roleSearchWithoutTenants"] == "project":
+            continue  # the other reading of a search without tenantIds: project roles only
         if names and role["name"] not in names:
             continue
         if like and like not in role["name"].lower():

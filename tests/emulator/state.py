@@ -19,7 +19,8 @@ DEFAULT_CONFIG = {
     "licenseRefusal": {"status": 403, "code": "E112601"},
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
-    "ssoDefaultInAll": "empty",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
+    "ssoDefaultInAll": "empty",
+    "roleSearchWithoutTenants": "all",  # role/search without tenantIds: "all" roles or "project" roles only (roles.py)  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
 }
 
 
@@ -175,6 +176,10 @@ class Store:
                 if body["ssoDefaultInAll"] not in ("empty", "generated", "omitted"):
                     raise invalid("ssoDefaultInAll must be empty, generated or omitted")
                 self.config["ssoDefaultInAll"] = body["ssoDefaultInAll"]
+            if "roleSearchWithoutTenants" in body:
+                if body["roleSearchWithoutTenants"] not in ("all", "project"):
+                    raise invalid("roleSearchWithoutTenants must be all or project")
+                self.config["roleSearchWithoutTenants"] = body["roleSearchWithoutTenants"]
             if "ssoAnswersUsePkce" in body:
                 if not isinstance(body["ssoAnswersUsePkce"], bool):
                     raise invalid("ssoAnswersUsePkce must be true or false")

@@ -24,7 +24,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
 )
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
-from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenants_by_id
+from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import all_tenant_ids, tenants_by_id
 
 
 def _items(answer: t.Any, key: str) -> list[Record]:
@@ -92,11 +92,22 @@ def load_roles(client: ApiClient, scopes: t.Collection[str], names: list[str] | 
 
 
 def roles_granting(client: ApiClient, permission_names: list[str]) -> list[Record]:
-    """Every role (any scope) that grants one of these permissions: ``role/search`` by ``permissionNames``, in
-    chunks."""
+    """Every role (any scope) that grants one of these permissions: ``role/search`` by ``permissionNames``, in chunks.
+
+    Whether a search without ``tenantIds`` also returns tenant roles is not published (OAS ``SearchRolesRequest``
+    has no semantics), so the tenant roles are searched explicitly too: ``tenant/all``, then one search per
+    ``SEARCH_CHUNK`` tenant ids; a role found twice is one role.
+    """
+    name_chunks = chunks(permission_names)
+    if not name_chunks:
+        return []
     found = []
-    for names in chunks(permission_names):
+    for names in name_chunks:
         found += _items(client.post(ROLE_SEARCH, {"permissionNames": names}, read=True), "roles")
+    for tenant_ids in chunks(all_tenant_ids(client)):
+        for names in name_chunks:
+            body = {"tenantIds": tenant_ids, "permissionNames": names}
+            found += _items(client.post(ROLE_SEARCH, body, read=True), "roles")
     wanted = set(permission_names)
     return [r for r in _unique(found) if wanted & {str(p) for p in (r.get("permissionNames") or [])}]
 

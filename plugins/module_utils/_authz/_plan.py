@@ -6,8 +6,8 @@ ONLY).
 Reads (the fewest that let the task validate): ``permission/all`` when permissions are declared;
 one role read for the scopes the task touches; ``permission/all`` for roles only when a role names a
 permission that no existing role already grants (a permission a role grants exists); a tenant search
-only for a tenant scope that holds no role yet; a ``role/search`` by permission only when a
-permission is to be deleted (one per ``_api.SEARCH_CHUNK`` names). A no-op sync of roles costs one read.
+only for a tenant scope that holds no role yet; ``role/search`` by permission only when a
+permission is to be deleted (without and with every tenant's ``tenantIds``, one per ``_api.SEARCH_CHUNK`` names). A no-op sync of roles costs one read.
 
 Writes: one batch per kind of change (permissions created, updated, deleted; roles created, updated;
 roles deleted per tenant scope), in this order: permissions created and updated, roles created and
