@@ -14,7 +14,7 @@ HOLDERS = (("users", "loginId", "userTenants"), ("accessKeys", "id", "keyTenants
 
 
 def seed_into(project, users, access_keys):
-    for (store_key, id_key, tenants_key), raws in zip(HOLDERS, (users, access_keys)):
+    for (store_key, id_key, tenants_key), raws in zip(HOLDERS, (users, access_keys), strict=True):
         for raw in raws or []:
             if not isinstance(raw, dict) or not isinstance(raw.get(id_key), str) or not raw[id_key]:
                 raise invalid("seed %s need a %s" % (store_key, id_key))

@@ -20,7 +20,8 @@ DEFAULT_CONFIG = {
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
     "ssoDefaultInAll": "empty",
-    "roleSearchWithoutTenants": "all",  # role/search without tenantIds: "all" roles or "project" roles only (roles.py)  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
+    # role/search without tenantIds: "all" roles or "project" roles only (roles.py)
+    "roleSearchWithoutTenants": "all",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
 }
 
 

@@ -216,7 +216,9 @@ def _rename_conflicts(kind: str, source: str, items: list[Item], problems: list[
             scope = f" in tenant {show(item.tenant_id)}" if item.tenant_id else ""
             if other is not None:
                 message = f"{show(old)} is also declared as {source}[{other.index}]{scope}, so it cannot be renamed."
-                fix = f"Keep the old name either as its own item or in previous_names of the {kind} it became, not both."
+                fix = (
+                    f"Keep the old name either as its own item or in previous_names of the {kind} it became, not both."
+                )
             elif first is not item:
                 message = f"{show(old)} is also a previous name of {source}[{first.index}]{scope}."
                 fix = f"A name can become only one {kind}: keep it in the previous_names of one item."

@@ -7,7 +7,8 @@ Reads (the fewest that let the task validate): ``permission/all`` when permissio
 one role read for the scopes the task touches; ``permission/all`` for roles only when a role names a
 permission that no existing role already grants (a permission a role grants exists); a tenant search
 only for a tenant scope that holds no role yet; ``role/search`` by permission only when a
-permission is to be deleted (without and with every tenant's ``tenantIds``, one per ``_api.SEARCH_CHUNK`` names). A no-op sync of roles costs one read.
+permission is to be deleted (without and with every tenant's ``tenantIds``, one per ``_api.SEARCH_CHUNK``
+names). A no-op sync of roles costs one read.
 
 Writes: one batch per kind of change (permissions created, updated, deleted; roles created, updated;
 roles deleted per tenant scope), in this order: permissions created and updated, roles created and
@@ -144,6 +145,7 @@ class _Planner:
         """The live key of the previous name to rename from (None: no rename); both names live is refused."""
         if not item.previous or not item.valid:
             return None
+
         def key(name: str) -> t.Any:
             return (item.tenant_id, name) if item.kind == "role" else name
 
@@ -340,7 +342,12 @@ class _Planner:
             )
             kind = "permission" if phase in (P_CREATE, P_UPDATE, P_DELETE) else "role"
             batch = _api.Batch(
-                path, wrap, action, kind, create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE
+                path,
+                wrap,
+                action,
+                kind,
+                create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE,
+                update_path=PERM_UPDATE if kind == "permission" else ROLE_UPDATE,
             )
             self.batches[(phase, scope)] = batch
         return batch

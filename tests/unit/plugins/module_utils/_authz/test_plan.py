@@ -7,7 +7,6 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-
 from harness import run_spec
 
 PERMS = [{"name": "read"}, {"name": "write"}, {"name": "spare"}]
