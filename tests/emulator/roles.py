@@ -59,8 +59,16 @@ def role_usable_by_tenant(project, name, tenant_id):
     return find_role(project, name) is not None or (bool(tenant_id) and find_role(project, name, tenant_id) is not None)
 
 
+def check_default_roles(project, names, field):
+    """Tenant default roles are project roles (go SDK Tenant.UpdateDefaultRoles "Update project roles used as tenant
+    default roles"; python-sdk PR #779): 400 naming the first other name."""
+    for name in names:
+        if find_role(project, name) is None:
+            raise invalid("%s: role %r is not a project role (tenant default roles are project roles)" % (field, name))
+
+
 def check_tenant_roles(project, names, tenant_id, field):
-    """400 naming the first role a tenant (or its SSO mapping) refers to that does not exist."""
+    """400 naming the first role a tenant's SSO mapping refers to that does not exist."""
     for name in names:
         if not role_usable_by_tenant(project, name, tenant_id):
             raise invalid("%s: role %r does not exist in this project (create it first with /v1/mgmt/role/create)" % (field, name))

@@ -671,3 +671,16 @@ def test_the_checks_compute_each_view_once_and_never_for_a_stale_record() -> Non
     assert checks.view(first) is view  # memoised
     second = dict(first, name="Other")  # another record (whatever its id() turns out to be) gets its own view
     assert checks.view(second)["name"] == "Other" and checks.view(first)["name"] == "Acme"
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_tenant_role_as_a_default_role_is_refused_before_any_write(emulator: t.Any, check: bool) -> None:
+    # go SDK Tenant.UpdateDefaultRoles and python-sdk PR #779: tenant default roles are project roles
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], roles=[{"name": "viewer"}, {"name": "local", "tenantId": "acme"}])
+    emulator.clear_log()
+    result = run(emulator, {"id": "acme", "name": "Acme", "default_roles": ["viewer", "local"]}, check=check)
+    assert result["failed"] and emulator.writes() == []
+    [problem] = result["validation_errors"]
+    assert problem["field"] == "default_roles[1]" and "role of tenant 'acme' only" in problem["message"]
+    fine = run(emulator, {"id": "acme", "name": "Acme", "default_roles": ["viewer"]}, check=check)
+    assert not fine.get("failed") and fine["changed"], fine
