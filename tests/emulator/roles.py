@@ -40,18 +40,39 @@ def blank_permission(name):
     return {"id": new_id("PERM2"), "name": name, "description": "", "systemDefault": False}
 
 
-def find_role(project, name, tenant_id=""):
+def _same(a, b, fold):
+    return a == b or (fold and isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold())
+
+
+def folds(store):
+    # UNCERTAIN (no source): whether role and permission names are compared without case; config nameCase
+    # "sensitive" (default) or "insensitive" (lookups and uniqueness ignore case)
+    return store.config["nameCase"] == "insensitive"
+
+
+def find_role(project, name, tenant_id="", fold=False):
     for role in project["roles"].values():
-        if role["name"] == name and role["tenantId"] == (tenant_id or ""):
+        if _same(role["name"], name, fold) and role["tenantId"] == (tenant_id or ""):
             return role
     return None
 
 
-def find_permission(project, name):
+def find_permission(project, name, fold=False):
     for perm in project["permissions"].values():
-        if perm["name"] == name:
+        if _same(perm["name"], name, fold):
             return perm
     return None
+
+
+# terraform-provider-descope internal/models/project/authorization/{role,permission}.go: name
+# stringvalidator.LengthAtMost(100), which counts UTF-8 bytes; seeds (what the console made) are not checked
+NAME_MAX_BYTES = 100
+
+
+def _check_name(name, field):
+    if len(name.encode("utf-8", "surrogatepass")) > NAME_MAX_BYTES:
+        raise invalid("%s: %r is longer than %d bytes" % (field, name[:40], NAME_MAX_BYTES))
+    return name
 
 
 def role_usable_by_tenant(project, name, tenant_id):
@@ -112,7 +133,8 @@ def _missing_permissions(project, names, field):
 
 
 def _permission_target(store, project, item):
-    perm = project["permissions"].get(item.get("id")) if item.get("id") else find_permission(project, item.get("name"))
+    by_id = project["permissions"].get(item.get("id"))
+    perm = by_id if item.get("id") else find_permission(project, item.get("name"), folds(store))
     if perm is None:
         if not item.get("id") and not item.get("name"):
             raise errors.missing("name")
@@ -120,9 +142,9 @@ def _permission_target(store, project, item):
     return perm
 
 
-def _create_permission(project, item):
-    name = required_str(item, "name")
-    if find_permission(project, name) is not None:
+def _create_permission(store, project, item):
+    name = _check_name(required_str(item, "name"), "name")
+    if find_permission(project, name, folds(store)) is not None:
         raise _exists("Permission", name)
     perm = blank_permission(name)
     perm["description"] = opt_str(item, "description")
@@ -132,7 +154,10 @@ def _create_permission(project, item):
 def _update_permission(store, project, item):
     perm = _permission_target(store, project, item)
     new_name = required_str(item, "newName")
-    if new_name != perm["name"] and find_permission(project, new_name) is not None:
+    if new_name != perm["name"]:
+        _check_name(new_name, "newName")
+    other = find_permission(project, new_name, folds(store))
+    if other is not None and other is not perm:
         raise _exists("Permission", new_name)
     for role in project["roles"].values():
         role["permissionNames"] = [new_name if n == perm["name"] else n for n in role["permissionNames"]]
@@ -170,8 +195,8 @@ def _items(body, key):
     return items
 
 
-def permission_create(_store, project, body):
-    return _atomic(project, lambda p: _create_permission(p, body))
+def permission_create(store, project, body):
+    return _atomic(project, lambda p: _create_permission(store, p, body))
 
 
 def permission_update(store, project, body):
@@ -182,9 +207,9 @@ def permission_delete(store, project, body):
     return _atomic(project, lambda p: _delete_permission(store, p, body))
 
 
-def permission_create_batch(_store, project, body):
+def permission_create_batch(store, project, body):
     items = _items(body, "permissions")
-    return _atomic(project, lambda p: [_create_permission(p, i) for i in items])
+    return _atomic(project, lambda p: [_create_permission(store, p, i) for i in items])
 
 
 def permission_update_batch(store, project, body):
@@ -220,9 +245,9 @@ def _tenant_scope(store, project, item):
 
 
 def _create_role(store, project, item):
-    name = required_str(item, "name")
+    name = _check_name(required_str(item, "name"), "name")
     tenant_id = _tenant_scope(store, project, item)
-    if find_role(project, name, tenant_id) is not None:
+    if find_role(project, name, tenant_id, folds(store)) is not None:
         raise _exists("Role", name)
     role = blank_role(name, tenant_id)
     _role_fields(project, role, item)
@@ -230,7 +255,8 @@ def _create_role(store, project, item):
 
 
 def _role_target(store, project, item, tenant_id):
-    role = project["roles"].get(item.get("id")) if item.get("id") else find_role(project, item.get("name"), tenant_id)
+    by_id = project["roles"].get(item.get("id"))
+    role = by_id if item.get("id") else find_role(project, item.get("name"), tenant_id, folds(store))
     if role is None:
         if not item.get("id") and not item.get("name"):
             raise errors.missing("name")
@@ -262,7 +288,10 @@ def _update_role(store, project, item):
     tenant_id = _tenant_scope(store, project, item)
     role = _role_target(store, project, item, tenant_id)
     new_name = required_str(item, "newName")
-    if new_name != role["name"] and find_role(project, new_name, role["tenantId"]) is not None:
+    if new_name != role["name"]:
+        _check_name(new_name, "newName")
+    other = find_role(project, new_name, role["tenantId"], folds(store))
+    if other is not None and other is not role:
         raise _exists("Role", new_name)
     _role_fields(project, role, item)
     if new_name != role["name"]:

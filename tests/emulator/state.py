@@ -21,7 +21,8 @@ DEFAULT_CONFIG = {
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
     "ssoDefaultInAll": "empty",
     # role/search without tenantIds: "all" roles or "project" roles only (roles.py)
-    "roleSearchWithoutTenants": "all",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
+    "roleSearchWithoutTenants": "all",
+    "nameCase": "sensitive",  # role and permission names: "sensitive" or "insensitive" lookups and uniqueness  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
 }
 
 
@@ -177,6 +178,10 @@ class Store:
                 if body["ssoDefaultInAll"] not in ("empty", "generated", "omitted"):
                     raise invalid("ssoDefaultInAll must be empty, generated or omitted")
                 self.config["ssoDefaultInAll"] = body["ssoDefaultInAll"]
+            if "nameCase" in body:
+                if body["nameCase"] not in ("sensitive", "insensitive"):
+                    raise invalid("nameCase must be sensitive or insensitive")
+                self.config["nameCase"] = body["nameCase"]
             if "roleSearchWithoutTenants" in body:
                 if body["roleSearchWithoutTenants"] not in ("all", "project"):
                     raise invalid("roleSearchWithoutTenants must be all or project")

@@ -251,6 +251,21 @@ def _list(kind: str, source: str, raw: t.Any, problems: list[Problem]) -> list[I
                     f"Keep one entry per {kind} and merge their fields.",
                 )
             )
+    folded: dict[tuple[str, str], Item] = {}
+    for item in items:
+        if not item.valid:
+            continue
+        seen = folded.setdefault((item.tenant_id, item.key[1].casefold()), item)
+        if seen is not item:  # no source says whether Descope tells them apart: refused under both readings
+            item.valid = False
+            problems.append(
+                item.problem(
+                    "name",
+                    f"{kind} {show(item.name)} differs only in case from {source}[{seen.index}] {show(seen.name)}"
+                    + (f" in tenant {show(item.tenant_id)}." if item.tenant_id else "."),
+                    "Keep one of them: whether Descope treats names that differ only in case as one is not published.",
+                )
+            )
     _rename_conflicts(kind, source, items, problems)
     return items
 

@@ -172,6 +172,24 @@ def new_name_problem(value: str) -> str | None:
     return None
 
 
+# Descriptions: terraform-provider-descope ``internal/models/project/authorization/{role,permission}.go`` declare
+# ``description`` with ``stringattr.StandardLenValidator`` = ``stringvalidator.LengthAtMost(254)``
+# (``internal/models/helpers/stringattr``), UTF-8 bytes as for names; an existing longer one is kept as it is.
+DESCRIPTION_MAX_BYTES = 254
+
+
+def new_description_problem(value: str) -> str | None:
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > DESCRIPTION_MAX_BYTES:
+        return f"is {size} bytes long in UTF-8; role and permission descriptions are at most {DESCRIPTION_MAX_BYTES}"
+    return None
+
+
+def same_but_case(a: str, b: str) -> bool:
+    """Names that differ only in case (after Unicode normalisation); no source says whether Descope tells them apart."""
+    return name_key(a).casefold() == name_key(b).casefold()
+
+
 def name_key(value: str) -> str:
     """Identity for duplicate checks: names that differ only in Unicode normalisation are the same name."""
     return unicodedata.normalize("NFC", value)

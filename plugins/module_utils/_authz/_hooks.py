@@ -122,6 +122,6 @@ def default_role_problems(
                 )
             else:
                 message = f"role {show(name)} is not a project role (default roles of tenant {show(tid)})."
-                fix = "Create it first with descope_role (no tenant_id), or fix the spelling (descope_role_info lists roles)."
+                fix = "Create it with descope_role (no tenant_id), or fix the spelling (descope_role_info lists roles)."
             problems.append(Problem(f"default_roles[{n}]", message, fix, index=index, id=tid or None))
     return problems

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
+from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api, _names
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import Declared, Item
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import (
-    NAME_MAX_BYTES,
     P_CREATE,
     P_DELETE,
     P_UPDATE,
@@ -39,7 +38,6 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     ROLE_FIELDS,
     ROLE_UPDATE,
     Record,
-    new_name_problem,
     permission_view,
     role_label,
     role_view,
@@ -93,7 +91,7 @@ class _Planner:
             names = None
         else:
             self.scopes = {roles[0].tenant_id}
-            names = [roles[0].name, *roles[0].previous] if roles[0].valid else None
+            names = None  # the whole scope (still one read): a live name that differs only in case is seen too
         if roles and not any(i.valid for i in roles):
             return
         for record in _api.load_roles(self.client, self.scopes, names):
@@ -172,7 +170,7 @@ class _Planner:
                 )
             )
             return None
-        if not self._creatable(item):
+        if not self._creatable(item, renamed_from=found[0]) or not self._describable(item, live[key(found[0])]):
             return None
         return key(found[0])
 
@@ -188,19 +186,21 @@ class _Planner:
         change.apply = self._batch(P_UPDATE, "", PERM_UPDATE, lambda b: {"permissions": b}).member(body, change)
         self.changes.append(change)
 
-    def _creatable(self, item: Item) -> bool:
-        why = new_name_problem(item.name)
-        if why:
-            fix = (
-                f"Shorten the name to {NAME_MAX_BYTES} bytes (a non-ASCII character takes 2 to 4), or use an existing "
-                f"{item.kind}."
-            )
-            self.problems.append(item.problem("name", f"{why}.", fix))
-        return not why
+    def _creatable(self, item: Item, renamed_from: str | None = None) -> bool:
+        live = [n for sc, n in self.roles if sc == item.tenant_id] if item.kind == "role" else list(self.perms or {})
+        found = _names.name_problems(item, live, renamed_from)
+        self.problems.extend(found)
+        return not found
+
+    def _describable(self, item: Item, current: Record | None) -> bool:
+        found = _names.description_problem(item, current)
+        if found:
+            self.problems.append(found)
+        return not found
 
     def _permission_present(self, item: Item, current: Record | None) -> None:
         if current is None:
-            if not self._creatable(item):
+            if not all([self._creatable(item), self._describable(item, None)]):  # both problems reported
                 return
             body = {"name": item.name, **_api_body(item.fields, PERMISSION_FIELDS)}
             change = Change(
@@ -220,6 +220,8 @@ class _Planner:
         after = {**before, **item.fields}
         if before == after:
             self.changes.append(Change("permission", item.name, "unchanged", before=before, after=after))
+            return
+        if not self._describable(item, current):
             return
         merged = {**view, **item.fields}
         body = {"name": item.name, "newName": item.name, "description": merged["description"]}
@@ -282,7 +284,7 @@ class _Planner:
         scope = {"tenantId": item.tenant_id} if item.tenant_id else {}
         group = "tenant" if item.tenant_id and self.declared.split_scopes else ""
         if current is None:
-            if not self._creatable(item):
+            if not all([self._creatable(item), self._describable(item, None)]):  # both problems reported
                 return
             body = {"name": item.name, **scope, **_api_body(item.fields, ROLE_FIELDS)}
             change = Change(
@@ -297,6 +299,8 @@ class _Planner:
         after = {**before, **item.fields, "name": item.name}
         if before == after:
             self.changes.append(Change("role", item.label, "unchanged", before=before, after=after))
+            return
+        if not self._describable(item, current):
             return
         merged = {**view, **item.fields}  # the update replaces the record: unmanaged fields keep their value
         # newName renames in place (OpenAPI UpdateRoleRequest): users, tenant defaults and SSO mappings keep the role
