@@ -97,6 +97,15 @@ options:
         O(descope.mgmt.descope_permission#module:permissions); they are written first and deleted last.
     type: list
     elements: raw
+  pending_tenants:
+    description:
+      - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
+      - In check mode such a tenant does not exist yet; listed here, its roles are planned as creates instead of
+        being refused, so C(--check --diff) of a whole onboarding play shows every change. In a real run the tenant
+        must exist, whatever this list says.
+    type: list
+    elements: str
+    default: []
   prune:
     description:
       - Set mode only. Delete undeclared roles in the declared scopes and, with O(permissions), undeclared permissions.

@@ -50,6 +50,8 @@ def _declare_roles(ctx: TaskContext, problems: list[Problem]) -> Declared:
     options_ok = not problems
     declared = declare_roles(ctx.params, problems)
     declared.options_ok = options_ok
+    if ctx.check_mode:  # in a real run the tenant must exist, whatever the list says
+        declared.pending_tenants = frozenset(ctx.params.get("pending_tenants") or [])
     return declared
 
 

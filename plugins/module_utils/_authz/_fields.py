@@ -90,6 +90,8 @@ ROLE_ARGUMENT_SPEC = with_connection(
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "roles": {"type": "list", "elements": "raw"},
         "permissions": {"type": "list", "elements": "raw"},
+        # check mode: tenants an earlier task of the play creates (their roles are planned as creates)
+        "pending_tenants": {"type": "list", "elements": "str", "default": []},
         **_GUARD_OPTIONS,
     }
 )
