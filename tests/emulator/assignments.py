@@ -21,9 +21,7 @@ def seed_into(project, users, access_keys):
             holder = {
                 id_key: raw[id_key],
                 "roleNames": list(raw.get("roleNames") or []),
-                tenants_key: [
-                    {"tenantId": t["tenantId"], "roleNames": list(t.get("roleNames") or [])} for t in raw.get(tenants_key) or []
-                ],
+                tenants_key: [{"tenantId": t["tenantId"], "roleNames": list(t.get("roleNames") or [])} for t in raw.get(tenants_key) or []],
             }
             project[store_key][raw[id_key]] = holder
 

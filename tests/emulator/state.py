@@ -19,10 +19,10 @@ DEFAULT_CONFIG = {
     "licenseRefusal": {"status": 403, "code": "E112601"},
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
-    "ssoDefaultInAll": "empty",
+    "ssoDefaultInAll": "empty",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
     # role/search without tenantIds: "all" roles or "project" roles only (roles.py)
     "roleSearchWithoutTenants": "all",
-    "nameCase": "sensitive",  # role and permission names: "sensitive" or "insensitive" lookups and uniqueness  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
+    "nameCase": "sensitive",  # role and permission names: "sensitive" or "insensitive" lookups and uniqueness
 }
 
 

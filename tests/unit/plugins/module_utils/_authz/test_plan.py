@@ -107,9 +107,7 @@ def test_a_name_over_100_bytes_is_refused_before_any_write_but_an_existing_one_i
 
 @pytest.mark.parametrize("reading", ["all", "project"])
 @pytest.mark.parametrize("module", ["descope_permission", "descope_role"])
-def test_the_permission_delete_guard_sees_tenant_roles_whatever_a_search_without_tenant_ids_returns(
-    emulator: t.Any, reading: str, module: str
-) -> None:
+def test_the_permission_delete_guard_sees_tenant_roles_whatever_a_search_without_tenant_ids_returns(emulator: t.Any, reading: str, module: str) -> None:
     emulator.config(roleSearchWithoutTenants=reading)
     tenants = [{"id": f"t{i}", "name": f"T{i}"} for i in range(3)]
     roles = [{"name": "p-role", "permissionNames": ["read"]}, {"name": "t-role", "tenantId": "t2", "permissionNames": ["spare"]}]

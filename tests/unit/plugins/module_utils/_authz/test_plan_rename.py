@@ -26,9 +26,7 @@ def seed(emulator: t.Any) -> None:
             {"name": "local", "tenantId": "acme", "permissionNames": ["read"]},
             {"name": "other", "tenantId": "globex"},
         ],
-        users=[
-            {"loginId": "ann", "roleNames": ["viewer"], "userTenants": [{"tenantId": "acme", "roleNames": ["viewer", "local"]}]}
-        ],
+        users=[{"loginId": "ann", "roleNames": ["viewer"], "userTenants": [{"tenantId": "acme", "roleNames": ["viewer", "local"]}]}],
         accessKeys=[{"id": "K1", "roleNames": ["viewer"], "keyTenants": [{"tenantId": "acme", "roleNames": ["local"]}]}],
         sso={
             "acme": [
