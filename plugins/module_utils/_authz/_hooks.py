@@ -121,7 +121,7 @@ def default_role_problems(
                     "tenant roles are given to users by assignment, not as defaults."
                 )
             else:
-                message = f"role {show(name)} is not a project role (default roles of tenant {show(tid)})."
+                message = f"role {show(name)} does not exist as a project role (default roles of tenant {show(tid)})."
                 fix = "Create it with descope_role (no tenant_id), or fix the spelling (descope_role_info lists roles)."
             problems.append(Problem(f"default_roles[{n}]", message, fix, index=index, id=tid or None))
     return problems

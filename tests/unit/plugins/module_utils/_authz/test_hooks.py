@@ -78,5 +78,5 @@ def test_default_roles_must_be_project_roles_existing_or_declared(emulator: t.An
         (2, "default_roles[0]", "other"),
     ]
     assert "'auditor' is a role of tenant 'acme' only" in problems[0].message and "project role" in problems[0].fix
-    assert "'nope' is not a project role" in problems[1].message and "descope_role" in problems[1].fix
+    assert "'nope' does not exist as a project role" in problems[1].message and "descope_role" in problems[1].fix
     assert _authz.default_role_problems(client(emulator), [(0, "acme", [])]) == []
