@@ -39,6 +39,8 @@ options:
       - Single mode. The permission name (unique per project). Names with control or invisible characters or with
         leading or trailing blanks are refused, and so is a new name longer than 100 bytes in UTF-8 (an existing
         longer name is managed as it is).
+      - A new name that differs only in case from an existing one of the same scope is refused (whether Descope
+        compares names with case is not published); rename with O(previous_names) to change only the case.
     type: str
   previous_names:
     description:
@@ -51,6 +53,8 @@ options:
   description:
     description:
       - Single mode. The description. Left out, the current description is kept.
+      - A new description is at most 254 bytes in UTF-8 (the Descope Terraform provider's limit); an existing longer
+        one is kept as it is.
     type: str
   state:
     description:

@@ -43,6 +43,8 @@ options:
       - Single mode. The role name (unique per scope, that is the project or one tenant). Names with control or
         invisible characters or with leading or trailing blanks are refused, and so is a new name longer than 100
         bytes in UTF-8 (an existing longer name is managed as it is).
+      - A new name that differs only in case from an existing one of the same scope is refused (whether Descope
+        compares names with case is not published); rename with O(previous_names) to change only the case.
     type: str
   previous_names:
     description:
@@ -61,6 +63,8 @@ options:
   description:
     description:
       - Single mode. The description.
+      - A new description is at most 254 bytes in UTF-8 (the Descope Terraform provider's limit); an existing longer
+        one is kept as it is.
     type: str
   permission_names:
     description:
