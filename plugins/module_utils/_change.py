@@ -44,6 +44,7 @@ class Change:
     error: dict[str, t.Any] | None = None
     duration_ms: int = 0
     pruned: bool = False  # a delete planned by prune (not declared by the task): the delete guards count these
+    renamed_from: str | None = None  # an update that renames the object in place: its id before
 
     @property
     def changed(self) -> bool:
@@ -64,6 +65,8 @@ class Change:
         }
         item["before"] = self.before
         item["after"] = self.after
+        if self.renamed_from is not None:
+            item["renamed_from"] = self.renamed_from
         if self.error:
             item["error"] = self.error
         return item
@@ -130,12 +133,14 @@ def diff_entries(changes: list[Change]) -> list[dict[str, t.Any]]:
         if not change.changed:
             continue
         label = f"{change.target_type} {change.target_id}"
+        before_label, done = label, change.action
+        if change.renamed_from is not None:  # a rename reads as one: old name before, new name after
+            before_label = f"{change.target_type} {change.renamed_from}"
+            done = f"rename from {change.renamed_from}"
         entries.append(
             {
-                "before_header": f"{label} (before)" if change.before is not None else f"{label} (absent)",
-                "after_header": f"{label} (after {change.action})"
-                if change.after is not None
-                else f"{label} (deleted)",
+                "before_header": f"{before_label} (before)" if change.before is not None else f"{label} (absent)",
+                "after_header": f"{label} (after {done})" if change.after is not None else f"{label} (deleted)",
                 "before": change.before if change.before is not None else {},
                 "after": change.after if change.after is not None else {},
             }

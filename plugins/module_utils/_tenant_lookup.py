@@ -13,6 +13,7 @@ import typing as t
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 
 PATH_TENANT_SEARCH = "/v1/mgmt/tenant/search"
+PATH_TENANT_ALL = "/v1/mgmt/tenant/all"
 CHUNK = 100  # ids per search: no published limit, so a large set never sends one huge request
 
 
@@ -29,3 +30,10 @@ def tenants_by_id(client: ApiClient, ids: t.Sequence[str], chunk: int = CHUNK) -
 
 def tenant_exists(client: ApiClient, tenant_id: str) -> bool:
     return tenant_id in tenants_by_id(client, [tenant_id])
+
+
+def all_tenant_ids(client: ApiClient) -> list[str]:
+    """Every tenant id of the project (``GET tenant/all``, OAS ``LoadAllTenants``), sorted."""
+    answer = client.get(PATH_TENANT_ALL)
+    tenants = answer.get("tenants") if isinstance(answer, dict) else None
+    return sorted({str(x["id"]) for x in tenants or [] if isinstance(x, dict) and x.get("id")})

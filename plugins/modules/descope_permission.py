@@ -39,10 +39,22 @@ options:
       - Single mode. The permission name (unique per project). Names with control or invisible characters or with
         leading or trailing blanks are refused, and so is a new name longer than 100 bytes in UTF-8 (an existing
         longer name is managed as it is).
+      - A new name that differs only in case from an existing one of the same scope is refused (whether Descope
+        compares names with case is not published); rename with O(previous_names) to change only the case.
     type: str
+  previous_names:
+    description:
+      - Single mode. Names the permission had before. When the project has one of them and not O(name), it is renamed
+        in place (one update with the API's C(newName)); the roles that grant it are not touched by this module.
+        The result and the diff show the rename (C(renamed_from)).
+      - When both O(name) and a previous name exist, or several previous names exist, the task fails before any write.
+    type: list
+    elements: str
   description:
     description:
       - Single mode. The description. Left out, the current description is kept.
+      - A new description is at most 254 bytes in UTF-8 (the Descope Terraform provider's limit); an existing longer
+        one is kept as it is.
     type: str
   state:
     description:
@@ -52,8 +64,11 @@ options:
     default: present
   permissions:
     description:
-      - Set mode. The permissions, each a mapping with C(name), optional C(description) and optional C(state)
-        (V(present) or V(absent)), the shape M(descope.mgmt.descope_permission_info) returns.
+      - Set mode. The permissions, each a mapping with C(name), optional C(previous_names), C(description) and
+        C(state) (V(present) or V(absent)), the shape M(descope.mgmt.descope_permission_info) returns.
+      - C(previous_names) (a list of names) renames a permission in place, as O(previous_names) does in single mode;
+        a previous name is never pruned. Two items claiming the same previous name, or a previous name that is also
+        declared as an item, are refused before any request.
       - Two items with the same name (also after Unicode normalisation) are refused.
     type: list
     elements: raw
@@ -71,8 +86,10 @@ options:
     type: list
     elements: str
 notes:
-  - One read (C(GET /v1/mgmt/permission/all)) per task, plus one role search by permission name when a permission is
-    to be deleted (to refuse deleting a permission a role grants).
+  - One read (C(GET /v1/mgmt/permission/all)) per task. When a permission is to be deleted, the roles that grant it
+    are searched (to refuse deleting a permission a role grants) with one C(POST /v1/mgmt/role/search) by permission
+    name, plus C(GET /v1/mgmt/tenant/all) and one search with the tenants' C(tenantIds) (whether a search without
+    C(tenantIds) returns tenant roles is not published, so tenant roles are always searched explicitly).
   - The batch endpoints are those of the OpenAPI description and the official SDKs (C(/v1/mgmt/permission/create/batch),
     C(/update/batch), C(/delete/batch)); a change of one permission uses the single-object endpoint.
 seealso:
@@ -95,6 +112,11 @@ EXAMPLES = r"""
         description: Read invoices
       - name: invoices.write
         description: Create and change invoices
+
+- name: Rename a permission in place
+  descope.mgmt.descope_permission:
+    name: invoices.view
+    previous_names: [invoices.read]
 
 - name: Delete one
   descope.mgmt.descope_permission:
@@ -123,6 +145,10 @@ permission:
     after:
       description: The managed fields after (null when deleted).
       type: dict
+    renamed_from:
+      description: The permission's name before a rename (an V(updated) outcome).
+      returned: when the permission was renamed
+      type: str
   sample: {"id": "invoices.read", "action": "created", "changed": true, "before": null, "after": {"name": "invoices.read", "description": "Read invoices"}}
 permissions:
   description: Set mode. One outcome per declared or pruned permission, in the shape of RV(permission).

@@ -43,7 +43,19 @@ options:
       - Single mode. The role name (unique per scope, that is the project or one tenant). Names with control or
         invisible characters or with leading or trailing blanks are refused, and so is a new name longer than 100
         bytes in UTF-8 (an existing longer name is managed as it is).
+      - A new name that differs only in case from an existing one of the same scope is refused (whether Descope
+        compares names with case is not published); rename with O(previous_names) to change only the case.
     type: str
+  previous_names:
+    description:
+      - Single mode. Names the role had before. When the role's scope (the project, or O(tenant_id)) holds one of
+        them and not O(name), that role is renamed in place (one update with the API's C(newName)), so the users and
+        access keys that hold it, tenant default roles and SSO role mappings keep it; delete and create would take it
+        away from all of them. The result and the diff show the rename (C(renamed_from)).
+      - When both O(name) and a previous name exist, or several previous names exist, the task fails before any
+        write (which role to keep is not guessed).
+    type: list
+    elements: str
   tenant_id:
     description:
       - Single mode. The tenant the role belongs to; left out, the role is a project role.
@@ -51,6 +63,8 @@ options:
   description:
     description:
       - Single mode. The description.
+      - A new description is at most 254 bytes in UTF-8 (the Descope Terraform provider's limit); an existing longer
+        one is kept as it is.
     type: str
   permission_names:
     description:
@@ -73,8 +87,11 @@ options:
     default: present
   roles:
     description:
-      - Set mode. The roles, each a mapping with C(name) and optional C(tenant_id), C(description),
+      - Set mode. The roles, each a mapping with C(name) and optional C(previous_names), C(tenant_id), C(description),
         C(permission_names), C(default), C(private) and C(state), the shape M(descope.mgmt.descope_role_info) returns.
+      - C(previous_names) (a list of names) renames a role in place, as O(previous_names) does in single mode; a
+        previous name is looked up in the item's own scope and is never pruned. Two items claiming the same previous
+        name in one scope, or a previous name that is also declared as an item, are refused before any request.
       - Two items with the same name in the same scope (also after Unicode normalisation) are refused.
     type: list
     elements: raw
@@ -84,6 +101,15 @@ options:
         O(descope.mgmt.descope_permission#module:permissions); they are written first and deleted last.
     type: list
     elements: raw
+  pending_tenants:
+    description:
+      - Tenants that an earlier task of the same play creates (for example M(descope.mgmt.descope_tenant)).
+      - In check mode such a tenant does not exist yet; listed here, its roles are planned as creates instead of
+        being refused, so C(--check --diff) of a whole onboarding play shows every change. In a real run the tenant
+        must exist, whatever this list says.
+    type: list
+    elements: str
+    default: []
   prune:
     description:
       - Set mode only. Delete undeclared roles in the declared scopes and, with O(permissions), undeclared permissions.
@@ -123,6 +149,17 @@ EXAMPLES = r"""
     tenant_id: acme
     permission_names: [invoices.read]
 
+- name: Rename a role in place (its users, access keys, tenant default roles and SSO mappings keep it)
+  descope.mgmt.descope_role:
+    roles:
+      - name: billing-reader
+        previous_names: [billing-viewer]
+        permission_names: [invoices.read]
+      - name: acme-auditor
+        tenant_id: acme
+        previous_names: [auditor]
+    prune: true
+
 - name: Roles and their permissions in one ordered, batched change
   descope.mgmt.descope_role:
     prune: true
@@ -151,8 +188,16 @@ role:
     changed: true
     before: {"name": "billing-admin", "permission_names": ["invoices.read"]}
     after: {"name": "billing-admin", "permission_names": ["invoices.read", "invoices.write"]}
+  contains:
+    renamed_from:
+      description: The role's id before a rename (only for a rename).
+      returned: when the role was renamed
+      type: str
+      sample: billing-viewer
 roles:
-  description: Set mode. One outcome per declared or pruned role (C(id), C(action), C(changed), C(before), C(after)).
+  description:
+    - Set mode. One outcome per declared or pruned role (C(id), C(action), C(changed), C(before), C(after)).
+    - A renamed role is an C(updated) outcome with C(renamed_from), the id it had before.
   returned: set mode
   type: list
   elements: dict

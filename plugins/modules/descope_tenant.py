@@ -86,6 +86,8 @@ options:
   default_roles:
     description:
       - Roles given to users who join the tenant. Compared without order; set V([]) to remove all.
+      - Project roles only (the official SDKs, go C(Tenant.UpdateDefaultRoles) and python-sdk PR 779, describe them
+        as project roles); a name that is only a role of the tenant, or no role at all, is refused before any write.
     type: list
     elements: str
   state:

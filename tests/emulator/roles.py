@@ -11,7 +11,7 @@ import secrets
 import string
 import time
 
-from . import errors
+from . import assignments, errors
 from .errors import invalid
 from .validate import opt_bool, opt_str, opt_str_list, required_str
 
@@ -40,18 +40,39 @@ def blank_permission(name):
     return {"id": new_id("PERM2"), "name": name, "description": "", "systemDefault": False}
 
 
-def find_role(project, name, tenant_id=""):
+def _same(a, b, fold):
+    return a == b or (fold and isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold())
+
+
+def folds(store):
+    # UNCERTAIN (no source): whether role and permission names are compared without case; config nameCase
+    # "sensitive" (default) or "insensitive" (lookups and uniqueness ignore case)
+    return store.config["nameCase"] == "insensitive"
+
+
+def find_role(project, name, tenant_id="", fold=False):
     for role in project["roles"].values():
-        if role["name"] == name and role["tenantId"] == (tenant_id or ""):
+        if _same(role["name"], name, fold) and role["tenantId"] == (tenant_id or ""):
             return role
     return None
 
 
-def find_permission(project, name):
+def find_permission(project, name, fold=False):
     for perm in project["permissions"].values():
-        if perm["name"] == name:
+        if _same(perm["name"], name, fold):
             return perm
     return None
+
+
+# terraform-provider-descope internal/models/project/authorization/{role,permission}.go: name
+# stringvalidator.LengthAtMost(100), which counts UTF-8 bytes; seeds (what the console made) are not checked
+NAME_MAX_BYTES = 100
+
+
+def _check_name(name, field):
+    if len(name.encode("utf-8", "surrogatepass")) > NAME_MAX_BYTES:
+        raise invalid("%s: %r is longer than %d bytes" % (field, name[:40], NAME_MAX_BYTES))
+    return name
 
 
 def role_usable_by_tenant(project, name, tenant_id):
@@ -59,8 +80,16 @@ def role_usable_by_tenant(project, name, tenant_id):
     return find_role(project, name) is not None or (bool(tenant_id) and find_role(project, name, tenant_id) is not None)
 
 
+def check_default_roles(project, names, field):
+    """Tenant default roles are project roles (go SDK Tenant.UpdateDefaultRoles "Update project roles used as tenant
+    default roles"; python-sdk PR #779): 400 naming the first other name."""
+    for name in names:
+        if find_role(project, name) is None:
+            raise invalid("%s: role %r is not a project role (tenant default roles are project roles)" % (field, name))
+
+
 def check_tenant_roles(project, names, tenant_id, field):
-    """400 naming the first role a tenant (or its SSO mapping) refers to that does not exist."""
+    """400 naming the first role a tenant's SSO mapping refers to that does not exist."""
     for name in names:
         if not role_usable_by_tenant(project, name, tenant_id):
             raise invalid("%s: role %r does not exist in this project (create it first with /v1/mgmt/role/create)" % (field, name))
@@ -104,7 +133,8 @@ def _missing_permissions(project, names, field):
 
 
 def _permission_target(store, project, item):
-    perm = project["permissions"].get(item.get("id")) if item.get("id") else find_permission(project, item.get("name"))
+    by_id = project["permissions"].get(item.get("id"))
+    perm = by_id if item.get("id") else find_permission(project, item.get("name"), folds(store))
     if perm is None:
         if not item.get("id") and not item.get("name"):
             raise errors.missing("name")
@@ -112,9 +142,9 @@ def _permission_target(store, project, item):
     return perm
 
 
-def _create_permission(project, item):
-    name = required_str(item, "name")
-    if find_permission(project, name) is not None:
+def _create_permission(store, project, item):
+    name = _check_name(required_str(item, "name"), "name")
+    if find_permission(project, name, folds(store)) is not None:
         raise _exists("Permission", name)
     perm = blank_permission(name)
     perm["description"] = opt_str(item, "description")
@@ -124,7 +154,10 @@ def _create_permission(project, item):
 def _update_permission(store, project, item):
     perm = _permission_target(store, project, item)
     new_name = required_str(item, "newName")
-    if new_name != perm["name"] and find_permission(project, new_name) is not None:
+    if new_name != perm["name"]:
+        _check_name(new_name, "newName")
+    other = find_permission(project, new_name, folds(store))
+    if other is not None and other is not perm:
         raise _exists("Permission", new_name)
     for role in project["roles"].values():
         role["permissionNames"] = [new_name if n == perm["name"] else n for n in role["permissionNames"]]
@@ -143,9 +176,11 @@ def _atomic(project, apply):
     """Run ``apply`` on a copy of roles and permissions; keep the result only if nothing failed."""
     staged = {"roles": copy.deepcopy(project["roles"]), "permissions": copy.deepcopy(project["permissions"]), "tenants": project["tenants"]}
     staged["sso"] = copy.deepcopy(project["sso"])
+    staged["users"], staged["accessKeys"] = copy.deepcopy(project["users"]), copy.deepcopy(project["accessKeys"])
     staged["tenant_roles"] = {tid: list(t["defaultRoles"]) for tid, t in project["tenants"].items()}
     apply(staged)
     project["roles"], project["permissions"], project["sso"] = staged["roles"], staged["permissions"], staged["sso"]
+    project["users"], project["accessKeys"] = staged["users"], staged["accessKeys"]
     for tid, names in staged["tenant_roles"].items():
         project["tenants"][tid]["defaultRoles"] = names
     return {}
@@ -160,8 +195,8 @@ def _items(body, key):
     return items
 
 
-def permission_create(_store, project, body):
-    return _atomic(project, lambda p: _create_permission(p, body))
+def permission_create(store, project, body):
+    return _atomic(project, lambda p: _create_permission(store, p, body))
 
 
 def permission_update(store, project, body):
@@ -172,9 +207,9 @@ def permission_delete(store, project, body):
     return _atomic(project, lambda p: _delete_permission(store, p, body))
 
 
-def permission_create_batch(_store, project, body):
+def permission_create_batch(store, project, body):
     items = _items(body, "permissions")
-    return _atomic(project, lambda p: [_create_permission(p, i) for i in items])
+    return _atomic(project, lambda p: [_create_permission(store, p, i) for i in items])
 
 
 def permission_update_batch(store, project, body):
@@ -210,9 +245,9 @@ def _tenant_scope(store, project, item):
 
 
 def _create_role(store, project, item):
-    name = required_str(item, "name")
+    name = _check_name(required_str(item, "name"), "name")
     tenant_id = _tenant_scope(store, project, item)
-    if find_role(project, name, tenant_id) is not None:
+    if find_role(project, name, tenant_id, folds(store)) is not None:
         raise _exists("Role", name)
     role = blank_role(name, tenant_id)
     _role_fields(project, role, item)
@@ -220,7 +255,8 @@ def _create_role(store, project, item):
 
 
 def _role_target(store, project, item, tenant_id):
-    role = project["roles"].get(item.get("id")) if item.get("id") else find_role(project, item.get("name"), tenant_id)
+    by_id = project["roles"].get(item.get("id"))
+    role = by_id if item.get("id") else find_role(project, item.get("name"), tenant_id, folds(store))
     if role is None:
         if not item.get("id") and not item.get("name"):
             raise errors.missing("name")
@@ -232,16 +268,18 @@ def _rename_references(project, role, new_name):
     for tid, names in project["tenant_roles"].items():
         if not role["tenantId"] or role["tenantId"] == tid:
             project["tenant_roles"][tid] = [n for n in (new_name if x == role["name"] else x for x in names) if n is not None]
+    assignments.rename(project, role, new_name)
     for tid, configs in project["sso"].items():
         if role["tenantId"] and role["tenantId"] != tid:
             continue
         for config in configs.values():
-            saml = config["saml"]
-            saml["groupsMapping"] = [m for m in saml.get("groupsMapping", []) if new_name is not None or m["role"]["name"] != role["name"]]
-            for mapping in saml["groupsMapping"]:
-                if mapping["role"]["name"] == role["name"]:
-                    mapping["role"]["name"] = new_name
-            for side in (saml, config["oidc"]):
+            for side in (config["saml"], config["oidc"]):
+                kept = [m for m in side.get("groupsMapping") or [] if new_name is not None or m["role"]["name"] != role["name"]]
+                if "groupsMapping" in side:
+                    side["groupsMapping"] = kept
+                for mapping in kept:
+                    if mapping["role"]["name"] == role["name"]:
+                        mapping["role"]["name"] = new_name
                 if side.get("defaultSSORoles"):
                     side["defaultSSORoles"] = [n for n in (new_name if x == role["name"] else x for x in side["defaultSSORoles"]) if n is not None]
 
@@ -250,7 +288,10 @@ def _update_role(store, project, item):
     tenant_id = _tenant_scope(store, project, item)
     role = _role_target(store, project, item, tenant_id)
     new_name = required_str(item, "newName")
-    if new_name != role["name"] and find_role(project, new_name, role["tenantId"]) is not None:
+    if new_name != role["name"]:
+        _check_name(new_name, "newName")
+    other = find_role(project, new_name, role["tenantId"], folds(store))
+    if other is not None and other is not role:
         raise _exists("Role", new_name)
     _role_fields(project, role, item)
     if new_name != role["name"]:
@@ -303,7 +344,7 @@ def role_all(_store, project, _query):
     return {"roles": [copy.deepcopy(r) for r in project["roles"].values() if not r["tenantId"]]}
 
 
-def role_search(_store, project, body):
+def role_search(store, project, body):
     tenant_ids = opt_str_list(body, "tenantIds")
     names = opt_str_list(body, "roleNames")
     like = opt_str(body, "roleNameLike").lower()
@@ -312,10 +353,13 @@ def role_search(_store, project, body):
     with_project = opt_bool(body, "includeProjectRoles")
     found = []
     for role in project["roles"].values():
-        # UNCERTAIN: without tenantIds every role matches; with them, those tenants' roles (+ project roles
+        # UNCERTAIN: without tenantIds every role matches (config roleSearchWithoutTenants "all"; "project": only
+        # project roles); with them, those tenants' roles (+ project roles
         # when includeProjectRoles). Other filters AND together, OR inside one list.
         if tenant_ids and role["tenantId"] not in tenant_ids and not (with_project and not role["tenantId"]):
             continue
+        if not tenant_ids and role["tenantId"] and store.config["roleSearchWithoutTenants"] == "project":
+            continue  # the other reading of a search without tenantIds: project roles only
         if names and role["name"] not in names:
             continue
         if like and like not in role["name"].lower():

@@ -6,7 +6,7 @@ import secrets
 import string
 import threading
 
-from . import attributes, faults, flows, roles, seed_data, settings, sso, tenants
+from . import assignments, attributes, faults, flows, roles, seed_data, settings, sso, tenants
 from .errors import invalid
 
 DEFAULT_CONFIG = {
@@ -23,6 +23,9 @@ DEFAULT_CONFIG = {
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
     "ssoDefaultInAll": "empty",  # the default connection in sso/settings/all: ssoId "", a "generated" id, or "omitted"
+    # role/search without tenantIds: "all" roles or "project" roles only (roles.py)
+    "roleSearchWithoutTenants": "all",
+    "nameCase": "sensitive",  # role and permission names: "sensitive" or "insensitive" lookups and uniqueness
 }
 
 
@@ -49,11 +52,14 @@ def new_project(spec):
         "permissions": {},
         "sso": {},  # tenant id -> {sso id ("" = default) -> configuration}
         "adminLinks": [],
+        "users": {},  # login id -> {loginId, roleNames, userTenants} (assignments.py)
+        "accessKeys": {},
     }
     for raw in spec.get("tenants") or []:
         tenant = tenants.from_seed(raw)
         project["tenants"][tenant["id"]] = tenant
     roles.seed_into(project, spec.get("permissions"), spec.get("roles"))
+    assignments.seed_into(project, spec.get("users"), spec.get("accessKeys"))
     settings.seed_into(project, spec.get("passwordSettings"))
     sso.seed_into(project, spec.get("sso"))
     for tenant in project["tenants"].values():
@@ -183,6 +189,14 @@ class Store:
                 if body["ssoDefaultInAll"] not in ("empty", "generated", "omitted"):
                     raise invalid("ssoDefaultInAll must be empty, generated or omitted")
                 self.config["ssoDefaultInAll"] = body["ssoDefaultInAll"]
+            if "nameCase" in body:
+                if body["nameCase"] not in ("sensitive", "insensitive"):
+                    raise invalid("nameCase must be sensitive or insensitive")
+                self.config["nameCase"] = body["nameCase"]
+            if "roleSearchWithoutTenants" in body:
+                if body["roleSearchWithoutTenants"] not in ("all", "project"):
+                    raise invalid("roleSearchWithoutTenants must be all or project")
+                self.config["roleSearchWithoutTenants"] = body["roleSearchWithoutTenants"]
             if "ssoAnswersUsePkce" in body:
                 if not isinstance(body["ssoAnswersUsePkce"], bool):
                     raise invalid("ssoAnswersUsePkce must be true or false")
@@ -255,6 +269,7 @@ class Store:
         # tenant-scoped roles go with the tenants a clone does not copy
         clone["roles"] = {rid: r for rid, r in clone["roles"].items() if not r["tenantId"]}
         clone["sso"], clone["adminLinks"] = {}, []
+        clone["users"], clone["accessKeys"] = {}, {}  # a clone copies configuration, not users
         clone["passwordSettings"] = {"": clone["passwordSettings"][""]}
         self.projects[new_id] = clone
         return clone
@@ -282,5 +297,6 @@ class Store:
                 "passwordSettings": copy.deepcopy(project["passwordSettings"]),
                 "sso": sso.dump(project),
                 "adminLinks": copy.deepcopy(project["adminLinks"]),
+                **assignments.dump(project),
             }
             return json.loads(json.dumps(out))

@@ -276,7 +276,7 @@ def _attr_matches(actual, wanted):
 def update_default_roles(store, project, body):
     tenant = get(store, project, required_str(body, "id"))
     names = opt_str_list(body, "defaultRoles")
-    roles.check_tenant_roles(project, names, tenant["id"], "defaultRoles")
+    roles.check_default_roles(project, names, "defaultRoles")
     tenant["defaultRoles"] = names
     return {}
 

@@ -77,13 +77,12 @@ def test_bad_definitions_are_refused_by_the_seed(emulator, definition):
     assert emulator.state()["flows"]  # the default project is untouched
 
 
-def test_default_roles_must_exist(emulator):
+def test_default_roles_must_be_existing_project_roles(emulator):
     _seed(emulator, roles=[{"name": "viewer"}, {"name": "local", "tenantId": "t1"}])
-    ok = emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t1", "defaultRoles": ["viewer", "local"]})
+    ok = emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t1", "defaultRoles": ["viewer"]})
     assert ok.status_code == 200, ok.text
     _err(emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t1", "defaultRoles": ["viewer", "veiwer"]}), "'veiwer'")
-    emulator.api("POST", "/v1/mgmt/tenant/create", json={"name": "Two", "id": "t2"})
-    # another tenant's scoped role is not usable
-    _err(emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t2", "defaultRoles": ["local"]}), "'local'")
+    # go SDK Tenant.UpdateDefaultRoles / python-sdk PR #779: project roles only, even the tenant's own role is refused
+    _err(emulator.api("POST", "/v1/mgmt/tenant/updateDefaultRoles", json={"id": "t1", "defaultRoles": ["viewer", "local"]}), "'local'", "project role")
     tenants = {t["id"]: t for t in emulator.state()["tenants"]}
-    assert tenants["t1"]["defaultRoles"] == ["viewer", "local"] and "defaultRoles" not in tenants["t2"]
+    assert tenants["t1"]["defaultRoles"] == ["viewer"]

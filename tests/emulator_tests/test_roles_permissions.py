@@ -105,3 +105,29 @@ def test_writes_are_logged_as_writes(project):
 def test_inconsistent_seeds_are_refused(emulator, spec, word):
     resp = emulator.session.post(emulator.base_url + "/_emulator/seed", json={"projects": [dict(spec, id=emulator.project_id)]}, timeout=5)
     assert resp.status_code == 400 and word in resp.text
+
+
+@pytest.mark.parametrize(("reading", "expected"), [("all", {"", "t1"}), ("project", {""})])
+def test_a_search_without_tenant_ids_follows_the_configured_reading(project, reading, expected):
+    project.config(roleSearchWithoutTenants=reading)
+    found = _ok(project.api("POST", "/v1/mgmt/role/search", json={}))["roles"]
+    assert {r["tenantId"] for r in found} == expected
+    scoped = _ok(project.api("POST", "/v1/mgmt/role/search", json={"tenantIds": ["t1"]}))["roles"]
+    assert [r["name"] for r in scoped] == ["local"]  # with tenantIds both readings agree
+
+
+def test_a_renamed_role_keeps_its_holders_and_a_deleted_one_leaves_them(emulator):
+    emulator.seed(
+        tenants=[{"id": "t1", "name": "One", "defaultRoles": ["viewer"]}],
+        roles=[{"name": "viewer"}, {"name": "local", "tenantId": "t1"}],
+        users=[{"loginId": "ann", "roleNames": ["viewer"], "userTenants": [{"tenantId": "t1", "roleNames": ["viewer", "local"]}]}],
+        accessKeys=[{"id": "K1", "keyTenants": [{"tenantId": "t1", "roleNames": ["local"]}]}],
+    )
+    _ok(emulator.api("POST", "/v1/mgmt/role/update", json={"name": "viewer", "newName": "reader"}))
+    _ok(emulator.api("POST", "/v1/mgmt/role/update", json={"name": "local", "newName": "local2", "tenantId": "t1"}))
+    state = emulator.state()
+    assert state["users"] == [{"loginId": "ann", "roleNames": ["reader"], "userTenants": [{"tenantId": "t1", "roleNames": ["reader", "local2"]}]}]
+    assert state["accessKeys"][0]["keyTenants"][0]["roleNames"] == ["local2"] and state["tenants"][0]["defaultRoles"] == ["reader"]
+    _ok(emulator.api("POST", "/v1/mgmt/role/delete", json={"name": "local2", "tenantId": "t1"}))
+    state = emulator.state()
+    assert state["users"][0]["userTenants"][0]["roleNames"] == ["reader"] and state["accessKeys"][0]["keyTenants"][0]["roleNames"] == []

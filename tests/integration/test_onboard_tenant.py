@@ -141,3 +141,41 @@ def test_several_idps_per_customer_with_a_link_each(onboard: t.Any, emulator: t.
     pruned = onboard("-e", f"customer_file={path}")
     assert pruned.returncode == 0, pruned.stdout + pruned.stderr
     assert [c["ssoId"] for c in emulator.state(project=project)["sso"]["initech"]] == [""]
+
+
+def test_tenant_roles_are_created_then_renamed_in_place_keeping_the_sso_mapping(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
+    project = "P2StagingExampleProject00001"
+    customer = yaml.safe_load((REPO / "examples" / "project" / "customers" / "initech.yml").read_text(encoding="utf-8"))
+    customer["onboard_tenant_roles"] = [{"name": "Auditor", "description": "Reads the books"}]
+    customer["onboard_tenant_sso"]["role_mappings"].append({"groups": ["initech-audit"], "role": "Auditor"})
+    path = tmp_path / "initech-roles.yml"
+    path.write_text(yaml.safe_dump(customer), encoding="utf-8")
+    emulator.clear_log()
+    check = onboard("--check", "--diff", "-e", f"customer_file={path}")
+    assert check.returncode == 0, check.stdout + check.stderr  # the role of a tenant not created yet is planned
+    assert [r for r in emulator.requests() if r["write"]] == [] and "initech/Auditor" in check.stdout
+    assert onboard("-e", f"customer_file={path}").returncode == 0
+    roles = {(r["tenantId"], r["name"]) for r in emulator.state(project=project)["roles"]}
+    assert ("initech", "Auditor") in roles
+    # the customer renames the role: one update with newName, the SSO mapping keeps it, nothing pruned or recreated
+    customer["onboard_tenant_roles"] = [{"name": "Initech Auditor", "previous_names": ["Auditor"], "description": "Reads the books"}]
+    customer["onboard_tenant_roles_prune"] = True
+    customer["onboard_tenant_sso"]["role_mappings"][-1]["role"] = "Initech Auditor"
+    path.write_text(yaml.safe_dump(customer), encoding="utf-8")
+    emulator.clear_log()
+    check = onboard("--check", "--diff", "-e", f"customer_file={path}")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "role initech/Initech Auditor (after rename from initech/Auditor)" in check.stdout
+    assert [r for r in emulator.requests() if r["write"]] == []
+    real = onboard("-e", f"customer_file={path}")
+    assert real.returncode == 0, real.stdout + real.stderr
+    role_writes = [r["path"] for r in emulator.requests() if r["write"] and "/role/" in r["path"]]
+    assert role_writes == ["/v1/mgmt/role/update"]
+    state = emulator.state(project=project)
+    roles = {(r["tenantId"], r["name"]) for r in state["roles"]}
+    assert ("initech", "Initech Auditor") in roles and ("initech", "Auditor") not in roles
+    saml = {c["ssoId"]: c for c in state["sso"]["initech"]}[""]["saml"]
+    assert "Initech Auditor" in {m["role"]["name"] for m in saml["groupsMapping"]}
+    emulator.clear_log()
+    again = onboard("-e", f"customer_file={path}")
+    assert again.returncode == 0 and _recap(again.stdout)["changed"] == 0, again.stdout

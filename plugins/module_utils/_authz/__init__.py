@@ -6,7 +6,8 @@ USE ONLY).
 Both modules share one planner, so a descope_role task that also declares ``permissions`` orders the
 writes across both (permissions before the roles that use them; roles removed before their
 permissions). Files: ``_fields`` (paths, argument specs, names, views), ``_declare`` (items, static
-checks), ``_api`` (reads, the batch writer), ``_plan`` (reads, checks against what exists, changes),
+checks), ``_api`` (reads, the batch writer), ``_plan`` (reads, checks against what exists, changes, renames),
+``_names`` (name and description rules against what exists),
 ``_info`` (exports), ``_hooks`` (what backups and the tenant spec call).
 """
 
@@ -49,6 +50,8 @@ def _declare_roles(ctx: TaskContext, problems: list[Problem]) -> Declared:
     options_ok = not problems
     declared = declare_roles(ctx.params, problems)
     declared.options_ok = options_ok
+    if ctx.check_mode:  # in a real run the tenant must exist, whatever the list says
+        declared.pending_tenants = frozenset(ctx.params.get("pending_tenants") or [])
     return declared
 
 

@@ -38,6 +38,7 @@ class Item:
     state: str = "present"
     fields: Record = dataclasses.field(default_factory=dict)  # managed fields the item sets, normalised
     positions: dict[str, int] = dataclasses.field(default_factory=dict)  # permission name -> its index as written
+    previous: list[str] = dataclasses.field(default_factory=list)  # previous_names: renamed in place when found
     valid: bool = True
 
     @property
@@ -122,6 +123,7 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
             )
         )
     item.state = state if state in ("present", "absent") else "present"
+    _previous_names(item, raw.get("previous_names"), problems)
     for option, _api, ftype in fields:
         value = raw.get(option)
         if value is None:
@@ -159,6 +161,73 @@ def _item(kind: str, index: int | None, source: str, raw: t.Any, problems: list[
     return item
 
 
+def _previous_names(item: Item, value: t.Any, problems: list[Problem]) -> None:
+    """``previous_names``: names the item had before; one of them found live (and the name not) is renamed in place."""
+    if value is None:
+        return
+    if not isinstance(value, list):
+        item.valid = False
+        problems.append(
+            item.problem(
+                "previous_names",
+                f"must be a list of strings, got {type_name(value)}.",
+                "List the names this item had before, e.g. previous_names: [old-name].",
+            )
+        )
+        return
+    if value and item.state == "absent":
+        item.valid = False
+        problems.append(
+            item.problem(
+                "previous_names",
+                "is only meaningful for state: present (a rename).",
+                f"Remove previous_names, or declare the old name itself state: absent to delete that {item.kind}.",
+            )
+        )
+        return
+    for i, old in enumerate(value):
+        why = name_problem(old)
+        if why is None and item.name and name_key(old) == name_key(item.name):
+            why = f"{show(old)} is the item's own name"
+        if why:
+            item.valid = False
+            problems.append(
+                item.problem(
+                    f"previous_names[{i}]",
+                    f"{why}.",
+                    f"List only names this {item.kind} had before, exactly as they exist in Descope.",
+                )
+            )
+        elif old not in item.previous:
+            item.previous.append(old)
+
+
+def _rename_conflicts(kind: str, source: str, items: list[Item], problems: list[Problem]) -> None:
+    """A previous name claimed by two items, or also declared as an item of its own: which one is meant is unknown."""
+    declared = {i.key: i for i in items if i.valid}
+    claimed: dict[tuple[str, str], Item] = {}
+    for item in items:
+        if not item.valid:
+            continue
+        for j, old in enumerate(list(item.previous)):
+            key = (item.tenant_id, name_key(old))
+            other = declared.get(key)
+            first = claimed.setdefault(key, item)
+            scope = f" in tenant {show(item.tenant_id)}" if item.tenant_id else ""
+            if other is not None:
+                message = f"{show(old)} is also declared as {source}[{other.index}]{scope}, so it cannot be renamed."
+                fix = (
+                    f"Keep the old name either as its own item or in previous_names of the {kind} it became, not both."
+                )
+            elif first is not item:
+                message = f"{show(old)} is also a previous name of {source}[{first.index}]{scope}."
+                fix = f"A name can become only one {kind}: keep it in the previous_names of one item."
+            else:
+                continue
+            item.valid = False
+            problems.append(item.problem(f"previous_names[{j}]", message, fix))
+
+
 def _single(kind: str, params: t.Mapping[str, t.Any], problems: list[Problem]) -> Item:
     keys = ROLE_KEYS if kind == "role" else PERMISSION_KEYS
     return _item(kind, None, "", {k: params.get(k) for k in keys if params.get(k) is not None}, problems)
@@ -182,6 +251,22 @@ def _list(kind: str, source: str, raw: t.Any, problems: list[Problem]) -> list[I
                     f"Keep one entry per {kind} and merge their fields.",
                 )
             )
+    folded: dict[tuple[str, str], Item] = {}
+    for item in items:
+        if not item.valid:
+            continue
+        seen = folded.setdefault((item.tenant_id, item.key[1].casefold()), item)
+        if seen is not item:  # no source says whether Descope tells them apart: refused under both readings
+            item.valid = False
+            problems.append(
+                item.problem(
+                    "name",
+                    f"{kind} {show(item.name)} differs only in case from {source}[{seen.index}] {show(seen.name)}"
+                    + (f" in tenant {show(item.tenant_id)}." if item.tenant_id else "."),
+                    "Keep one of them: whether Descope treats names that differ only in case as one is not published.",
+                )
+            )
+    _rename_conflicts(kind, source, items, problems)
     return items
 
 

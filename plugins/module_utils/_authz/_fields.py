@@ -49,8 +49,8 @@ ROLE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("default", "default", "bool"),
     ("private", "private", "bool"),
 )
-PERMISSION_KEYS = ("name", "description", "state")
-ROLE_KEYS = ("name", "tenant_id", "description", "permission_names", "default", "private", "state")
+PERMISSION_KEYS = ("name", "previous_names", "description", "state")
+ROLE_KEYS = ("name", "previous_names", "tenant_id", "description", "permission_names", "default", "private", "state")
 
 # Ordering of the writes (phase = stage): a failure in one stage skips the later ones.
 P_CREATE, P_UPDATE, R_CREATE, R_UPDATE, R_DELETE, P_DELETE = range(6)
@@ -64,6 +64,7 @@ _GUARD_OPTIONS: dict[str, dict[str, t.Any]] = {
 PERMISSION_ARGUMENT_SPEC = with_connection(
     {
         "name": {"type": "str"},
+        "previous_names": {"type": "list", "elements": "str"},
         "description": {"type": "str"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         # items are checked here (not argspec suboptions) so every problem of every item is reported at once
@@ -73,13 +74,14 @@ PERMISSION_ARGUMENT_SPEC = with_connection(
 )
 PERMISSION_MODULE_KWARGS: Record = {
     "supports_check_mode": True,
-    "mutually_exclusive": [("permissions", "name"), ("permissions", "description")],
+    "mutually_exclusive": [("permissions", k) for k in ("name", "previous_names", "description")],
     "required_one_of": [("name", "permissions")],
 }
 
 ROLE_ARGUMENT_SPEC = with_connection(
     {
         "name": {"type": "str"},
+        "previous_names": {"type": "list", "elements": "str"},
         "tenant_id": {"type": "str"},
         "description": {"type": "str"},
         "permission_names": {"type": "list", "elements": "str"},
@@ -88,13 +90,16 @@ ROLE_ARGUMENT_SPEC = with_connection(
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "roles": {"type": "list", "elements": "raw"},
         "permissions": {"type": "list", "elements": "raw"},
+        # check mode: tenants an earlier task of the play creates (their roles are planned as creates)
+        "pending_tenants": {"type": "list", "elements": "str", "default": []},
         **_GUARD_OPTIONS,
     }
 )
 ROLE_MODULE_KWARGS: Record = {
     "supports_check_mode": True,
     "mutually_exclusive": [
-        ("roles", k) for k in ("name", "tenant_id", "description", "permission_names", "default", "private")
+        ("roles", k)
+        for k in ("name", "previous_names", "tenant_id", "description", "permission_names", "default", "private")
     ],
     "required_one_of": [("name", "roles")],
     "required_by": {"permissions": ("roles",)},
@@ -167,6 +172,24 @@ def new_name_problem(value: str) -> str | None:
             f"{NAME_MAX_BYTES}"
         )
     return None
+
+
+# Descriptions: terraform-provider-descope ``internal/models/project/authorization/{role,permission}.go`` declare
+# ``description`` with ``stringattr.StandardLenValidator`` = ``stringvalidator.LengthAtMost(254)``
+# (``internal/models/helpers/stringattr``), UTF-8 bytes as for names; an existing longer one is kept as it is.
+DESCRIPTION_MAX_BYTES = 254
+
+
+def new_description_problem(value: str) -> str | None:
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > DESCRIPTION_MAX_BYTES:
+        return f"is {size} bytes long in UTF-8; role and permission descriptions are at most {DESCRIPTION_MAX_BYTES}"
+    return None
+
+
+def same_but_case(a: str, b: str) -> bool:
+    """Names that differ only in case (after Unicode normalisation); no source says whether Descope tells them apart."""
+    return name_key(a).casefold() == name_key(b).casefold()
 
 
 def name_key(value: str) -> str:

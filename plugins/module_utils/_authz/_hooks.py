@@ -9,7 +9,7 @@ ONLY).
   document, planned like a descope_role task with ``roles`` and ``permissions`` (so ordering, batches
   and every check are the same); raises ``DescopeValidationError`` and writes nothing;
 * ``default_role_problems(client, tenants, declared_roles)``: tenant ``default_roles`` naming a role
-  that neither exists (project role, or a role of that tenant) nor is declared in the same run.
+  that is not a project role (existing or declared in the same run); a tenant role is refused.
 """
 
 from __future__ import annotations
@@ -93,27 +93,35 @@ def default_role_problems(
     """``tenants``: (item index, tenant id, default role names); ``declared_roles``: (tenant id or "", name) declared
     present.
 
-    One role read for the project and these tenants; only call it when some tenant sets default roles.
+    Tenant default roles are project roles only: the go SDK's ``Tenant.UpdateDefaultRoles`` "Update project roles
+    used as tenant default roles", python-sdk PR #779 "which project default roles apply to new users in a tenant".
+    A name that is only a role of the tenant is refused before any write. One role read for the project and these
+    tenants (so the message can say the name is a tenant role); only call it when some tenant sets default roles.
     """
     wanted = [(i, tid, list(names)) for i, tid, names in tenants if names]
     if not wanted:
         return []
-    known = {
-        (_api.scope_of(r), r["name"]) for r in _api.load_roles(client, {"", *(tid for _i, tid, _n in wanted if tid)})
-    }
-    known |= set(declared_roles)
+    records = _api.load_roles(client, {"", *(tid for _i, tid, _n in wanted if tid)})
+    project = {r["name"] for r in records if not _api.scope_of(r)}
+    project |= {name for scope, name in declared_roles if not scope}
+    tenant_roles = {(_api.scope_of(r), r["name"]) for r in records if _api.scope_of(r)}
+    tenant_roles |= {(scope, name) for scope, name in declared_roles if scope}
     problems = []
     for index, tid, names in wanted:
         for n, name in enumerate(names):
-            if ("", name) in known or (tid and (tid, name) in known):
+            if name in project:
                 continue
-            problems.append(
-                Problem(
-                    f"default_roles[{n}]",
-                    f"role {show(name)} does not exist (neither a project role nor a role of tenant {show(tid)}).",
-                    "Create it first with descope_role, or fix the spelling (descope_role_info lists the roles).",
-                    index=index,
-                    id=tid or None,
+            if tid and (tid, name) in tenant_roles:
+                message = (
+                    f"role {show(name)} is a role of tenant {show(tid)} only; tenant default roles must be project "
+                    "roles."
                 )
-            )
+                fix = (
+                    f"Create {show(name)} as a project role (descope_role without tenant_id) or name a project role; "
+                    "tenant roles are given to users by assignment, not as defaults."
+                )
+            else:
+                message = f"role {show(name)} does not exist as a project role (default roles of tenant {show(tid)})."
+                fix = "Create it with descope_role (no tenant_id), or fix the spelling (descope_role_info lists roles)."
+            problems.append(Problem(f"default_roles[{n}]", message, fix, index=index, id=tid or None))
     return problems

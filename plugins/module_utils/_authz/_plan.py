@@ -6,8 +6,9 @@ ONLY).
 Reads (the fewest that let the task validate): ``permission/all`` when permissions are declared;
 one role read for the scopes the task touches; ``permission/all`` for roles only when a role names a
 permission that no existing role already grants (a permission a role grants exists); a tenant search
-only for a tenant scope that holds no role yet; a ``role/search`` by permission only when a
-permission is to be deleted (one per ``_api.SEARCH_CHUNK`` names). A no-op sync of roles costs one read.
+only for a tenant scope that holds no role yet; ``role/search`` by permission only when a
+permission is to be deleted (without and with every tenant's ``tenantIds``, one per ``_api.SEARCH_CHUNK``
+names). A no-op sync of roles costs one read.
 
 Writes: one batch per kind of change (permissions created, updated, deleted; roles created, updated;
 roles deleted per tenant scope), in this order: permissions created and updated, roles created and
@@ -19,10 +20,9 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api
+from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api, _names
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._declare import Declared, Item
 from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import (
-    NAME_MAX_BYTES,
     P_CREATE,
     P_DELETE,
     P_UPDATE,
@@ -38,7 +38,6 @@ from ansible_collections.descope.mgmt.plugins.module_utils._authz._fields import
     ROLE_FIELDS,
     ROLE_UPDATE,
     Record,
-    new_name_problem,
     permission_view,
     role_label,
     role_view,
@@ -71,6 +70,8 @@ class _Planner:
         self.changes: list[Change] = []
         self.deleted_perms: dict[str, Item | None] = {}  # name -> the absent item (None: pruned)
         self.deleted_roles: set[RoleKey] = set()
+        self.renamed_perms: dict[str, str] = {}  # old name -> new name (renamed in place, never pruned)
+        self.renamed_roles: dict[RoleKey, str] = {}
         self.batches: dict[tuple[int, str], _api.Batch] = {}
         self.existing: dict[str, int] = {}  # per target type, for the pipeline's delete guards
 
@@ -90,7 +91,7 @@ class _Planner:
             names = None
         else:
             self.scopes = {roles[0].tenant_id}
-            names = [roles[0].name] if roles[0].valid else None
+            names = None  # the whole scope (still one read): a live name that differs only in case is seen too
         if roles and not any(i.valid for i in roles):
             return
         for record in _api.load_roles(self.client, self.scopes, names):
@@ -121,30 +122,85 @@ class _Planner:
                 else:
                     self.changes.append(Change("permission", item.name, "unchanged"))
                 continue
+            old = self._rename_source(item, current, self.perms)
+            if old is not None:
+                self.renamed_perms[old] = item.name
+                self._permission_rename(item, old, self.perms[old])
+                continue
             self._permission_present(item, current)
         if not self.prune:
             return
         prunable = {n: p for n, p in self.perms.items() if not p.get("systemDefault")}
-        pruned = sorted(n for n in prunable if n not in declared_names and n not in self.protected)
+        kept = declared_names | set(self.renamed_perms) | self.protected  # a rename is never a prune
+        pruned = sorted(n for n in prunable if n not in kept)
         self.existing["permission"] = len(prunable)  # the pipeline's delete guards count against this
         for name in pruned:
             self.deleted_perms[name] = None
             self._permission_delete(name, self.perms[name])
             self.changes[-1].pruned = True
 
-    def _creatable(self, item: Item) -> bool:
-        why = new_name_problem(item.name)
-        if why:
-            fix = (
-                f"Shorten the name to {NAME_MAX_BYTES} bytes (a non-ASCII character takes 2 to 4), or use an existing "
-                f"{item.kind}."
+    def _rename_source(self, item: Item, current: Record | None, live: t.Mapping[t.Any, t.Any]) -> t.Any:
+        """The live key of the previous name to rename from (None: no rename); both names live is refused."""
+        if not item.previous or not item.valid:
+            return None
+
+        def key(name: str) -> t.Any:
+            return (item.tenant_id, name) if item.kind == "role" else name
+
+        found = [old for old in item.previous if key(old) in live]  # a role's previous name is looked up in its scope
+        if not found:
+            return None
+        what = f"{item.kind} {show(item.label)}"
+        if current is not None:
+            self.problems.append(
+                item.problem(
+                    "previous_names",
+                    f"{what} exists and so does its previous name {show(found[0])}; which one to keep is not known.",
+                    f"Delete the old {item.kind} (state: absent in another task) or move what it grants by hand, "
+                    f"then run again; or remove {show(found[0])} from previous_names.",
+                )
             )
-            self.problems.append(item.problem("name", f"{why}.", fix))
-        return not why
+            return None
+        if len(found) > 1:
+            self.problems.append(
+                item.problem(
+                    "previous_names",
+                    f"several previous names of {what} exist: {', '.join(show(f) for f in found)}.",
+                    "Keep in previous_names only the one to rename; delete or declare the others on their own.",
+                )
+            )
+            return None
+        if not self._creatable(item, renamed_from=found[0]) or not self._describable(item, live[key(found[0])]):
+            return None
+        return key(found[0])
+
+    def _permission_rename(self, item: Item, old: str, current: Record) -> None:
+        view = permission_view(current)
+        before = {k: view[k] for k in ("name", *item.fields)}
+        after = {**before, **item.fields, "name": item.name}
+        merged = {**view, **item.fields}
+        body = {"name": old, "newName": item.name, "description": merged["description"]}  # the API renames in place
+        change = Change(
+            "permission", item.name, "update", before, after, phase=P_UPDATE, stage=P_UPDATE, renamed_from=old
+        )
+        change.apply = self._batch(P_UPDATE, "", PERM_UPDATE, lambda b: {"permissions": b}).member(body, change)
+        self.changes.append(change)
+
+    def _creatable(self, item: Item, renamed_from: str | None = None) -> bool:
+        live = [n for sc, n in self.roles if sc == item.tenant_id] if item.kind == "role" else list(self.perms or {})
+        found = _names.name_problems(item, live, renamed_from)
+        self.problems.extend(found)
+        return not found
+
+    def _describable(self, item: Item, current: Record | None) -> bool:
+        found = _names.description_problem(item, current)
+        if found:
+            self.problems.append(found)
+        return not found
 
     def _permission_present(self, item: Item, current: Record | None) -> None:
         if current is None:
-            if not self._creatable(item):
+            if not all([self._creatable(item), self._describable(item, None)]):  # both problems reported
                 return
             body = {"name": item.name, **_api_body(item.fields, PERMISSION_FIELDS)}
             change = Change(
@@ -164,6 +220,8 @@ class _Planner:
         after = {**before, **item.fields}
         if before == after:
             self.changes.append(Change("permission", item.name, "unchanged", before=before, after=after))
+            return
+        if not self._describable(item, current):
             return
         merged = {**view, **item.fields}
         body = {"name": item.name, "newName": item.name, "description": merged["description"]}
@@ -206,21 +264,27 @@ class _Planner:
                 else:
                     self.changes.append(Change("role", item.label, "unchanged"))
                 continue
+            old_key = self._rename_source(item, current, self.roles)
+            if old_key is not None:
+                self.renamed_roles[old_key] = item.name
+                self._role_present(item, self.roles[old_key], renamed_from=old_key[1])
+                continue
             self._role_present(item, current)
         if not self.prune:
             return
-        pruned = sorted(k for k in self.roles if k not in declared_keys and role_label(*k) not in self.protected)
+        kept = declared_keys | set(self.renamed_roles)  # the old name of a rename is never pruned
+        pruned = sorted(k for k in self.roles if k not in kept and role_label(*k) not in self.protected)
         self.existing["role"] = len(self.roles)
         for key in pruned:
             self.deleted_roles.add(key)
             self._role_delete(key, self.roles[key])
             self.changes[-1].pruned = True
 
-    def _role_present(self, item: Item, current: Record | None) -> None:
+    def _role_present(self, item: Item, current: Record | None, renamed_from: str | None = None) -> None:
         scope = {"tenantId": item.tenant_id} if item.tenant_id else {}
         group = "tenant" if item.tenant_id and self.declared.split_scopes else ""
         if current is None:
-            if not self._creatable(item):
+            if not all([self._creatable(item), self._describable(item, None)]):  # both problems reported
                 return
             body = {"name": item.name, **scope, **_api_body(item.fields, ROLE_FIELDS)}
             change = Change(
@@ -232,13 +296,25 @@ class _Planner:
         view = role_view(current)
         ident = ["name", "tenant_id"] if item.tenant_id else ["name"]
         before = {k: view[k] for k in (*ident, *item.fields)}
-        after = {**before, **item.fields}
+        after = {**before, **item.fields, "name": item.name}
         if before == after:
             self.changes.append(Change("role", item.label, "unchanged", before=before, after=after))
             return
+        if not self._describable(item, current):
+            return
         merged = {**view, **item.fields}  # the update replaces the record: unmanaged fields keep their value
-        body = {"name": item.name, "newName": item.name, **scope, **_api_body(merged, ROLE_FIELDS)}
-        change = Change("role", item.label, "update", before=before, after=after, phase=R_UPDATE, stage=R_UPDATE)
+        # newName renames in place (OpenAPI UpdateRoleRequest): users, tenant defaults and SSO mappings keep the role
+        body = {"name": renamed_from or item.name, "newName": item.name, **scope, **_api_body(merged, ROLE_FIELDS)}
+        change = Change(
+            "role",
+            item.label,
+            "update",
+            before=before,
+            after=after,
+            phase=R_UPDATE,
+            stage=R_UPDATE,
+            renamed_from=role_label(item.tenant_id, renamed_from) if renamed_from else None,
+        )
         change.apply = self._batch(R_UPDATE, group, ROLE_UPDATE, lambda b: {"roles": b}).member(body, change)
         self.changes.append(change)
 
@@ -270,7 +346,12 @@ class _Planner:
             )
             kind = "permission" if phase in (P_CREATE, P_UPDATE, P_DELETE) else "role"
             batch = _api.Batch(
-                path, wrap, action, kind, create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE
+                path,
+                wrap,
+                action,
+                kind,
+                create_path=PERM_CREATE if kind == "permission" else ROLE_CREATE,
+                update_path=PERM_UPDATE if kind == "permission" else ROLE_UPDATE,
             )
             self.batches[(phase, scope)] = batch
         return batch
@@ -290,7 +371,7 @@ class _Planner:
 
         def available() -> set[str]:
             known = set(self.perms) if self.perms is not None else granted
-            return (known | declared) - set(self.deleted_perms)
+            return (known | declared) - set(self.deleted_perms) - set(self.renamed_perms)
 
         needed = {p for i in items for p in i.fields["permission_names"]}
         if needed - available() and self.perms is None:
@@ -301,7 +382,11 @@ class _Planner:
                 i = item.positions.get(perm, 0)
                 if perm in have:
                     continue
-                if perm in self.deleted_perms:
+                if perm in self.renamed_perms:
+                    new = self.renamed_perms[perm]
+                    message = f"names permission {show(perm)}, which this task renames to {show(new)}."
+                    fix = f"Name the permission by its new name {show(new)} in this role."
+                elif perm in self.deleted_perms:
                     message = f"names permission {show(perm)}, which this task deletes."
                     fix = (
                         f"Keep permission {show(perm)} (declare it, or add it to protected_ids), or remove it from "
@@ -350,6 +435,8 @@ class _Planner:
             key = (_api.scope_of(record), record["name"])
             if key in self.deleted_roles:
                 continue
+            if key in self.renamed_roles:  # the role keeps its grants under its new name
+                key = (key[0], self.renamed_roles[key])
             keeps = final.get(key, [str(p) for p in record.get("permissionNames") or []])
             for perm in sorted(set(keeps) & set(self.deleted_perms)):
                 absent = self.deleted_perms[perm]

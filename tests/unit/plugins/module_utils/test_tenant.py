@@ -696,3 +696,16 @@ def test_a_delete_lists_at_most_five_sub_tenants_and_counts_the_rest() -> None:
     checks.resolve()
     checks.check()
     assert "'k0', 'k1', 'k2', 'k3', 'k4' and 3 more" in checks.problems[0].message
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_tenant_role_as_a_default_role_is_refused_before_any_write(emulator: t.Any, check: bool) -> None:
+    # go SDK Tenant.UpdateDefaultRoles and python-sdk PR #779: tenant default roles are project roles
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], roles=[{"name": "viewer"}, {"name": "local", "tenantId": "acme"}])
+    emulator.clear_log()
+    result = run(emulator, {"id": "acme", "name": "Acme", "default_roles": ["viewer", "local"]}, check=check)
+    assert result["failed"] and emulator.writes() == []
+    [problem] = result["validation_errors"]
+    assert problem["field"] == "default_roles[1]" and "role of tenant 'acme' only" in problem["message"]
+    fine = run(emulator, {"id": "acme", "name": "Acme", "default_roles": ["viewer"]}, check=check)
+    assert not fine.get("failed") and fine["changed"], fine

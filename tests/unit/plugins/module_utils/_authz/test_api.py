@@ -18,6 +18,7 @@ from harness import run_spec
 from ansible_collections.descope.mgmt.plugins.module_utils import _authz
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal
 from ansible_collections.descope.mgmt.plugins.module_utils._authz import _api, _plan
+from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError
 
 
@@ -103,7 +104,8 @@ def test_a_failed_batch_fails_every_member_with_the_same_error() -> None:
         with pytest.raises(DescopeAPIError) as caught:
             apply(client)
         assert caught.value is error
-    assert len(client.calls) == 1
+    # one request, then one read that finds neither member (so the 4xx was a refusal, not a race): nothing resent
+    assert [c[1] for c in client.calls] == ["/v1/mgmt/role/create/batch", "/v1/mgmt/role/all"]
 
 
 def test_delete_batch_race_resends_only_what_still_exists() -> None:
@@ -121,7 +123,69 @@ def test_not_found_on_a_create_is_not_swallowed() -> None:
     client = FakeClient(fail={"/v1/mgmt/role/create": not_found("/v1/mgmt/role/create")})
     with pytest.raises(DescopeAPIError):
         _api.Batch("/v1/mgmt/role/create", lambda b: {"roles": b}).member({"name": "a", "tenantId": "gone"})(client)
-    assert len(client.calls) == 1  # no re-read, no second create
+    # a refusal is told from "someone else created it" by reading, never by wording: nothing there, raised, no resend
+    assert [c[1] for c in client.calls] == ["/v1/mgmt/role/create", "/v1/mgmt/role/search"]
+
+
+def exists(path: str) -> DescopeAPIError:
+    return DescopeAPIError(400, "E112402", "Role already exists", "already exists", "POST", path)
+
+
+@pytest.mark.parametrize("kind", ["role", "permission"])
+def test_a_create_that_meets_already_exists_updates_what_someone_else_made_and_creates_the_rest(kind: str) -> None:
+    plural = kind + "s"
+    path = f"/v1/mgmt/{kind}/create"
+    theirs = {"name": "a", "description": "theirs"}
+    answers = {"/v1/mgmt/role/all": {"roles": [theirs]}, "/v1/mgmt/permission/all": {"permissions": [theirs]}}
+    client = FakeClient(answers, fail={path + "/batch": exists(path + "/batch")})
+    batch = _api.Batch(path, lambda b: {plural: b}, "create", kind)
+    changes = [Change(kind, n, "create", None, {"name": n}) for n in ("a", "b")]
+    apply = batch.member({"name": "a", "description": "ours"}, changes[0])
+    batch.member({"name": "b", "description": "B"}, changes[1])
+    apply(client)
+    update = f"/v1/mgmt/{kind}/update"
+    assert [(c[1], c[2]) for c in client.calls if c[0] == "POST"][1:] == [
+        (update, {"name": "a", "newName": "a", "description": "ours"}),  # the update replaces: declared fields sent
+        (path, {"name": "b", "description": "B"}),  # the rest created, on its own
+    ]
+    assert client.kinds[-2:] == [(update, "idempotent"), (path, "resolve")]
+    assert (changes[0].action, changes[0].before["description"]) == ("update", "theirs")
+    assert changes[1].action == "create" and "created by someone else" in client.warnings[0]
+
+
+def test_already_exists_with_the_declared_fields_is_unchanged_and_nothing_more_is_written() -> None:
+    answers = {"/v1/mgmt/role/all": {"roles": [{"name": "a", "permissionNames": ["p", "q"], "default": False}]}}
+    client = FakeClient(answers, fail={"/v1/mgmt/role/create": exists("/v1/mgmt/role/create")})
+    change = Change("role", "a", "create", None, {"name": "a"})
+    _api.Batch("/v1/mgmt/role/create", lambda b: {"roles": b}, "create").member({"name": "a", "permissionNames": ["q", "p"]}, change)(client)
+    assert [c[1] for c in client.calls] == ["/v1/mgmt/role/create", "/v1/mgmt/role/all"]
+    assert change.action == "unchanged" and change.before is not None and not change.changed
+
+
+def test_a_lost_batch_create_where_some_members_landed_is_settled_by_the_read_not_resent() -> None:
+    class Lost(FakeClient):
+        def post(self, path: str, body: t.Any = None, read: bool = False, idempotent: bool = False, resolve: t.Any = None) -> t.Any:
+            answer = super().post(path, body, read, idempotent, resolve)
+            if resolve is not None and path.endswith("/batch"):
+                assert resolve() == {}  # the client takes the answer the read settled, and sends nothing again
+            return answer
+
+    # a landed as declared, b landed with other fields (someone else), c is missing
+    perms = [{"name": "a", "description": "A"}, {"name": "b", "description": "other"}]
+    client = Lost({"/v1/mgmt/permission/all": {"permissions": perms}})
+    batch = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b}, "create", "permission")
+    changes = [Change("permission", n, "create", None, {"name": n}) for n in "abc"]
+    apply = batch.member({"name": "a", "description": "A"}, changes[0])
+    batch.member({"name": "b", "description": "B"}, changes[1])
+    batch.member({"name": "c"}, changes[2])
+    apply(client)
+    writes = [(c[1], c[2]) for c in client.calls if c[0] == "POST"]
+    assert writes == [
+        ("/v1/mgmt/permission/create/batch", {"permissions": [{"name": "a", "description": "A"}, {"name": "b", "description": "B"}, {"name": "c"}]}),
+        ("/v1/mgmt/permission/update", {"name": "b", "newName": "b", "description": "B"}),
+        ("/v1/mgmt/permission/create", {"name": "c"}),
+    ]
+    assert [c.action for c in changes] == ["create", "update", "create"]
 
 
 def test_a_batch_notes_every_member_in_the_journal_before_its_one_request(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,7 +247,9 @@ def test_resolve_of_a_lost_create_reads_whether_every_member_landed() -> None:
     partial = _api.Batch("/v1/mgmt/permission/create", lambda b: {"permissions": b}, "create", "permission")
     partial.member({"name": "a"})
     partial.member({"name": "c"})(Lost(answers))
-    assert landed == [{}, None]  # all there: ours (the plan saw none); one missing: not applied (atomic), send again
+    # all there: settled; a there and c missing: settled from the read (c created alone, whose own resolve finds
+    # nothing, so that single create may be sent again): never the whole batch again
+    assert landed == [{}, {}, None]
 
 
 # ------------------------------------------------------------------ races with other writers (400 or 404 not-found)
@@ -267,7 +333,7 @@ def test_roles_granting_searches_in_chunks(count: int, searches: int) -> None:
     names = [f"perm.{i:05d}" for i in range(count)]
     client = FakeClient({"/v1/mgmt/role/search": lambda body: {"roles": [{"name": "r", "permissionNames": body["permissionNames"][:1]}]}})
     found = _api.roles_granting(client, names + names[:5])  # duplicates are sent once
-    bodies = [c[2]["permissionNames"] for c in client.calls]
+    bodies = [c[2]["permissionNames"] for c in client.calls if c[0] == "POST"]  # after the GET tenant/all
     assert len(bodies) == searches and all(len(b) <= 1000 for b in bodies)
     assert sorted(n for b in bodies for n in b) == sorted(names)  # every name, each exactly once
     assert [r["name"] for r in found] == ["r"]  # the role every chunk returned is one role
@@ -346,7 +412,7 @@ def test_resets_after_forwarding_on_updates_and_deletes_converge(emulator: t.Any
 
 
 def _racing(emulator: t.Any, spec: t.Any, deletes: list[tuple[str, dict[str, t.Any]]]) -> t.Any:
-    """``spec`` whose plan is followed by another writer's deletes: between the task's read and its first write."""
+    """``spec`` whose plan is followed by another writer's requests: between the task's read and its first write."""
 
     def plan(ctx: t.Any, declared: t.Any, problems: t.Any) -> t.Any:
         planned = _plan.plan(ctx, declared, problems)
@@ -462,3 +528,35 @@ def test_an_update_whose_target_vanished_is_reported_as_the_create_it_became(emu
     assert sorted(_roles(emulator)) == ["keep", "upd1"]  # del3 pruned, never more than asked
     # the two racing deletes, then the task's batch delete (del2 gone: refused atomically), one read, then del3 alone
     assert [r["path"] for r in emulator.writes() if "/delete" in r["path"]][2:] == ["/v1/mgmt/role/delete/batch", "/v1/mgmt/role/delete"]
+
+
+def _creating(emulator: t.Any, spec: t.Any, creates: list[tuple[str, dict[str, t.Any]]]) -> t.Any:
+    return _racing(emulator, spec, creates)
+
+
+def test_a_role_someone_else_creates_between_read_and_write_is_reconciled_not_a_failure(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], permissions=[*SYSTEM, {"name": "read"}], roles=[])
+    emulator.clear_log()
+    racing = _creating(
+        emulator,
+        _authz.ROLE_SPEC,
+        [
+            ("/v1/mgmt/role/create", {"name": "a", "description": "theirs"}),
+            ("/v1/mgmt/role/create", {"name": "t", "tenantId": "acme", "permissionNames": ["read"]}),
+        ],
+    )
+    params = {
+        "roles": [
+            {"name": "a", "description": "ours"},
+            {"name": "b"},
+            {"name": "t", "tenant_id": "acme", "permission_names": ["read"]},
+        ]
+    }
+    warnings: list[str] = []
+    result = run_spec(racing, params, environ=emulator.env, diff=True, warn=warnings.append)
+    assert not result.get("failed"), result.get("msg")
+    assert {r["id"]: r["action"] for r in result["roles"]} == {"a": "updated", "b": "created", "acme/t": "unchanged"}
+    assert _roles(emulator)["a"]["description"] == "ours" and set(_roles(emulator)) == {"a", "b", "acme/t"}
+    assert result["descope_audit"]["counts"]["updated"] == 1 and any("created by someone else" in w for w in warnings)
+    emulator.clear_log()
+    assert not run_spec("descope_role", params, environ=emulator.env)["changed"] and emulator.writes() == []

@@ -66,10 +66,17 @@ def test_restore_refuses_a_document_with_problems_before_any_write(emulator: t.A
     assert "ghost" in str(caught.value) and emulator.writes() == []
 
 
-def test_default_roles_must_exist_or_be_declared(emulator: t.Any) -> None:
+def test_default_roles_must_be_project_roles_existing_or_declared(emulator: t.Any) -> None:
     emulator.seed(**SEED)
-    tenants = [(0, "acme", ["viewer", "auditor", "planned", "nope"]), (1, "", []), (2, "other", ["auditor"])]
-    problems = _authz.default_role_problems(client(emulator), tenants, declared_roles=[("", "planned")])
-    assert [(p.index, p.field, p.id) for p in problems] == [(0, "default_roles[3]", "acme"), (2, "default_roles[0]", "other")]
-    assert "'nope'" in problems[0].message and "descope_role" in problems[0].fix
+    tenants = [(0, "acme", ["viewer", "auditor", "planned", "nope", "t-planned"]), (1, "", []), (2, "other", ["auditor"])]
+    declared = [("", "planned"), ("acme", "t-planned")]
+    problems = _authz.default_role_problems(client(emulator), tenants, declared_roles=declared)
+    assert [(p.index, p.field, p.id) for p in problems] == [
+        (0, "default_roles[1]", "acme"),  # auditor is a role of acme only
+        (0, "default_roles[3]", "acme"),
+        (0, "default_roles[4]", "acme"),  # declared, but as a tenant role
+        (2, "default_roles[0]", "other"),
+    ]
+    assert "'auditor' is a role of tenant 'acme' only" in problems[0].message and "project role" in problems[0].fix
+    assert "'nope' does not exist as a project role" in problems[1].message and "descope_role" in problems[1].fix
     assert _authz.default_role_problems(client(emulator), [(0, "acme", [])]) == []

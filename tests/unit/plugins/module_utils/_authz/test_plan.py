@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import typing as t
 
+import pytest
 from harness import run_spec
 
 PERMS = [{"name": "read"}, {"name": "write"}, {"name": "spare"}]
@@ -102,3 +103,29 @@ def test_a_name_over_100_bytes_is_refused_before_any_write_but_an_existing_one_i
     assert all("at most 100" in p["message"] and "Shorten" in p["fix"] for p in result["validation_errors"])
     single = run_spec("descope_permission", {"name": "q" * 101}, environ=emulator.env)
     assert single["failed"] and single["validation_errors"][0]["field"] == "name" and paths(emulator, writes=True) == []
+
+
+@pytest.mark.parametrize("reading", ["all", "project"])
+@pytest.mark.parametrize("module", ["descope_permission", "descope_role"])
+def test_the_permission_delete_guard_sees_tenant_roles_whatever_a_search_without_tenant_ids_returns(emulator: t.Any, reading: str, module: str) -> None:
+    emulator.config(roleSearchWithoutTenants=reading)
+    tenants = [{"id": f"t{i}", "name": f"T{i}"} for i in range(3)]
+    roles = [{"name": "p-role", "permissionNames": ["read"]}, {"name": "t-role", "tenantId": "t2", "permissionNames": ["spare"]}]
+    seed(emulator, roles, tenants=tenants)
+    params: dict[str, t.Any] = {"permissions": [{"name": "write"}], "prune": True, "max_delete_ratio": 1}
+    if module == "descope_role":
+        params["roles"] = [{"name": "p-role", "permission_names": ["read"]}]
+        params["permissions"] = [{"name": "read"}, {"name": "write"}]
+    result = run_spec(module, params, environ=emulator.env)
+    assert result["failed"] and paths(emulator, writes=True) == []
+    messages = sorted(p["message"] for p in result["validation_errors"])
+    assert any("'spare' is granted by role 't2/t-role'" in m for m in messages), messages
+    if module == "descope_permission":
+        assert any("'read' is granted by role 'p-role'" in m for m in messages), messages
+
+
+def test_the_guard_costs_one_tenant_listing_and_one_scoped_search(emulator: t.Any) -> None:
+    seed(emulator, [], tenants=[{"id": "acme", "name": "Acme"}])
+    result = run_spec("descope_permission", {"name": "spare", "state": "absent"}, environ=emulator.env)
+    assert not result.get("failed"), result
+    assert paths(emulator, writes=False) == ["/v1/mgmt/permission/all", "/v1/mgmt/role/search", "/v1/mgmt/tenant/all", "/v1/mgmt/role/search"]
