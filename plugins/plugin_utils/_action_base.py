@@ -262,6 +262,12 @@ class DescopeActionBase(ActionBase):  # type: ignore[misc]  # ansible is untyped
         # names and ids as written, before either path turns `no` into "False": refused the same on both (0 requests)
         misread = identifier_problems(spec.argument_spec, self._task.args)
         if not self._in_process() and not misread:
+            # the worker ends itself once the controller is gone; the module it started then sees its pipe close,
+            # and on this host (the worker's environment reaches a local module only) asks about the controller too
+            controller = controller_pid()
+            _lifeline.watch(controller)
+            if controller is not None:
+                os.environ[_lifeline.CONTROLLER_ENV] = str(controller)  # this worker's own environment, gone with it
             module_args = self._resolve_paths(dict(self._task.args))
             result.update(self._execute_module(module_name=f"descope.mgmt.{spec.module}", module_args=module_args, task_vars=task_vars))
             return self._censor(result)  # set here: ansible-core drops the _ansible_ keys a module returns

@@ -153,6 +153,7 @@ def _run_processes(marker: str, group: int) -> list[int]:
 
 
 def _kill(proc: subprocess.Popen[bytes], how: str) -> None:
+    how = how.removeprefix("module-")
     if how == "runner":  # what a cancelled AWX job gets: SIGTERM, then SIGKILL
         os.kill(proc.pid, signal.SIGTERM)
         time.sleep(0.3)
@@ -164,7 +165,8 @@ def _kill(proc: subprocess.Popen[bytes], how: str) -> None:
 
 
 @pytest.mark.skipif(not pathlib.Path("/proc/self/environ").exists(), reason="finds the run's processes through /proc")
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "runner", "killpg"])
+# module-*: the module path (a module process started by the worker through a shell) instead of the in-process one
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "runner", "killpg", "module-SIGKILL", "module-runner"])
 def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one(playbook: t.Any, emulator: t.Any, how: str) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "delay", "seconds": 0.08, "count": None})
     tenants = [{"id": f"z{i:03d}", "name": f"Zap {i}"} for i in range(300)]
@@ -175,6 +177,8 @@ def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one
     inventory.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
     marker = uuid.uuid4().hex
     env = dict(playbook.base_env(), ANSIBLE_CALLBACKS_ENABLED=CALLBACK[0], DESCOPE_AUDIT_KEY=KEY, **{MARKER: marker})
+    if how.startswith("module-"):
+        env["DESCOPE_MGMT_IN_PROCESS"] = "false"
     cmd = [str(pathlib.Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(play)]
     # a session of its own: the signal goes to the controller alone, as a kill -9 <pid> would; its output is a pipe that
     # the test reads to the end, as ansible-runner does (the orphaned worker inherits it)
@@ -186,7 +190,10 @@ def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one
         deadline = time.monotonic() + 90
         while len(emulator.writes()) < 20 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert proc.poll() is None, "the run finished (or never started) before it could be killed"
+        if proc.poll() is not None:
+            reader.join(timeout=10)
+            shown = b"".join(output).decode(errors="replace")[-3000:]
+            raise AssertionError(f"the run finished (or never started) before it could be killed:\n{shown}")
         killed_at = time.monotonic()  # CLOCK_MONOTONIC: the same clock as the emulator's 'started'
         _kill(proc, how)
         proc.wait(timeout=60)

@@ -10,23 +10,37 @@ before each write is sent, so once the controller is gone only the writes alread
 ``concurrency``) complete; a watchdog thread ends the worker as soon as those have journaled their outcome
 (at most ``GRACE`` seconds), which releases the journal lock for the next run to reconcile.
 Polling ``getppid()`` is portable (Linux, macOS) and exact: it changes the moment the parent dies.
+
+On the module path the worker runs the module as a child process (through a shell, so the module's parent does
+not change when the worker ends). There ``watch_output()`` watches the pipe the module reports its result on: the
+worker, itself watching the controller, ends; nobody reads the pipe any more, which ``poll()`` reports as an error
+on the writing end, and the module stops the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
+import stat
 import threading
 import time
 import typing as t
 
-POLL = 0.1  # seconds between checks of the parent
+POLL = 0.02  # seconds between checks of the parent (a getppid() call: cheap, and a late look lets writes through)
 GRACE = 5.0  # seconds the writes in flight get to finish once the controller is gone
 EXIT_CODE = 75  # the worker's exit status when it ends itself (nobody is left to read it)
 
-_STATE: dict[str, int | None] = {"controller": None, "owner": None}
+_STATE: dict[str, int | None] = {
+    "controller": None,
+    "owner": None,
+    "pipe_owner": None,
+    "pipe_lost": None,
+    "module_controller": None,
+}
 _GUARD = threading.Lock()
 _IN_FLIGHT = [0]
+_PIPE: list[int | None] = [None]  # the watched pipe's file descriptor
 
 
 def _controller() -> int | None:
@@ -47,8 +61,60 @@ def watch(controller: int | None) -> None:
     thread.start()
 
 
+CONTROLLER_ENV = "DESCOPE_MGMT_CONTROLLER_PID"  # set by the worker for the module process it starts on this host
+
+
+def _controller_gone(pid: int) -> bool:
+    """Whether process ``pid`` is gone (a zombie counts as gone: it sends nothing and reads nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, and not ours to signal
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def watch_output(fd: int) -> None:
+    """Module path: watch the pipe ``fd`` this process reports on; a no-op unless it is a pipe ``poll()`` can watch."""
+    try:
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode) or not hasattr(select, "poll"):
+            return
+    except OSError:
+        return
+    pid = os.environ.get(CONTROLLER_ENV, "")
+    with _GUARD:
+        if _STATE["pipe_owner"] == os.getpid():
+            return
+        # the controller's pid, when the worker that started this process said it (same host: local connection)
+        _STATE.update(pipe_owner=os.getpid(), pipe_lost=None, module_controller=int(pid) if pid.isdigit() else None)
+        _IN_FLIGHT[0] = 0
+    thread = threading.Thread(target=_pipe_watchdog, args=(fd,), name="descope-lifeline-pipe", daemon=True)
+    thread.start()
+
+
+def _pipe_lost() -> bool:
+    if _STATE["pipe_owner"] != os.getpid():
+        return False
+    if (
+        _STATE["pipe_lost"] != os.getpid()
+        and _STATE["module_controller"]
+        and _controller_gone(int(_STATE["module_controller"]))
+    ):
+        _STATE["pipe_lost"] = os.getpid()  # the controller itself is gone: the worker is about to follow
+    if _STATE["pipe_lost"] != os.getpid() and _PIPE[0] is not None and _closed(_PIPE[0]):
+        _STATE["pipe_lost"] = os.getpid()  # asked before each write: do not wait for the watchdog's next look
+    return _STATE["pipe_lost"] == os.getpid()
+
+
 def alive() -> bool:
-    """False once the watched controller has died (always True when nothing is watched)."""
+    """False once the watched controller has died, or nobody reads the watched pipe (True when nothing is watched)."""
+    if _pipe_lost():
+        return False
     controller = _controller()
     return controller is None or os.getppid() == controller
 
@@ -65,9 +131,29 @@ def sending() -> t.Iterator[None]:
             _IN_FLIGHT[0] -= 1
 
 
+def _closed(fd: int, wait: float = 0) -> bool:
+    """Whether nobody reads the pipe ``fd`` writes to (a poll object of its own: they are not thread-safe)."""
+    poller = select.poll()
+    # on the writing end of a pipe, POLLERR means the reading end is closed (POLLHUP on some systems)
+    poller.register(fd, select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(int(wait * 1000)))
+
+
+def _pipe_watchdog(fd: int) -> None:
+    _PIPE[0] = fd
+    while not _closed(fd, POLL * 5):
+        pass
+    _STATE["pipe_lost"] = os.getpid()
+    _finish()
+
+
 def _watchdog(controller: int) -> None:
     while os.getppid() == controller:
         time.sleep(POLL)
+    _finish()
+
+
+def _finish() -> None:
     deadline = time.monotonic() + GRACE
     while _IN_FLIGHT[0] > 0 and time.monotonic() < deadline:
         time.sleep(POLL / 2)

@@ -19,6 +19,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskC
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeError, DescopeValidationError, Problem
 from ansible_collections.descope.mgmt.plugins.module_utils._hints import failure_message
 from ansible_collections.descope.mgmt.plugins.module_utils._options import hidden_values
+from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import _lifeline
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._apply import execute
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._checks import option_problems, prune_problems
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline._cross import cross_problems
@@ -182,6 +183,7 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
     so a missing one fails with Ansible's standard message instead of a traceback.
     """
     import os
+    import sys
 
     from ansible.module_utils.basic import missing_required_lib
 
@@ -198,6 +200,8 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
     # too
     pasted = param_problems(spec.argument_spec, module.params, os.environ, spec.certificate_fields)
     module.no_log_values.update(pasted[1])
+    # the worker that started this process ends once the controller is gone: stop writing when it does
+    _lifeline.watch_output(sys.stdout.fileno())
     result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)
     if result.pop("failed", False):
         module.fail_json(**result)

@@ -207,6 +207,64 @@ def test_a_worker_whose_controller_is_killed_ends_itself(tmp_path: pathlib.Path)
             os.kill(worker, 9)
 
 
+# a module process (the module path): its result pipe goes to a reader that then goes away, as a dead worker's does
+_MODULE = textwrap.dedent(
+    """
+    import os, sys, time
+    from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import _lifeline
+    out = sys.argv[1]
+    _lifeline.watch_output(1)
+    with open(out, "a") as log:
+        log.write(f"module {os.getpid()} alive={_lifeline.alive()}\\n"); log.flush()
+        with _lifeline.sending():
+            time.sleep(1.0)  # in flight when the reader goes: it finishes
+            log.write(f"finished alive={_lifeline.alive()}\\n"); log.flush()
+        while True:
+            log.write(f"try alive={_lifeline.alive()}\\n"); log.flush()
+            time.sleep(0.05)
+    """
+)
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+@pytest.mark.parametrize("controller_known", [False, True])
+def test_a_module_whose_reader_is_gone_stops_writing_and_ends_itself(tmp_path: pathlib.Path, controller_known: bool) -> None:
+    out = tmp_path / "module.log"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env.pop(_lifeline.CONTROLLER_ENV, None)
+    stand_in = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # plays the controller
+    if controller_known:
+        env[_lifeline.CONTROLLER_ENV] = str(stand_in.pid)
+    module = subprocess.Popen([sys.executable, "-c", _MODULE, str(out)], env=env, stdout=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not (out.exists() and out.read_text().startswith("module ")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert out.read_text().split()[2] == "alive=True", out.read_text()
+        if controller_known:
+            stand_in.kill()  # the controller goes first; the pipe stays open a moment longer, as the worker's does
+            stand_in.wait(timeout=10)
+            time.sleep(0.3)
+        assert module.stdout is not None
+        module.stdout.close()  # nobody reads the module's result any more
+        module.wait(timeout=_lifeline.GRACE + 5)
+        lines = out.read_text().splitlines()
+        assert module.returncode == _lifeline.EXIT_CODE
+        assert "finished alive=False" in lines
+        assert all(line == "try alive=False" for line in lines[2:]), lines
+    finally:
+        for proc in (module, stand_in):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def test_a_module_path_without_a_pipe_watches_nothing(tmp_path: pathlib.Path) -> None:
+    with open(tmp_path / "out", "w", encoding="utf-8") as handle:  # a file, as under pytest's capture: no-op
+        _lifeline.watch_output(handle.fileno())
+    assert _lifeline.alive()
+
+
 def test_halted_reports_nothing_while_all_is_well(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(journal.ENV_JOURNAL, raising=False)
     assert _apply._halted() is None  # pylint: disable=protected-access
