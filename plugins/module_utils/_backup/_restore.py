@@ -357,6 +357,29 @@ def audit_view(op: Json, planned: Plan) -> Json:
     return op
 
 
+def _stopped(changes: list[Change], tenants: list[Change], flows: list[Change], config: list[Change]) -> str | None:
+    """Why later stages of a restore were not attempted (None when every stage ran)."""
+    tenants_failed = any(c.outcome in ("failed", "skipped") for c in tenants)
+    flows_failed = any(c.outcome in ("failed", "skipped") for c in flows)
+    stopped = None
+    first = min((c for c in changes if c.outcome == "failed"), key=lambda c: c.stage, default=None)
+    if first is not None and first.target_type in ("role", "permission"):
+        stopped = (
+            f"{first.target_type} writes failed, so the later stages (tenants, roles, tenant settings, SSO, flows, "
+            "theme, snapshot) were not restored"
+        )
+    elif first is not None and any(first is c for c in config):
+        stopped = (
+            f"{noun(first.target_type)} writes failed, so role deletes, flows, the theme and the snapshot were not "
+            "restored"
+        )
+    elif tenants_failed:
+        stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
+    elif flows_failed:
+        stopped = "flow or theme writes failed, so the snapshot was not restored"
+    return stopped
+
+
 def report(ctx: TaskContext, planned: Plan) -> Json:
     verified: Verified = planned.data["verified"]
     path, manifest = verified.path, verified.manifest
@@ -403,24 +426,7 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
         diff.extend(diff_entries([c for c in snapshot_changes if c.outcome in DONE]))
         result["diff"] = diff
 
-    tenants_failed = any(c.outcome in ("failed", "skipped") for c in tenant_changes)
-    flows_failed = any(c.outcome in ("failed", "skipped") for c in flow_changes)
-    stopped = None
-    first = min((c for c in planned.changes if c.outcome == "failed"), key=lambda c: c.stage, default=None)
-    if first is not None and first.target_type in ("role", "permission"):
-        stopped = (
-            f"{first.target_type} writes failed, so the later stages (tenants, roles, tenant settings, SSO, flows, "
-            "theme, snapshot) were not restored"
-        )
-    elif first is not None and any(first is c for c in config_changes):
-        stopped = (
-            f"{noun(first.target_type)} writes failed, so role deletes, flows, the theme and the snapshot were not "
-            "restored"
-        )
-    elif tenants_failed:
-        stopped = "tenant writes failed, so flows, the theme and the snapshot were not restored"
-    elif flows_failed:
-        stopped = "flow or theme writes failed, so the snapshot was not restored"
+    stopped = _stopped(planned.changes, tenant_changes, flow_changes, config_changes)
     name = str(manifest.get("name") or os.path.basename(path))
     after = {"path": path, "content_sha256": manifest.get("content_sha256")}
     restore_op = operation(
@@ -475,6 +481,8 @@ def report(ctx: TaskContext, planned: Plan) -> Json:
         result["error"] = error
         result["hint"] = hint
         detail = error.get("message") or error.get("description") or error.get("status")
+        flows_failed = any(c.outcome in ("failed", "skipped") for c in flow_changes)
+        tenants_failed = any(c.outcome in ("failed", "skipped") for c in tenant_changes)
         flow_msg = f" Flows: {flow_result.get('msg')}" if flows_failed and not tenants_failed else ""
         text = (
             f"Restore incomplete: {stopped or 'a write failed'} ({detail}).{flow_msg}"

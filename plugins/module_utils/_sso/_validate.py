@@ -33,6 +33,9 @@ _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?:[a-z
 _PRIVATE_KEY = re.compile(r"PRIVATE\s+KEY", re.IGNORECASE)
 
 
+_Add = t.Callable[[str, str, str], None]
+
+
 def static_problems(params: t.Mapping[str, t.Any], prefix: str = "") -> list[Problem]:
     """The checks of one connection (``prefix``: ``connections[i].`` in set mode)."""
     tid = params.get("tenant_id") or None
@@ -69,66 +72,12 @@ def static_problems(params: t.Mapping[str, t.Any], prefix: str = "") -> list[Pro
             "Set redirect_url to the URL users return to after SSO, e.g. https://app.example.com/.",
         )
     if protocol == "saml":
-        if section.get("metadata_url") and any(section.get(k) for k in ("idp_url", "idp_cert")):
-            add(
-                "saml.metadata_url",
-                "given together with saml.idp_url/idp_cert.",
-                "Configure SAML either by metadata_url or by entity_id, idp_url and idp_cert.",
-            )
-        certs = [("saml.idp_cert", section.get("idp_cert"))] + [
-            (f"saml.idp_additional_certs[{i}]", c) for i, c in enumerate(section.get("idp_additional_certs") or [])
-        ]
-        for field, cert in certs:
-            if cert and _PRIVATE_KEY.search(str(cert)):
-                add(
-                    field,
-                    "holds a private key (a secret) where the IdP's public certificate belongs; it was not sent.",
-                    f"Put the IdP's public certificate in {field}, and rotate that key: it left its vault.",
-                )
-            elif cert is not None and not is_certificate(str(cert)):
-                add(
-                    field,
-                    "is not an X.509 certificate (PEM, or base64 DER).",
-                    "Paste the IdP's signing certificate (-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).",
-                )
-    if protocol == "oidc" and section.get("use_pkce") and section.get("grant_type") == "implicit":
-        add(
-            "oidc.use_pkce",
-            "is not allowed with grant_type implicit (python-sdk 2.16.0).",
-            "Use grant_type: authorization_code, or drop use_pkce.",
-        )
+        _saml_problems(section, add)
+    else:
+        _oidc_problems(params, section, add)
     for field, message, fix in _other_problems(protocol, params.get("other_settings")):
         add(field, message, fix)
-    secret = (params.get("oidc") or {}).get("client_secret")
-    if protocol == "oidc" and secret is not None and not str(secret).strip():
-        add(
-            "oidc.client_secret",
-            "must not be empty.",
-            "Set the client secret your identity provider issued, or leave client_secret out.",
-        )
-    # A client_secret pasted into any other field is refused for every module by _pipeline/_secrets.py first.
-    if params.get("update_secret") == "always" and not secret:
-        add(
-            "update_secret",
-            "'always' needs oidc.client_secret.",
-            "Give oidc.client_secret, or set update_secret: on_create.",
-        )
-    for index, domain in enumerate(params.get("domains") or []):
-        if not _DOMAIN_RE.match(str(domain).strip().lower()):
-            add(
-                f"domains[{index}]",
-                "is not a domain name (the value is not repeated here: it could be a secret).",
-                "Use a bare domain such as example.com (no scheme, no @, no path).",
-            )
-    for index, mapping in enumerate(params.get("role_mappings") or []):
-        if not str(mapping.get("role") or "").strip():
-            add(f"role_mappings[{index}].role", "must not be empty.", "Name an existing role.")
-        if not [g for g in mapping.get("groups") or [] if str(g).strip()]:
-            add(
-                f"role_mappings[{index}].groups",
-                "must name at least one IdP group.",
-                "List the IdP group names that get this role.",
-            )
+    _list_problems(params, add)
     if params.get("display_name") and not params.get("sso_id"):
         add(
             "display_name",
@@ -291,3 +240,71 @@ def role_problems(
         for field, name in refs
         if name and name not in known and name not in found
     ]
+
+
+def _saml_problems(section: t.Mapping[str, t.Any], add: _Add) -> None:
+    if section.get("metadata_url") and any(section.get(k) for k in ("idp_url", "idp_cert")):
+        add(
+            "saml.metadata_url",
+            "given together with saml.idp_url/idp_cert.",
+            "Configure SAML either by metadata_url or by entity_id, idp_url and idp_cert.",
+        )
+    certs = [("saml.idp_cert", section.get("idp_cert"))] + [
+        (f"saml.idp_additional_certs[{i}]", c) for i, c in enumerate(section.get("idp_additional_certs") or [])
+    ]
+    for field, cert in certs:
+        if cert and _PRIVATE_KEY.search(str(cert)):
+            add(
+                field,
+                "holds a private key (a secret) where the IdP's public certificate belongs; it was not sent.",
+                f"Put the IdP's public certificate in {field}, and rotate that key: it left its vault.",
+            )
+        elif cert is not None and not is_certificate(str(cert)):
+            add(
+                field,
+                "is not an X.509 certificate (PEM, or base64 DER).",
+                "Paste the IdP's signing certificate (-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).",
+            )
+
+
+def _oidc_problems(params: t.Mapping[str, t.Any], section: t.Mapping[str, t.Any], add: _Add) -> None:
+    if section.get("use_pkce") and section.get("grant_type") == "implicit":
+        add(
+            "oidc.use_pkce",
+            "is not allowed with grant_type implicit (python-sdk 2.16.0).",
+            "Use grant_type: authorization_code, or drop use_pkce.",
+        )
+    secret = (params.get("oidc") or {}).get("client_secret")
+    if secret is not None and not str(secret).strip():
+        add(
+            "oidc.client_secret",
+            "must not be empty.",
+            "Set the client secret your identity provider issued, or leave client_secret out.",
+        )
+
+
+def _list_problems(params: t.Mapping[str, t.Any], add: _Add) -> None:
+    secret = (params.get("oidc") or {}).get("client_secret")
+    # whatever the protocol; a client_secret pasted into any other field is refused by _pipeline/_secrets.py first
+    if params.get("update_secret") == "always" and not secret:
+        add(
+            "update_secret",
+            "'always' needs oidc.client_secret.",
+            "Give oidc.client_secret, or set update_secret: on_create.",
+        )
+    for index, domain in enumerate(params.get("domains") or []):
+        if not _DOMAIN_RE.match(str(domain).strip().lower()):
+            add(
+                f"domains[{index}]",
+                "is not a domain name (the value is not repeated here: it could be a secret).",
+                "Use a bare domain such as example.com (no scheme, no @, no path).",
+            )
+    for index, mapping in enumerate(params.get("role_mappings") or []):
+        if not str(mapping.get("role") or "").strip():
+            add(f"role_mappings[{index}].role", "must not be empty.", "Name an existing role.")
+        if not [g for g in mapping.get("groups") or [] if str(g).strip()]:
+            add(
+                f"role_mappings[{index}].groups",
+                "must name at least one IdP group.",
+                "List the IdP group names that get this role.",
+            )
