@@ -19,6 +19,7 @@ DEFAULT_CONFIG = {
     # what a tenant delete does to sub-tenants (no public source, tenants.py): "cascade", "detach", "delete", "refuse"
     "tenantDeleteChildren": "cascade",
     "tenantAnswersSuccessors": True,  # whether tenant answers carry successors (OAS Tenant has it; the SDKs never read it)
+    "settingsEnabledKey": "enabled",  # the session switch's key in settings answers (settings.py)
     "licenseRefusal": {"status": 403, "code": "E112601"},
     "oidcSecretOnOmit": "keep",  # an OIDC configure without clientSecret: "keep" or "clear" the stored one (sso.py)
     "ssoAnswersUsePkce": True,  # whether SSO load answers carry oidc.usePkce (sso.py)
@@ -173,6 +174,10 @@ class Store:
                 if body["tenantDeleteChildren"] not in tenants.DELETE_CHILDREN:
                     raise invalid("tenantDeleteChildren must be one of %s" % ", ".join(tenants.DELETE_CHILDREN))
                 self.config["tenantDeleteChildren"] = body["tenantDeleteChildren"]
+            if "settingsEnabledKey" in body:
+                if body["settingsEnabledKey"] not in settings.ENABLED_KEYS:
+                    raise invalid("settingsEnabledKey must be one of %s" % ", ".join(settings.ENABLED_KEYS))
+                self.config["settingsEnabledKey"] = body["settingsEnabledKey"]
             if "tenantAnswersSuccessors" in body:
                 if not isinstance(body["tenantAnswersSuccessors"], bool):
                     raise invalid("tenantAnswersSuccessors must be true or false")

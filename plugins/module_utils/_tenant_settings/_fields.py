@@ -196,6 +196,20 @@ def unmodelled(view: Record) -> list[str]:
     return bad
 
 
+def session_answer(answer: t.Any) -> Record:
+    """A ``GET /v1/mgmt/tenant/settings`` answer with the session switch under ``enabled``.
+
+    go-sdk, the OpenAPI and python-sdk's own docstring name it ``enabled``; a python-sdk test mock answers
+    ``sessionSettingsEnabled``. Read either (``enabled`` wins when both are there); writes send ``enabled``, as
+    both SDKs do.
+    """
+    out = dict(answer) if isinstance(answer, dict) else {}
+    if out.get("enabled") is None and isinstance(out.get("sessionSettingsEnabled"), bool):
+        out["enabled"] = out["sessionSettingsEnabled"]
+    out.pop("sessionSettingsEnabled", None)
+    return out
+
+
 def session_view(answer: Record) -> Record:
     """The session fields of a ``GET /v1/mgmt/tenant/settings`` answer in the module's names (absent = None)."""
     view: Record = {}

@@ -21,6 +21,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
     PATH_SESSION,
     Record,
     password_view,
+    session_answer,
     session_view,
     unmodelled,
 )
@@ -42,7 +43,7 @@ def export_item(client: ApiClient, tenant_id: str) -> Record | None:
     refused, never exported in another unit.
     """
     try:
-        session = session_view(client.get(PATH_SESSION, params={"id": tenant_id}))
+        session = session_view(session_answer(client.get(PATH_SESSION, params={"id": tenant_id})))
         password = password_view(client.get(PATH_PASSWORD, params={"tenantId": tenant_id}))
     except DescopeAPIError:
         if not tenant_exists(client, tenant_id):  # gone: whatever status the API used to say so

@@ -37,6 +37,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fie
     Record,
     password_body,
     password_view,
+    session_answer,
     session_body,
     session_view,
 )
@@ -138,7 +139,7 @@ def declare(ctx: TaskContext, problems: list[Problem]) -> list[Item]:
 def read_current(client: ApiClient, item: Item) -> None:
     """Load what the item manages (the tenant exists: a failure here is an error, not 'absent')."""
     if item.session is not None:
-        item.current_session = dict(client.get(PATH_SESSION, params={"id": item.tenant_id}) or {})
+        item.current_session = session_answer(client.get(PATH_SESSION, params={"id": item.tenant_id}))
     if item.password_policy is not None:
         item.current_password = dict(client.get(PATH_PASSWORD, params={"tenantId": item.tenant_id}) or {})
 

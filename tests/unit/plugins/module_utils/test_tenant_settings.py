@@ -437,3 +437,27 @@ def test_existence_of_many_tenants_is_read_in_bounded_searches(emulator: t.Any) 
     assert fields_of(result) == [(150, "tenant_id")]
     searches = [r for r in emulator.requests() if r["path"] == "/v1/mgmt/tenant/search"]
     assert len(searches) == 2 and emulator.writes() == []
+
+
+@pytest.mark.parametrize("key", ["enabled", "sessionSettingsEnabled", "both"])
+def test_the_session_switch_is_read_whichever_key_the_answer_uses(emulator: t.Any, key: str) -> None:
+    # go-sdk, OAS and python-sdk's docstring answer "enabled"; a python-sdk test mock "sessionSettingsEnabled"
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    emulator.config(settingsEnabledKey=key)
+    emulator.clear_log()
+    params = {"tenant_id": "acme", "session": {"enabled": True}}  # a new tenant's sessions are off
+    check, real = both(emulator, params)
+    assert check["changed"] and real["changed"], real.get("msg")
+    assert [w["path"] for w in emulator.writes()] == ["/v1/mgmt/tenant/settings"]
+    again = run(emulator, params)
+    assert again["changed"] is False, again.get("diff")
+    info = run_spec("descope_tenant_settings_info", {"tenant_ids": ["acme"]}, environ=emulator.env)
+    assert info["tenant_settings"][0]["session"]["enabled"] is True, info
+
+
+def test_session_answer_prefers_enabled_and_drops_the_other_spelling() -> None:
+    from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import session_answer
+
+    assert session_answer({"sessionSettingsEnabled": True}) == {"enabled": True}
+    assert session_answer({"enabled": False, "sessionSettingsEnabled": True}) == {"enabled": False}
+    assert session_answer(None) == {}
