@@ -211,7 +211,7 @@ def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one
     assert not left, f"processes of the killed run still alive 10 s after the {how}: {left}\n{shown}"
     creates = [w for w in emulator.writes() if w["path"] == "/v1/mgmt/tenant/create"]
     late = [w for w in creates if w["started"] > killed_at]
-    assert len(late) <= CONCURRENCY, f"{len(late)} creates were sent after the {how}"
+    assert len(late) <= CONCURRENCY, f"{len(late)} creates were sent after the {how}:\n{shown}"
     assert not [w for w in creates if w["started"] > killed_at + 1.0], "a create was sent a second after the kill"
     assert 0 < len(creates) < len(tenants)
 
