@@ -8,6 +8,8 @@ in process (what the action plugin does on the controller):
 * ``descope_tenant`` creating N tenants (``concurrency`` 8), and the no-op re-run;
 * ``descope_flow`` deploying F new flows from ``src_dir`` (``concurrency`` 4);
 * ``descope_backup`` of a project with F flows (``concurrency`` 8);
+* ``descope_backup`` of every section (tenant settings, password policies, SSO: reads per tenant), a restore of it
+  into an emptied project, and the same restore again (nothing to write: the reads that compare);
 * the official-SDK script of ``bench_sdk_comparison.py`` creating the same N tenants (sequential, as a user writes it).
 
 The floor of a row is the least time its requests need at ``delay`` each, whatever the client does, in rounds of
@@ -50,6 +52,7 @@ import bench_sdk_comparison as sdk  # noqa: E402  # pylint: disable=wrong-import
 import bench_tenants as bt  # noqa: E402  # pylint: disable=wrong-import-position
 
 from ansible_collections.descope.mgmt.plugins.module_utils import _backup, _flow, _tenant  # noqa: E402
+from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import ALL_SECTIONS  # noqa: E402
 from ansible_collections.descope.mgmt.plugins.module_utils._pipeline import run_task  # noqa: E402
 
 
@@ -57,9 +60,22 @@ def delayed(emulator: bt.Emulator, seconds: float) -> None:
     emulator.control("POST", "faults", {"faults": [{"path": "*", "kind": "delay", "seconds": seconds, "count": None}]})
 
 
-def row(label: str, elapsed: float, log: list[dict[str, t.Any]], concurrency: int, delay: float, chain: int, fanned_path: str | None) -> dict[str, t.Any]:
-    """One table row; ``fanned_path``: the requests the chain unlocks (None: the writes)."""
-    fanned = sum(1 for r in log if (r["path"] == fanned_path if fanned_path else r["write"]))
+PER_TENANT_READS = ("/v1/mgmt/tenant/settings", "/v1/mgmt/password/settings", "/v2/mgmt/sso/settings/all")
+
+
+def row(
+    label: str,
+    elapsed: float,
+    log: list[dict[str, t.Any]],
+    concurrency: int,
+    delay: float,
+    chain: int,
+    fanned_path: str | None,
+    fanned: int | None = None,
+) -> dict[str, t.Any]:
+    """One table row; ``fanned_path``: the requests the chain unlocks (None: the writes), or their count ``fanned``."""
+    if fanned is None:
+        fanned = sum(1 for r in log if (r["path"] == fanned_path if fanned_path else r["write"]))
     stamped = [r for r in log if r.get("started") is not None and r.get("ended") is not None]
     wire = (max(r["ended"] for r in stamped) - min(r["started"] for r in stamped)) if stamped else float("nan")
     rounds = max(chain + math.ceil(fanned / concurrency), 1 + math.ceil((len(log) - 1) / concurrency))
@@ -75,11 +91,27 @@ def row(label: str, elapsed: float, log: list[dict[str, t.Any]], concurrency: in
     }
 
 
+def explain(log: list[dict[str, t.Any]]) -> None:
+    """Per path: how many requests, the most in flight at once and the span they took (where a run waits)."""
+    paths: dict[str, list[dict[str, t.Any]]] = {}
+    for entry in log:
+        paths.setdefault(f"{entry['method']} {entry['path']}", []).append(entry)
+    print("| path | requests | most in flight | first start (s) | last end (s) |", file=sys.stderr)
+    origin = min(e["started"] for e in log)
+    for name, entries in sorted(paths.items(), key=lambda kv: min(e["started"] for e in kv[1])):
+        print(
+            f"| {name} | {len(entries)} | {max(int(e.get('in_flight') or 1) for e in entries)} | "
+            f"{min(e['started'] for e in entries) - origin:.2f} | {max(e['ended'] for e in entries) - origin:.2f} |",
+            file=sys.stderr,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", maxsplit=1)[0])
     parser.add_argument("--tenants", type=int, default=200)
     parser.add_argument("--flows", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--explain", action="store_true", help="per path: requests, most in flight, span (restore)")
     opts = parser.parse_args()
     emulator = bt.Emulator()
     env = emulator.env
@@ -142,6 +174,49 @@ def main() -> None:
             emulator.control("DELETE", "faults")
             log = emulator.control("GET", "requests")["requests"]
             rows.append(row(f"descope_backup: {opts.flows} flows, 100 tenants", elapsed, log, 8, opts.delay, 2, "/v2/mgmt/flow/export"))
+
+            # every section: the per-tenant reads (settings, password policy, SSO) fan out from the tenant list
+            emulator.control("DELETE", "requests")
+            delayed(emulator, opts.delay)
+            full = {**args, "include": list(ALL_SECTIONS), "force": True}
+            start = time.monotonic()
+            result = run_task(_backup.SPEC, full, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
+            elapsed = time.monotonic() - start
+            if result.get("failed"):
+                raise SystemExit(f"full backup failed: {result.get('msg')}")
+            emulator.control("DELETE", "faults")
+            log = emulator.control("GET", "requests")["requests"]
+            per_tenant = sum(1 for r in log if r["path"] in PER_TENANT_READS)
+            rows.append(row(f"descope_backup: every section, {opts.flows} flows, 100 tenants", elapsed, log, 8, opts.delay, 2, None, per_tenant + opts.flows))
+
+            # restore into an emptied project: chain handshake -> the reads that plan it -> the writes
+            bench_backup.seed(env, 0, 0)  # the same project (attribute definitions), no tenant and no flow
+            emulator.control("DELETE", "requests")
+            delayed(emulator, opts.delay)
+            restore = {**args, "state": "restored", "backup": "latest", "include": list(ALL_SECTIONS)}
+            start = time.monotonic()
+            result = run_task(_backup.SPEC, restore, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
+            elapsed = time.monotonic() - start
+            if result.get("failed"):
+                raise SystemExit(f"restore failed: {result.get('msg')}")
+            emulator.control("DELETE", "faults")
+            log = emulator.control("GET", "requests")["requests"]
+            rows.append(row(f"descope_backup: restore {opts.flows} flows, 100 tenants", elapsed, log, 8, opts.delay, 3, None))
+            if opts.explain:
+                explain(log)
+
+            # the same restore again: nothing to write, every tenant's settings, policy and SSO read to compare
+            emulator.control("DELETE", "requests")
+            delayed(emulator, opts.delay)
+            start = time.monotonic()
+            result = run_task(_backup.SPEC, restore, check_mode=False, diff=False, environ=env, warn=lambda _m: None)
+            elapsed = time.monotonic() - start
+            if result.get("failed") or result.get("changed"):
+                raise SystemExit(f"second restore: {result.get('msg')}")
+            emulator.control("DELETE", "faults")
+            log = emulator.control("GET", "requests")["requests"]
+            per_tenant = sum(1 for r in log if r["path"] in PER_TENANT_READS)
+            rows.append(row("descope_backup: restore again, nothing to write, 100 tenants", elapsed, log, 8, opts.delay, 2, None, per_tenant + opts.flows))
     finally:
         emulator.stop()
     print(f"Every request delayed {opts.delay * 1000:.0f} ms by the emulator.\n")

@@ -12,6 +12,7 @@ is not declared is never read or written; an empty one is refused with ``authori
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import typing as t
 
@@ -19,7 +20,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils import _change
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
-from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan, concurrency_of
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenants_by_id
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._checks import (
     expiry_order,
@@ -144,13 +145,31 @@ def read_current(client: ApiClient, item: Item) -> None:
         item.current_password = dict(client.get(PATH_PASSWORD, params={"tenantId": item.tenant_id}) or {})
 
 
-def plan_as_new(client: ApiClient, item: Item) -> None:
+def read_all(client: ApiClient, items: list[Item], concurrency: int) -> None:
+    """``read_current`` for every item, at most ``concurrency`` at a time (in turn, each tenant costs two round
+    trips). The first error in item order is raised once the reads in flight are done; queued ones are not sent."""
+    workers = max(1, min(concurrency, len(items)))
+    if workers == 1:
+        for item in items:
+            read_current(client, item)
+        return
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="descope-settings-read")
+    try:
+        futures = [pool.submit(read_current, client, item) for item in items]
+        for future in futures:
+            future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def plan_as_new(item: Item, project_policy: t.Callable[[], Record]) -> None:
     """Check mode, a tenant an earlier task creates: its session settings as ``NEW_TENANT_SESSION`` assumes (no
-    source says what a new tenant starts with); its policy is the project's, which a tenant without its own reads."""
+    source says what a new tenant starts with); its policy is the project's, which a tenant without its own reads
+    (``project_policy``: read once for every such tenant)."""
     if item.session is not None:
         item.current_session = dict(NEW_TENANT_SESSION)
     if item.password_policy is not None:
-        item.current_password = client.get(PATH_PASSWORD) or {}
+        item.current_password = dict(project_policy())
 
 
 def _section_diff(view: Record, fields: Record) -> tuple[Record, Record]:
@@ -217,14 +236,22 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
     client = ctx.client()
     ids = list(dict.fromkeys(i.tenant_id for i in items if i.tenant_id.strip()))
     tenants = tenants_by_id(client, ids)
+    existing = []
+    policy: list[Record] = []
+
+    def project_policy() -> Record:
+        if not policy:
+            policy.append(dict(client.get(PATH_PASSWORD) or {}))
+        return policy[0]
+
     for item in items:
         if not item.tenant_id.strip():
             continue
         item.tenant = tenants.get(item.tenant_id)
         if item.tenant is not None:
-            read_current(client, item)
+            existing.append(item)
         elif ctx.check_mode and item.tenant_id in (ctx.params.get("pending_tenants") or []):
-            plan_as_new(client, item)
+            plan_as_new(item, project_policy)
         else:
             problems.append(
                 _problem(
@@ -235,6 +262,7 @@ def plan(ctx: TaskContext, items: list[Item], problems: list[Problem]) -> Plan:
                     "lists the tenants.",
                 )
             )
+    read_all(client, existing, concurrency_of(ctx.params))
     for item in items:
         problems.extend(_checks_after_read(item))
     if problems:

@@ -461,3 +461,28 @@ def test_session_answer_prefers_enabled_and_drops_the_other_spelling() -> None:
     assert session_answer({"sessionSettingsEnabled": True}) == {"enabled": True}
     assert session_answer({"enabled": False, "sessionSettingsEnabled": True}) == {"enabled": False}
     assert session_answer(None) == {}
+
+
+def test_pending_tenants_read_the_project_policy_once(emulator: t.Any) -> None:
+    emulator.seed(tenants=[{"id": "acme", "name": "Acme"}])
+    emulator.clear_log()
+    new = [f"new{n}" for n in range(5)]
+    params = {"tenants": [{"tenant_id": tid, "password_policy": {"min_length": 9}} for tid in new], "pending_tenants": new}
+    result = run(emulator, params, check=True)
+    assert result["changed"] is True, result.get("msg")
+    reads = [r for r in emulator.requests() if r["path"] == "/v1/mgmt/password/settings"]
+    assert len(reads) == 1 and "tenantId" not in str(reads[0].get("query")), reads
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_existing_tenants_are_read_side_by_side_and_planned_the_same(emulator: t.Any, concurrency: int) -> None:
+    tenants = [{"id": f"t{n}", "name": f"T{n}"} for n in range(6)]
+    emulator.seed(tenants=tenants)
+    emulator.clear_log()
+    params = {"tenants": [{"tenant_id": x["id"], "session": {"enabled": True}, "password_policy": {"min_length": 9}} for x in tenants], "concurrency": concurrency}
+    check = run(emulator, params, check=True)
+    reads = [r for r in emulator.requests() if r["path"] in ("/v1/mgmt/password/settings", "/v1/mgmt/tenant/settings")]
+    assert len(reads) == 12 and max(int(r.get("in_flight") or 1) for r in reads) <= concurrency
+    real = run(emulator, params)
+    assert check["tenant_settings"] == real["tenant_settings"] and check["diff"] == real["diff"]
+    assert [(i["id"], i["action"]) for i in real["tenant_settings"]] == [(x["id"], "updated") for x in tenants]
