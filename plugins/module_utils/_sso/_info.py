@@ -18,7 +18,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeValidationError,
     Problem,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
+from ansible_collections.descope.mgmt.plugins.module_utils._side_by_side import in_order
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import CONCURRENCY_DEFAULT, Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._fields import Record
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._plan import declare, load_configs, plan
 from ansible_collections.descope.mgmt.plugins.module_utils._sso._shape import current_view, export_view
@@ -115,8 +116,8 @@ def run_info(ctx: TaskContext) -> Outcome:
     ids = list(dict.fromkeys(wanted)) if wanted else _tenant_ids(client)
     items: list[Record] = []
     missing = []
-    for tid in ids:
-        found = export_tenant(client, tid)
+    read = in_order(lambda tid: export_tenant(client, tid), ids, CONCURRENCY_DEFAULT)
+    for tid, found in zip(ids, read, strict=True):
         if found is None:
             missing.append(tid)
         else:

@@ -14,7 +14,8 @@ from ansible_collections.descope.mgmt.plugins.module_utils._errors import (
     DescopeValidationError,
     Problem,
 )
-from ansible_collections.descope.mgmt.plugins.module_utils._spec import Outcome
+from ansible_collections.descope.mgmt.plugins.module_utils._side_by_side import in_order
+from ansible_collections.descope.mgmt.plugins.module_utils._spec import CONCURRENCY_DEFAULT, Outcome
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenant_exists
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._fields import (
     PATH_PASSWORD,
@@ -112,8 +113,8 @@ def run_info(ctx: TaskContext) -> Outcome:
     ids = list(dict.fromkeys(wanted)) if wanted else _tenant_ids(client)
     items = []
     missing = []
-    for tid in ids:
-        item = export_item(client, tid)
+    read = in_order(lambda tid: export_item(client, tid), ids, CONCURRENCY_DEFAULT)
+    for tid, item in zip(ids, read, strict=True):
         if item is None:
             missing.append(tid)
         else:

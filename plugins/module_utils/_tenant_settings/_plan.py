@@ -12,7 +12,6 @@ is not declared is never read or written; an empty one is refused with ``authori
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import typing as t
 
@@ -20,6 +19,7 @@ from ansible_collections.descope.mgmt.plugins.module_utils import _change
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import Problem
+from ansible_collections.descope.mgmt.plugins.module_utils._side_by_side import in_order
 from ansible_collections.descope.mgmt.plugins.module_utils._spec import Plan, concurrency_of
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_lookup import tenants_by_id
 from ansible_collections.descope.mgmt.plugins.module_utils._tenant_settings._checks import (
@@ -146,20 +146,8 @@ def read_current(client: ApiClient, item: Item) -> None:
 
 
 def read_all(client: ApiClient, items: list[Item], concurrency: int) -> None:
-    """``read_current`` for every item, at most ``concurrency`` at a time (in turn, each tenant costs two round
-    trips). The first error in item order is raised once the reads in flight are done; queued ones are not sent."""
-    workers = max(1, min(concurrency, len(items)))
-    if workers == 1:
-        for item in items:
-            read_current(client, item)
-        return
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="descope-settings-read")
-    try:
-        futures = [pool.submit(read_current, client, item) for item in items]
-        for future in futures:
-            future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """``read_current`` for every item, at most ``concurrency`` at a time."""
+    in_order(lambda item: read_current(client, item), items, concurrency)
 
 
 def plan_as_new(item: Item, project_policy: t.Callable[[], Record]) -> None:

@@ -479,7 +479,10 @@ def test_existing_tenants_are_read_side_by_side_and_planned_the_same(emulator: t
     tenants = [{"id": f"t{n}", "name": f"T{n}"} for n in range(6)]
     emulator.seed(tenants=tenants)
     emulator.clear_log()
-    params = {"tenants": [{"tenant_id": x["id"], "session": {"enabled": True}, "password_policy": {"min_length": 9}} for x in tenants], "concurrency": concurrency}
+    params = {
+        "tenants": [{"tenant_id": x["id"], "session": {"enabled": True}, "password_policy": {"min_length": 9}} for x in tenants],
+        "concurrency": concurrency,
+    }
     check = run(emulator, params, check=True)
     reads = [r for r in emulator.requests() if r["path"] in ("/v1/mgmt/password/settings", "/v1/mgmt/tenant/settings")]
     assert len(reads) == 12 and max(int(r.get("in_flight") or 1) for r in reads) <= concurrency
