@@ -270,7 +270,7 @@ options:
     elements: str
     default: []
   concurrency:
-    description: How many tenants are written at the same time (1 to 16).
+    description: How many tenants are read and written at the same time (1 to 16).
     type: int
     default: 4
 notes:
