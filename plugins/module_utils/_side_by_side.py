@@ -9,8 +9,9 @@ order is raised once the reads in flight are done; reads still queued are not se
 
 from __future__ import annotations
 
-import concurrent.futures
 import typing as t
+
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
 
 T = t.TypeVar("T")
 R = t.TypeVar("R")
@@ -21,7 +22,7 @@ def in_order(fn: t.Callable[[T], R], items: t.Sequence[T], workers: int) -> list
     workers = max(1, min(workers, len(items)))
     if workers == 1:
         return [fn(item) for item in items]
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="descope-read")
+    pool = _threads.pool(workers, "descope-read")
     try:
         futures = [pool.submit(fn, item) for item in items]
         return [future.result() for future in futures]

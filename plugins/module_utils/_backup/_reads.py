@@ -20,6 +20,8 @@ import concurrent.futures
 import threading
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
+
 T = t.TypeVar("T")
 R = t.TypeVar("R")
 
@@ -55,9 +57,7 @@ class Reads:
     """A bounded request pool; ``map`` and ``call`` are for section threads (see the module docstring)."""
 
     def __init__(self, concurrency: int) -> None:
-        self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=max(1, concurrency), thread_name_prefix="descope-backup-read"
-        )
+        self._pool = _threads.pool(max(1, concurrency), "descope-backup-read")
         self._stopped = False
 
     def map(self, fn: t.Callable[[T], R], items: t.Sequence[T]) -> list[R]:
@@ -82,9 +82,7 @@ class Reads:
         results: dict[str, t.Any] = {}
         if not sections:
             return results
-        with concurrent.futures.ThreadPoolExecutor(
-            max_workers=len(sections), thread_name_prefix="descope-backup-section"
-        ) as coordinators:
+        with _threads.pool(len(sections), "descope-backup-section") as coordinators:
             futures = [(name, coordinators.submit(fn, self)) for name, fn in sections]
             try:
                 concurrent.futures.wait([f for _n, f in futures], return_when=concurrent.futures.FIRST_EXCEPTION)

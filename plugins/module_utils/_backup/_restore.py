@@ -21,7 +21,7 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant
+from ansible_collections.descope.mgmt.plugins.module_utils import _authz, _flow, _tenant, _threads
 from ansible_collections.descope.mgmt.plugins.module_utils._backup import _load
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     ALL_SECTIONS,
@@ -285,7 +285,7 @@ def plan(ctx: TaskContext, verified: Verified | None, _problems: list[Problem]) 
     client = ctx.client()
     # The live snapshot needs no other answer: read beside the tenant, role and settings planning (2 in flight at
     # most, and done before the flow exports get the pool), its answer or error taken where it is compared.
-    side = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="descope-restore-snapshot")
+    side = _threads.pool(1, "descope-restore-snapshot")
     wanted = "snapshot" in verified.sections and concurrency_of(ctx.params) > 1
     live_snapshot = side.submit(_live_snapshot, client) if wanted else None
     try:

@@ -17,6 +17,7 @@ import tempfile
 import time
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
 from ansible_collections.descope.mgmt.plugins.module_utils._backup._layout import (
     FORMAT,
     FORMAT_VERSION,
@@ -54,9 +55,7 @@ def _write_all(targets: list[tuple[str, bytes]]) -> None:
         for target, data in targets:
             _write_private(target, data)
         return
-    with concurrent.futures.ThreadPoolExecutor(
-        max_workers=min(WRITE_WORKERS, len(targets)), thread_name_prefix="descope-backup-write"
-    ) as pool:
+    with _threads.pool(min(WRITE_WORKERS, len(targets)), "descope-backup-write") as pool:
         futures = [pool.submit(_write_private, target, data) for target, data in targets]
         concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_EXCEPTION)
         for f in futures:

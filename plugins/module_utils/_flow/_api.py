@@ -5,10 +5,10 @@ ONLY)."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import threading
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._errors import DescopeAPIError, DescopeError
 from ansible_collections.descope.mgmt.plugins.module_utils._flow._fields import (
@@ -69,7 +69,7 @@ def export_all(client: ApiClient, ids: list[str], concurrency: int, each: Each |
     workers = max(1, min(concurrency, len(ids)))
     if workers == 1:
         return {i: one(i) for i in ids}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+    with _threads.pool(workers, "descope-flow") as pool:
         return dict(zip(ids, pool.map(one, ids), strict=False))
 
 

@@ -8,6 +8,7 @@ import concurrent.futures
 import copy
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change, diff_entries, summary_message
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
 from ansible_collections.descope.mgmt.plugins.module_utils._context import TaskContext
@@ -48,7 +49,7 @@ def plan(ctx: TaskContext, declared: Declared, _problems: list[Problem]) -> Plan
     if declared.theme is not None and flows_wanted and concurrency > 1:
         # The theme export needs no other answer: it goes out beside the flow list (2 in flight) instead of
         # after every export. Its answer, or error, is taken where it was read before, so errors keep their order.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="descope-flow-theme") as side:
+        with _threads.pool(1, "descope-flow-theme") as side:
             theme_read = side.submit(_live_theme, ctx.client())
             try:
                 listed_flows = list_flows(ctx.client())

@@ -20,6 +20,7 @@ import threading
 import time
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
 from ansible_collections.descope.mgmt.plugins.module_utils._audit import journal as _audit_journal
 from ansible_collections.descope.mgmt.plugins.module_utils._change import Change
 from ansible_collections.descope.mgmt.plugins.module_utils._client_protocol import ApiClient
@@ -112,9 +113,7 @@ def _in_parallel(batch: list[Change], workers: int, work: t.Callable[[Change], N
     started: list[threading.Thread] = []
     try:
         for _number in range(workers):
-            thread = threading.Thread(target=worker, name="descope-apply")
-            thread.start()
-            started.append(thread)
+            started.append(_threads.thread(worker, name="descope-apply"))
         for thread in started:
             thread.join()
     except BaseException:

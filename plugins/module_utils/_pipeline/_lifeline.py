@@ -27,6 +27,8 @@ import threading
 import time
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
+
 POLL = 0.02  # seconds between checks of the parent (a getppid() call: cheap, and a late look lets writes through)
 GRACE = 5.0  # seconds the writes in flight get to finish once the controller is gone
 EXIT_CODE = 75  # the worker's exit status when it ends itself (nobody is left to read it)
@@ -57,8 +59,7 @@ def watch(controller: int | None) -> None:
             return
         _STATE.update(controller=controller, owner=os.getpid())
         _IN_FLIGHT[0] = 0
-    thread = threading.Thread(target=_watchdog, args=(controller,), name="descope-lifeline", daemon=True)
-    thread.start()
+    _threads.thread(_watchdog, name="descope-lifeline", args=(controller,), daemon=True)
 
 
 CONTROLLER_ENV = "DESCOPE_MGMT_CONTROLLER_PID"  # set by the worker for the module process it starts on this host
@@ -93,8 +94,7 @@ def watch_output(fd: int) -> None:
         # the controller's pid, when the worker that started this process said it (same host: local connection)
         _STATE.update(pipe_owner=os.getpid(), pipe_lost=None, module_controller=int(pid) if pid.isdigit() else None)
         _IN_FLIGHT[0] = 0
-    thread = threading.Thread(target=_pipe_watchdog, args=(fd,), name="descope-lifeline-pipe", daemon=True)
-    thread.start()
+    _threads.thread(_pipe_watchdog, name="descope-lifeline-pipe", args=(fd,), daemon=True)
 
 
 def _pipe_lost() -> bool:

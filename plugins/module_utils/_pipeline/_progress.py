@@ -17,6 +17,8 @@ import threading
 import time
 import typing as t
 
+from ansible_collections.descope.mgmt.plugins.module_utils import _threads
+
 FIRST_AFTER = 2.0
 EVERY = 5.0
 _TICK = 0.5  # how often the ticker looks at the clock (a rate-limit pause completes no item)
@@ -118,8 +120,7 @@ class Progress:
     def start(self) -> Progress:
         """Start the ticker thread (only when there is somewhere to print)."""
         if self.emit is not None and self.total > 0:
-            self._ticker = threading.Thread(target=self._run_ticker, name="descope-progress", daemon=True)
-            self._ticker.start()
+            self._ticker = _threads.thread(self._run_ticker, name="descope-progress", daemon=True)
         return self
 
     def _run_ticker(self) -> None:
