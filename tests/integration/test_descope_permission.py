@@ -176,6 +176,7 @@ def test_huge_list_is_one_write_and_the_second_run_one_read(playbook: t.Any, emu
     assert again.status("many") == "ok" and len(emulator.requests()) == 1 and emulator.writes() == []
 
 
+@pytest.mark.smoke
 def test_info_output_adopts_with_zero_writes(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": "a", "description": "A"}, {"name": "b"}])
     run = playbook.run([task("read", {}, module=INFO, register="found"), task("adopt", {"permissions": "{{ found.permissions }}", "prune": True})])

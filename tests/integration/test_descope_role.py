@@ -246,6 +246,7 @@ def test_hostile_role_items_reported_at_once(playbook: t.Any, emulator: t.Any) -
     assert "\x00" not in run.stdout and "\t" not in run.task("hostile")["msg"]
 
 
+@pytest.mark.smoke
 @pytest.mark.slow
 def test_many_role_changes_cost_constant_writes_and_info_adopts(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": f"old-{i}"} for i in range(10)] + [{"name": f"upd-{i}", "permissionNames": ["read"]} for i in range(40)])

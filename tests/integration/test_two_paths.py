@@ -27,7 +27,6 @@ def comparable(value: t.Any) -> t.Any:
     return value
 
 
-@pytest.mark.smoke
 @pytest.mark.slow
 def test_every_module_runs_on_both_paths_with_the_same_result(playbook: t.Any, emulator: t.Any, tmp_path: t.Any) -> None:
     tasks = [
