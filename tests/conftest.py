@@ -1,7 +1,8 @@
 """Shared pytest fixtures: the Descope Management API emulator (see docs/architecture.md, "Emulator").
 
-``emulator_server`` starts one emulator process per session; ``emulator`` resets it before each test
-and hands out the control client. Suite-specific fixtures belong in the suites' own conftest.py.
+``emulator_server`` starts one emulator process per session (under pytest-xdist: one per worker); ``emulator``
+resets it before each test and hands out the control client. Suite-specific fixtures belong in the suites' own
+conftest.py.
 """
 
 import os
@@ -39,3 +40,9 @@ def emulator(emulator_server):  # pylint: disable=redefined-outer-name
     """The emulator, reset to its start state (seed re-applied; log, faults and limits cleared)."""
     emulator_server.reset()
     return emulator_server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow first (otherwise in their collected order), so that under pytest-xdist the longest tests
+    start early and the last minutes are not one worker finishing one long test while the other core idles."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -93,6 +93,7 @@ def _required_env(required: bool) -> dict[str, str | None]:
     return {"DESCOPE_AUDIT_REQUIRED": "true" if required else "false"}
 
 
+@pytest.mark.canary
 @pytest.mark.parametrize("required", [True, False], ids=["required", "not-required"])
 def test_journal_on_dev_full_mid_task(playbook: t.Any, emulator: t.Any, required: bool) -> None:
     emulator.faults({"path": "/v1/mgmt/tenant/create", "kind": "delay", "seconds": 0.15, "count": None})

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import typing as t
 
+import pytest
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -71,6 +72,7 @@ SETTINGS = {
 }
 
 
+@pytest.mark.canary
 def test_register_creates_the_audit_credential_and_attaches_it_to_every_job_template(tmp_path: pathlib.Path) -> None:
     proc, calls = _register(tmp_path, SETTINGS)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -20,6 +20,8 @@ import textwrap
 import time
 import typing as t
 
+import pytest
+
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 
 BACKUP = "descope.mgmt.descope_backup"
@@ -59,6 +61,7 @@ def _audit_lines(playbook: t.Any) -> list[dict[str, t.Any]]:
     return list(entries)
 
 
+@pytest.mark.canary
 def test_a_killed_backup_leaves_a_temporary_that_the_next_backup_removes(playbook: t.Any, emulator: t.Any) -> None:
     root = pathlib.Path(playbook.workdir) / "backups" / emulator.project_id
     killed = _start_writer(root, "20200101T000000Z")

@@ -119,6 +119,7 @@ def _newest_manifest(playbook: t.Any, emulator: t.Any) -> dict[str, t.Any]:
     return t.cast(dict[str, t.Any], json.loads((newest / "manifest.json").read_text()))
 
 
+@pytest.mark.canary
 def test_the_backup_role_signs_with_its_variable_and_never_shows_the_key(playbook: t.Any, emulator: t.Any) -> None:
     _seed(emulator)
     run = playbook.run(_role(backup_signing_key=KEY), args=["-vvvv"], callbacks=["descope.mgmt.descope_audit"])

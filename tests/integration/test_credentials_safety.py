@@ -36,6 +36,8 @@ def _fails_cleanly(playbook: t.Any, emulator: t.Any, task: dict[str, t.Any], env
     return _everything(run, playbook.workdir)
 
 
+@pytest.mark.canary
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS)
 def test_swapped_credentials_in_the_environment_are_refused_and_never_printed(playbook: t.Any, emulator: t.Any, path: str) -> None:
     env = {**PATHS[path], "DESCOPE_PROJECT_ID": KEY, "DESCOPE_MANAGEMENT_KEY": PID}
@@ -45,6 +47,7 @@ def test_swapped_credentials_in_the_environment_are_refused_and_never_printed(pl
         assert piece not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["in-process", "module"])
 def test_a_key_in_the_project_id_task_argument_is_refused_and_never_printed(playbook: t.Any, emulator: t.Any, path: str) -> None:
     text = _fails_cleanly(playbook, emulator, {INFO: {"project_id": KEY}}, PATHS[path], "looks like a management key", "'project_id'")
@@ -87,6 +90,7 @@ def test_an_empty_key_on_the_task_does_not_fall_back_to_the_environment(playbook
     assert emulator.state()["tenants"] == []
 
 
+@pytest.mark.canary
 @pytest.mark.parametrize("path", PATHS)
 def test_loopback_http_and_the_licence_handshake_work_on_both_paths(playbook: t.Any, emulator: t.Any, path: str) -> None:
     emulator.seed(tenants=[{"id": "t1", "name": "One"}])

@@ -12,9 +12,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_demo_ends_with_its_drift_gate_passing_and_a_true_audit_report(tmp_path: pathlib.Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DESCOPE_", "ANSIBLE_"))}
     env.update({"VENV": str(pathlib.Path(sys.executable).parent.parent), "DEMO_WORK": str(tmp_path / "demo"), "NO_COLOR": "1"})

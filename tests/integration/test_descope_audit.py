@@ -76,6 +76,7 @@ def test_check_mode_entries_are_marked(playbook: t.Any, emulator: t.Any) -> None
     assert emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_parallel_runs_lose_nothing(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     shared = {"DESCOPE_AUDIT_DIR": audit_dir(playbook)}
     runners = []
@@ -109,6 +110,8 @@ def _run_named(runner: t.Any, name: str, *args: str, env: dict[str, str] | None 
     return proc
 
 
+@pytest.mark.smoke
+@pytest.mark.slow
 def test_edited_line_is_detected_by_info_and_report(playbook: t.Any) -> None:
     tasks = [{"name": "three", "descope.mgmt.descope_tenant": {"tenants": [{"id": f"e{i}", "name": f"E{i}"} for i in range(3)]}}]
     assert playbook.run(tasks, callbacks=CALLBACK).rc == 0
@@ -144,6 +147,7 @@ def test_a_failed_verify_under_failed_when_says_what_and_where(playbook: t.Any) 
     assert run.task("verify")["msg"].split(" Next steps: ")[1].startswith("1) do not trust the entries")
 
 
+@pytest.mark.canary
 def test_canary_key_never_appears_at_any_verbosity(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(id=emulator.project_id, managementKey=CANARY, tenants=[])
     tasks = [

@@ -46,6 +46,7 @@ def receiver() -> t.Iterator[Receiver]:
     server.close()
 
 
+@pytest.mark.canary
 def test_sink_gets_every_line_once_while_the_file_trail_is_written(playbook: t.Any, emulator: t.Any, receiver: Receiver) -> None:
     receiver.fail_first = 2  # 503 twice
     receiver.store_then_fail = 1  # then a batch stored but answered 500: retried
@@ -66,6 +67,7 @@ def test_sink_gets_every_line_once_while_the_file_trail_is_written(playbook: t.A
         assert TOKEN not in text and KEY not in text
 
 
+@pytest.mark.slow
 def test_required_mode_stops_changes_when_the_sink_is_down(playbook: t.Any, emulator: t.Any, receiver: Receiver) -> None:
     receiver.fail_first = 10_000
     env = {"DESCOPE_AUDIT_URL": receiver.url, "DESCOPE_AUDIT_TOKEN": TOKEN, "DESCOPE_AUDIT_REQUIRED": "true"}
@@ -164,6 +166,7 @@ def _kill(proc: subprocess.Popen[bytes], how: str) -> None:
         os.kill(proc.pid, getattr(signal, how))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not pathlib.Path("/proc/self/environ").exists(), reason="finds the run's processes through /proc")
 # module-*: the module path (a module process started by the worker through a shell) instead of the in-process one
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "runner", "killpg", "module-SIGKILL", "module-runner"])
@@ -236,6 +239,7 @@ def test_a_killed_controller_stops_the_writes_and_the_next_run_records_every_one
     assert checked.verified, checked.problems
 
 
+@pytest.mark.slow
 def test_callback_off_warns_once_per_play_with_the_line_to_add(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [{"name": f"t{n}", "descope.mgmt.descope_tenant": {"id": f"o{n}", "name": f"O{n}"}} for n in range(3)]
     result = playbook.run(tasks)
@@ -256,6 +260,7 @@ def _report(runner: t.Any, *args: str, env: dict[str, str | None] | None = None)
     return subprocess.run(cmd, env=run_env, cwd=runner.workdir, capture_output=True, text=True, timeout=300, check=False)
 
 
+@pytest.mark.slow
 def test_report_reads_the_callbacks_ini_dir_and_key_and_says_when_there_is_nothing(playbook: t.Any, tmp_path: pathlib.Path) -> None:
     cfg = tmp_path / "ansible.cfg"
     ini_dir = tmp_path / "ini-trail"
@@ -274,6 +279,7 @@ def test_report_reads_the_callbacks_ini_dir_and_key_and_says_when_there_is_nothi
     assert report.returncode != 0 and "Nothing to read: no audit trail at" in report.stdout and "Hash chain: verified" not in report.stdout
 
 
+@pytest.mark.slow
 def test_report_filters_one_project_operation_and_run(playbook: t.Any, emulator: t.Any) -> None:
     first = playbook.run(
         [{"name": "a", "descope.mgmt.descope_tenant": {"tenants": [{"id": "f1", "name": "F1"}, {"id": "f2", "name": "F2"}]}}], callbacks=CALLBACK

@@ -48,6 +48,7 @@ BACKUP = {"name": "backup", "descope.mgmt.descope_backup": {"backup_dir": "backu
 RESTORE = {"name": "restore", "descope.mgmt.descope_backup": {"backup_dir": "backups", "state": "restored", "backup": "latest", "prune": True}}
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_backup_change_restore_equals_backed_up_state(playbook: t.Any, seeded: t.Any) -> None:
     first = playbook.run([BACKUP])
@@ -97,6 +98,7 @@ def test_check_mode_backup_writes_nothing_on_disk_or_api(playbook: t.Any, seeded
     assert not (pathlib.Path(playbook.workdir) / "backups").exists() and seeded.writes() == []
 
 
+@pytest.mark.slow
 def test_retention_keeps_exactly_what_it_should(playbook: t.Any, seeded: t.Any) -> None:
     forced = {"name": "backup", "descope.mgmt.descope_backup": {"backup_dir": "backups", "force": True}}
     # distinct seconds are not needed: same-second backups get -1, -2 suffixes and sort after the first

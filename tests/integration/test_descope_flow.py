@@ -45,6 +45,7 @@ def test_deploy_from_v1_and_v2_files_then_unchanged(playbook: t.Any, emulator: t
     assert emulator.writes() == []
 
 
+@pytest.mark.smoke
 def test_export_then_redeploy_is_unchanged_with_zero_writes(playbook: t.Any, emulator: t.Any) -> None:
     result = playbook.run(
         [
@@ -62,6 +63,7 @@ def test_export_then_redeploy_is_unchanged_with_zero_writes(playbook: t.Any, emu
     assert emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_console_edit_is_reported_as_drift_in_check_mode(playbook: t.Any, emulator: t.Any) -> None:
     files = stage(playbook)
     deploy = playbook.run([{"name": "deploy", "descope.mgmt.descope_flow": {"src": "samples/v2/sign-up-or-in.json"}}])
@@ -83,6 +85,7 @@ def test_console_edit_is_reported_as_drift_in_check_mode(playbook: t.Any, emulat
     assert emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_absent_twice(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [{"name": "absent", "descope.mgmt.descope_flow": {"flow_id": "sign-in", "state": "absent"}}]
     first = playbook.run(tasks)
@@ -107,6 +110,7 @@ def test_invalid_files_rejected_with_zero_writes(playbook: t.Any, emulator: t.An
     assert emulator.requests() == []
 
 
+@pytest.mark.slow
 def test_src_dir_with_prune_and_protected_ids(playbook: t.Any, emulator: t.Any) -> None:
     files = stage(playbook)
     flows = files / "project-flows"
@@ -132,6 +136,7 @@ def test_src_dir_with_prune_and_protected_ids(playbook: t.Any, emulator: t.Any) 
     assert again.rc == 0 and again.task("set")["changed"] is False and emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_theme_import_compares_before_writing(playbook: t.Any, emulator: t.Any) -> None:
     stage(playbook)
     tasks = [{"name": "theme", "descope.mgmt.descope_flow": {"theme": "samples/theme.json"}}]
@@ -147,6 +152,7 @@ def test_theme_import_compares_before_writing(playbook: t.Any, emulator: t.Any) 
     assert second.rc == 0 and second.task("theme")["changed"] is False and emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_module_path_gives_the_same_result(playbook: t.Any, emulator: t.Any) -> None:
     stage(playbook)
     # relative to the play's files/ directory in both paths: the action plugin resolves it before either

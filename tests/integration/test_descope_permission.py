@@ -35,6 +35,7 @@ def seed(emulator: t.Any, permissions: list[dict[str, t.Any]], roles: list[dict[
     emulator.clear_log()
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_single_mode_create_noop_update_delete(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [])
@@ -51,6 +52,7 @@ def test_single_mode_create_noop_update_delete(playbook: t.Any, emulator: t.Any)
     assert gone.status("delete") == "changed" and gone.status("delete again") == "ok" and "inv.read" not in perms_in(emulator)
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_set_mode_check_mode_predicts_exactly_with_zero_writes_then_batches(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": "old1"}, {"name": "old2"}, {"name": "keep", "description": "k"}, {"name": "upd", "description": "before"}])
@@ -105,6 +107,7 @@ def test_empty_set_with_prune_is_refused_unless_allowed_and_never_touches_system
     assert sorted(perms_in(emulator)) == ["SSO Admin", "User Admin"]
 
 
+@pytest.mark.slow
 def test_prune_share_guard_names_the_count_and_protected_ids_are_kept(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": n} for n in ("a", "b", "c", "d")])
     refused = playbook.run([task("sync", {"permissions": [{"name": "a"}], "prune": True})])
@@ -161,6 +164,7 @@ def test_hostile_items_are_all_reported_at_once_and_nothing_is_written(playbook:
     assert all(p.get("fix") for p in result["validation_errors"])
 
 
+@pytest.mark.slow
 def test_huge_list_is_one_write_and_the_second_run_one_read(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [])
     declared = [{"name": f"perm.{i:05d}", "description": f"d{i}"} for i in range(1500)]
@@ -172,6 +176,7 @@ def test_huge_list_is_one_write_and_the_second_run_one_read(playbook: t.Any, emu
     assert again.status("many") == "ok" and len(emulator.requests()) == 1 and emulator.writes() == []
 
 
+@pytest.mark.smoke
 def test_info_output_adopts_with_zero_writes(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": "a", "description": "A"}, {"name": "b"}])
     run = playbook.run([task("read", {}, module=INFO, register="found"), task("adopt", {"permissions": "{{ found.permissions }}", "prune": True})])

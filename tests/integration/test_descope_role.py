@@ -37,6 +37,7 @@ def writes(emulator: t.Any) -> list[str]:
     return [r["path"] for r in emulator.writes()]
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_single_mode_create_noop_update_delete(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [])
@@ -170,6 +171,7 @@ def test_check_mode_zero_writes_exact_diff_then_the_real_run_matches(playbook: t
     assert sorted(roles_in(emulator)) == ["a", "keep", "new"] and roles_in(emulator)["a"]["default"] is True
 
 
+@pytest.mark.slow
 def test_tenant_roles_scopes_prune_and_protected_labels(playbook: t.Any, emulator: t.Any) -> None:
     seed(
         emulator,
@@ -202,6 +204,7 @@ def test_tenant_roles_scopes_prune_and_protected_labels(playbook: t.Any, emulato
     assert emulator.writes() == [] and len(emulator.requests()) == 1
 
 
+@pytest.mark.slow
 def test_prune_guards_for_roles(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": n} for n in ("a", "b", "c")])
     empty = playbook.run([task("empty", {"roles": [], "prune": True})])
@@ -243,6 +246,8 @@ def test_hostile_role_items_reported_at_once(playbook: t.Any, emulator: t.Any) -
     assert "\x00" not in run.stdout and "\t" not in run.task("hostile")["msg"]
 
 
+@pytest.mark.smoke
+@pytest.mark.slow
 def test_many_role_changes_cost_constant_writes_and_info_adopts(playbook: t.Any, emulator: t.Any) -> None:
     seed(emulator, [{"name": f"old-{i}"} for i in range(10)] + [{"name": f"upd-{i}", "permissionNames": ["read"]} for i in range(40)])
     declared = [{"name": f"new-{i}", "permission_names": ["read"]} for i in range(40)] + [
@@ -274,6 +279,7 @@ def test_a_failed_batch_fails_every_role_in_it_and_skips_later_stages(playbook: 
     assert sorted(roles_in(emulator)) == ["x", "y", "z"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("not_found_status", [404, 400])
 def test_faults_on_the_wire_converge_in_one_run_without_duplicate_writes(playbook: t.Any, emulator: t.Any, not_found_status: int) -> None:
     # 503s, connections reset after the origin applied the write (create, update, delete), and Descope's 400 not-found style

@@ -64,6 +64,7 @@ def everything(run: t.Any, workdir: pathlib.Path) -> str:
     return run.stdout + run.stderr + audit
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_oidc_check_apply_idempotent_and_secret_never_shown(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     emulator.seed(tenants=TENANTS, roles=ROLES)
@@ -92,6 +93,7 @@ def test_oidc_check_apply_idempotent_and_secret_never_shown(playbook: t.Any, emu
     assert always.status("sso") == "changed" and len(emulator.writes()) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("on_omit", ["keep", "clear"])
 def test_only_declared_fields_change_and_secret_kept(playbook: t.Any, emulator: t.Any, on_omit: str) -> None:
     """No source says whether an OIDC write without clientSecret keeps or clears it: under both emulator
@@ -117,6 +119,8 @@ def test_only_declared_fields_change_and_secret_kept(playbook: t.Any, emulator: 
     assert again.rc == 0 and again.status("no change") == "ok"  # nothing to write: no secret needed
 
 
+@pytest.mark.smoke
+@pytest.mark.slow
 def test_saml_with_role_mappings_info_adoption_and_delete(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=TENANTS, roles=ROLES)
     run = playbook.run([task("saml", SAML), task("oidc", OIDC)])
@@ -172,6 +176,7 @@ def test_hostile_inputs_write_nothing(playbook: t.Any, emulator: t.Any, tmp_path
     assert "PRIVATE KEY" not in json.dumps(result["validation_errors"])
 
 
+@pytest.mark.slow
 def test_known_roles_let_check_mode_pass_before_roles_exist(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=TENANTS)
     emulator.clear_log()
@@ -184,6 +189,7 @@ def test_known_roles_let_check_mode_pass_before_roles_exist(playbook: t.Any, emu
     assert sorted(p["field"] for p in real.task("saml")["validation_errors"]) == ["role_mappings[0].role", "role_mappings[1].role"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", ["true", "false"])
 def test_admin_link_registered_but_never_printed_or_audited(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, in_process: str) -> None:
     emulator.seed(tenants=TENANTS)

@@ -26,6 +26,7 @@ def actions(result: dict[str, t.Any]) -> list[tuple[str, str]]:
     return [(x["id"], x["action"]) for x in result["tenants"]]
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_create_update_delete_and_second_run_unchanged(playbook: t.Any, emulator: t.Any) -> None:
     tasks = [
@@ -108,6 +109,7 @@ def test_validation_errors_reported_together_with_zero_writes(playbook: t.Any, e
     assert [r["path"] for r in emulator.requests()] == ["/v1/mgmt/tenant/all"]
 
 
+@pytest.mark.slow
 def test_unmentioned_fields_are_not_reset(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(
         tenants=[
@@ -142,6 +144,7 @@ def test_unmentioned_fields_are_not_reset(playbook: t.Any, emulator: t.Any) -> N
         assert stored[key] == value, key
 
 
+@pytest.mark.slow
 def test_parents_are_created_before_children(playbook: t.Any, emulator: t.Any) -> None:
     declared = [
         {"id": "leaf", "name": "Leaf", "parent_tenant_id": "mid"},
@@ -262,6 +265,7 @@ def test_info_in_check_mode_still_reads(playbook: t.Any, emulator: t.Any) -> Non
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", ["true", "false"])
 def test_loop_of_single_mode_tasks(playbook: t.Any, emulator: t.Any, in_process: str) -> None:
     items = [{"id": f"loop{i}", "name": f"Loop {i}", "disabled": i % 2 == 0} for i in range(6)]
@@ -278,6 +282,7 @@ def test_loop_of_single_mode_tasks(playbook: t.Any, emulator: t.Any, in_process:
     assert [r["tenant"]["action"] for r in second.task("loop")["results"]] == ["unchanged"] * 6 and emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_module_path_and_action_path_give_identical_results(playbook: t.Any, emulator: t.Any) -> None:
     same = {"tenants": [{"id": "same", "name": "Same", "federatedAppIds": ["f"]}], "customAttributes": [{"id": "a", "type": "number"}]}
     emulator.seed(**same)

@@ -91,6 +91,7 @@ def test_check_then_apply_then_idempotent(playbook: t.Any, emulator: t.Any) -> N
     assert again.rc == 0 and again.status("settings") == "ok" and emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_only_declared_fields_unless_authoritative(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=TENANTS, passwordSettings={"acme": {"minLength": 20, "uppercase": True, "number": True}})
     run = playbook.run([task("policy", {"tenant_id": "acme", "password_policy": {"min_length": 10}})])
@@ -121,6 +122,8 @@ def test_an_empty_variable_never_resets_a_policy(playbook: t.Any, emulator: t.An
     assert "password_policy: is empty" in run.stdout and "session: is empty" in run.stdout and "allow_empty_reset" in run.stdout
 
 
+@pytest.mark.smoke
+@pytest.mark.slow
 def test_set_mode_and_info_adoption_zero_writes(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=TENANTS)
     items = [

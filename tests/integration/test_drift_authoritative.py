@@ -35,6 +35,7 @@ def _managed(emulator: t.Any) -> dict[str, t.Any]:
     return {x["id"]: {k: x.get(k) or None for k in keys} for x in emulator.state()["tenants"]}
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_each_managed_field_edited_through_the_sdk_is_drift_and_sync_reverts_it(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     emulator.seed(tenants=TENANTS, roles=ROLES, customAttributes=ATTRIBUTES)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import pathlib
 import typing as t
 
+import pytest
+
 from ansible_collections.descope.mgmt.plugins.module_utils import _audit
 
 TENANT = "descope.mgmt.descope_tenant"
@@ -95,6 +97,7 @@ def test_single_mode_sees_a_domain_held_in_another_case(playbook: t.Any, emulato
     assert emulator.writes() == [] and [x["id"] for x in emulator.state()["tenants"]] == ["owner"]
 
 
+@pytest.mark.canary
 def test_bidi_and_control_characters_are_escaped_in_messages_and_audit(playbook: t.Any, emulator: t.Any) -> None:
     emulator.seed(tenants=[])
     emulator.clear_log()

@@ -53,6 +53,8 @@ def _stream(cmd: list[str], env: dict[str, str], cwd: pathlib.Path, timeout: flo
     return lines
 
 
+@pytest.mark.canary
+@pytest.mark.slow
 def test_progress_lines_arrive_before_the_task_result(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     _slow_api(emulator)
     play = [
@@ -94,6 +96,7 @@ def test_a_quick_task_prints_no_progress(playbook: t.Any, emulator: t.Any) -> No
     assert "descope_tenant: " not in run.stdout.replace("descope_tenant [", "")
 
 
+@pytest.mark.slow
 def test_an_unchanged_rerun_lists_no_item(playbook: t.Any, emulator: t.Any) -> None:
     declared = DECLARED[:20]
     assert playbook.run([{"name": "first", "descope.mgmt.descope_tenant": {"tenants": declared}}]).rc == 0
@@ -108,6 +111,7 @@ def test_an_unchanged_rerun_lists_no_item(playbook: t.Any, emulator: t.Any) -> N
 ansible_runner = pytest.importorskip("ansible_runner")
 
 
+@pytest.mark.slow
 def test_progress_is_a_job_event_before_the_task_result_in_ansible_runner(
     playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ TENANT = "descope.mgmt.descope_tenant"
 FLOW = "descope.mgmt.descope_flow"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS)
 def test_type_errors_name_yaml_types_not_ansible_internals(playbook: t.Any, emulator: t.Any, path: str) -> None:
     emulator.clear_log()

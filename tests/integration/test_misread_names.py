@@ -47,6 +47,7 @@ def _play(check: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", ["true", "false"])
 def test_a_misread_name_or_id_is_refused_by_every_module_with_nothing_sent(playbook: t.Any, emulator: t.Any, in_process: str) -> None:
     emulator.seed(tenants=[{"id": "t1", "name": "T1"}])

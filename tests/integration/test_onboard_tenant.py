@@ -59,6 +59,7 @@ def onboard(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> t.Any:
     return run
 
 
+@pytest.mark.slow
 def test_check_then_apply_then_nothing_to_do(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     project = "P2StagingExampleProject00001"
     emulator.clear_log()
@@ -87,6 +88,7 @@ def test_check_then_apply_then_nothing_to_do(onboard: t.Any, emulator: t.Any, tm
     assert {"tenant", "sso", "tenant_settings"} <= targets
 
 
+@pytest.mark.canary
 def test_unknown_role_in_the_mapping_stops_before_any_write(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     customer = yaml.safe_load((REPO / "examples" / "project" / "customers" / "initech.yml").read_text(encoding="utf-8"))
     customer["onboard_tenant_id"] = "hooli"
@@ -100,6 +102,7 @@ def test_unknown_role_in_the_mapping_stops_before_any_write(onboard: t.Any, emul
     assert [r for r in emulator.requests() if r["write"]] == []
 
 
+@pytest.mark.slow
 def test_several_idps_per_customer_with_a_link_each(onboard: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     project = "P2StagingExampleProject00001"
     customer = yaml.safe_load((REPO / "examples" / "project" / "customers" / "initech.yml").read_text(encoding="utf-8"))

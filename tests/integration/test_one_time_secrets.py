@@ -58,6 +58,7 @@ def _leaks(root: pathlib.Path, texts: t.Mapping[str, str], tokens: list[str], sk
     return hits
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", ["true", "false"])
 @pytest.mark.parametrize("stdout_callback", ["default", "minimal", "oneline"])
 def test_admin_link_only_in_register_under_every_shipped_callback(
@@ -93,6 +94,7 @@ def test_admin_link_only_in_register_under_every_shipped_callback(
     assert run.task("plan")["changed"] is True and "would have generated" in run.task("plan")["msg"]
 
 
+@pytest.mark.smoke
 def test_admin_link_never_in_ansible_runner_events(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ansible_runner = pytest.importorskip("ansible_runner")
 

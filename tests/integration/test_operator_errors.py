@@ -7,9 +7,12 @@ from __future__ import annotations
 import os
 import typing as t
 
+import pytest
+
 WRONG_KEY = "K2WrongKeyForThisProject000000000"
 
 
+@pytest.mark.canary
 def test_401_names_the_host_variable_and_module_defaults(playbook: t.Any, emulator: t.Any) -> None:
     play = {
         "module_defaults": {"group/descope.mgmt.descope": {"management_key": WRONG_KEY}},
@@ -37,6 +40,7 @@ def test_401_names_the_host_variable_and_module_defaults(playbook: t.Any, emulat
     assert len(failure.encode()) < 1900, failure  # it was 1.9 KB with the error repeated in descope_audit
 
 
+@pytest.mark.canary
 def test_network_error_is_whole_and_names_the_address_source(playbook: t.Any, emulator: t.Any) -> None:
     task = {"name": "offline", "descope.mgmt.descope_tenant": {"id": "a", "name": "A", "base_url": "http://127.0.0.1:1", "retries": 0}}
     msg = playbook.run([task], env={"DESCOPE_ALLOW_INSECURE_HTTP": "true"}).task("offline")["msg"]

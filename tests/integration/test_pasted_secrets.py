@@ -56,6 +56,7 @@ def test_the_management_key_pasted_into_a_field_is_refused_and_never_shown(
     assert emulator.requests() == []  # not one request: refused before planning reads anything
 
 
+@pytest.mark.canary
 @pytest.mark.parametrize("path", PATHS)
 def test_a_key_shaped_value_is_refused_and_masked_in_the_echoed_arguments(playbook: t.Any, emulator: t.Any, tmp_path: pathlib.Path, path: str) -> None:
     task, field = _tasks(SHAPED, _flow_file(tmp_path, SHAPED))["tenant"]

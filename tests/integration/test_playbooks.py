@@ -68,6 +68,7 @@ def projects(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> t.Any:
     return run
 
 
+@pytest.mark.slow
 def test_drift_fails_per_project_then_passes_after_sync(projects: t.Any, emulator: t.Any) -> None:
     drift = projects("drift")
     assert drift.returncode == 2, drift.stdout + drift.stderr
@@ -86,6 +87,7 @@ def test_drift_fails_per_project_then_passes_after_sync(projects: t.Any, emulato
     assert "staging: in sync" in again.stdout and "production: in sync" in again.stdout
 
 
+@pytest.mark.slow
 def test_sync_prune_backs_up_only_when_something_changes(projects: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     backups = tmp_path / "backups" / PRODUCTION["id"]
     unchanged = projects("sync", "--limit", "production")
@@ -117,6 +119,8 @@ def test_restore_needs_a_confirmation_naming_the_project(projects: t.Any, emulat
     assert emulator.writes() == []
 
 
+@pytest.mark.canary
+@pytest.mark.slow
 def test_backup_and_restore_playbooks_sign_and_verify_with_the_signing_key_variable(projects: t.Any, emulator: t.Any, tmp_path: pathlib.Path) -> None:
     key = "playbook-signing-key-0123456789abcdef"
     (tmp_path / "signing.yml").write_text(f"descope_backup_signing_key: {key}\n", encoding="utf-8")  # as a vars file (ansible -vvvv echoes -e k=v)
@@ -132,6 +136,7 @@ def test_backup_and_restore_playbooks_sign_and_verify_with_the_signing_key_varia
     assert emulator.writes() == []
 
 
+@pytest.mark.slow
 def test_drift_covers_roles_tenant_settings_and_sso_when_declared(emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
     """An out-of-band change of a role and of a tenant setting (through the API) is reported by the drift playbook."""
     emulator.seed(tenants=[{"id": "acme", "name": "Acme"}], permissions=[{"name": "read"}], roles=[{"name": "viewer", "permissionNames": ["read"]}])
@@ -189,6 +194,7 @@ def _trail(tmp_path: pathlib.Path) -> list[dict[str, t.Any]]:
     return [json.loads(x) for f in sorted((tmp_path / "audit").glob("*.jsonl")) for x in f.read_text().splitlines() if x.strip()]
 
 
+@pytest.mark.slow
 def test_a_role_plan_is_printed_once_and_is_not_recorded_as_a_change(projects: t.Any, tmp_path: pathlib.Path) -> None:
     backup = ("--limit", "staging", "-e", "descope_backup=true")  # the tenants role plans first, to back up only on change
     dry = projects("sync", "--check", *backup)

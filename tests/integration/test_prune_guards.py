@@ -13,6 +13,8 @@ import json
 import pathlib
 import typing as t
 
+import pytest
+
 TENANT = "descope.mgmt.descope_tenant"
 FLOW = "descope.mgmt.descope_flow"
 
@@ -40,6 +42,7 @@ def _tenant_ids(emulator: t.Any) -> list[str]:
     return sorted(t["id"] for t in emulator.state()["tenants"])
 
 
+@pytest.mark.canary
 def test_tenant_prune_guards_refuse_before_any_write(playbook: t.Any, emulator: t.Any) -> None:
     ids = _seed_tenants(emulator, 5)
     tasks = [
@@ -68,6 +71,7 @@ def test_tenant_prune_guards_refuse_before_any_write(playbook: t.Any, emulator: 
     _no_secret(run, playbook, emulator)
 
 
+@pytest.mark.slow
 def test_tenant_prune_guards_are_lifted_only_explicitly(playbook: t.Any, emulator: t.Any) -> None:
     _seed_tenants(emulator, 4)
     keep_two = [{"id": "t1", "name": "Tenant t1"}, {"id": "t2", "name": "Tenant t2"}]

@@ -78,6 +78,7 @@ def awx_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
 
 
+@pytest.mark.smoke
 def test_sync_job_writes_the_audit_trail_into_the_job_artifacts(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
     runner = _job(tmp_path, playbook.collections, {**emulator.env, "JOB_ID": "4242"}, ident="job-4242")
 
@@ -101,6 +102,7 @@ def test_sync_job_writes_the_audit_trail_into_the_job_artifacts(awx_env: None, e
     assert key not in json.dumps(list(runner.events))
 
 
+@pytest.mark.canary
 def test_failed_job_shows_the_recovery_suggestions_in_its_events(awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path) -> None:
     wrong_key = "K2WrongKeyForThisProject000000000"
     env = {**emulator.env, "DESCOPE_MANAGEMENT_KEY": wrong_key}
@@ -157,6 +159,7 @@ def _awx_private_dir(root: pathlib.Path, slice_hosts: list[str], collections: st
     return private
 
 
+@pytest.mark.slow
 def test_sliced_job_over_a_multi_project_inventory_lands_every_line_in_sink_and_trail(
     awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path
 ) -> None:
@@ -274,6 +277,7 @@ def _example_job(tmp_path: pathlib.Path, emulator: t.Any, collections: str, extr
     return runner
 
 
+@pytest.mark.slow
 def test_example_configuration_under_runner_keeps_the_trail_with_the_audit_credential(
     awx_env: None, emulator: t.Any, playbook: t.Any, tmp_path: pathlib.Path
 ) -> None:

@@ -27,6 +27,7 @@ def comparable(value: t.Any) -> t.Any:
     return value
 
 
+@pytest.mark.slow
 def test_every_module_runs_on_both_paths_with_the_same_result(playbook: t.Any, emulator: t.Any, tmp_path: t.Any) -> None:
     tasks = [
         {"name": "tenant", TENANT: {"tenants": [{"id": "a", "name": "A"}, {"id": "b", "name": "B", "parent_tenant_id": "a"}]}},
@@ -55,6 +56,7 @@ def test_every_module_runs_on_both_paths_with_the_same_result(playbook: t.Any, e
     assert backups["in-process"]["backup"]["content_sha256"] == backups["module"]["backup"]["content_sha256"]
 
 
+@pytest.mark.canary
 @pytest.mark.parametrize("path", PATHS)
 def test_no_log_option_values_are_scrubbed_on_both_paths(playbook: t.Any, emulator: t.Any, path: str) -> None:
     """A value of a no_log option (management_key) pasted into another field is refused on both paths and never shown."""

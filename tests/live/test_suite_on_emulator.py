@@ -26,6 +26,9 @@ from emulator.control_client import EmulatorControl  # noqa: E402  # pylint: dis
 from emulator.launcher import EmulatorProcess  # noqa: E402  # pylint: disable=wrong-import-position
 from live_target import redact  # noqa: E402  # pylint: disable=wrong-import-position
 
+# the live suite runs real ansible-playbook against the emulator, in a subprocess of its own
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 LIVE_TESTS = 5  # the test functions of tests/live/test_live.py
 
 

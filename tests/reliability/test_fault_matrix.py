@@ -211,7 +211,8 @@ FAULTS = [
 ]
 
 CASES = [
-    pytest.param(m, f, id=f"{m.name}-{f.name}-{f.on}")
+    # a delay waits out the client's timeout and then the delayed request: real seconds each
+    pytest.param(m, f, id=f"{m.name}-{f.name}-{f.on}", marks=[pytest.mark.slow] if f.spec["kind"] == "delay" else [])
     for m in MODULES.values()
     for f in FAULTS
     if (f.on == "read" or m.write is not None)

@@ -203,7 +203,10 @@ def test_audit_dir_that_is_a_file_warns_once_and_the_run_continues(engine: t.Any
 def test_required_audit_dir_that_is_a_file_blocks_changes(engine: t.Any, outside: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ansible_collections.descope.mgmt.plugins.callback import descope_audit
 
-    monkeypatch.delenv(descope_audit.BLOCK_ENV, raising=False)
+    # setenv first so that monkeypatch restores "unset" afterwards: the callback sets the variable in this
+    # process, and left there it blocks every later ansible-playbook run this pytest worker starts
+    monkeypatch.setenv(descope_audit.BLOCK_ENV, "")
+    monkeypatch.delenv(descope_audit.BLOCK_ENV)
     engine.callback.dir = str(outside / "sentinel.json" / "audit")
     engine.callback.required = True
     with pytest.raises(Exception, match="audit"):

@@ -4,7 +4,8 @@
 
 The key is looked for in each result (messages, errors, diffs, audit blocks), each warning, the audit
 callback's printed lines and JSONL files, exceptions, and every file written (exports, backups). The
-whole-suite version runs ansible-playbook at -vvvv: ``scripts/test canary`` (tests/integration/conftest.py).
+ansible-playbook version runs the smoke and canary integration tests at -vvvv: ``scripts/test canary``
+(tests/integration/conftest.py).
 """
 
 from __future__ import annotations
