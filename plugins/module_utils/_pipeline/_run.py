@@ -201,7 +201,12 @@ def run_module(module: t.Any, spec: ResourceSpec) -> None:
     pasted = param_problems(spec.argument_spec, module.params, os.environ, spec.certificate_fields)
     module.no_log_values.update(pasted[1])
     # the worker that started this process ends once the controller is gone: stop writing when it does
-    _lifeline.watch_output(sys.stdout.fileno())
+    try:
+        result_fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (io.UnsupportedOperation is both of the last two)
+        result_fd = None
+    if result_fd is not None:
+        _lifeline.watch_output(result_fd)
     result = run_task(spec, module.params, module.check_mode, module._diff, os.environ, module.warn)
     if result.pop("failed", False):
         module.fail_json(**result)
