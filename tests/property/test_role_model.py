@@ -105,7 +105,8 @@ class AuthzModel(RuleBasedStateMachine):
 
     # --- the live world, read through the API, keyed by the emulator's own ids (a rename keeps the id)
     def live_roles(self) -> dict[str, dict[str, t.Any]]:
-        body = {"tenantIds": list(TENANTS), "includeProjectRoles": True}
+        tenants = [r["id"] for r in self.server.api("GET", "/v1/mgmt/tenant/all").json().get("tenants") or []]
+        body = {"tenantIds": tenants, "includeProjectRoles": True}
         found = self.server.api("POST", "/v1/mgmt/role/search", json=body).json().get("roles") or []
         fields = ("name", "tenantId", "description", "default", "private")
         return {r["id"]: {**{k: r.get(k) for k in fields}, "permissionNames": sorted(r.get("permissionNames") or [])} for r in found}
@@ -151,6 +152,14 @@ class AuthzModel(RuleBasedStateMachine):
     def someone_deletes_role(self, scope: str | None, name: str) -> None:
         self.server.api("POST", "/v1/mgmt/role/delete", json={"name": name, **({"tenantId": scope} if scope else {})})
 
+    @rule(tenant=st.sampled_from(TENANTS))
+    def someone_deletes_a_tenant(self, tenant: str) -> None:
+        self.server.api("POST", "/v1/mgmt/tenant/delete", json={"id": tenant})
+
+    @rule(tenant=st.sampled_from(TENANTS))
+    def someone_creates_a_tenant(self, tenant: str) -> None:
+        self.server.api("POST", "/v1/mgmt/tenant/create", json={"id": tenant, "name": tenant.upper()})
+
     @rule(data=st.data())
     def someone_renames_a_role(self, data: st.DataObject) -> None:
         live = sorted(self.live_roles().values(), key=role_key)
@@ -192,7 +201,8 @@ class AuthzModel(RuleBasedStateMachine):
             item = {"name": data.draw(st.sampled_from(PERMS)), "previous_names": [perm]}
             module = data.draw(st.sampled_from(["descope_permission", "descope_role"]))
             if module == "descope_role":
-                self._run(module, {"roles": [], "permissions": [item]})
+                # roles declared in the same task may grant the old name or the new one
+                self._run(module, {"roles": data.draw(st.lists(role_item, max_size=2)), "permissions": [item]})
             else:
                 self._run(module, item if data.draw(st.booleans()) else {"permissions": [item]})
         elif kind == "delete_granted":

@@ -180,9 +180,13 @@ class SsoModel(RuleBasedStateMachine):
     def someone_deletes_a_mapped_role(self, role: str) -> None:
         self.server.api("POST", "/v1/mgmt/role/delete", json={"name": role})
 
-    @rule(role=st.sampled_from(ROLES))
-    def someone_creates_a_role(self, role: str) -> None:
-        self.server.api("POST", "/v1/mgmt/role/create", json={"name": role})
+    @rule(role=st.sampled_from(ROLES), scope=st.sampled_from(("", *TENANTS)))
+    def someone_creates_a_role(self, role: str, scope: str) -> None:
+        self.server.api("POST", "/v1/mgmt/role/create", json={"name": role, **({"tenantId": scope} if scope else {})})
+
+    @rule(tenant=st.sampled_from(TENANTS), domains=st.lists(st.sampled_from(["a.com", "c.org"]), max_size=1))
+    def someone_sets_sso_domains(self, tenant: str, domains: list[str]) -> None:
+        self.server.api("POST", "/v1/mgmt/tenant/update", json={"id": tenant, "name": tenant.upper(), "domains": domains})
 
     # --- the collection's tasks
     @rule(params=single_task)
