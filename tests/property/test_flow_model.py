@@ -66,9 +66,7 @@ guards = {
     "allow_empty_prune": st.booleans(),
     "max_delete_ratio": st.sampled_from([0.5, 1.0]),
 }
-dir_task = st.fixed_dictionaries(
-    {"files": st.dictionaries(st.sampled_from(IDS), flow_doc(), max_size=3)}, optional={**guards, "theme": theme_doc}
-)
+dir_task = st.fixed_dictionaries({"files": st.dictionaries(st.sampled_from(IDS), flow_doc(), max_size=3)}, optional={**guards, "theme": theme_doc})
 single_task = st.one_of(
     st.fixed_dictionaries({"definition": flow_doc(), "flow_id": st.sampled_from(IDS)}, optional={"theme": theme_doc}),
     st.fixed_dictionaries({"flow_id": st.sampled_from(IDS), "state": st.just("absent")}),
@@ -154,7 +152,9 @@ class FlowModel(RuleBasedStateMachine):
             for flow_id in kept or ["alpha"]:
                 doc = self.live().get(flow_id, {}).get("flow") or {**copy.deepcopy(V2), "flowId": flow_id}
                 (pathlib.Path(tmp) / f"{flow_id}.json").write_text(json.dumps(doc), encoding="utf-8")
-            guard = data.draw(st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 3), "protected_ids": st.lists(st.sampled_from(IDS), max_size=1)}))
+            guard = data.draw(
+                st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 3), "protected_ids": st.lists(st.sampled_from(IDS), max_size=1)})
+            )
             self._run({"src_dir": tmp, "prune": True, "max_delete_ratio": 1.0, **guard})
 
     # --- the properties

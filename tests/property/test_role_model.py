@@ -87,10 +87,7 @@ def _rows(result: dict[str, t.Any], many: str, one: str) -> list[dict[str, t.Any
 
 def _items(rows: list[dict[str, t.Any]]) -> list[tuple[t.Any, ...]]:
     """What a result says about each object, with check mode's wording made the real run's."""
-    return [
-        (i.get("id"), str(i.get("action", "")).replace("would be ", ""), i.get("renamed_from"), i.get("before"), i.get("after"))
-        for i in rows
-    ]
+    return [(i.get("id"), str(i.get("action", "")).replace("would be ", ""), i.get("renamed_from"), i.get("before"), i.get("after")) for i in rows]
 
 
 def _counts(result: dict[str, t.Any]) -> t.Any:

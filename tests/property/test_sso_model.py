@@ -83,9 +83,7 @@ single_task = st.one_of(
 set_task = st.fixed_dictionaries(
     {
         "tenant_id": st.sampled_from(TENANTS),
-        "connections": st.lists(
-            _connection(st.builds(lambda i: {"sso_id": i}, st.sampled_from(SSO_IDS))), max_size=3, unique_by=lambda c: str(c["sso_id"])
-        ),
+        "connections": st.lists(_connection(st.builds(lambda i: {"sso_id": i}, st.sampled_from(SSO_IDS))), max_size=3, unique_by=lambda c: str(c["sso_id"])),
     },
     optional={
         "prune": st.booleans(),
@@ -205,7 +203,9 @@ class SsoModel(RuleBasedStateMachine):
             return
         kept = data.draw(st.lists(st.sampled_from(live), unique=True, max_size=2))
         conns = [{**data.draw(_connection(st.just({}))), "sso_id": k.partition("/")[2]} for k in kept]
-        guards = data.draw(st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 2), "protected_ids": st.lists(st.sampled_from(SSO_IDS), max_size=1)}))
+        guards = data.draw(
+            st.fixed_dictionaries({}, optional={"max_deletes": st.integers(0, 2), "protected_ids": st.lists(st.sampled_from(SSO_IDS), max_size=1)})
+        )
         self._run({"tenant_id": tenant, "connections": conns, "prune": True, "max_delete_ratio": 1.0, "allow_empty_prune": True, **guards})
 
     # --- the properties

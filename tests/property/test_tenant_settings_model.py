@@ -102,9 +102,7 @@ def _declaring(head: dict[str, st.SearchStrategy[t.Any]], **optional: st.SearchS
 tenant_item = _declaring({"tenant_id": st.sampled_from((*TENANTS, "ghost"))})
 options = {"authoritative": st.booleans(), "allow_empty_reset": st.booleans()}
 single_task = _declaring({"tenant_id": st.sampled_from(TENANTS)}, **options)
-set_task = st.fixed_dictionaries(
-    {"tenants": st.lists(tenant_item, min_size=1, max_size=3, unique_by=lambda i: str(i["tenant_id"]))}, optional=options
-)
+set_task = st.fixed_dictionaries({"tenants": st.lists(tenant_item, min_size=1, max_size=3, unique_by=lambda i: str(i["tenant_id"]))}, optional=options)
 
 SPECIAL = {"jit_disabled": "JITDisabled"}
 
