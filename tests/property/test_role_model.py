@@ -127,6 +127,9 @@ class AuthzModel(RuleBasedStateMachine):
         self.server.seed(tenants=[{"id": i, "name": i.upper()} for i in TENANTS], permissions=[{"name": p} for p in perms], roles=[])
         self.server.config(nameCase=name_case, roleSearchWithoutTenants=search, notFoundStatus=not_found)
         self.server.clear_log()
+        if perms:
+            # a tenant role that grants a permission: the case a role search without tenantIds may not show
+            self.someone_creates_role(TENANTS[0], ROLES[0], perms[:1])
         for scope, name, granted in roles:
             self.someone_creates_role(scope, name, granted)
 
