@@ -133,6 +133,9 @@ _ATTRS_SRC = (
 
 # Types where the wire differs from the OpenAPI copy: (method, path, where, dotted path, schema, source).
 WIRE_TYPES = [
+    ("GET", "/v1/mgmt/tenant/settings", "response", "sessionSettingsEnabled", {"type": "boolean"},
+     "python-sdk tests/management/test_tenant.py load_settings mock (go-sdk and the OpenAPI name it enabled; the "
+     "emulator answers either, settingsEnabledKey)"),
     ("POST", "/v2/mgmt/tenant/adminlinks/sso/generate", "request", "expireTime", {"type": ["integer", "string"]},
      "python-sdk 2.16.1 management/tenant.py Tenant.generate_sso_configuration_link (expire_time: int, sent as a "
      "number; the OpenAPI types the int64 as a string, protobuf JSON reads both)"),

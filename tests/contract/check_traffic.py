@@ -107,6 +107,7 @@ class Contract:
             target = schema["anyOf"][0] if "anyOf" in schema else schema
             names = {k.lower(): k for k in target.get("properties", {})}
             keys = [names.get(k.lower()) if row.get("goKeys") else k for k in row["sample"]]
+            keys = [k for k in keys if k not in row.get("readingKeys", ())]
             target["required"] = sorted(set(target.get("required", [])) | {k for k in keys if k})
 
     def validator(self, key, where):
