@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
-import property_profiles  # noqa: F401  # loads the Hypothesis profile before any property test is collected
+import property_profiles  # noqa: F401  # pylint: disable=unused-import  # loads the Hypothesis profile first
 import pytest
 from emulator import seed_data
 from harness import run_spec

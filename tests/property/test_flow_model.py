@@ -51,10 +51,15 @@ def flow_doc(draw: st.DrawFn) -> dict[str, t.Any]:
     return {"flow": flow} if draw(st.booleans()) else flow
 
 
+def _theme(primary: str, version: str, wrap: bool) -> dict[str, t.Any]:
+    """A theme export with one generated colour and version, wrapped in {"theme": ...} or not."""
+    light = {"globals": {"colors": {"primary": primary}}}
+    theme = {**copy.deepcopy(THEME), "componentsVersion": version, "styles": {**THEME["styles"], "light": light}}
+    return {"theme": theme} if wrap else theme
+
+
 theme_doc = st.builds(
-    lambda primary, version, wrap: (lambda th: {"theme": th} if wrap else th)(
-        {**copy.deepcopy(THEME), "componentsVersion": version, "styles": {**THEME["styles"], "light": {"globals": {"colors": {"primary": primary}}}}}
-    ),
+    _theme,
     st.sampled_from(["#4f46e5", "#000000"]),
     st.sampled_from(["1.98.0", "1.99.0"]),
     st.booleans(),
