@@ -33,6 +33,24 @@ class InProcess:
         result = run_spec(module, {**params, "retries": 0, "timeout": 10}, check=check, diff=diff, environ=self.server.env)
         return result, self.server.writes(since=since)
 
+    def check_then_run(
+        self, module: str, params: dict[str, t.Any], live: t.Callable[[], t.Any]
+    ) -> tuple[dict[str, t.Any], dict[str, t.Any], list[dict[str, t.Any]], t.Any, t.Any] | None:
+        """What every model checks first: check mode writes and changes nothing; the real run has the same verdict;
+        a refused run wrote nothing and failed validation (then None). Else (predicted, result, writes, before,
+        after), ``live()`` read before and after the real run."""
+        before = live()
+        predicted, check_writes = self.run(module, params, check=True, diff=True)
+        assert check_writes == [] and live() == before, "check mode wrote"
+        result, writes = self.run(module, params, diff=True)
+        after = live()
+        assert bool(predicted.get("failed")) == bool(result.get("failed")), (predicted.get("msg"), result.get("msg"))
+        if result.get("failed"):
+            assert writes == [] and after == before, f"a refused task wrote: {result.get('msg')}"
+            assert (result.get("error") or {}).get("kind") == "validation" or result.get("argument_errors"), result.get("msg")
+            return None
+        return predicted, result, writes, before, after
+
 
 @pytest.fixture
 def engine(emulator_server: t.Any) -> InProcess:

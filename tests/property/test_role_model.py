@@ -231,16 +231,10 @@ class AuthzModel(RuleBasedStateMachine):
     # --- the properties
     def _run(self, module: str, params: dict[str, t.Any]) -> None:
         engine = self.engine
-        before = self.live()
-        predicted, check_writes = engine.run(module, params, check=True, diff=True)
-        assert check_writes == [] and self.live() == before, "check mode wrote"
-        result, writes = engine.run(module, params, diff=True)
-        after = self.live()
-        assert bool(predicted.get("failed")) == bool(result.get("failed")), (predicted.get("msg"), result.get("msg"))
-        if result.get("failed"):
-            assert writes == [] and after == before, f"a refused task wrote: {result.get('msg')}"
-            assert (result.get("error") or {}).get("kind") == "validation" or result.get("argument_errors"), result.get("msg")
-            return
+        ran = engine.check_then_run(module, params, self.live)
+        if ran is None:
+            return  # refused in both modes, with nothing written
+        predicted, result, writes, before, after = ran
         role_rows = _rows(result, "roles", "role") if module == "descope_role" else []
         perm_rows = _rows(result, "permissions", "permission")
         if module == "descope_role":
